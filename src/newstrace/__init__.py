@@ -1,0 +1,79 @@
+"""newstrace: trace how news stories are copied, rewritten and laundered between outlets.
+
+The public API, in the order data flows::
+
+    ingest -> clean -> store            newstrace.ingest_paths(paths, store)
+                                         newstrace.Store, newstrace.Document
+
+Heavy parts (semantic matching, Spark, the web app) are extras imported lazily.
+"""
+
+from __future__ import annotations
+
+from newstrace.errors import (
+    ConfigError,
+    DecodeError,
+    EmptyDocumentError,
+    InputError,
+    MalformedInputError,
+    NewstraceError,
+    NotFoundError,
+    Rejection,
+    StoreError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
+from newstrace.models import Attribution, Document, Link, RawDocument
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Attribution",
+    "ConfigError",
+    "DecodeError",
+    "Document",
+    "EmptyDocumentError",
+    "IngestReport",
+    "InputError",
+    "Link",
+    "MalformedInputError",
+    "NewstraceError",
+    "NotFoundError",
+    "RawDocument",
+    "Rejection",
+    "Settings",
+    "Store",
+    "StoreError",
+    "TooLargeError",
+    "UnsupportedFormatError",
+    "__version__",
+    "build_document",
+    "ingest_paths",
+    "load_settings",
+    "read_path",
+]
+
+
+def __getattr__(name: str) -> object:
+    # Stage modules load on first use, so `import newstrace` stays light.
+    if name in ("ingest_paths", "IngestReport"):
+        from newstrace import pipeline
+
+        return getattr(pipeline, "ingest" if name == "ingest_paths" else name)
+    if name == "Store":
+        from newstrace.store import Store
+
+        return Store
+    if name in ("Settings", "load_settings"):
+        from newstrace import settings
+
+        return getattr(settings, name)
+    if name == "build_document":
+        from newstrace.clean import build_document
+
+        return build_document
+    if name == "read_path":
+        from newstrace.ingest import read_path
+
+        return read_path
+    raise AttributeError(f"module 'newstrace' has no attribute {name!r}")

@@ -1,0 +1,195 @@
+"""Clean stage: raw documents in, clean :class:`~newstrace.models.Document` out.
+
+``build_document`` strips per-document chrome, reads title/byline/date lines of plain text,
+extracts explicit attributions, infers the outlet from the site its own chrome names, and
+derives the stable id. Outlet-level chrome is learned later, across the store
+(:mod:`newstrace.clean.boilerplate`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
+from newstrace.clean.boilerplate import chrome_reason
+from newstrace.clean.dates import DATE_PATTERN, parse_date
+from newstrace.clean.text import detect_language, squeeze, strip_markup
+from newstrace.errors import EmptyDocumentError
+from newstrace.models import Attribution, Document, RawDocument
+
+__all__ = ["build_document", "document_id"]
+
+_BYLINE_RE = re.compile(r"^(?:by|written\s+by|author)\s*:?\s+(?P<rest>.+)$", re.I)
+_DATELINE_RE = re.compile(
+    r"^(?:published|posted|updated|last\s+updated|date|first\s+published)?\s*(?:on|:)?\s*(?P<rest>.+)$",
+    re.I,
+)
+_HOST_RE = re.compile(r"(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
+_EMAIL_HOST_RE = re.compile(r"[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,})", re.I)
+_CAP_PHRASE_RE = re.compile(r"\b[A-Z][\w&'-]*(?:\s+(?:of\s+|the\s+|on\s+)?[A-Z][\w&'-]*){0,4}")
+
+
+def document_id(outlet: str | None, url: str | None, raw: str) -> str:
+    """The stable id: 16 hex digits of SHA-256 over outlet, URL and raw text.
+
+    The same input read twice gets the same id (re-ingest is a no-op); the same URL with
+    changed content gets a new one (a new version).
+    """
+    h = hashlib.sha256()
+    for part in (outlet or "", url or "", raw):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+def _title_like(line: str) -> bool:
+    n = len(line.split())
+    return 0 < n <= 30 and not line.rstrip().endswith((",", ";", ":"))
+
+
+def _parse_byline(plain_line: str, raw_line: str) -> tuple[str | None, str | None]:
+    """Author and date from a byline such as "By Jane Doe, July 9, 2017"."""
+    m = _BYLINE_RE.match(plain_line.strip())
+    if not m:
+        return None, None
+    rest = m.group("rest")
+    published = parse_date(rest)
+    # A name marked up on its own (a link or underline) is the author.
+    tagged = re.search(r"^\s*(?:by|written\s+by|author)\s*:?\s*<(\w+)[^>]*>(.+?)</\1>", raw_line, re.I)
+    if tagged:
+        author = strip_markup(tagged.group(2))[0].strip()
+    else:
+        cut = DATE_PATTERN.search(rest)
+        author = rest[: cut.start()] if cut else rest
+        author = re.split(r"\s*(?:[,|•·]|\s-\s|\s–\s|\s—\s)\s*", author.strip())[0]
+    author = author.strip(" ,.|")
+    if not author or len(author.split()) > 8:
+        author = None
+    return author, published
+
+
+def _infer_outlet(chrome_lines: list[str], full_plain: str) -> tuple[str | None, str | None]:
+    """The outlet a document's own chrome names: its host, and the site name that spells it.
+
+    "www.globalresearch.ca" in a disclaimer and "Global Research" in a prompt give
+    ("Global Research", "globalresearch.ca").
+    """
+    hosts: Counter[str] = Counter()
+    for line in chrome_lines:
+        for rx in (_EMAIL_HOST_RE, _HOST_RE):
+            for m in rx.finditer(line):
+                hosts[m.group(1).lower()] += 1
+    if not hosts:
+        return None, None
+    host = hosts.most_common(1)[0][0]
+    host = host[4:] if host.startswith("www.") else host
+    label = re.sub(r"[^a-z0-9]", "", host.split(".")[-2] if "." in host else host)
+    names: Counter[str] = Counter()
+    for text in [*chrome_lines, full_plain]:
+        for m in _CAP_PHRASE_RE.finditer(text):
+            phrase = m.group()
+            words_ = phrase.split()
+            # Any run of the phrase's words whose letters spell the host's label.
+            for i in range(len(words_)):
+                for j in range(i + 1, len(words_) + 1):
+                    cand = " ".join(words_[i:j])
+                    if re.sub(r"[^a-z0-9]", "", cand.lower()) == label:
+                        names[cand] += 1
+    if names:
+        return names.most_common(1)[0][0], host
+    return host, host
+
+
+def build_document(raw: RawDocument, *, outlet: str | None = None, url: str | None = None,
+                   published: str | None = None) -> Document:
+    """Clean one raw document.
+
+    Args:
+        raw: what a reader produced.
+        outlet: overrides the outlet (``--outlet``).
+        url: overrides the URL (``--url``).
+        published: overrides the publication date (``--date``), any format :func:`parse_date` reads.
+
+    Raises:
+        EmptyDocumentError: when no article text is left.
+
+    Example:
+        >>> from newstrace.models import RawDocument
+        >>> d = build_document(RawDocument("Title line\\n\\nBody of the story.\\n\\nSource: RT\\n", "x.txt", "text"))
+        >>> d.title, d.text, d.attributions[0].credited
+        ('Title line', 'Body of the story.', 'RT')
+    """
+    text_lines: list[str] = []
+    removed: list[str] = list(raw.removed)
+    chrome_lines: list[str] = list(raw.removed)
+    title = raw.title
+    author = raw.author
+    pub = raw.published
+    raw_lines = (raw.body if raw.body is not None else raw.raw).splitlines()
+    seen_body = False
+    header_budget = 6  # title, byline and dateline lines are looked for near the top only
+    for raw_line in raw_lines:
+        plain = strip_markup(raw_line)[0].strip()
+        if not plain:
+            text_lines.append("")
+            continue
+        if not raw.prechopped and not seen_body and header_budget > 0:
+            header_budget -= 1
+            if title is None and _title_like(plain):
+                title = plain
+                continue
+            a, d = _parse_byline(plain, raw_line)
+            if a or d:
+                author = author or a
+                pub = pub or d
+                chrome_lines.append(plain)
+                removed.append(plain)
+                continue
+            if len(plain.split()) <= 8:
+                m = _DATELINE_RE.match(plain)
+                d = parse_date(m.group("rest")) if m else None
+                if d and DATE_PATTERN.search(plain):
+                    pub = pub or d
+                    removed.append(plain)
+                    continue
+        reason = chrome_reason(plain)
+        if reason is not None or is_attribution_line(plain):
+            removed.append(plain)
+            chrome_lines.append(plain)
+            continue
+        seen_body = True
+        text_lines.append(plain if not raw.prechopped else raw_line)
+    text = squeeze("\n".join(text_lines))
+    if not text.strip():
+        raise EmptyDocumentError("no article text left after removing chrome")
+    attributions: list[Attribution] = find_attributions(raw.raw)
+    for link_attr in raw.extra_attributions:
+        if all(link_attr.url != a.url for a in attributions):
+            attributions.append(link_attr)
+    the_url = url or raw.url
+    inferred_outlet, inferred_host = (None, None)
+    if not (outlet or raw.outlet):
+        inferred_outlet, inferred_host = _infer_outlet(chrome_lines, strip_markup(raw.raw)[0])
+    the_outlet = outlet or raw.outlet or inferred_outlet or host_of(the_url)
+    the_pub = parse_date(published) if published else (parse_date(pub) if pub else None)
+    return Document(
+        id=document_id(the_outlet, the_url, raw.raw),
+        text=text,
+        raw=raw.raw,
+        url=the_url,
+        canonical_url=raw.canonical_url or the_url,
+        outlet=the_outlet,
+        host=host_of(the_url) or inferred_host,
+        title=(title or "").strip() or None,
+        author=author,
+        published=the_pub,
+        language=raw.language or detect_language(text),
+        attributions=tuple(attributions),
+        links=raw.links,
+        boilerplate=tuple(removed),
+        input_id=raw.input_id or raw.source_path,
+        source_path=raw.source_path,
+        format=raw.format,
+    )

@@ -1,0 +1,187 @@
+"""Explicit credits: "Source: RT", "The original source of this article is …", wire datelines.
+
+Patterns run over the markup-stripped raw text; every evidence span is reported with its
+offsets in the raw text, so ``raw[start:end]`` is what a reader would point at.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from newstrace.clean.text import strip_markup
+from newstrace.models import Attribution
+
+_WIRES = (
+    r"Reuters|AP|AFP|Associated Press|The Associated Press|Agence France-Presse|Bloomberg|UPI|"
+    r"dpa|DPA|Xinhua|TASS|RIA Novosti|Sputnik|Anadolu|ANSA|EFE|PA|Press Association|Kyodo|Yonhap"
+)
+# The credited name: up to the end of the line, a sentence end, or the start of a copyright.
+_WHO = r"(?P<who>[^\n]{1,160}?)"
+_WHO_END = r"(?=\s*(?:$|\n|\.\s|\.$|;|\||\s©|\s\(c\)|\sCopyright|,\s*(?:19|20)\d\d|\s+and\s+is\s|\s+under\s))"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "original_source",
+        re.compile(
+            rf"(?:The\s+)?original\s+source\s+of\s+this\s+(?:article|story|post|piece)\s+is:?\s+{_WHO}{_WHO_END}",
+            re.I,
+        ),
+    ),
+    (
+        "first_appeared",
+        re.compile(
+            rf"This\s+(?:article|story|post|piece|report|op-ed|commentary)\s+(?:was\s+)?(?:first|originally)\s+"
+            rf"(?:appeared|published|posted|ran)\s+(?:on|in|at|by)\s+{_WHO}{_WHO_END}",
+            re.I,
+        ),
+    ),
+    (
+        "first_appeared",
+        re.compile(
+            rf"(?:Originally|First)\s+(?:published|posted|appeared|ran)\s+(?:by|at|on|in)\s+{_WHO}{_WHO_END}",
+            re.I,
+        ),
+    ),
+    (
+        "republished",
+        re.compile(
+            rf"(?:Republished|Reprinted|Reposted|Cross-?posted|Syndicated)\s+(?:with\s+permission\s+)?"
+            rf"(?:from|by|with\s+permission\s+(?:of|from)|courtesy\s+of)\s+{_WHO}{_WHO_END}",
+            re.I,
+        ),
+    ),
+    (
+        "source_line",
+        re.compile(
+            rf"(?m)^[ \t]*(?:Sources?|Credit|Courtesy(?:\s+of)?|H/T|Hat\s+tip|Story\s+source)\s*[:\-–—]\s*{_WHO}[ \t]*$",
+            re.I,
+        ),
+    ),
+    ("via", re.compile(rf"(?m)^[ \t]*[(\[]?\s*via:?\s+{_WHO}\s*[)\]]?[ \t]*$", re.I)),
+    (
+        "wire",
+        re.compile(
+            rf"(?m)^[ \t]*(?:[A-Z][A-Za-z .,'’-]{{0,40}}?\s*)?\((?P<who>{_WIRES})\)\s*[-–—:]+",
+        ),
+    ),
+    (
+        "wire",
+        re.compile(rf"(?m)(?:^|\s)(?:[-–—]{{1,2}}|©)\s*(?P<who>{_WIRES})\s*\.?[ \t]*$"),
+    ),
+    (
+        "wire",
+        re.compile(rf"(?P<who>{_WIRES})\s+contributed\s+to\s+this\s+(?:report|story|article)"),
+    ),
+]
+
+_CLOSE_TAG_RE = re.compile(r"(?:</\w+>|\*\*|__)+")
+_URL_RE = re.compile(r"https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+", re.I)
+
+
+def host_of(url: str | None) -> str | None:
+    """The host of a URL without ``www.`` (``https://www.rt.com/news`` -> ``rt.com``)."""
+    if not url:
+        return None
+    u = url if "://" in url else "http://" + url
+    try:
+        host = urlparse(u).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _clean_who(who: str) -> tuple[str, str | None]:
+    who = who.strip().strip("\"'“”‘’*_:-–— ")
+    url = None
+    m = _URL_RE.search(who)
+    if m:
+        url = m.group().rstrip(".,;")
+        host = host_of(url)
+        rest = (who[: m.start()] + who[m.end() :]).strip(" ,:-–—()[]")
+        who = rest or host or url
+    who = re.sub(r"\s+", " ", who).rstrip(".,;: ")
+    return who, url
+
+
+def _looks_like_name(who: str) -> bool:
+    if not who or len(who) > 80 or len(who.split()) > 8:
+        return False
+    return any(c.isalpha() for c in who)
+
+
+def find_attributions(raw: str) -> list[Attribution]:
+    """Every explicit credit in ``raw``, in order of appearance, without duplicates.
+
+    >>> [(a.credited, a.kind) for a in find_attributions("Text.\\n\\nSource: RT\\n")]
+    [('RT', 'source_line')]
+    >>> a = find_attributions("MOSCOW (Reuters) - Talks began.")[0]
+    >>> a.credited, a.evidence
+    ('Reuters', 'MOSCOW (Reuters) -')
+    """
+    plain, where = strip_markup(raw)
+    found: list[Attribution] = []
+    seen: set[tuple[int, int]] = set()
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(plain):
+            who, url = _clean_who(m.group("who"))
+            if not _looks_like_name(who):
+                continue
+            s, e = m.start(), m.end()
+            while s < e and plain[s].isspace():
+                s += 1
+            while e > s and plain[e - 1].isspace():
+                e -= 1
+            if any(not (e <= a or s >= b) for a, b in seen):
+                continue
+            seen.add((s, e))
+            rs, re_ = where[s], where[e - 1] + 1
+            close = _CLOSE_TAG_RE.match(raw, re_)
+            if close:
+                re_ = close.end()
+            found.append(Attribution(who, kind, raw[rs:re_], rs, re_, url))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+_LINK_CUE = re.compile(
+    r"\b(?:source|original(?:ly)?|first\s+(?:appeared|published)|read\s+(?:more|the\s+full)|"
+    r"via|republished|reprinted|h/t)\b",
+    re.I,
+)
+
+
+def link_attributions(
+    links: list[tuple[str, str, str]], own_host: str | None
+) -> list[Attribution]:
+    """Credits given by links: anchor text or its context names a source, on another host.
+
+    Args:
+        links: ``(url, anchor_text, context)`` triples, context being the text around the link.
+        own_host: the article's own host; links to it are not credits.
+    """
+    out: list[Attribution] = []
+    seen: set[str] = set()
+    for url, text, context in links:
+        host = host_of(url)
+        if not host or host == own_host or url in seen:
+            continue
+        if _LINK_CUE.search(text) or _LINK_CUE.search(context):
+            seen.add(url)
+            out.append(Attribution(host, "link", (context or text).strip()[:300], -1, -1, url))
+    return out
+
+
+def is_attribution_line(line: str) -> bool:
+    """True when a whole (short) line is nothing but a credit, such as "Source: RT"."""
+    if len(line.split()) > 30:
+        return False
+    for kind, rx in _PATTERNS:
+        if kind == "wire":
+            continue
+        m = rx.search(line)
+        if m and (m.start() <= 2):
+            return True
+    return False

@@ -1,0 +1,178 @@
+"""Boilerplate (site chrome) removal, in two layers.
+
+1. Per document: lines that are chrome by their form alone, whatever the outlet: share and
+   comment prompts, newsletter and membership pleas, copyright and fair-use disclaimers,
+   contact lines, "related articles" blocks. :func:`chrome_reason` names the rule that fired.
+2. Per outlet: lines that recur across several documents of the same outlet are that outlet's
+   chrome (:func:`learn_outlet_chrome`), even when no generic rule knows their wording.
+
+Rules describe kinds of chrome, never one site's sentences; tests apply them to several outlets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from newstrace.clean.text import content_key
+
+# Short lines (a prompt, a button, a label) that are chrome by their wording.
+_SHORT_CHROME = re.compile(
+    r"""^(?:
+        (?:share|tweet|pin|email|print|save|like|follow|flip)(?:\s+(?:it|this|us|on|to|via|article|story|post|page)\b.*)?
+      | (?:click|tap)\s+(?:here|to)\b.*
+      | pin\s+it\s+on\s+pinterest
+      | share\s+(?:on|this|via|to)\b.*
+      | (?:leave|post|add|write|submit)\s+a\s+(?:reply|comment|response)\b.*
+      | \d*\s*(?:comments?|replies|responses)(?:\s*\(\d+\))?
+      | (?:view|show|load|read|see)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
+      | comment\s+on\b.*
+      | join\s+the\s+(?:conversation|discussion)\b.*
+      | (?:become|join\s+as)\s+a\s+(?:member|patron|subscriber|supporter)\b.*
+      | (?:subscribe|sign\s+up|register)\b.*
+      | (?:donate|support\s+(?:us|our\s+work|independent\s+\w+))\b.*
+      | (?:get|receive)\s+(?:our|the)\s+(?:newsletter|daily|free)\b.*
+      | (?:related|recommended|more\s+from|you\s+(?:may|might)\s+also\s+like|trending|popular|read\s+(?:more|next|also))\b.*
+      | (?:articles?|posts?|stories)\s+by:?\s.*
+      | (?:tags?|filed\s+under|categories|category|posted\s+in|topics?)\s*:.*
+      | (?:advertisement|sponsored(?:\s+content)?|ad)
+      | (?:skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|scroll\s+to\s+top|menu|search|home)
+      | (?:copyright|\(c\)|©).*
+      | all\s+rights\s+reserved\.?
+      | (?:follow|find|like)\s+us\s+on\b.*
+      | (?:facebook|twitter|linkedin|whatsapp|reddit|telegram|pinterest|email|print)(?:\s*[|/·•,]\s*\w+)*
+      | (?:previous|next)\s+(?:article|post|story)\b.*
+      | (?:photo|image|video)\s+(?:credit|courtesy)\s*:.*
+    )$""",
+    re.I | re.X,
+)
+
+# Legal and editorial disclaimers: chrome at any length.
+_LEGAL_CHROME = re.compile(
+    r"""(?:
+        ^disclaimer\s*:
+      | contains\s+copyrighted\s+material
+      | provisions\s+of\s+["“]?fair\s+use
+      | ["“]fair\s+use["”]
+      | \bgrants?\s+permission\s+to\s+(?:cross-?post|republish|repost|reprint)
+      | ^the\s+views\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this\s+(?:article|post|piece)|herein)
+      | ^(?:opinions|views)\s+expressed\s+(?:in\s+this\s+(?:article|post)|here)\s+are
+      | this\s+material\s+may\s+not\s+be\s+(?:published|broadcast|rewritten|redistributed)
+      | ^all\s+rights\s+reserved
+      | ^©\s*\d{4}
+      | ^copyright\s*(?:©|\(c\))?\s*\d{4}
+    )""",
+    re.I | re.X,
+)
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTACT_RE = re.compile(
+    r"^(?:for\s+)?(?:media|press|general)?\s*(?:inquiries|enquiries|contact(?:\s+us)?|e-?mail(?:\s+us)?|"
+    r"tips?|questions)\b.*(?:@|\+?\d[\d\s().-]{6,}\d)",
+    re.I,
+)
+
+
+def chrome_reason(line: str) -> str | None:
+    """Why ``line`` is chrome by its form alone, or None if it may be article text.
+
+    >>> chrome_reason("Pin It on Pinterest")
+    'share/comment/navigation prompt'
+    >>> chrome_reason("For media inquiries: press@example.org")
+    'contact line'
+    >>> chrome_reason("The minister said the talks would resume.") is None
+    True
+    """
+    s = line.strip().strip("*_#>|•·-–— \t")
+    if not s:
+        return None
+    n_words = len(s.split())
+    if _LEGAL_CHROME.search(s):
+        return "legal disclaimer"
+    if n_words <= 25 and _CONTACT_RE.search(s):
+        return "contact line"
+    if n_words <= 4 and _EMAIL_RE.fullmatch(s.split()[-1].strip(".,;:()")):
+        return "contact line"
+    if n_words <= 12 and _SHORT_CHROME.match(s.rstrip(".!:»›>→ ")):
+        return "share/comment/navigation prompt"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletChrome:
+    """Lines learned as one outlet's chrome: their content keys, and how many documents hold each."""
+
+    outlet: str
+    keys: Mapping[str, int]
+
+    def is_chrome(self, line: str) -> bool:
+        return content_key(line) in self.keys
+
+
+def _edge_lines(text: str, head: int, tail: int) -> list[str]:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) <= head + tail:
+        return lines
+    return lines[:head] + lines[-tail:]
+
+
+def learn_outlet_chrome(
+    outlet: str,
+    texts: Iterable[str],
+    *,
+    min_docs: int = 3,
+    min_share: float = 0.0,
+    head: int = 4,
+    tail: int = 8,
+) -> OutletChrome:
+    """Learn an outlet's chrome: edge lines that recur, word for word, in several of its documents.
+
+    Only lines near the top or the bottom of a document count (chrome sits there; an article
+    body repeated in full by an outlet's reposts must survive), and a line must appear in at
+    least ``min_docs`` documents and in at least ``min_share`` of the outlet's documents.
+
+    Args:
+        outlet: the outlet's name (recorded in the result).
+        texts: the per-document-cleaned texts of the outlet's distinct documents.
+        min_docs: the fewest documents a line must recur in.
+        min_share: the smallest share of the outlet's documents it must recur in.
+        head: how many leading lines of each document are considered.
+        tail: how many trailing lines are considered.
+
+    Example:
+        >>> docs = [f"Story {i} body text here.\\nSubscribe to the Daily Bugle today" for i in range(3)]
+        >>> sorted(learn_outlet_chrome("Bugle", docs).keys)
+        ['subscribe to the daily bugle today']
+    """
+    counts: Counter[str] = Counter()
+    n_docs = 0
+    for text in texts:
+        n_docs += 1
+        keys = {content_key(ln) for ln in _edge_lines(text, head, tail)}
+        keys.discard("")
+        counts.update(keys)
+    need = max(min_docs, int(min_share * n_docs + 0.999))
+    return OutletChrome(outlet, {k: c for k, c in counts.items() if c >= need})
+
+
+def remove_outlet_chrome(text: str, chrome: OutletChrome, *, max_share: float = 0.5) -> tuple[str, list[str]]:
+    """Drop ``chrome``'s lines from ``text``; returns the new text and the removed lines.
+
+    When the learned lines would take more than ``max_share`` of the document, the document is
+    a repost of another of the outlet's articles, not chrome around one: it is left untouched.
+    """
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in text.splitlines():
+        if line.strip() and chrome.is_chrome(line):
+            removed.append(line.strip())
+        else:
+            kept.append(line)
+    if not removed:
+        return text, []
+    removed_chars = sum(len(r) for r in removed)
+    if removed_chars > max_share * max(1, len(text.strip())):
+        return text, []
+    return "\n".join(kept).strip(), removed

@@ -1,0 +1,132 @@
+"""Publication dates: parse the forms news pages use into ISO 8601.
+
+A date without a time stays a date (``2017-07-09``); a time without a zone is not given one
+(the result is then the date alone), so ``published`` is timezone-aware whenever it has a time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
+_ISO_RE = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\b"
+)
+_SLASH_RE = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+
+DATE_PATTERN = re.compile(
+    rf"{_MDY_RE.pattern}|{_DMY_RE.pattern}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{4}}/\d{{1,2}}/\d{{1,2}}\b",
+    re.I,
+)
+"""Matches a date anywhere in a string (used to find datelines and bylines)."""
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date(value: str | None) -> str | None:
+    """Parse a date or datetime string into ISO 8601, or None when none is found.
+
+    >>> parse_date("July 09, 2017")
+    '2017-07-09'
+    >>> parse_date("Sun, 09 Jul 2017 14:03:00 GMT")
+    '2017-07-09T14:03:00+00:00'
+    >>> parse_date("2017-07-09T10:00:00+02:00")
+    '2017-07-09T10:00:00+02:00'
+    >>> parse_date("not a date") is None
+    True
+    """
+    if not value:
+        return None
+    s = value.strip()
+    if not s:
+        return None
+    m = _ISO_RE.search(s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        day = _valid(y, mo, d)
+        if day is None:
+            return None
+        if m[4] and m[7]:
+            tz = "+00:00" if m[7] == "Z" else m[7]
+            if len(tz) == 5:
+                tz = tz[:3] + ":" + tz[3:]
+            try:
+                dt = datetime.fromisoformat(
+                    f"{day.isoformat()}T{m[4]}:{m[5]}:{m[6] or '00'}{tz}"
+                )
+            except ValueError:
+                return day.isoformat()
+            return dt.isoformat()
+        return day.isoformat()
+    if "," in s or re.search(r"\d{2}:\d{2}", s):
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            dt = None
+        if dt is not None:
+            if dt.tzinfo is None:
+                return dt.date().isoformat()
+            return dt.isoformat()
+    for rx, order in ((_MDY_RE, "mdy"), (_DMY_RE, "dmy")):
+        m = rx.search(s)
+        if m:
+            if order == "mdy":
+                mo, d, y = _MONTHS[m[1].lower()], int(m[2]), int(m[3])
+            else:
+                d, mo, y = int(m[1]), _MONTHS[m[2].lower()], int(m[3])
+            day = _valid(y, mo, d)
+            return day.isoformat() if day else None
+    m = _SLASH_RE.search(s)
+    if m:
+        day = _valid(int(m[1]), int(m[2]), int(m[3]))
+        return day.isoformat() if day else None
+    return None
+
+
+def from_struct_time(t: object) -> str | None:
+    """ISO 8601 (UTC) from a ``time.struct_time`` as feedparser gives it."""
+    try:
+        dt = datetime(*t[:6], tzinfo=UTC)  # type: ignore[index]
+    except (TypeError, ValueError):
+        return None
+    return dt.isoformat()
+
+
+def to_date(iso: str | None) -> date | None:
+    """The calendar date of an ISO 8601 ``published`` value."""
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None

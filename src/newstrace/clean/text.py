@@ -1,0 +1,220 @@
+"""Text primitives shared by every stage: the one tokenizer, the one sentence splitter.
+
+All functions are pure and return offsets into the string they were given, so that any span
+newstrace reports can be checked as ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_MD_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+_QUOTE_TRANSLATION = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "–": "-",
+        "—": "-",
+        "‑": "-",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip accents so that "Café" and "cafe" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize_quotes(text: str) -> str:
+    """Map typographic quotes and dashes to their ASCII forms (same length)."""
+    return text.translate(_QUOTE_TRANSLATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word with its folded form and its offsets in the source string."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into words (letters and digits; inner apostrophes kept).
+
+    >>> [t.norm for t in tokenize("Putin's “Deep State”, 2017!")]
+    ["putin's", 'deep', 'state', '2017']
+    """
+    out: list[Token] = []
+    for m in _WORD_RE.finditer(text):
+        out.append(Token(fold(m.group().replace("’", "'")), m.start(), m.end()))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (``tokenize`` without offsets)."""
+    return [t.norm for t in tokenize(text)]
+
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREV = frozenset(
+    "mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon pres "
+    "inc ltd co corp dept univ vs etc e.g i.e u.s u.k u.n a.m p.m no jan feb mar apr jun jul "
+    "aug sep sept oct nov dec fig al approx est".split()
+)
+_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|\n\s*\n|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence's offsets in the text it came from."""
+
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences; line breaks always end one.
+
+    Returned spans are stripped of surrounding whitespace and never empty.
+
+    >>> t = "Mr. Putin spoke. He said: “We agree.” Then he left"
+    >>> [t[s.start:s.end] for s in split_sentences(t)]
+    ['Mr. Putin spoke.', 'He said: “We agree.”', 'Then he left']
+    """
+    spans: list[Sentence] = []
+    start = 0
+    n = len(text)
+    for m in _SENT_END_RE.finditer(text):
+        end = m.end()
+        if "\n" not in m.group() and m.group()[0] == ".":
+            # Do not split after an abbreviation or an initial ("Mr.", "J. Smith").
+            before = text[start : m.start()]
+            last = before.rsplit(None, 1)[-1] if before.split() else ""
+            last_word = last.lower().lstrip("(\"'“‘")
+            if last_word in _ABBREV or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            # Nor before a lower-case continuation ("… 5 p.m. and then").
+            rest = text[end : end + 3].lstrip()
+            if rest[:1].islower():
+                continue
+        _push(text, start, end, spans)
+        start = end
+    if start < n:
+        _push(text, start, n, spans)
+    return spans
+
+
+def _push(text: str, start: int, end: int, spans: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Sentence(start, end))
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Offsets of the non-blank lines of ``text`` (a paragraph is a line once cleaned)."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            yield pos + lead, pos + lead + len(stripped)
+        pos += len(line)
+
+
+def strip_markup(text: str) -> tuple[str, list[int]]:
+    """Remove inline HTML tags and Markdown emphasis left in scraped text.
+
+    Returns the plain text and, for each of its characters, its offset in ``text``, so that
+    a span found in the plain text can be reported in the original.
+
+    >>> plain, where = strip_markup("By <u>RT</u> **News**")
+    >>> plain, where[3]
+    ('By RT News', 6)
+    """
+    drop = bytearray(len(text))
+    for rx in (_TAG_RE, _MD_RE):
+        for m in rx.finditer(text):
+            for i in range(m.start(), m.end()):
+                drop[i] = 1
+    plain_chars: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        if not drop[i]:
+            plain_chars.append(c)
+            where.append(i)
+    return "".join(plain_chars), where
+
+
+def squeeze(text: str) -> str:
+    """Collapse runs of spaces inside lines and runs of blank lines; strip each line."""
+    lines = [_WS_RE.sub(" ", line).strip() for line in text.splitlines()]
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def content_key(text: str) -> str:
+    """The folded words of ``text`` joined by spaces: equal for texts that differ only in
+    case, punctuation and whitespace."""
+    return " ".join(words(text))
+
+
+_STOPWORDS = {
+    "en": "the and of to in is that for it was on with as he his are be by this have from",
+    "de": "der die und das ist nicht sich mit den dem ein eine auch auf für von zu im",
+    "fr": "le la les et des est une pour dans qui que pas sur avec du au ce il elle",
+    "es": "el la los las y de que en un una por con para es se del al lo como",
+    "it": "il la di che e un una per non sono della del con gli le da si",
+    "pt": "o a os as de que e do da em um uma para com não se por dos das",
+    "nl": "de het een en van is dat op te niet met voor zijn er aan ook",
+    "ru": "и в не на что с по как это он она к из у за от но так",
+    "pl": "i w nie na się z że do to jest jak o po ale co",
+}
+_STOPSETS = {lang: frozenset(ws.split()) for lang, ws in _STOPWORDS.items()}
+
+
+def detect_language(text: str) -> str | None:
+    """Guess the ISO 639-1 language of ``text`` from its commonest function words.
+
+    Returns None when the text is too short or matches no known language well.
+
+    >>> detect_language("The president said that the talks were a success for both of them.")
+    'en'
+    """
+    toks = words(text[:20000])
+    if len(toks) < 5:
+        return None
+    best, best_score = None, 0
+    for lang, stop in _STOPSETS.items():
+        score = sum(1 for t in toks if t in stop)
+        if score > best_score:
+            best, best_score = lang, score
+    if best is None or best_score < max(2, len(toks) // 25):
+        return None
+    return best

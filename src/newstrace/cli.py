@@ -1,0 +1,251 @@
+"""The ``newstrace`` command: parse arguments, call the library, print. Nothing else.
+
+Exit codes (set here and only here): 0 success; 1 some inputs were rejected or a lookup found
+nothing; 2 usage or configuration error; 3 store error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newstrace import __version__
+from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
+from newstrace.settings import Settings, load_settings, parse_size
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _boundary(fn: F) -> F:
+    """Turn library errors into one clear line and an exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            err_console.print(f"[red]error:[/] {exc}", highlight=False)
+            sys.exit(2)
+        except StoreError as exc:
+            err_console.print(f"[red]store error:[/] {exc}", highlight=False)
+            sys.exit(3)
+        except NotFoundError as exc:
+            err_console.print(f"[red]not found:[/] {exc}", highlight=False)
+            sys.exit(1)
+        except NewstraceError as exc:
+            err_console.print(f"[red]error:[/] {exc}", highlight=False)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]  # type: ignore[no-any-return]
+
+
+def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
+    from newstrace.store import Store
+
+    return Store(_settings(ctx).db, readonly=readonly)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newstrace")
+@click.option("--db", envvar="NEWSTRACE_DB", type=click.Path(dir_okay=False),
+              help="The store (default ./newstrace.db, or NEWSTRACE_DB).")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Trace how news stories are copied, rewritten and laundered from outlet to outlet."""
+    try:
+        ctx.obj = {"settings": load_settings(db=db)}
+    except ConfigError as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+
+
+def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
+    from newstrace.ingest.tabular import FIELDS
+
+    out: dict[str, str] = {}
+    for v in values:
+        if "=" not in v:
+            raise ConfigError(f"--map takes FIELD=COLUMN (e.g. text=content); got {v!r}")
+        k, col = v.split("=", 1)
+        if k not in FIELDS:
+            raise ConfigError(f"--map field must be one of {', '.join(FIELDS)}; got {k!r}")
+        out[k] = col
+    return out
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(
+    ["text", "markdown", "html", "warc", "jsonl", "json", "csv", "feed"]), help="Force the input format.")
+@click.option("--outlet", help="Set the outlet of every document read.")
+@click.option("--date", help="Set the publication date of every document read.")
+@click.option("--url", help="Set the URL of every document read.")
+@click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN",
+              help="Map a JSONL/CSV column to a field (repeatable), e.g. --map text=content.")
+@click.option("--max-size", help="Largest input file accepted (default 20MB).")
+@click.option("--strict", is_flag=True, help="Stop at the first rejected input.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@click.pass_context
+@_boundary
+def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, outlet: str | None,
+           date: str | None, url: str | None, field_map: tuple[str, ...], max_size: str | None,
+           strict: bool, as_json: bool) -> None:
+    """Read articles from files and folders (text, Markdown, HTML, WARC, JSONL/CSV, RSS/Atom)."""
+    from newstrace.ingest import iter_files
+    from newstrace.pipeline import StrictModeStop
+    from newstrace.pipeline import ingest as run_ingest
+
+    settings = _settings(ctx)
+    if max_size:
+        settings = settings.merged(max_file_bytes=parse_size(max_size))
+    mapping = _parse_map(field_map)
+    files = list(iter_files(paths))
+    with _open_store(ctx) as store, Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"), console=err_console, transient=True,
+        disable=as_json or not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("ingest", total=len(files), name="")
+
+        def on_file(path: Path, n: int) -> None:
+            progress.update(task, advance=1, name=path.name[-40:])
+
+        def on_reject(r: Any) -> None:
+            progress.console.print(f"[yellow]skipped[/] {r.path}: {r.reason}", highlight=False,
+                                   markup=True, soft_wrap=True)
+
+        try:
+            report = run_ingest(files, store, fmt=fmt, outlet=outlet, url=url, date=date,
+                                field_map=mapping, strict=strict, settings=settings,
+                                on_file=on_file, on_reject=on_reject)
+        except StrictModeStop as stop:
+            err_console.print(f"[red]stopped (--strict):[/] {stop.rejection}", highlight=False)
+            sys.exit(1)
+        total = store.count()
+    if as_json:
+        click.echo(json.dumps({**report.to_dict(), "store": str(settings.db), "total": total}, indent=2))
+    else:
+        console.print(
+            f"Read {report.files} file(s): [green]{report.added} added[/], {report.versions} new version(s), "
+            f"{report.unchanged} unchanged, [{'red' if report.rejected else 'green'}]{len(report.rejected)} rejected[/]"
+            + (f"; outlet chrome re-cleaned {report.recleaned} document(s)" if report.recleaned else "")
+            + f".\nThe store {settings.db} holds {total} document(s).",
+            highlight=False,
+        )
+    if report.rejected:
+        sys.exit(1)
+
+
+def _doc_row(d: Any) -> dict[str, Any]:
+    return {"id": d.id, "outlet": d.outlet, "published": d.published, "title": d.title,
+            "url": d.url, "words": len(d.text.split()),
+            "attributions": [a.credited for a in d.attributions]}
+
+
+@main.command("list")
+@click.option("--outlet", help="Only this outlet's documents.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List stored documents, newest first."""
+    with _open_store(ctx, readonly=True) as store:
+        docs = store.list_documents(outlet=outlet, limit=limit, offset=offset)
+        total = store.count()
+    if as_json:
+        click.echo(json.dumps([_doc_row(d) for d in docs], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(docs)} of {total} documents")
+    for col in ("id", "outlet", "published", "words", "title", "credits"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        table.add_row(d.id, d.outlet or "-", (d.published or "-")[:10], str(len(d.text.split())),
+                      (d.title or "")[:70], ", ".join(a.credited for a in d.attributions))
+    console.print(table)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--raw", is_flag=True, help="Include the raw input text (with --json).")
+@click.pass_context
+@_boundary
+def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
+    """Show one document (by id, unique id prefix or input id)."""
+    with _open_store(ctx, readonly=True) as store:
+        doc = store.get(doc_id)
+    if as_json:
+        click.echo(json.dumps(doc.to_dict(with_raw=raw), indent=2, ensure_ascii=False))
+        return
+    console.rule(doc.title or doc.id)
+    meta = Table.grid(padding=(0, 2))
+    for k, v in (("id", doc.id), ("outlet", doc.outlet), ("url", doc.url), ("author", doc.author),
+                 ("published", doc.published), ("language", doc.language),
+                 ("source", doc.source_path)):
+        meta.add_row(f"[bold]{k}", str(v or "-"))
+    for a in doc.attributions:
+        meta.add_row("[bold]credits", f"{a.credited}  [dim]({a.kind}: {a.evidence!r})")
+    console.print(meta)
+    console.print()
+    console.print(doc.text, highlight=False, markup=False)
+    if doc.boilerplate:
+        console.print(f"\n[dim]{len(doc.boilerplate)} chrome line(s) removed (see --json)")
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over titles and texts."""
+    with _open_store(ctx, readonly=True) as store:
+        hits = store.search(" ".join(query), limit=limit)
+    if as_json:
+        click.echo(json.dumps([{**_doc_row(h.document), "snippet": h.snippet} for h in hits],
+                              indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        console.print("No match.")
+        return
+    for h in hits:
+        d = h.document
+        console.print(f"[bold]{d.id}[/] {d.outlet or '-'} {(d.published or '')[:10]}  {d.title or ''}",
+                      highlight=False)
+        console.print(f"    {h.snippet}", highlight=False, markup=False)
+
+
+@main.command()
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@click.pass_context
+@_boundary
+def rejections(ctx: click.Context, limit: int) -> None:
+    """List inputs that ingest rejected, newest first, with the reason."""
+    with _open_store(ctx, readonly=True) as store:
+        rows = store.rejections(limit=limit)
+    for r in rows:
+        console.print(f"{r.path}: {r.reason}", highlight=False, markup=False)
+    if not rows:
+        console.print("No rejected inputs.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,81 @@
+"""One exception tree for newstrace, and the record of a rejected input.
+
+::
+
+    NewstraceError                  base of everything newstrace raises on purpose
+    ├── ConfigError                 a parameter or setting is out of range (says how to fix it)
+    ├── InputError                  one input (file, record, page) cannot be used
+    │   ├── UnsupportedFormatError  the format is unknown or not what --format says
+    │   ├── DecodeError             bytes that are binary or cannot be decoded as text
+    │   ├── TooLargeError           over the configured size limit
+    │   ├── EmptyDocumentError      nothing left after extraction and cleaning
+    │   └── MalformedInputError     truncated archive, broken JSON/CSV/feed, bad record
+    ├── StoreError                  the database cannot be opened, is too new, or is corrupt
+    └── NotFoundError               a document, pair or family id that is not in the store
+
+Errors become user-facing messages only at the boundary (``newstrace.cli``). Inside a batch an
+``InputError`` becomes a :class:`Rejection` with the path and the reason, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class NewstraceError(Exception):
+    """Base class for every error newstrace raises deliberately."""
+
+
+class ConfigError(NewstraceError, ValueError):
+    """A parameter or setting is out of range; the message says how to fix it."""
+
+
+class InputError(NewstraceError):
+    """One input cannot be used. Batches record it as a :class:`Rejection` and go on."""
+
+
+class UnsupportedFormatError(InputError):
+    """The input's format is unknown, or is not the format that was asked for."""
+
+
+class DecodeError(InputError):
+    """The input is binary or cannot be decoded as text."""
+
+
+class TooLargeError(InputError):
+    """The input is over the configured size limit."""
+
+
+class EmptyDocumentError(InputError):
+    """Nothing is left of the input after extraction and cleaning."""
+
+
+class MalformedInputError(InputError):
+    """A truncated archive, a broken JSON line, CSV row or feed, or an unusable record."""
+
+
+class StoreError(NewstraceError):
+    """The store cannot be opened or used (wrong schema version, not a database, corrupt)."""
+
+
+class NotFoundError(NewstraceError, LookupError):
+    """An id that is not in the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that was skipped, with where it came from and why.
+
+    Attributes:
+        path: the file path, with ``:LINE`` or ``#RECORD`` appended for one record of a
+            multi-record file.
+        reason: a sentence a person can act on.
+        kind: the name of the error class (``DecodeError``, ``TooLargeError``…).
+    """
+
+    path: str
+    reason: str
+    kind: str = "InputError"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

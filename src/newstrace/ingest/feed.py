@@ -1,0 +1,65 @@
+"""RSS and Atom feed files: each entry with full content (or, failing that, its summary)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from newstrace.clean.dates import from_struct_time
+from newstrace.errors import InputError, MalformedInputError
+from newstrace.models import RawDocument
+
+
+def _html_to_text(fragment: str) -> str:
+    """Text of an HTML fragment, one block per line."""
+    if "<" not in fragment:
+        return fragment
+    import lxml.html
+
+    from newstrace.ingest.html import _page_text
+
+    try:
+        tree = lxml.html.fromstring(f"<div>{fragment}</div>")
+    except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+        return fragment
+    return _page_text(tree)
+
+
+def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
+    """Yield a raw document per feed entry; a feed that does not parse yields one error."""
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    entries = parsed.get("entries") or []
+    if not entries:
+        why = parsed.get("bozo_exception")
+        yield MalformedInputError(f"not a readable RSS/Atom feed{f': {why}' if why else ' (no entries)'}")
+        return
+    feed_title = (parsed.get("feed") or {}).get("title")
+    for i, entry in enumerate(entries):
+        body = ""
+        for content in entry.get("content") or []:
+            if len(content.get("value") or "") > len(body):
+                body = content.get("value") or ""
+        if not body:
+            body = entry.get("summary") or entry.get("description") or ""
+        text = _html_to_text(body).strip()
+        if not text:
+            yield MalformedInputError(f"entry {i}: no content or summary")
+            continue
+        published = None
+        for key in ("published_parsed", "updated_parsed", "created_parsed"):
+            if entry.get(key):
+                published = from_struct_time(entry[key])
+                break
+        yield RawDocument(
+            raw=text,
+            source_path=f"{path}#{i}",
+            format="feed",
+            input_id=entry.get("id") or entry.get("link"),
+            url=entry.get("link"),
+            outlet=feed_title,
+            title=entry.get("title"),
+            author=entry.get("author"),
+            published=published,
+            prechopped=True,
+        )

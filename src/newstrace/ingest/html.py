@@ -1,0 +1,155 @@
+"""HTML articles: trafilatura for the body and metadata; lxml for the page's own text and links."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newstrace.clean.attributions import host_of, link_attributions
+from newstrace.clean.text import content_key
+from newstrace.errors import EmptyDocumentError, MalformedInputError
+from newstrace.ingest.decode import decode_bytes
+from newstrace.models import Link, RawDocument
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer",
+    "section", "article", "aside", "nav", "blockquote", "tr", "table", "pre", "figure",
+    "figcaption", "dd", "dt", "main", "form", "hr",
+}  # fmt: skip
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+MAX_TREE_DEPTH = 400
+
+
+def _page_text(tree: Any) -> str:
+    """The page's visible text, one block per line (what a reader of the page sees)."""
+    for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    parts: list[str] = []
+
+    def walk(el: Any, depth: int) -> None:
+        if depth > MAX_TREE_DEPTH:
+            return
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag.lower() in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if el.text and tag:
+            parts.append(el.text)
+        for child in el:
+            walk(child, depth + 1)
+        if block:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(tree, 0)
+    lines = [" ".join(line.split()) for line in "".join(parts).splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
+    if base_url:
+        try:
+            tree.make_links_absolute(base_url, resolve_base_href=True)
+        except ValueError:
+            pass
+    out: list[tuple[str, str, str]] = []
+    for a in tree.xpath("//a[@href]"):
+        href = (a.get("href") or "").strip()
+        if not href.lower().startswith(("http://", "https://")):
+            continue
+        text = " ".join((a.text_content() or "").split())
+        parent = a.getparent()
+        context = " ".join((parent.text_content() if parent is not None else text).split())[:300]
+        out.append((href, text, context))
+    return out
+
+
+def read_html(
+    data: bytes | str,
+    path: str,
+    *,
+    url: str | None = None,
+    fallback_date: str | None = None,
+    fmt: str = "html",
+) -> list[RawDocument]:
+    """One raw document from an HTML page.
+
+    ``raw`` is the page's visible text (attribution offsets point into it), ``body`` the
+    article text trafilatura extracted; the page lines the extractor left out are kept in
+    ``removed`` for audit.
+
+    Raises:
+        MalformedInputError: when the page cannot be parsed.
+        EmptyDocumentError: when no article text is found.
+    """
+    import lxml.html
+    import trafilatura
+
+    if isinstance(data, bytes):
+        m = _META_CHARSET.search(data[:4096])
+        html = decode_bytes(data, declared=m.group(1).decode("ascii", "ignore") if m else None)
+    else:
+        html = data
+    if not html.strip():
+        raise EmptyDocumentError("empty HTML page")
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise MalformedInputError(f"HTML could not be parsed: {exc}") from exc
+    body = getattr(doc, "text", None) if doc is not None else None
+    if not body or not body.strip():
+        raise EmptyDocumentError("no article text found in the HTML page")
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"))
+    except (ValueError, lxml.etree.ParserError) as exc:  # type: ignore[attr-defined]
+        raise MalformedInputError(f"HTML could not be parsed: {exc}") from exc
+    canonical = None
+    for el in tree.xpath("//link[@rel='canonical'][@href]|//meta[@property='og:url'][@content]"):
+        canonical = (el.get("href") or el.get("content") or "").strip() or None
+        if canonical:
+            break
+    the_url = url or getattr(doc, "url", None) or canonical
+    links = _links(tree, the_url)
+    page = _page_text(tree)
+    title = getattr(doc, "title", None)
+    body_lines = body.splitlines()
+    if title and body_lines and content_key(body_lines[0]) == content_key(title):
+        body_lines = body_lines[1:]
+    body_keys = {content_key(line) for line in body_lines}
+    removed = tuple(
+        line for line in page.splitlines() if content_key(line) not in body_keys and line != title
+    )[:300]
+    own_host = host_of(the_url) or getattr(doc, "hostname", None)
+    credits = link_attributions(links, own_host)
+    if canonical and host_of(canonical) and own_host and host_of(canonical) != own_host:
+        from newstrace.models import Attribution
+
+        credits.append(Attribution(host_of(canonical) or canonical, "link", f'<link rel="canonical" href="{canonical}">', -1, -1, canonical))
+    return [
+        RawDocument(
+            raw=page,
+            body="\n".join(body_lines),
+            source_path=path,
+            format=fmt,
+            url=the_url,
+            canonical_url=canonical or the_url,
+            outlet=getattr(doc, "sitename", None) or None,
+            title=title,
+            author=getattr(doc, "author", None),
+            published=getattr(doc, "date", None) or fallback_date,
+            language=getattr(doc, "language", None),
+            links=tuple(Link(u, t) for u, t, _ in links[:500]),
+            removed=removed,
+            prechopped=True,
+            extra_attributions=tuple(credits),
+        )
+    ]

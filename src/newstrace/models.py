@@ -1,0 +1,140 @@
+"""The data newstrace passes between stages: frozen dataclasses over plain values.
+
+Stages hand these to each other in one direction: ``ingest`` makes :class:`RawDocument`,
+``clean`` turns each into a :class:`Document`, ``store`` keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An explicit credit found in an article ("Source: RT", "(Reuters) -", a link).
+
+    Attributes:
+        credited: who is credited, as written ("RT", "Reuters", "example.com").
+        kind: which pattern found it: ``source_line``, ``original_source``, ``first_appeared``,
+            ``republished``, ``via``, ``wire``, ``link``.
+        evidence: the exact string of the raw input that says so.
+        start: offset of ``evidence`` in the document's ``raw`` text (-1 for HTML links).
+        end: end offset of ``evidence`` in ``raw`` (-1 for HTML links).
+        url: the credited URL, when the credit is a link or names one.
+    """
+
+    credited: str
+    kind: str
+    evidence: str
+    start: int
+    end: int
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Attribution:
+        return cls(**{k: d.get(k) for k in ("credited", "kind", "evidence", "start", "end", "url")})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outbound link of an HTML article."""
+
+    url: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """What a reader found in one input, before cleaning.
+
+    ``raw`` is the article's text as read (for HTML: the text the extractor kept plus the
+    chrome lines it dropped are in ``removed``); attribution offsets point into it.
+    """
+
+    raw: str
+    source_path: str
+    format: str
+    input_id: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    links: tuple[Link, ...] = ()
+    removed: tuple[str, ...] = ()
+    prechopped: bool = False
+    """True when ``raw`` is already the article body (HTML extraction, structured records)."""
+    body: str | None = None
+    """The extracted article body when it differs from ``raw`` (HTML: raw is the whole page text)."""
+    extra_attributions: tuple[Attribution, ...] = ()
+    """Credits the reader found outside the text (HTML links)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A clean article, as stored.
+
+    Attributes:
+        id: stable, content-derived id (16 hex digits of a SHA-256 over URL, outlet and raw text).
+        text: the clean article text; every offset newstrace reports for this document is into it.
+        raw: the input text attributions point into.
+        published: ISO 8601: a date (``2017-07-09``) or a timezone-aware datetime; None if unknown.
+        boilerplate: the chrome removed from this document, kept for audit.
+        input_id: the id the user's input gave it (``id`` field of JSONL/CSV), else the path.
+    """
+
+    id: str
+    text: str
+    raw: str = ""
+    url: str | None = None
+    canonical_url: str | None = None
+    outlet: str | None = None
+    host: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    attributions: tuple[Attribution, ...] = ()
+    links: tuple[Link, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    input_id: str | None = None
+    source_path: str | None = None
+    format: str | None = None
+    version: int = 1
+    supersedes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, *, with_raw: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict (the ``show --json`` schema)."""
+        d: dict[str, Any] = {
+            "id": self.id,
+            "input_id": self.input_id,
+            "outlet": self.outlet,
+            "host": self.host,
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published,
+            "language": self.language,
+            "text": self.text,
+            "attributions": [a.to_dict() for a in self.attributions],
+            "links": [link.to_dict() for link in self.links],
+            "boilerplate": list(self.boilerplate),
+            "source_path": self.source_path,
+            "format": self.format,
+            "version": self.version,
+            "supersedes": self.supersedes,
+        }
+        if with_raw:
+            d["raw"] = self.raw
+        return d

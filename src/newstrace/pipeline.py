@@ -1,0 +1,182 @@
+"""The library calls behind the CLI: each runs stages in order over a store.
+
+``ingest``: files -> raw documents (ingest) -> documents (clean) -> store, then the
+outlet-level chrome learner over the outlets that received documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newstrace.clean import build_document
+from newstrace.errors import InputError, Rejection
+from newstrace.ingest import iter_files, read_path
+from newstrace.models import Document
+from newstrace.settings import Settings
+from newstrace.store import Store
+
+__all__ = ["IngestReport", "ingest"]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run did."""
+
+    files: int = 0
+    added: int = 0
+    versions: int = 0
+    unchanged: int = 0
+    recleaned: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    formats: Counter[str] = field(default_factory=Counter)
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        """Documents read successfully (added, new versions and unchanged)."""
+        return self.added + self.versions + self.unchanged
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "added": self.added,
+            "versions": self.versions,
+            "unchanged": self.unchanged,
+            "recleaned": self.recleaned,
+            "rejected": [{"path": r.path, "reason": r.reason, "kind": r.kind} for r in self.rejected],
+            "formats": dict(self.formats),
+        }
+
+
+class StrictModeStop(InputError):
+    """Raised by ``ingest(strict=True)`` at the first rejected input."""
+
+    def __init__(self, rejection: Rejection) -> None:
+        super().__init__(str(rejection))
+        self.rejection = rejection
+
+
+def _sidecar(path: Path) -> dict[str, str]:
+    """Metadata from ``NAME.meta.json`` beside a file, if there is one."""
+    meta = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
+    if not meta.is_file():
+        return {}
+    try:
+        data = json.loads(meta.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)} if isinstance(data, dict) else {}
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    store: Store,
+    *,
+    fmt: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    strict: bool = False,
+    settings: Settings | None = None,
+    on_file: Callable[[Path, int], None] | None = None,
+    on_reject: Callable[[Rejection], None] | None = None,
+) -> IngestReport:
+    """Read files and folders into ``store``.
+
+    Args:
+        paths: files and folders (read recursively).
+        store: where documents go.
+        fmt: force a format (see :data:`newstrace.ingest.FORMATS`); detected per file if None.
+        outlet, url, date: override those fields for every document read.
+        field_map: JSONL/JSON/CSV field mapping, newstrace field -> input column.
+        strict: stop at the first rejected input (raises :class:`StrictModeStop`).
+        settings: limits (``max_file_bytes``) and batch size.
+        on_file: called after each file with its path and the number of documents it gave.
+        on_reject: called for each rejected input.
+
+    Returns:
+        An :class:`IngestReport`; rejected inputs are in ``report.rejected`` (and in the store).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "a.txt").write_text("A headline\\n\\nThe body of the story, in full.\\n")
+        >>> with Store(d / "n.db") as s:
+        ...     ingest([d / "a.txt"], s).added
+        1
+    """
+    cfg = settings or Settings()
+    report = IngestReport()
+    pending: list[Document] = []
+    touched_outlets: set[str] = set()
+
+    def flush() -> None:
+        if not pending:
+            return
+        for doc, outcome in zip(pending, store.add_documents(pending), strict=True):
+            report.ids.append(outcome.id)
+            if outcome.status == "added":
+                report.added += 1
+            elif outcome.status == "version":
+                report.versions += 1
+            else:
+                report.unchanged += 1
+            if outcome.status != "unchanged" and doc.outlet:
+                touched_outlets.add(doc.outlet)
+        pending.clear()
+
+    def reject(path: str, exc: BaseException) -> None:
+        r = Rejection(path, str(exc) or type(exc).__name__, type(exc).__name__)
+        report.rejected.append(r)
+        if on_reject:
+            on_reject(r)
+        if strict:
+            flush()
+            store.record_rejections([r])
+            raise StrictModeStop(r)
+
+    try:
+        for path in iter_files(paths):
+            report.files += 1
+            side = _sidecar(path)
+            n_docs = 0
+            try:
+                for item in read_path(path, fmt=fmt, max_size=cfg.max_file_bytes, field_map=field_map):
+                    if isinstance(item, InputError):
+                        reject(str(path), item)
+                        continue
+                    try:
+                        doc = build_document(
+                            item,
+                            outlet=outlet or side.get("outlet"),
+                            url=url or side.get("url"),
+                            published=date or side.get("date") or side.get("published"),
+                        )
+                    except InputError as exc:
+                        reject(item.source_path, exc)
+                        continue
+                    report.formats[doc.format or "?"] += 1
+                    pending.append(doc)
+                    n_docs += 1
+                    if len(pending) >= cfg.batch_size:
+                        flush()
+            except StrictModeStop:
+                raise
+            except Exception as exc:  # a reader bug must not abort the batch; it is reported
+                reject(str(path), InputError(f"unexpected {type(exc).__name__}: {exc}"))
+            if on_file:
+                on_file(path, n_docs)
+        flush()
+    finally:
+        if not strict:
+            store.record_rejections(report.rejected)
+    if touched_outlets:
+        report.recleaned = store.relearn_outlet_chrome(touched_outlets, min_docs=cfg.outlet_chrome_min_docs)
+    return report

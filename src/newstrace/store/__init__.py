@@ -1,0 +1,372 @@
+"""The store: SQLite (WAL) holding documents and, later, everything found about them.
+
+This module is the only code that writes the database. Every write happens in a
+transaction, so a crash leaves each document either fully stored or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remove_outlet_chrome
+from newstrace.errors import NotFoundError, Rejection, StoreError
+from newstrace.models import Attribution, Document, Link
+from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["AddOutcome", "SearchHit", "Store"]
+
+_DOC_COLUMNS = (
+    "id", "input_id", "url", "canonical_url", "outlet", "host", "title", "author", "published",
+    "language", "text", "doc_text", "raw", "attributions", "links", "boilerplate",
+    "outlet_boilerplate", "source_path", "format", "version", "supersedes", "text_hash",
+    "ingested_at",
+)  # fmt: skip
+
+
+def text_hash(text: str) -> str:
+    """A short hash of a clean text (changes whenever the text does)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What storing one document did: ``added``, ``version`` (same URL, new content) or
+    ``unchanged`` (already stored)."""
+
+    id: str
+    status: Literal["added", "version", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A full-text search result with a highlighted snippet (``[`` ``]`` around matches)."""
+
+    document: Document
+    snippet: str
+    score: float
+
+
+def _fts_query(query: str) -> str:
+    """Turn user words into a safe FTS5 query: each word quoted, all required."""
+    terms = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", query, re.UNICODE)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+class Store:
+    """A newstrace database.
+
+    Example:
+        >>> import tempfile, os
+        >>> from newstrace.models import Document
+        >>> with Store(os.path.join(tempfile.mkdtemp(), "n.db")) as store:
+        ...     store.add_documents([Document(id="a1", text="Hello world")])[0].status
+        'added'
+    """
+
+    def __init__(self, path: str | Path = "newstrace.db", *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"no store at {self.path} (run `newstrace ingest` first, or pass --db)")
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a database file")
+        try:
+            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+            self.conn = sqlite3.connect(uri, uri=readonly, timeout=30, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable newstrace store: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _migrate(self, readonly: bool) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this newstrace "
+                f"understands ({SCHEMA_VERSION}); upgrade newstrace"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if readonly:
+            raise StoreError(f"{self.path} needs a schema upgrade; open it once without read-only")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for stmt in _split_sql(MIGRATIONS[number]):
+                    self.conn.execute(stmt)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``); rolled back if the block raises."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- documents -------------------------------------------------------------------------
+    def add_documents(self, docs: Iterable[Document]) -> list[AddOutcome]:
+        """Store documents in one transaction; a document already stored is left as it is.
+
+        A document whose URL is already stored with other content becomes a new version
+        (``version`` + 1, ``supersedes`` the latest one); nothing is overwritten.
+        """
+        outcomes: list[AddOutcome] = []
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            for doc in docs:
+                if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                    outcomes.append(AddOutcome(doc.id, "unchanged"))
+                    continue
+                version, supersedes, status = 1, None, "added"
+                key = doc.canonical_url or doc.url
+                if key:
+                    prev = conn.execute(
+                        "SELECT id, version FROM documents WHERE canonical_url = ? "
+                        "ORDER BY version DESC LIMIT 1",
+                        (key,),
+                    ).fetchone()
+                    if prev:
+                        version, supersedes, status = prev["version"] + 1, prev["id"], "version"
+                row = self._row(doc, now, version, supersedes)
+                conn.execute(
+                    f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' for _ in _DOC_COLUMNS)})",
+                    row,
+                )
+                outcomes.append(AddOutcome(doc.id, status))  # type: ignore[arg-type]
+        return outcomes
+
+    @staticmethod
+    def _row(doc: Document, now: str, version: int, supersedes: str | None) -> tuple[Any, ...]:
+        return (
+            doc.id, doc.input_id, doc.url, doc.canonical_url or doc.url, doc.outlet, doc.host,
+            doc.title, doc.author, doc.published, doc.language, doc.text, doc.text, doc.raw,
+            json.dumps([a.to_dict() for a in doc.attributions], ensure_ascii=False),
+            json.dumps([link.to_dict() for link in doc.links], ensure_ascii=False),
+            json.dumps(list(doc.boilerplate), ensure_ascii=False), "[]",
+            doc.source_path, doc.format, version, supersedes, text_hash(doc.text), now,
+        )  # fmt: skip
+
+    @staticmethod
+    def _doc(row: sqlite3.Row) -> Document:
+        keys = row.keys()
+        return Document(
+            id=row["id"],
+            text=row["text"],
+            raw=row["raw"] if "raw" in keys else "",
+            url=row["url"],
+            canonical_url=row["canonical_url"],
+            outlet=row["outlet"],
+            host=row["host"],
+            title=row["title"],
+            author=row["author"],
+            published=row["published"],
+            language=row["language"],
+            attributions=tuple(Attribution.from_dict(a) for a in json.loads(row["attributions"])),
+            links=tuple(Link(**link) for link in json.loads(row["links"])),
+            boilerplate=tuple(json.loads(row["boilerplate"]))
+            + tuple(json.loads(row["outlet_boilerplate"])),
+            input_id=row["input_id"],
+            source_path=row["source_path"],
+            format=row["format"],
+            version=row["version"],
+            supersedes=row["supersedes"],
+        )
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id of a document given its id, a unique prefix of it, or its input id.
+
+        Raises:
+            NotFoundError: when nothing, or more than one document, matches.
+        """
+        q = id_or_prefix.strip()
+        row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (q,)).fetchone()
+        if row:
+            return str(row["id"])
+        if re.fullmatch(r"[0-9a-f]{4,15}", q):
+            rows = self.conn.execute(
+                "SELECT id FROM documents WHERE id LIKE ? LIMIT 2", (q + "%",)
+            ).fetchall()
+            if len(rows) == 1:
+                return str(rows[0]["id"])
+            if len(rows) > 1:
+                raise NotFoundError(f"id prefix {q!r} matches several documents; give more digits")
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE input_id = ? ORDER BY version DESC LIMIT 2", (q,)
+        ).fetchall()
+        if len(rows) == 1:
+            return str(rows[0]["id"])
+        raise NotFoundError(f"no document with id {q!r} in {self.path}")
+
+    def get(self, id_or_prefix: str) -> Document:
+        """One document by id (or unique id prefix, or input id)."""
+        doc_id = self.resolve_id(id_or_prefix)
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return self._doc(row)
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, Document]:
+        """Documents by exact id (missing ids are left out)."""
+        out: dict[str, Document] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" for _ in chunk)
+            for row in self.conn.execute(f"SELECT * FROM documents WHERE id IN ({marks})", chunk):
+                out[row["id"]] = self._doc(row)
+        return out
+
+    def count(self) -> int:
+        """How many documents the store holds."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def iter_documents(self, *, after_seq: int = 0, batch: int = 1000) -> Iterator[tuple[int, Document]]:
+        """Every document with its insertion sequence number, oldest first."""
+        last = after_seq
+        while True:
+            rows = self.conn.execute(
+                "SELECT * FROM documents WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["seq"], self._doc(row)
+            last = rows[-1]["seq"]
+
+    def list_documents(
+        self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Document]:
+        """Documents, newest publication first (undated last), without their raw text."""
+        where, args = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        rows = self.conn.execute(
+            f"SELECT * FROM documents {where} "
+            "ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+        return [self._doc(r) for r in rows]
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over titles and texts (every word must match), best first."""
+        fts = _fts_query(query)
+        if not fts:
+            return []
+        rows = self.conn.execute(
+            "SELECT d.*, snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip, "
+            "bm25(documents_fts) AS score FROM documents_fts "
+            "JOIN documents d ON d.seq = documents_fts.rowid "
+            "WHERE documents_fts MATCH ? ORDER BY score LIMIT ?",
+            (fts, limit),
+        ).fetchall()
+        return [SearchHit(self._doc(r), r["snip"], float(r["score"])) for r in rows]
+
+    def outlets(self) -> list[tuple[str | None, int]]:
+        """Each outlet with its number of documents, largest first."""
+        rows = self.conn.execute(
+            "SELECT outlet, COUNT(*) AS n FROM documents GROUP BY outlet ORDER BY n DESC, outlet"
+        ).fetchall()
+        return [(r["outlet"], int(r["n"])) for r in rows]
+
+    # -- outlet chrome ---------------------------------------------------------------------
+    def relearn_outlet_chrome(self, outlets: Iterable[str], *, min_docs: int = 3) -> int:
+        """Learn each outlet's recurring chrome from its documents and re-clean them.
+
+        Returns how many documents' texts changed.
+        """
+        changed = 0
+        for outlet in sorted(set(o for o in outlets if o)):
+            rows = self.conn.execute(
+                "SELECT id, doc_text, text, canonical_url FROM documents WHERE outlet = ? ORDER BY seq",
+                (outlet,),
+            ).fetchall()
+            # Count each URL once: versions of one article would otherwise look like chrome.
+            distinct: dict[str, str] = {}
+            for r in rows:
+                distinct.setdefault(r["canonical_url"] or r["id"], r["doc_text"])
+            chrome = learn_outlet_chrome(outlet, distinct.values(), min_docs=min_docs)
+            changed += self._apply_outlet_chrome(chrome, rows)
+        return changed
+
+    def _apply_outlet_chrome(self, chrome: OutletChrome, rows: list[sqlite3.Row]) -> int:
+        changed = 0
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM outlet_chrome WHERE outlet = ?", (chrome.outlet,))
+            conn.executemany(
+                "INSERT INTO outlet_chrome (outlet, key, docs) VALUES (?, ?, ?)",
+                [(chrome.outlet, k, n) for k, n in chrome.keys.items()],
+            )
+            for r in rows:
+                new_text, removed = remove_outlet_chrome(r["doc_text"], chrome)
+                if new_text != r["text"]:
+                    conn.execute(
+                        "UPDATE documents SET text = ?, outlet_boilerplate = ?, text_hash = ? WHERE id = ?",
+                        (new_text, json.dumps(removed, ensure_ascii=False), text_hash(new_text), r["id"]),
+                    )
+                    changed += 1
+        return changed
+
+    def outlet_chrome(self, outlet: str) -> dict[str, int]:
+        """The chrome lines learned for an outlet (content key -> number of documents)."""
+        rows = self.conn.execute("SELECT key, docs FROM outlet_chrome WHERE outlet = ?", (outlet,))
+        return {r["key"]: int(r["docs"]) for r in rows}
+
+    # -- rejections ------------------------------------------------------------------------
+    def record_rejections(self, rejections: Iterable[Rejection]) -> None:
+        """Keep a record of rejected inputs (``newstrace rejections`` lists them)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [(r.path, r.reason, r.kind, now) for r in rejections]
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany("INSERT INTO rejections (path, reason, kind, at) VALUES (?, ?, ?, ?)", rows)
+
+    def rejections(self, *, limit: int = 1000) -> list[Rejection]:
+        rows = self.conn.execute(
+            "SELECT path, reason, kind FROM rejections ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [Rejection(r["path"], r["reason"], r["kind"]) for r in rows]
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` result (``ok`` when the file is sound)."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (triggers keep their inner semicolons)."""
+    out: list[str] = []
+    buf: list[str] = []
+    for line in script.splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        out.append(rest)
+    return out

@@ -1,0 +1,70 @@
+"""The store's schema, as numbered migrations applied in order (``PRAGMA user_version``)."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: documents with full-text search, learned outlet chrome, rejected inputs.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE documents (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        input_id TEXT,
+        url TEXT,
+        canonical_url TEXT,
+        outlet TEXT,
+        host TEXT,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        language TEXT,
+        text TEXT NOT NULL,
+        doc_text TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        attributions TEXT NOT NULL DEFAULT '[]',
+        links TEXT NOT NULL DEFAULT '[]',
+        boilerplate TEXT NOT NULL DEFAULT '[]',
+        outlet_boilerplate TEXT NOT NULL DEFAULT '[]',
+        source_path TEXT,
+        format TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        supersedes TEXT,
+        text_hash TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_canonical_url ON documents(canonical_url);
+    CREATE INDEX documents_outlet ON documents(outlet);
+    CREATE INDEX documents_published ON documents(published);
+    CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, text, content='documents', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END;
+    CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    CREATE TABLE outlet_chrome (
+        outlet TEXT NOT NULL,
+        key TEXT NOT NULL,
+        docs INTEGER NOT NULL,
+        PRIMARY KEY (outlet, key)
+    );
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
