@@ -62,8 +62,12 @@ def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newstrace")
-@click.option("--db", envvar="NEWSTRACE_DB", type=click.Path(dir_okay=False),
-              help="The store (default ./newstrace.db, or NEWSTRACE_DB).")
+@click.option(
+    "--db",
+    envvar="NEWSTRACE_DB",
+    type=click.Path(dir_okay=False),
+    help="The store (default ./newstrace.db, or NEWSTRACE_DB).",
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """Trace how news stories are copied, rewritten and laundered from outlet to outlet."""
@@ -90,21 +94,39 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(
-    ["text", "markdown", "html", "warc", "jsonl", "json", "csv", "feed"]), help="Force the input format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "warc", "jsonl", "json", "csv", "feed"]),
+    help="Force the input format.",
+)
 @click.option("--outlet", help="Set the outlet of every document read.")
 @click.option("--date", help="Set the publication date of every document read.")
 @click.option("--url", help="Set the URL of every document read.")
-@click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN",
-              help="Map a JSONL/CSV column to a field (repeatable), e.g. --map text=content.")
+@click.option(
+    "--map",
+    "field_map",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Map a JSONL/CSV column to a field (repeatable), e.g. --map text=content.",
+)
 @click.option("--max-size", help="Largest input file accepted (default 20MB).")
 @click.option("--strict", is_flag=True, help="Stop at the first rejected input.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @click.pass_context
 @_boundary
-def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, outlet: str | None,
-           date: str | None, url: str | None, field_map: tuple[str, ...], max_size: str | None,
-           strict: bool, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    fmt: str | None,
+    outlet: str | None,
+    date: str | None,
+    url: str | None,
+    field_map: tuple[str, ...],
+    max_size: str | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
     """Read articles from files and folders (text, Markdown, HTML, WARC, JSONL/CSV, RSS/Atom)."""
     from newstrace.ingest import iter_files
     from newstrace.pipeline import StrictModeStop
@@ -115,35 +137,63 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, outlet: 
         settings = settings.merged(max_file_bytes=parse_size(max_size))
     mapping = _parse_map(field_map)
     files = list(iter_files(paths))
-    with _open_store(ctx) as store, Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[name]}"), console=err_console, transient=True,
-        disable=as_json or not err_console.is_terminal,
-    ) as progress:
+    with (
+        _open_store(ctx) as store,
+        Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[name]}"),
+            console=err_console,
+            transient=True,
+            disable=as_json or not err_console.is_terminal,
+        ) as progress,
+    ):
         task = progress.add_task("ingest", total=len(files), name="")
 
         def on_file(path: Path, n: int) -> None:
             progress.update(task, advance=1, name=path.name[-40:])
 
         def on_reject(r: Any) -> None:
-            progress.console.print(f"[yellow]skipped[/] {r.path}: {r.reason}", highlight=False,
-                                   markup=True, soft_wrap=True)
+            progress.console.print(
+                f"[yellow]skipped[/] {r.path}: {r.reason}",
+                highlight=False,
+                markup=True,
+                soft_wrap=True,
+            )
 
         try:
-            report = run_ingest(files, store, fmt=fmt, outlet=outlet, url=url, date=date,
-                                field_map=mapping, strict=strict, settings=settings,
-                                on_file=on_file, on_reject=on_reject)
+            report = run_ingest(
+                files,
+                store,
+                fmt=fmt,
+                outlet=outlet,
+                url=url,
+                date=date,
+                field_map=mapping,
+                strict=strict,
+                settings=settings,
+                on_file=on_file,
+                on_reject=on_reject,
+            )
         except StrictModeStop as stop:
             err_console.print(f"[red]stopped (--strict):[/] {stop.rejection}", highlight=False)
             sys.exit(1)
         total = store.count()
     if as_json:
-        click.echo(json.dumps({**report.to_dict(), "store": str(settings.db), "total": total}, indent=2))
+        click.echo(
+            json.dumps({**report.to_dict(), "store": str(settings.db), "total": total}, indent=2)
+        )
     else:
         console.print(
             f"Read {report.files} file(s): [green]{report.added} added[/], {report.versions} new version(s), "
             f"{report.unchanged} unchanged, [{'red' if report.rejected else 'green'}]{len(report.rejected)} rejected[/]"
-            + (f"; outlet chrome re-cleaned {report.recleaned} document(s)" if report.recleaned else "")
+            + (
+                f"; outlet chrome re-cleaned {report.recleaned} document(s)"
+                if report.recleaned
+                else ""
+            )
             + f".\nThe store {settings.db} holds {total} document(s).",
             highlight=False,
         )
@@ -152,9 +202,15 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, outlet: 
 
 
 def _doc_row(d: Any) -> dict[str, Any]:
-    return {"id": d.id, "outlet": d.outlet, "published": d.published, "title": d.title,
-            "url": d.url, "words": len(d.text.split()),
-            "attributions": [a.credited for a in d.attributions]}
+    return {
+        "id": d.id,
+        "outlet": d.outlet,
+        "published": d.published,
+        "title": d.title,
+        "url": d.url,
+        "words": len(d.text.split()),
+        "attributions": [a.credited for a in d.attributions],
+    }
 
 
 @main.command("list")
@@ -176,8 +232,14 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
     for col in ("id", "outlet", "published", "words", "title", "credits"):
         table.add_column(col, overflow="fold")
     for d in docs:
-        table.add_row(d.id, d.outlet or "-", (d.published or "-")[:10], str(len(d.text.split())),
-                      (d.title or "")[:70], ", ".join(a.credited for a in d.attributions))
+        table.add_row(
+            d.id,
+            d.outlet or "-",
+            (d.published or "-")[:10],
+            str(len(d.text.split())),
+            (d.title or "")[:70],
+            ", ".join(a.credited for a in d.attributions),
+        )
     console.print(table)
 
 
@@ -196,9 +258,15 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
         return
     console.rule(doc.title or doc.id)
     meta = Table.grid(padding=(0, 2))
-    for k, v in (("id", doc.id), ("outlet", doc.outlet), ("url", doc.url), ("author", doc.author),
-                 ("published", doc.published), ("language", doc.language),
-                 ("source", doc.source_path)):
+    for k, v in (
+        ("id", doc.id),
+        ("outlet", doc.outlet),
+        ("url", doc.url),
+        ("author", doc.author),
+        ("published", doc.published),
+        ("language", doc.language),
+        ("source", doc.source_path),
+    ):
         meta.add_row(f"[bold]{k}", str(v or "-"))
     for a in doc.attributions:
         meta.add_row("[bold]credits", f"{a.credited}  [dim]({a.kind}: {a.evidence!r})")
@@ -220,16 +288,23 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
     with _open_store(ctx, readonly=True) as store:
         hits = store.search(" ".join(query), limit=limit)
     if as_json:
-        click.echo(json.dumps([{**_doc_row(h.document), "snippet": h.snippet} for h in hits],
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [{**_doc_row(h.document), "snippet": h.snippet} for h in hits],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if not hits:
         console.print("No match.")
         return
     for h in hits:
         d = h.document
-        console.print(f"[bold]{d.id}[/] {d.outlet or '-'} {(d.published or '')[:10]}  {d.title or ''}",
-                      highlight=False)
+        console.print(
+            f"[bold]{d.id}[/] {d.outlet or '-'} {(d.published or '')[:10]}  {d.title or ''}",
+            highlight=False,
+        )
         console.print(f"    {h.snippet}", highlight=False, markup=False)
 
 

@@ -49,7 +49,9 @@ class IngestReport:
             "versions": self.versions,
             "unchanged": self.unchanged,
             "recleaned": self.recleaned,
-            "rejected": [{"path": r.path, "reason": r.reason, "kind": r.kind} for r in self.rejected],
+            "rejected": [
+                {"path": r.path, "reason": r.reason, "kind": r.kind} for r in self.rejected
+            ],
             "formats": dict(self.formats),
         }
 
@@ -71,7 +73,11 @@ def _sidecar(path: Path) -> dict[str, str]:
         data = json.loads(meta.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)} if isinstance(data, dict) else {}
+    return (
+        {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+        if isinstance(data, dict)
+        else {}
+    )
 
 
 def ingest(
@@ -148,7 +154,9 @@ def ingest(
             side = _sidecar(path)
             n_docs = 0
             try:
-                for item in read_path(path, fmt=fmt, max_size=cfg.max_file_bytes, field_map=field_map):
+                for item in read_path(
+                    path, fmt=fmt, max_size=cfg.max_file_bytes, field_map=field_map
+                ):
                     if isinstance(item, InputError):
                         reject(str(path), item)
                         continue
@@ -178,5 +186,7 @@ def ingest(
         if not strict:
             store.record_rejections(report.rejected)
     if touched_outlets:
-        report.recleaned = store.relearn_outlet_chrome(touched_outlets, min_docs=cfg.outlet_chrome_min_docs)
+        report.recleaned = store.relearn_outlet_chrome(
+            touched_outlets, min_docs=cfg.outlet_chrome_min_docs
+        )
     return report

@@ -38,7 +38,9 @@ class Settings:
         if self.batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0; got {self.batch_size}")
         if self.outlet_chrome_min_docs < 2:
-            raise ConfigError(f"outlet_chrome_min_docs must be >= 2; got {self.outlet_chrome_min_docs}")
+            raise ConfigError(
+                f"outlet_chrome_min_docs must be >= 2; got {self.outlet_chrome_min_docs}"
+            )
 
     def merged(self, **overrides: Any) -> Settings:
         """A copy with the given (non-None) fields replaced, converted to the field's type."""
@@ -53,7 +55,9 @@ class Settings:
             try:
                 clean[key] = type(default)(value)
             except (TypeError, ValueError) as exc:
-                raise ConfigError(f"setting {key} must be a {type(default).__name__}; got {value!r}") from exc
+                raise ConfigError(
+                    f"setting {key} must be a {type(default).__name__}; got {value!r}"
+                ) from exc
         return replace(self, **clean)
 
 
@@ -80,7 +84,11 @@ def _user_file() -> Path | None:
     local = Path("newstrace.toml")
     if local.is_file():
         return local
-    xdg = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "newstrace" / "config.toml"
+    xdg = (
+        Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+        / "newstrace"
+        / "config.toml"
+    )
     return xdg if xdg.is_file() else None
 
 

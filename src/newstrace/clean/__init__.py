@@ -46,7 +46,11 @@ def document_id(outlet: str | None, url: str | None, raw: str) -> str:
 
 def _title_like(line: str) -> bool:
     n = len(line.split())
-    return 0 < n <= 30 and not line.rstrip().endswith((",", ";", ":"))
+    end = line.rstrip()[-1:]
+    if n == 0 or n > 30 or end in ",;:":
+        return False
+    # Headlines rarely end with a full stop; a long line that does is a sentence.
+    return not (end == "." and n > 12)
 
 
 def _parse_byline(plain_line: str, raw_line: str) -> tuple[str | None, str | None]:
@@ -57,7 +61,9 @@ def _parse_byline(plain_line: str, raw_line: str) -> tuple[str | None, str | Non
     rest = m.group("rest")
     published = parse_date(rest)
     # A name marked up on its own (a link or underline) is the author.
-    tagged = re.search(r"^\s*(?:by|written\s+by|author)\s*:?\s*<(\w+)[^>]*>(.+?)</\1>", raw_line, re.I)
+    tagged = re.search(
+        r"^\s*(?:by|written\s+by|author)\s*:?\s*<(\w+)[^>]*>(.+?)</\1>", raw_line, re.I
+    )
     if tagged:
         author = strip_markup(tagged.group(2))[0].strip()
     else:
@@ -102,8 +108,13 @@ def _infer_outlet(chrome_lines: list[str], full_plain: str) -> tuple[str | None,
     return host, host
 
 
-def build_document(raw: RawDocument, *, outlet: str | None = None, url: str | None = None,
-                   published: str | None = None) -> Document:
+def build_document(
+    raw: RawDocument,
+    *,
+    outlet: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+) -> Document:
     """Clean one raw document.
 
     Args:
@@ -129,15 +140,18 @@ def build_document(raw: RawDocument, *, outlet: str | None = None, url: str | No
     pub = raw.published
     raw_lines = (raw.body if raw.body is not None else raw.raw).splitlines()
     seen_body = False
+    if sum(1 for line in raw_lines if line.strip()) < 2:
+        title = title or ""  # a one-paragraph text has no separate headline
     header_budget = 6  # title, byline and dateline lines are looked for near the top only
-    for raw_line in raw_lines:
+    for i, raw_line in enumerate(raw_lines):
         plain = strip_markup(raw_line)[0].strip()
         if not plain:
             text_lines.append("")
             continue
         if not raw.prechopped and not seen_body and header_budget > 0:
             header_budget -= 1
-            if title is None and _title_like(plain):
+            followed_by_blank = i + 1 >= len(raw_lines) or not raw_lines[i + 1].strip()
+            if title is None and followed_by_blank and _title_like(plain):
                 title = plain
                 continue
             a, d = _parse_byline(plain, raw_line)

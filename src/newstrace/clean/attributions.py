@@ -18,7 +18,10 @@ _WIRES = (
 )
 # The credited name: up to the end of the line, a sentence end, or the start of a copyright.
 _WHO = r"(?P<who>[^\n]{1,160}?)"
-_WHO_END = r"(?=\s*(?:$|\n|\.\s|\.$|;|\||\s©|\s\(c\)|\sCopyright|,\s*(?:19|20)\d\d|\s+and\s+is\s|\s+under\s))"
+_WHO_END = (
+    r"(?=\s*(?:$|\n|\.\s|\.$|;|\||\s©|\s\(c\)|\sCopyright|,\s*(?:19|20)\d\d|\s+and\s+is\s"
+    r"|\s+under\s|\s+with\s+(?:permission|the\s+permission)|\s+\(with\s))"
+)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -54,7 +57,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "source_line",
         re.compile(
-            rf"(?m)^[ \t]*(?:Sources?|Credit|Courtesy(?:\s+of)?|H/T|Hat\s+tip|Story\s+source)\s*[:\-–—]\s*{_WHO}[ \t]*$",
+            r"(?m)^[ \t]*(?:Sources?|Credit|Courtesy(?:\s+of)?|H/T|Hat\s+tip|Story\s+source)"
+            rf"\s*[:\-–—]\s*{_WHO}[ \t]*$",
             re.I,
         ),
     ),
@@ -153,9 +157,7 @@ _LINK_CUE = re.compile(
 )
 
 
-def link_attributions(
-    links: list[tuple[str, str, str]], own_host: str | None
-) -> list[Attribution]:
+def link_attributions(links: list[tuple[str, str, str]], own_host: str | None) -> list[Attribution]:
     """Credits given by links: anchor text or its context names a source, on another host.
 
     Args:

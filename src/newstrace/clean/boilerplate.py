@@ -34,7 +34,8 @@ _SHORT_CHROME = re.compile(
       | (?:subscribe|sign\s+up|register)\b.*
       | (?:donate|support\s+(?:us|our\s+work|independent\s+\w+))\b.*
       | (?:get|receive)\s+(?:our|the)\s+(?:newsletter|daily|free)\b.*
-      | (?:related|recommended|more\s+from|you\s+(?:may|might)\s+also\s+like|trending|popular|read\s+(?:more|next|also))\b.*
+      | (?:related|recommended|more\s+from|you\s+(?:may|might)\s+also\s+like|trending|popular
+         |read\s+(?:more|next|also))\b.*
       | (?:articles?|posts?|stories)\s+by:?\s.*
       | (?:tags?|filed\s+under|categories|category|posted\s+in|topics?)\s*:.*
       | (?:advertisement|sponsored(?:\s+content)?|ad)
@@ -126,6 +127,8 @@ def learn_outlet_chrome(
     min_share: float = 0.0,
     head: int = 4,
     tail: int = 8,
+    long_words: int = 20,
+    long_share: float = 0.05,
 ) -> OutletChrome:
     """Learn an outlet's chrome: edge lines that recur, word for word, in several of its documents.
 
@@ -140,6 +143,8 @@ def learn_outlet_chrome(
         min_share: the smallest share of the outlet's documents it must recur in.
         head: how many leading lines of each document are considered.
         tail: how many trailing lines are considered.
+        long_words: lines of this many words or more are "long".
+        long_share: the smallest share of the outlet's documents a long line must recur in.
 
     Example:
         >>> docs = [f"Story {i} body text here.\\nSubscribe to the Daily Bugle today" for i in range(3)]
@@ -154,10 +159,20 @@ def learn_outlet_chrome(
         keys.discard("")
         counts.update(keys)
     need = max(min_docs, int(min_share * n_docs + 0.999))
-    return OutletChrome(outlet, {k: c for k, c in counts.items() if c >= need})
+    # A long line shared by a few articles is more likely a quotation or a reused paragraph
+    # than chrome: long lines must recur in a clear share of the outlet's documents.
+    need_long = max(need, int(long_share * n_docs + 0.999))
+    keys = {
+        k: c
+        for k, c in counts.items()
+        if len(k) > 1 and c >= (need_long if k.count(" ") >= long_words else need)
+    }
+    return OutletChrome(outlet, keys)
 
 
-def remove_outlet_chrome(text: str, chrome: OutletChrome, *, max_share: float = 0.5) -> tuple[str, list[str]]:
+def remove_outlet_chrome(
+    text: str, chrome: OutletChrome, *, max_share: float = 0.5
+) -> tuple[str, list[str]]:
     """Drop ``chrome``'s lines from ``text``; returns the new text and the removed lines.
 
     When the learned lines would take more than ``max_share`` of the document, the document is

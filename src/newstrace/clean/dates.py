@@ -81,9 +81,7 @@ def parse_date(value: str | None) -> str | None:
             if len(tz) == 5:
                 tz = tz[:3] + ":" + tz[3:]
             try:
-                dt = datetime.fromisoformat(
-                    f"{day.isoformat()}T{m[4]}:{m[5]}:{m[6] or '00'}{tz}"
-                )
+                dt = datetime.fromisoformat(f"{day.isoformat()}T{m[4]}:{m[5]}:{m[6] or '00'}{tz}")
             except ValueError:
                 return day.isoformat()
             return dt.isoformat()

@@ -20,7 +20,11 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    if any(head.startswith(bom) for bom, enc in _BOMS if enc.startswith("utf-16") or enc.startswith("utf-32")):
+    if any(
+        head.startswith(bom)
+        for bom, enc in _BOMS
+        if enc.startswith("utf-16") or enc.startswith("utf-32")
+    ):
         return False
     if head.count(b"\x00") > len(head) // 100:
         return True

@@ -32,7 +32,9 @@ def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
     entries = parsed.get("entries") or []
     if not entries:
         why = parsed.get("bozo_exception")
-        yield MalformedInputError(f"not a readable RSS/Atom feed{f': {why}' if why else ' (no entries)'}")
+        yield MalformedInputError(
+            f"not a readable RSS/Atom feed{f': {why}' if why else ' (no entries)'}"
+        )
         return
     feed_title = (parsed.get("feed") or {}).get("title")
     for i, entry in enumerate(entries):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -17,7 +18,11 @@ _BLOCK_TAGS = {
     "figcaption", "dd", "dt", "main", "form", "hr",
 }  # fmt: skip
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
-_DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+_DATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
 MAX_TREE_DEPTH = 400
 
 
@@ -50,10 +55,8 @@ def _page_text(tree: Any) -> str:
 
 def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
     if base_url:
-        try:
+        with contextlib.suppress(ValueError):
             tree.make_links_absolute(base_url, resolve_base_href=True)
-        except ValueError:
-            pass
     out: list[tuple[str, str, str]] = []
     for a in tree.xpath("//a[@href]"):
         href = (a.get("href") or "").strip()
@@ -133,7 +136,16 @@ def read_html(
     if canonical and host_of(canonical) and own_host and host_of(canonical) != own_host:
         from newstrace.models import Attribution
 
-        credits.append(Attribution(host_of(canonical) or canonical, "link", f'<link rel="canonical" href="{canonical}">', -1, -1, canonical))
+        credits.append(
+            Attribution(
+                host_of(canonical) or canonical,
+                "link",
+                f'<link rel="canonical" href="{canonical}">',
+                -1,
+                -1,
+                canonical,
+            )
+        )
     return [
         RawDocument(
             raw=page,

@@ -21,11 +21,39 @@ FIELDS = ("id", "url", "outlet", "title", "author", "date", "text")
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "input_id", "doc_id", "article_id", "guid", "uuid"),
     "url": ("url", "link", "uri", "href", "canonical_url"),
-    "outlet": ("outlet", "site", "sitename", "site_name", "domain", "source", "publisher", "portal", "host"),
+    "outlet": (
+        "outlet",
+        "site",
+        "sitename",
+        "site_name",
+        "domain",
+        "source",
+        "publisher",
+        "portal",
+        "host",
+    ),
     "title": ("title", "headline", "name"),
     "author": ("author", "authors", "byline", "creator"),
-    "date": ("date", "published", "published_at", "publish_date", "pubdate", "datetime", "timestamp", "created_at"),
-    "text": ("text", "content", "body", "maintext", "article", "full_text", "article_text", "story"),
+    "date": (
+        "date",
+        "published",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "datetime",
+        "timestamp",
+        "created_at",
+    ),
+    "text": (
+        "text",
+        "content",
+        "body",
+        "maintext",
+        "article",
+        "full_text",
+        "article_text",
+        "story",
+    ),
 }
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -81,7 +109,9 @@ def record_to_raw(record: Any, path: str, fmt: str, mapping: Mapping[str, str]) 
     )
 
 
-def iter_jsonl(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[RawDocument | InputError]:
+def iter_jsonl(
+    data: bytes, path: str, mapping: Mapping[str, str]
+) -> Iterator[RawDocument | InputError]:
     """Yield one raw document per JSON line; a broken line yields an error naming its line."""
     text = decode_bytes(data)
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -91,7 +121,9 @@ def iter_jsonl(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[R
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield MalformedInputError(f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})")
+            yield MalformedInputError(
+                f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
+            )
             continue
         try:
             yield record_to_raw(record, where, "jsonl", mapping)
@@ -99,7 +131,9 @@ def iter_jsonl(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[R
             yield type(exc)(f"line {lineno}: {exc}")
 
 
-def iter_json(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[RawDocument | InputError]:
+def iter_json(
+    data: bytes, path: str, mapping: Mapping[str, str]
+) -> Iterator[RawDocument | InputError]:
     """Yield one raw document per element of a JSON array (or of its ``articles``/``items``)."""
     try:
         doc = json.loads(decode_bytes(data))
@@ -108,7 +142,9 @@ def iter_json(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[Ra
         if exc.msg == "Extra data":
             yield from iter_jsonl(data, path, mapping)
             return
-        yield MalformedInputError(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
+        yield MalformedInputError(
+            f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        )
         return
     if isinstance(doc, Mapping):
         for key in ("articles", "items", "documents", "data", "results"):
@@ -127,7 +163,9 @@ def iter_json(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[Ra
             yield type(exc)(f"element {i}: {exc}")
 
 
-def iter_csv(data: bytes, path: str, mapping: Mapping[str, str]) -> Iterator[RawDocument | InputError]:
+def iter_csv(
+    data: bytes, path: str, mapping: Mapping[str, str]
+) -> Iterator[RawDocument | InputError]:
     """Yield one raw document per CSV/TSV row (the delimiter is sniffed)."""
     text = decode_bytes(data)
     sample = text[:20000]

@@ -25,15 +25,27 @@ def iter_warc(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
         for record in ArchiveIterator(io.BytesIO(data)):
             if record.rec_type != "response":
                 continue
-            ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+            ctype = (
+                (record.http_headers.get_header("Content-Type") or "")
+                if record.http_headers
+                else ""
+            )
             if "html" not in ctype.lower():
                 continue
             n += 1
             uri = record.rec_headers.get_header("WARC-Target-URI")
             date = record.rec_headers.get_header("WARC-Date")
             content = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0):
+                # Fewer bytes than the record's Content-Length: the archive was cut here.
+                yield MalformedInputError(
+                    f"truncated WARC: record {n} ({uri}) is incomplete; {n - 1} complete records read"
+                )
+                return
             try:
-                yield from read_html(content, f"{path}#{n}", url=uri, fallback_date=date, fmt="warc")
+                yield from read_html(
+                    content, f"{path}#{n}", url=uri, fallback_date=date, fmt="warc"
+                )
             except InputError as exc:
                 yield type(exc)(f"record {n} ({uri}): {exc}")
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, KeyError, zlib.error) as exc:

@@ -75,13 +75,16 @@ class Store:
     def __init__(self, path: str | Path = "newstrace.db", *, readonly: bool = False) -> None:
         self.path = Path(path)
         if readonly and not self.path.exists():
-            raise StoreError(f"no store at {self.path} (run `newstrace ingest` first, or pass --db)")
+            raise StoreError(
+                f"no store at {self.path} (run `newstrace ingest` first, or pass --db)"
+            )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
         try:
             uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
-            self.conn = sqlite3.connect(uri, uri=readonly, timeout=30, isolation_level=None,
-                                        check_same_thread=False)
+            self.conn = sqlite3.connect(
+                uri, uri=readonly, timeout=30, isolation_level=None, check_same_thread=False
+            )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
@@ -246,7 +249,9 @@ class Store:
         """How many documents the store holds."""
         return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
-    def iter_documents(self, *, after_seq: int = 0, batch: int = 1000) -> Iterator[tuple[int, Document]]:
+    def iter_documents(
+        self, *, after_seq: int = 0, batch: int = 1000
+    ) -> Iterator[tuple[int, Document]]:
         """Every document with its insertion sequence number, oldest first."""
         last = after_seq
         while True:
@@ -325,7 +330,12 @@ class Store:
                 if new_text != r["text"]:
                     conn.execute(
                         "UPDATE documents SET text = ?, outlet_boilerplate = ?, text_hash = ? WHERE id = ?",
-                        (new_text, json.dumps(removed, ensure_ascii=False), text_hash(new_text), r["id"]),
+                        (
+                            new_text,
+                            json.dumps(removed, ensure_ascii=False),
+                            text_hash(new_text),
+                            r["id"],
+                        ),
                     )
                     changed += 1
         return changed
@@ -343,7 +353,9 @@ class Store:
         if not rows:
             return
         with self.transaction() as conn:
-            conn.executemany("INSERT INTO rejections (path, reason, kind, at) VALUES (?, ?, ?, ?)", rows)
+            conn.executemany(
+                "INSERT INTO rejections (path, reason, kind, at) VALUES (?, ?, ?, ?)", rows
+            )
 
     def rejections(self, *, limit: int = 1000) -> list[Rejection]:
         rows = self.conn.execute(

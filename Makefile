@@ -1,0 +1,42 @@
+# newstrace: two commands on a fresh machine with Python 3.11 — `make demo`, `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+OUT := out
+# Extras the demo and the tests need; torch is pinned to the CPU build this machine ships.
+EXTRAS := dev,semantic,parquet
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
+
+.PHONY: demo test lint fuzz bench clean install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "torch==2.13.0"
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: install
+	@mkdir -p $(OUT)
+	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
+	$(BIN)/newstrace --db $(OUT)/demo.db ingest examples/seeds examples/corpus
+	$(BIN)/newstrace --db $(OUT)/demo.db list --limit 5
+	@echo
+	@echo "Store written to $(OUT)/demo.db — try: $(BIN)/newstrace --db $(OUT)/demo.db search Putin Trump"
+
+test: install
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(OUT) build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis

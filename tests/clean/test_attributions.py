@@ -1,0 +1,89 @@
+"""Attribution patterns: who is credited, the evidence, and its offsets in the raw text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newstrace.clean.attributions import find_attributions, is_attribution_line
+
+
+@pytest.mark.parametrize(
+    ("raw", "credited", "kind"),
+    [
+        ("Body.\n\nSource: RT\n", "RT", "source_line"),
+        ("Body.\n\nSources: Sputnik News\n", "Sputnik News", "source_line"),
+        (
+            "Body.\nThe original source of this article is Global Times Copyright © GT, 2019",
+            "Global Times",
+            "original_source",
+        ),
+        ("Body.\nOriginally published by The Conversation.", "The Conversation", "first_appeared"),
+        (
+            "Body.\nOriginally published at https://www.example.org/story/1",
+            "example.org",
+            "first_appeared",
+        ),
+        (
+            "Body.\nThis article first appeared on Mint Press News.",
+            "Mint Press News",
+            "first_appeared",
+        ),
+        (
+            "Body.\nThis story was originally published in ProPublica.",
+            "ProPublica",
+            "first_appeared",
+        ),
+        (
+            "Body.\nRepublished from The Moscow Times with permission.",
+            "The Moscow Times",
+            "republished",
+        ),
+        ("Body.\nReprinted with permission from Truthout.", "Truthout", "republished"),
+        ("Body.\n\nvia Zero Hedge\n", "Zero Hedge", "via"),
+        ("WASHINGTON (Reuters) - The Senate voted.", "Reuters", "wire"),
+        ("PARIS (AFP) — Talks resumed.", "AFP", "wire"),
+        ("The Senate voted on Tuesday.\n— AP", "AP", "wire"),
+        (
+            "The Senate voted. The Associated Press contributed to this report.",
+            "The Associated Press",
+            "wire",
+        ),
+        (
+            "By <u>Staff</u>\n\nThe original source of this article is <u>TASS</u> Copyright",
+            "TASS",
+            "original_source",
+        ),
+    ],
+)
+def test_patterns(raw: str, credited: str, kind: str) -> None:
+    found = find_attributions(raw)
+    assert [(a.credited, a.kind) for a in found] == [(credited, kind)]
+    a = found[0]
+    assert raw[a.start : a.end] == a.evidence
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "The minister said the source of the problem was funding.",
+        "He travelled to Moscow via Warsaw on Monday, officials said.",
+        "Reuters reported earlier that talks had stalled.",
+        "The original plan was dropped last year.",
+    ],
+)
+def test_no_false_credits_in_ordinary_prose(raw: str) -> None:
+    assert find_attributions(raw) == []
+
+
+def test_attribution_line() -> None:
+    assert is_attribution_line("Source: RT")
+    assert not is_attribution_line("The source said the talks failed.")
+
+
+@given(st.text(max_size=400))
+def test_offsets_always_point_at_evidence(raw: str) -> None:
+    for a in find_attributions(raw):
+        assert 0 <= a.start < a.end <= len(raw)
+        assert raw[a.start : a.end] == a.evidence

@@ -1,0 +1,103 @@
+"""The SQLite store: schema versions, WAL, idempotent adds, search, lookups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from newstrace.errors import NotFoundError, StoreError
+from newstrace.models import Attribution, Document
+from newstrace.store import Store
+from newstrace.store.schema import SCHEMA_VERSION
+
+
+def _doc(i: int, text: str, url: str | None = None) -> Document:
+    return Document(
+        id=f"{i:016x}",
+        text=text,
+        url=url,
+        outlet="Wire",
+        title=f"Story {i}",
+        attributions=(Attribution("RT", "source_line", "Source: RT", 0, 10),),
+    )
+
+
+def test_schema_wal_and_roundtrip(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        s.add_documents([_doc(1, "Alpha bravo charlie.")])
+    with Store(path, readonly=True) as s:
+        d = s.get("0000000000000001")
+        assert d.text == "Alpha bravo charlie." and d.attributions[0].credited == "RT"
+        assert s.integrity_check() == "ok"
+
+
+def test_add_is_idempotent(store: Store) -> None:
+    assert store.add_documents([_doc(1, "a b c")])[0].status == "added"
+    assert store.add_documents([_doc(1, "a b c")])[0].status == "unchanged"
+    assert store.count() == 1
+
+
+def test_versions_by_url(store: Store) -> None:
+    store.add_documents([_doc(1, "first", url="https://x.example/a")])
+    out = store.add_documents([_doc(2, "second", url="https://x.example/a")])
+    assert out[0].status == "version"
+    assert store.get(f"{2:016x}").supersedes == f"{1:016x}"
+
+
+def test_search_is_safe_and_ranked(store: Store) -> None:
+    store.add_documents([_doc(1, "Putin met Trump in Hamburg."), _doc(2, "Floods in the valley.")])
+    hits = store.search("putin hamburg")
+    assert [h.document.id for h in hits] == [f"{1:016x}"]
+    assert "[Putin]" in hits[0].snippet
+    # FTS syntax in user input must not raise.
+    for q in ['"unbalanced', "AND OR NOT", "*", "a:b", "(", ""]:
+        store.search(q)
+
+
+def test_lookup_by_prefix_and_input_id(store: Store) -> None:
+    store.add_documents([Document(id="abcdef0123456789", text="x", input_id="my-42")])
+    assert store.resolve_id("abcdef") == "abcdef0123456789"
+    assert store.resolve_id("my-42") == "abcdef0123456789"
+    with pytest.raises(NotFoundError):
+        store.resolve_id("nope")
+
+
+def test_failed_batch_writes_nothing(store: Store) -> None:
+    class Boom(Exception):
+        pass
+
+    def docs():
+        yield _doc(1, "one")
+        raise Boom
+
+    with pytest.raises(Boom):
+        store.add_documents(docs())
+    assert store.count() == 0
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with Store(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this newstrace"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable newstrace store"):
+        Store(path)
+
+
+def test_readonly_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        Store(tmp_path / "missing.db", readonly=True)

@@ -1,0 +1,67 @@
+"""The CLI end to end through click's runner: exit codes, JSON output, messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newstrace.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_ingest_list_show_search(tmp_path: Path, seeds_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    code, out, _ = run("--db", db, "ingest", str(seeds_dir))
+    assert code == 0 and "2 added" in out
+    code, out, _ = run("--db", db, "ingest", "--json", str(seeds_dir))
+    assert code == 0 and json.loads(out)["unchanged"] == 2
+    code, out, _ = run("--db", db, "list", "--json")
+    rows = json.loads(out)
+    assert len(rows) == 2
+    gr = next(r for r in rows if r["outlet"] == "Global Research")
+    code, out, _ = run("--db", db, "show", gr["id"][:8], "--json")
+    shown = json.loads(out)
+    for key in ("id", "outlet", "url", "title", "author", "published", "text", "attributions"):
+        assert key in shown
+    assert shown["published"] == "2017-07-09"
+    code, out, _ = run("--db", db, "search", "Tillerson", "--json")
+    assert [h["id"] for h in json.loads(out)] == [gr["id"]]
+    code, out, _ = run("--db", db, "search", "Tillerson")
+    assert code == 0 and "[Tillerson]" in out
+
+
+def test_rejections_give_nonzero_exit_and_reason(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.json").write_text("{oops")
+    (tmp_path / "in" / "good.txt").write_text(
+        "A full sentence of article text is here for the test."
+    )
+    db = str(tmp_path / "c.db")
+    code, out, err = run("--db", db, "ingest", str(tmp_path / "in"))
+    assert code == 1
+    assert "1 added" in out and "1 rejected" in out
+    assert "bad.json" in err and "invalid JSON" in err
+    code, out, _ = run("--db", db, "rejections")
+    assert "bad.json" in out
+    code, _, err = run("--db", db, "ingest", "--strict", str(tmp_path / "in"))
+    assert code == 1 and "stopped (--strict)" in err
+
+
+def test_friendly_errors(tmp_path: Path) -> None:
+    code, _, err = run("--db", str(tmp_path / "none.db"), "list")
+    assert code == 3 and "no store at" in err
+    db = str(tmp_path / "c.db")
+    (tmp_path / "a.txt").write_text("Some text of an article that is long enough.")
+    run("--db", db, "ingest", str(tmp_path / "a.txt"))
+    code, _, err = run("--db", db, "show", "ffff")
+    assert code == 1 and "not found" in err
+    code, _, err = run("--db", db, "ingest", "--map", "bogus=x", str(tmp_path / "a.txt"))
+    assert code == 2 and "--map field must be one of" in err
+    code, _, err = run("--db", db, "ingest", "--max-size", "lots", str(tmp_path / "a.txt"))
+    assert code == 2 and "size must look like" in err
