@@ -138,3 +138,43 @@ class Document:
         if with_raw:
             d["raw"] = self.raw
         return d
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A character range ``[start, end)`` of one text, with the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span of ``text[start:end]``."""
+        return cls(start, end, text[start:end])
+
+
+PASSAGE_KINDS = ("verbatim", "near_verbatim", "paraphrase")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """An aligned passage: a span of text A and the span of text B that reuses it.
+
+    Attributes:
+        kind: ``verbatim`` (identical after normalising case, punctuation and whitespace),
+            ``near_verbatim`` (small edits) or ``paraphrase`` (same content reworded).
+        a_start, a_end, b_start, b_end: character offsets into the two clean texts.
+        score: similarity in [0, 1] (share of matching words for lexical passages, the
+            sentence similarity for paraphrases).
+    """
+
+    kind: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    score: float = 1.0

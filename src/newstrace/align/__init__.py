@@ -1,0 +1,321 @@
+"""Align stage: which passages of text B reuse text A, with character offsets and a kind.
+
+Two layers, both pure functions of the two texts:
+
+1. Lexical: shared word n-grams (:mod:`.seeds`) chained into maximal passages that tolerate
+   small edits, snapped to word boundaries, overlaps resolved. Identical after normalisation
+   -> ``verbatim``; otherwise ``near_verbatim``.
+2. Paraphrase: each sentence of B that the lexical layer leaves (mostly) open is compared with
+   A's sentences by tf-idf cosine of stemmed content words (:mod:`.lexical`) and, when an
+   encoder is given, by sentence-embedding cosine (:mod:`.semantic`).
+
+Neighbouring passages of one kind are then merged into maximal passages.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newstrace.align.lexical import TfidfSpace, content_stems, top_candidates
+from newstrace.align.seeds import chain_seeds, find_seeds
+from newstrace.align.semantic import Encoder
+from newstrace.clean.text import Sentence, Token, split_sentences, tokenize
+from newstrace.errors import ConfigError
+from newstrace.models import Passage
+
+__all__ = ["AlignParams", "Alignment", "TextInfo", "align", "analyse_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    """Tunables of the aligner (defaults tuned on generated PAN-format pairs and MSRP).
+
+    Attributes:
+        ngram: words per seed n-gram.
+        min_words: fewest words of a lexical passage.
+        max_gap: most unmatched words between two seeds of one passage.
+        max_shift: most words inserted or deleted between two seeds of one passage.
+        max_occurrences: n-grams more frequent than this in either text are not seeds.
+        open_share: a sentence of B whose share of words already aligned is below this is
+            looked at by the paraphrase layer.
+        para_lexical: tf-idf cosine at or above which two sentences are a paraphrase.
+        para_semantic: embedding cosine at or above which two sentences are a paraphrase.
+        para_semantic_support: the tf-idf cosine the semantic match also needs.
+        min_para_words: shortest sentence (in words) that may be a paraphrase.
+        merge_gap_words: neighbouring passages of one kind separated by at most this many
+            words on both sides are merged.
+    """
+
+    ngram: int = 4
+    min_words: int = 7
+    max_gap: int = 8
+    max_shift: int = 5
+    max_occurrences: int = 20
+    open_share: float = 0.5
+    para_lexical: float = 0.55
+    para_semantic: float = 0.72
+    para_semantic_support: float = 0.12
+    min_para_words: int = 5
+    merge_gap_words: int = 3
+
+    def __post_init__(self) -> None:
+        if self.ngram < 2:
+            raise ConfigError(f"ngram must be >= 2; got {self.ngram}")
+        for name in ("open_share", "para_lexical", "para_semantic", "para_semantic_support"):
+            v = getattr(self, name)
+            if not 0 < v <= 1:
+                raise ConfigError(f"{name} must be in (0, 1]; got {v}")
+
+
+@dataclass(slots=True)
+class TextInfo:
+    """A text with its tokens, sentences and per-sentence stems, computed once and reused."""
+
+    text: str
+    tokens: list[Token]
+    words: list[str]
+    sentences: list[Sentence]
+    sentence_tokens: list[tuple[int, int]]
+    stems: list[list[str]] = field(default_factory=list)
+
+    def sentence_text(self, k: int) -> str:
+        s = self.sentences[k]
+        return self.text[s.start : s.end]
+
+
+def analyse_text(text: str) -> TextInfo:
+    """Tokens, sentences and each sentence's token range and content stems."""
+    tokens = tokenize(text)
+    words = [t.norm for t in tokens]
+    starts = [t.start for t in tokens]
+    sentences = split_sentences(text)
+    sent_tokens: list[tuple[int, int]] = []
+    stems: list[list[str]] = []
+    for s in sentences:
+        t0 = bisect.bisect_left(starts, s.start)
+        t1 = bisect.bisect_left(starts, s.end)
+        sent_tokens.append((t0, t1))
+        stems.append(content_stems(words[t0:t1]))
+    return TextInfo(text, tokens, words, sentences, sent_tokens, stems)
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The passages of B that reuse A, and what the aligner used to find them."""
+
+    passages: list[Passage]
+    a: TextInfo
+    b: TextInfo
+    semantic: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _lexical_passages(
+    a: TextInfo, b: TextInfo, p: AlignParams
+) -> list[tuple[int, int, int, int, float]]:
+    """Token-range passages ``(a0, a1, b0, b1, score)`` from chained n-gram seeds."""
+    seeds = find_seeds(a.words, b.words, n=p.ngram, max_occurrences=p.max_occurrences)
+    chains = chain_seeds(seeds, n=p.ngram, max_gap=p.max_gap, max_shift=p.max_shift)
+    out: list[tuple[int, int, int, int, float]] = []
+    for c in chains:
+        length = max(c.a1 - c.a0, c.b1 - c.b0)
+        if c.matched < p.min_words:
+            continue
+        out.append((c.a0, c.a1, c.b0, c.b1, min(1.0, c.matched / max(1, length))))
+    # Resolve overlaps in B: longest first; a later passage keeps only what is still free.
+    out.sort(key=lambda x: (-(x[3] - x[2]), x[2], x[0]))
+    taken = np.zeros(len(b.words) + 1, dtype=bool)
+    kept: list[tuple[int, int, int, int, float]] = []
+    for a0, a1, b0, b1, score in out:
+        free = ~taken[b0:b1]
+        if free.all():
+            kept.append((a0, a1, b0, b1, score))
+            taken[b0:b1] = True
+            continue
+        if free.sum() < p.min_words:
+            continue
+        # Trim the overlapped ends (both sides by the same number of words).
+        lo = int(np.argmax(free))
+        hi = len(free) - int(np.argmax(free[::-1]))
+        if not free[lo:hi].all() or hi - lo < p.min_words:
+            continue
+        kept.append((a0 + lo, min(a1, a0 + hi), b0 + lo, b0 + hi, score))
+        taken[b0 + lo : b0 + hi] = True
+    return kept
+
+
+def _snap(info: TextInfo, t0: int, t1: int, slack: int = 3) -> tuple[int, int]:
+    """Extend a token range to its sentence's edges when only a few words are left outside."""
+    starts = [s[0] for s in info.sentence_tokens]
+    k = bisect.bisect_right(starts, t0) - 1
+    if k >= 0:
+        s0, s1 = info.sentence_tokens[k]
+        if 0 < t0 - s0 <= slack:
+            t0 = s0
+    k = bisect.bisect_right(starts, t1 - 1) - 1
+    if k >= 0:
+        s0, s1 = info.sentence_tokens[k]
+        if 0 < s1 - t1 <= slack:
+            t1 = s1
+    return t0, t1
+
+
+def _char_span(info: TextInfo, t0: int, t1: int) -> tuple[int, int]:
+    return info.tokens[t0].start, info.tokens[t1 - 1].end
+
+
+def _sentence_start_char(info: TextInfo, t0: int) -> int:
+    """Include an opening quotation mark or bracket before the first word of a span."""
+    start = info.tokens[t0].start
+    while start > 0 and info.text[start - 1] in "\"'“‘«([":
+        start -= 1
+    return start
+
+
+def align(
+    a_text: str | TextInfo,
+    b_text: str | TextInfo,
+    *,
+    params: AlignParams | None = None,
+    encoder: Encoder | None = None,
+) -> Alignment:
+    """Align text B against text A.
+
+    Args:
+        a_text: the first text (or its :func:`analyse_text`).
+        b_text: the second text.
+        params: tunables; the defaults suit news articles.
+        encoder: a sentence encoder for the semantic layer; None aligns lexically only.
+
+    Returns:
+        An :class:`Alignment` whose passages are sorted by their offset in B and do not overlap
+        in B. Every offset is into the given texts.
+
+    Example:
+        >>> src = "The minister said the new bridge would open in May next year. Rain fell."
+        >>> dst = "Breaking: the minister said the new bridge would open in May next year!"
+        >>> [(p.kind, dst[p.b_start:p.b_end]) for p in align(src, dst).passages]
+        [('verbatim', 'the minister said the new bridge would open in May next year')]
+    """
+    p = params or AlignParams()
+    a = a_text if isinstance(a_text, TextInfo) else analyse_text(a_text)
+    b = b_text if isinstance(b_text, TextInfo) else analyse_text(b_text)
+    passages: list[Passage] = []
+    covered = np.zeros(len(b.words) + 1, dtype=bool)
+    for a0, a1, b0, b1, score in _lexical_passages(a, b, p):
+        sa0, sa1 = _snap(a, a0, a1)
+        sb0, sb1 = _snap(b, b0, b1)
+        if covered[sb0:b0].any() or covered[b1:sb1].any():
+            sb0, sb1 = b0, b1
+        kind = "verbatim" if a.words[sa0:sa1] == b.words[sb0:sb1] else "near_verbatim"
+        if kind == "near_verbatim":
+            shared = len(set(a.words[sa0:sa1]) & set(b.words[sb0:sb1]))
+            score = min(score, shared / max(1, len(set(b.words[sb0:sb1]))))
+        covered[sb0:sb1] = True
+        ca0, ca1 = _char_span(a, sa0, sa1)
+        cb0, cb1 = _char_span(b, sb0, sb1)
+        passages.append(Passage(kind, ca0, ca1, cb0, cb1, round(float(score), 4)))
+    notes: list[str] = []
+    passages.extend(_paraphrase_passages(a, b, covered, p, encoder, notes))
+    passages.sort(key=lambda x: (x.b_start, x.a_start))
+    merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
+    return Alignment(merged, a, b, encoder is not None, notes)
+
+
+def _paraphrase_passages(
+    a: TextInfo,
+    b: TextInfo,
+    covered: np.ndarray,
+    p: AlignParams,
+    encoder: Encoder | None,
+    notes: list[str],
+) -> list[Passage]:
+    open_b: list[int] = []
+    for k, (t0, t1) in enumerate(b.sentence_tokens):
+        n = t1 - t0
+        if n < p.min_para_words:
+            continue
+        if covered[t0:t1].mean() < p.open_share:
+            open_b.append(k)
+    if not open_b or not a.sentences:
+        return []
+    space = TfidfSpace([*a.stems, *[b.stems[k] for k in open_b]])
+    a_vecs = space.vectors[: len(a.stems)]
+    b_vecs = space.vectors[len(a.stems) :]
+    cands = top_candidates(b_vecs, a_vecs, k=5)
+    sem: np.ndarray | None = None
+    if encoder is not None:
+        a_ok = [k for k, (t0, t1) in enumerate(a.sentence_tokens) if t1 - t0 >= p.min_para_words]
+        if a_ok:
+            av = encoder.encode([a.sentence_text(k) for k in a_ok])
+            bv = encoder.encode([b.sentence_text(k) for k in open_b])
+            sims = bv @ av.T
+            sem = np.full((len(open_b), len(a.sentences)), -1.0, dtype=np.float32)
+            sem[:, a_ok] = sims
+    out: list[Passage] = []
+    for row, kb in enumerate(open_b):
+        lex_best = {ka: s for ka, s in cands[row]}
+        best_ka, best_score = -1, 0.0
+        for ka, lex in lex_best.items():
+            if lex >= p.para_lexical and lex > best_score:
+                best_ka, best_score = ka, lex
+        if sem is not None:
+            order = np.argsort(-sem[row])[:3]
+            for ka in order:
+                s = float(sem[row, ka])
+                support = lex_best.get(int(ka), 0.0)
+                if s >= p.para_semantic and (support >= p.para_semantic_support or s >= 0.9):
+                    score = max(s, support)
+                    if score > best_score:
+                        best_ka, best_score = int(ka), score
+        if best_ka < 0:
+            continue
+        sa, sb = a.sentences[best_ka], b.sentences[kb]
+        out.append(Passage("paraphrase", sa.start, sa.end, sb.start, sb.end, round(best_score, 4)))
+    # Drop paraphrase spans overlapping lexical ones in B by more than a little.
+    return out
+
+
+def merge_passages(
+    passages: Sequence[Passage],
+    a_text: str,
+    b_text: str,
+    *,
+    max_gap_words: int = 3,
+    any_kind: bool = False,
+) -> list[Passage]:
+    """Merge neighbouring passages (of one kind, unless ``any_kind``) into maximal passages.
+
+    Two passages merge when they follow each other in both texts and the text between them
+    holds at most ``max_gap_words`` words on each side. Merging is idempotent.
+    """
+    out: list[Passage] = []
+    for psg in sorted(passages, key=lambda x: (x.b_start, x.a_start)):
+        if out:
+            prev = out[-1]
+            same = any_kind or prev.kind == psg.kind
+            if (
+                same
+                and psg.b_start >= prev.b_end
+                and psg.a_start >= prev.a_end
+                and len(b_text[prev.b_end : psg.b_start].split()) <= max_gap_words
+                and len(a_text[prev.a_end : psg.a_start].split()) <= max_gap_words
+            ):
+                kind = prev.kind if prev.kind == psg.kind else _weaker(prev.kind, psg.kind)
+                la, lb = prev.b_end - prev.b_start, psg.b_end - psg.b_start
+                score = (prev.score * la + psg.score * lb) / max(1, la + lb)
+                out[-1] = Passage(
+                    kind, prev.a_start, psg.a_end, prev.b_start, psg.b_end, round(score, 4)
+                )
+                continue
+        out.append(psg)
+    return out
+
+
+def _weaker(k1: str, k2: str) -> str:
+    order = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
+    return k1 if order[k1] >= order[k2] else k2

@@ -1,0 +1,280 @@
+"""Analyze stage: from an alignment to an account of the pair.
+
+:func:`compare` aligns two documents, names their relation, infers the direction with its
+evidence, and lists what the derivative added, omitted and altered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newstrace.align import AlignParams, Alignment, align, analyse_text
+from newstrace.align.lexical import TfidfSpace, content_stems
+from newstrace.align.semantic import Encoder
+from newstrace.analyze.direction import (
+    Direction,
+    Evidence,
+    attribution_evidence,
+    containment_evidence,
+    date_evidence,
+    decide,
+)
+from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
+from newstrace.analyze.quotes import QuoteFate, quote_fates
+from newstrace.clean.text import words
+from newstrace.models import PASSAGE_KINDS, Document, Span
+
+__all__ = ["RELATIONS", "PairReport", "compare", "coverage", "relation_of"]
+
+RELATIONS = ("duplicate", "derived", "partial", "related", "unrelated")
+
+
+def coverage(text: str, spans: list[tuple[int, int, str]]) -> dict[str, float]:
+    """Share of ``text``'s non-space characters inside spans, in all and by kind."""
+    if not text:
+        return {"total": 0.0, **{k: 0.0 for k in PASSAGE_KINDS}}
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    solid = ~np.isin(chars, [32, 9, 10, 13])
+    n = max(1, int(solid.sum()))
+    total = np.zeros(len(text), dtype=bool)
+    out: dict[str, float] = {}
+    for kind in PASSAGE_KINDS:
+        m = np.zeros(len(text), dtype=bool)
+        for s, e, k in spans:
+            if k == kind:
+                m[s:e] = True
+        m &= ~total  # a character counts once, for the strongest kind
+        total |= m
+        out[kind] = round(float((m & solid).sum()) / n, 4)
+    out["total"] = round(float((total & solid).sum()) / n, 4)
+    return out
+
+
+def relation_of(
+    cov_src: dict[str, float],
+    cov_der: dict[str, float],
+    *,
+    longest_lexical_words: int,
+    topic_similarity: float,
+    shared_quotes: int,
+) -> str:
+    """Name the relation from coverage of both sides (see :data:`RELATIONS`)."""
+    d, s = cov_der["total"], cov_src["total"]
+    lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"]
+    if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d:
+        return "duplicate"
+    if d >= 0.5:
+        return "derived"
+    if d >= 0.15 or longest_lexical_words >= 25 or lexical_d >= 0.08:
+        return "partial"
+    if d > 0 or shared_quotes or topic_similarity >= 0.2:
+        return "related"
+    return "unrelated"
+
+
+@dataclass(slots=True)
+class PairReport:
+    """Everything :func:`compare` found about a pair, oriented source -> derivative."""
+
+    relation: str
+    source: Document
+    derivative: Document
+    direction: Direction
+    coverage: dict[str, dict[str, float]]
+    passages: list[dict[str, Any]]
+    added: list[Added]
+    omitted: list[Span]
+    quotes: list[QuoteFate]
+    attribution_drift: list[Drift]
+    semantic: bool
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON schema of ``newstrace compare --json``."""
+
+        def doc(d: Document) -> dict[str, Any]:
+            return {
+                "id": d.id,
+                "outlet": d.outlet,
+                "url": d.url,
+                "title": d.title,
+                "published": d.published,
+                "attributions": [a.to_dict() for a in d.attributions],
+            }
+
+        return {
+            "relation": self.relation,
+            "source": doc(self.source),
+            "derivative": doc(self.derivative),
+            "direction": {
+                "source": self.source.id,
+                "derivative": self.derivative.id,
+                "confidence": self.direction.confidence,
+                "note": self.direction.note,
+                "evidence": [
+                    {
+                        "name": e.name,
+                        "favours": None
+                        if e.favours is None
+                        else (
+                            self.source.id
+                            if (e.favours == "a") == (self._a_is_source)
+                            else self.derivative.id
+                        ),
+                        "weight": e.weight,
+                        "detail": e.detail,
+                    }
+                    for e in self.direction.evidence
+                ],
+            },
+            "coverage": self.coverage,
+            "passages": self.passages,
+            "added": [{**a.span.to_dict(), "reason": a.reason} for a in self.added],
+            "omitted": [s.to_dict() for s in self.omitted],
+            "quotes": [
+                {
+                    "derivative": {
+                        "start": q.quote.start,
+                        "end": q.quote.end,
+                        "text": q.quote.text,
+                    },
+                    "status": q.status,
+                    "source": None
+                    if q.source_start is None
+                    else {
+                        "start": q.source_start,
+                        "end": q.source_end,
+                        "text": self.source.text[q.source_start : q.source_end],
+                    },
+                    "similarity": q.similarity,
+                    "edits": list(q.edits),
+                    "note": q.note,
+                }
+                for q in self.quotes
+            ],
+            "attribution_drift": [
+                {
+                    "speaker": d.speaker,
+                    "derivative": d.statement.to_dict(),
+                    "reason": d.reason,
+                    "support": d.support,
+                    "unsupported_terms": list(d.unsupported_terms),
+                    "closest_source": None
+                    if d.closest_source is None
+                    else d.closest_source.to_dict(),
+                    "semantic_similarity": d.semantic_similarity,
+                }
+                for d in self.attribution_drift
+            ],
+            "semantic": self.semantic,
+            "notes": self.notes,
+        }
+
+    _a_is_source: bool = True
+
+
+def _oriented(al: Alignment) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": p.kind,
+            "score": p.score,
+            "source": Span.of(al.a.text, p.a_start, p.a_end).to_dict(),
+            "derivative": Span.of(al.b.text, p.b_start, p.b_end).to_dict(),
+        }
+        for p in al.passages
+    ]
+
+
+def compare(
+    a: Document,
+    b: Document,
+    *,
+    encoder: Encoder | None = None,
+    params: AlignParams | None = None,
+) -> PairReport:
+    """Compare two documents: passages, relation, direction with evidence, and mutations.
+
+    Args:
+        a, b: the two documents (order does not matter: direction is inferred).
+        encoder: sentence encoder for the paraphrase layer; None compares lexically.
+        params: aligner tunables.
+
+    Example:
+        >>> from newstrace.models import Document
+        >>> src = Document(id="s", text="Officials said the dam would open in May. It cost a lot.",
+        ...                published="2020-01-01")
+        >>> der = Document(id="d", text="Officials said the dam would open in May. Amazing!")
+        >>> r = compare(der, src)
+        >>> r.source.id, r.relation
+        ('s', 'derived')
+    """
+    ia, ib = analyse_text(a.text), analyse_text(b.text)
+    al_ab = align(ia, ib, params=params, encoder=encoder)
+    spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
+    spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
+    cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
+    evidence: list[Evidence] = [
+        *date_evidence(a, b),
+        *attribution_evidence(a, b),
+        *containment_evidence(cov_a["total"], cov_b["total"]),
+    ]
+    fallback = "a" if len(a.text) >= len(b.text) else "b"
+    direction = decide(evidence, fallback=fallback)
+    if direction.source == "a":
+        src, der, al = a, b, al_ab
+        cov_s, cov_d = cov_a, cov_b
+    else:
+        src, der = b, a
+        al = align(ib, ia, params=params, encoder=encoder)
+        cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
+        cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
+    longest = max(
+        (
+            len(al.b.text[p.b_start : p.b_end].split())
+            for p in al.passages
+            if p.kind != "paraphrase"
+        ),
+        default=0,
+    )
+    space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
+    topic = space.cosine(space.vectors[0], space.vectors[1])
+    quotes = quote_fates(der.text, src.text)
+    shared_quotes = sum(
+        1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
+    )
+    relation = relation_of(
+        cov_s,
+        cov_d,
+        longest_lexical_words=longest,
+        topic_similarity=topic,
+        shared_quotes=shared_quotes,
+    )
+    if relation in ("derived", "partial", "duplicate"):
+        added, omitted = added_and_omitted(al)
+        drift = attribution_drift(al, encoder=encoder)
+    else:
+        added, omitted, drift = [], [], []
+    notes = list(al.notes)
+    if encoder is None:
+        notes.append(
+            "lexical comparison only: the semantic layer is off, so reworded passages may be missed"
+        )
+    report = PairReport(
+        relation,
+        src,
+        der,
+        direction,
+        {"source": cov_s, "derivative": cov_d},
+        _oriented(al),
+        added,
+        omitted,
+        quotes,
+        drift,
+        encoder is not None,
+        notes,
+    )
+    report._a_is_source = direction.source == "a"
+    return report

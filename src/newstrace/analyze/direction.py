@@ -1,0 +1,222 @@
+"""Direction: which text is the source and which the derivative, with the evidence for it.
+
+Each piece of evidence is named, says which side it favours and how strongly, and why.
+Evidence that conflicts or is missing lowers the confidence instead of being guessed away.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from newstrace.clean.attributions import host_of
+from newstrace.clean.dates import to_date
+from newstrace.models import Document
+
+REPUBLICATION_KINDS = ("original_source", "republished", "first_appeared")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason to believe a direction.
+
+    Attributes:
+        name: ``dates``, ``attribution``, ``links``, ``containment``.
+        favours: ``a`` (A is the source), ``b`` (B is the source) or None (no direction).
+        weight: how strongly, >= 0.
+        detail: a sentence for people.
+    """
+
+    name: str
+    favours: str | None
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    """The verdict: ``source`` is ``a`` or ``b``, with a confidence in [0, 1]."""
+
+    source: str
+    confidence: float
+    evidence: tuple[Evidence, ...]
+    note: str | None = None
+
+
+def _key(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+
+
+def _names(doc: Document) -> set[str]:
+    """Names a credit to ``doc`` could use: outlet, host, host label, URL."""
+    out = {_key(doc.outlet)} if doc.outlet else set()
+    for url in (doc.url, doc.canonical_url):
+        host = host_of(url)
+        if host:
+            out.add(_key(host))
+            out.add(_key(host.split(".")[-2] if "." in host else host))
+    if doc.host:
+        out.add(_key(doc.host))
+        out.add(_key(doc.host.split(".")[0]))
+    out.discard("")
+    return out
+
+
+def _credit_matches(credited: str, url: str | None, names: set[str]) -> bool:
+    k = _key(credited)
+    if not k:
+        return False
+    if k in names or (url and _key(host_of(url)) in names):
+        return True
+    # "RT News" credits "RT"; "Reuters" credits "Thomson Reuters".
+    return any(
+        len(n) >= 2 and (k.startswith(n) or n.startswith(k)) and min(len(k), len(n)) >= 2
+        for n in names
+        if abs(len(k) - len(n)) <= max(6, len(n))
+    )
+
+
+def _origins(doc: Document) -> set[str]:
+    """Whose article ``doc`` declares itself to be ("The original source of this article is RT")."""
+    return {_key(a.credited) for a in doc.attributions if a.kind in REPUBLICATION_KINDS}
+
+
+def _label(doc: Document, side: str) -> str:
+    return f"{side.upper()} ({doc.outlet or doc.id})"
+
+
+def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
+    """Credits and links between the two documents, or to the origin one of them republishes."""
+    out: list[Evidence] = []
+    for x, y, xs, ys in ((a, b, "a", "b"), (b, a, "b", "a")):
+        y_names = _names(y)
+        y_origins = _origins(y)
+        for att in x.attributions:
+            if _credit_matches(att.credited, att.url, y_names):
+                out.append(
+                    Evidence(
+                        "attribution",
+                        ys,
+                        3.0,
+                        f"{_label(x, xs)} credits {att.credited!r} ({att.evidence!r}), which is {_label(y, ys)}",
+                    )
+                )
+                break
+            if att.kind not in REPUBLICATION_KINDS and _key(att.credited) in y_origins:
+                if _key(att.credited) in _origins(x):
+                    continue
+                out.append(
+                    Evidence(
+                        "attribution",
+                        ys,
+                        2.0,
+                        f"{_label(x, xs)} credits {att.credited!r} ({att.evidence!r}); {_label(y, ys)} is "
+                        f"{att.credited}'s article republished "
+                        f"({next(a2.evidence for a2 in y.attributions if _key(a2.credited) == _key(att.credited))!r})",
+                    )
+                )
+                break
+        y_urls = {u for u in (y.url, y.canonical_url) if u}
+        for link in x.links:
+            if link.url in y_urls:
+                out.append(
+                    Evidence(
+                        "links", ys, 3.0, f"{_label(x, xs)} links to {_label(y, ys)}: {link.url}"
+                    )
+                )
+                break
+    shared = (_origins(a) | {_key(t.credited) for t in a.attributions}) & (
+        _origins(b) | {_key(t.credited) for t in b.attributions}
+    )
+    if shared and not out:
+        out.append(
+            Evidence(
+                "attribution",
+                None,
+                0.0,
+                f"both credit the same origin ({', '.join(sorted(shared))}): they share a source",
+            )
+        )
+    return out
+
+
+def date_evidence(a: Document, b: Document) -> list[Evidence]:
+    """Publication dates: the earlier article is the likelier source."""
+    da, db = to_date(a.published), to_date(b.published)
+    if da and db:
+        if da < db:
+            return [
+                Evidence(
+                    "dates", "a", 2.0, f"A was published {a.published}, before B ({b.published})"
+                )
+            ]
+        if db < da:
+            return [
+                Evidence(
+                    "dates", "b", 2.0, f"B was published {b.published}, before A ({a.published})"
+                )
+            ]
+        ta, tb = a.published or "", b.published or ""
+        if len(ta) > 10 and len(tb) > 10 and ta != tb:
+            side = "a" if ta < tb else "b"
+            return [
+                Evidence("dates", side, 1.0, f"same day; {side.upper()} is earlier ({min(ta, tb)})")
+            ]
+        return [Evidence("dates", None, 0.0, f"both published {a.published}")]
+    if da or db:
+        side = "a" if da else "b"
+        doc = a if da else b
+        return [
+            Evidence(
+                "dates",
+                side,
+                0.5,
+                f"only {side.upper()} is dated ({doc.published}); the other gives no date",
+            )
+        ]
+    return [Evidence("dates", None, 0.0, "neither article is dated")]
+
+
+def containment_evidence(cov_a: float, cov_b: float) -> list[Evidence]:
+    """The derivative is the more contained text: most of it comes from the source, not the reverse."""
+    diff = cov_b - cov_a
+    if abs(diff) < 0.08:
+        return [
+            Evidence(
+                "containment", None, 0.0, f"reuse covers both alike (A {cov_a:.0%}, B {cov_b:.0%})"
+            )
+        ]
+    side = "a" if diff > 0 else "b"
+    deriv = "B" if side == "a" else "A"
+    return [
+        Evidence(
+            "containment",
+            side,
+            round(min(1.5, abs(diff) * 3), 2),
+            f"{deriv} is the more contained (A {cov_a:.0%} reused, B {cov_b:.0%}): "
+            f"the source carries context the derivative lacks",
+        )
+    ]
+
+
+def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
+    """Weigh the evidence into a direction and a confidence."""
+    score = sum(
+        e.weight if e.favours == "a" else -e.weight if e.favours == "b" else 0.0 for e in evidence
+    )
+    for_a = sum(e.weight for e in evidence if e.favours == "a")
+    for_b = sum(e.weight for e in evidence if e.favours == "b")
+    note = None
+    if score == 0:
+        source = fallback
+        note = "no evidence of direction; the order shown is arbitrary"
+        confidence = 0.0
+    else:
+        source = "a" if score > 0 else "b"
+        confidence = 1 - math.exp(-abs(score) / 2)
+        if for_a > 0 and for_b > 0:
+            note = f"conflicting evidence (for A {for_a:g}, for B {for_b:g})"
+        elif abs(score) < 1:
+            note = "weak evidence only"
+    return Direction(source, round(confidence, 3), tuple(evidence), note)

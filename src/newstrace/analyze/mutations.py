@@ -1,0 +1,252 @@
+"""Mutations of a derivative against its source: added, omitted, quotes, attribution drift."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newstrace.align import Alignment, TextInfo
+from newstrace.align.lexical import STOPWORDS, TfidfSpace, content_stems
+from newstrace.align.semantic import Encoder
+from newstrace.analyze.quotes import find_quotes
+from newstrace.analyze.speakers import SPEECH_VERBS, Statement, statements
+from newstrace.clean.text import words
+from newstrace.models import Passage, Span
+
+# Stance adverbials that frame a reused statement ("Ironically, …"): editorial additions.
+FRAMING = re.compile(
+    r"^(?:ironically|unsurprisingly|predictably|tellingly|conveniently|naturally|of course|"
+    r"incredibly|shockingly|sadly|amazingly|curiously|interestingly|notably|needless to say|"
+    r"not surprisingly|as expected|as usual|once again|clearly|obviously|remarkably|strangely|"
+    r"hilariously|laughably|absurdly)\b[,:]?",
+    re.I,
+)
+_SPEECH = set(re.sub(r"\\s\+\\w\+|\\s\+", " ", SPEECH_VERBS).replace("|", " ").split())
+
+
+def sentence_coverage(info: TextInfo, spans: Sequence[tuple[int, int]]) -> list[float]:
+    """For each sentence of ``info``, the share of its characters inside ``spans``."""
+    mask = np.zeros(len(info.text) + 1, dtype=bool)
+    for s, e in spans:
+        mask[s:e] = True
+    out = []
+    for s in info.sentences:
+        seg = info.text[s.start : s.end]
+        chars = np.array([not c.isspace() for c in seg], dtype=bool)
+        n = int(chars.sum())
+        out.append(float((mask[s.start : s.end] & chars).sum() / n) if n else 1.0)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """Derivative text with no counterpart in the source (``reason`` says which kind)."""
+
+    span: Span
+    reason: str
+
+
+def added_and_omitted(al: Alignment, *, max_cover: float = 0.2) -> tuple[list[Added], list[Span]]:
+    """Derivative sentences with no counterpart, framing added to reused sentences, and the
+    source passages (runs of sentences) the derivative leaves out."""
+    d_cov = sentence_coverage(al.b, [(p.b_start, p.b_end) for p in al.passages])
+    s_cov = sentence_coverage(al.a, [(p.a_start, p.a_end) for p in al.passages])
+    added: list[Added] = []
+    for k, s in enumerate(al.b.sentences):
+        text = al.b.text[s.start : s.end]
+        if d_cov[k] < max_cover:
+            if len(words(text)) >= 2:
+                added.append(Added(Span(s.start, s.end, text), "no counterpart in the source"))
+            continue
+        m = FRAMING.match(text)
+        if m and not FRAMING.match(_counterpart_text(al, s.start, s.end)):
+            added.append(
+                Added(
+                    Span(s.start, s.end, text),
+                    f"editorial framing ({m.group().rstrip(',:')!r}) added to reused content",
+                )
+            )
+    omitted: list[Span] = []
+    run: list[int] = []
+    for k in [*range(len(al.a.sentences)), -1]:
+        if k >= 0 and s_cov[k] < max_cover and len(words(al.a.sentence_text(k))) >= 2:
+            run.append(k)
+            continue
+        if run:
+            s0, s1 = al.a.sentences[run[0]].start, al.a.sentences[run[-1]].end
+            omitted.append(Span(s0, s1, al.a.text[s0:s1]))
+            run = []
+    return added, omitted
+
+
+def _counterpart_text(al: Alignment, b0: int, b1: int) -> str:
+    for p in al.passages:
+        if p.b_start < b1 and p.b_end > b0:
+            return al.a.text[p.a_start : p.a_end]
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A statement the derivative attributes to a speaker that the source does not."""
+
+    speaker: str
+    statement: Span
+    reason: str
+    support: float
+    unsupported_terms: tuple[str, ...] = ()
+    closest_source: Span | None = None
+    semantic_similarity: float | None = None
+    source_speaker: str | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def _speaker_spans(text: str, stmts: list[Statement]) -> dict[str, list[tuple[int, int]]]:
+    """Each speaker's statements in ``text``, widened to the whole quotation they close."""
+    quotes = find_quotes(text)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for st in stmts:
+        spans = out.setdefault(st.speaker, [])
+        spans.append((st.start, st.end))
+        for q in quotes:
+            if q.start < st.end and q.end > st.start:
+                spans.append((q.start, q.end))
+    return out
+
+
+_CAPS_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_ALIASES = {
+    "united states": "us", "america": "us", "u s": "us", "united kingdom": "uk", "britain": "uk",
+    "great britain": "uk", "european union": "eu", "united nations": "un", "soviet union": "ussr",
+}  # fmt: skip
+
+
+def novel_entities(
+    sentence: str, source: str, *, skip: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
+    """Capitalised names in ``sentence`` (not its first word) of which the source has no trace.
+
+    A name counts as present when the source has it, an alias of it ("United States"/"US"), or
+    every one of its words.
+
+    >>> novel_entities("But he warned the Deep State in Washington would resist.", "Washington said no.")
+    ['Deep State']
+    """
+    src_words = set(words(source))
+    src_key = " " + " ".join(words(source)) + " "
+    out: list[str] = []
+    for m in _CAPS_RE.finditer(sentence):
+        if m.start() == 0:
+            continue
+        ws = [w for w in words(m.group()) if w not in skip]
+        if not ws:
+            continue
+        phrase = " ".join(ws)
+        alias = _ALIASES.get(phrase)
+        if (
+            f" {phrase} " in src_key
+            or (alias and alias in src_words)
+            or all(w in src_words for w in ws)
+        ):
+            continue
+        if all(w in STOPWORDS for w in ws):
+            continue
+        out.append(m.group())
+    return out
+
+
+def attribution_drift(
+    al: Alignment,
+    *,
+    encoder: Encoder | None = None,
+    max_support: float = 0.5,
+    max_semantic: float = 0.45,
+) -> list[Drift]:
+    """Statements the derivative (B) attributes to a named speaker that the source (A) does not
+    attribute to that speaker: words put in someone's mouth, or a claim moved to another speaker.
+
+    Support is the idf-weighted share of the statement's content words that the speaker's own
+    statements in the source contain; the speaker's name and speech verbs do not count.
+    """
+    src, der = al.a, al.b
+    s_stmts = statements(src.text)
+    d_stmts = statements(der.text)
+    if not d_stmts:
+        return []
+    by_speaker = _speaker_spans(src.text, s_stmts)
+    space = TfidfSpace([*src.stems, *der.stems])
+    lexical_spans = [(p.b_start, p.b_end) for p in al.passages if p.kind != "paraphrase"]
+    src_words = set(content_stems(src.words))
+    out: list[Drift] = []
+    for st in d_stmts:
+        # Copied word for word: whatever it attributes, the source said it the same way.
+        if any(s <= st.start and e >= st.end for s, e in lexical_spans):
+            continue
+        name_words = {w for w in words(st.name)}
+        claim = [
+            t
+            for t in content_stems([w for w in words(st.text) if w not in name_words])
+            if t not in _SPEECH and t not in {c for c in content_stems(list(_SPEECH))}
+        ]
+        claim = [t for t in claim if t not in STOPWORDS]
+        if len(claim) < 3:
+            continue
+        spans = by_speaker.get(st.speaker)
+        st_span = Span(st.start, st.end, st.text)
+        if not spans:
+            if st.speaker in src_words or st.speaker in set(src.words):
+                out.append(
+                    Drift(
+                        st.name,
+                        st_span,
+                        "the source names this speaker but never quotes them",
+                        0.0,
+                        tuple(sorted(set(claim))),
+                    )
+                )
+            continue
+        spoken = set()
+        for s, e in spans:
+            spoken.update(content_stems(words(src.text[s:e])))
+        weights = {t: space.idf.get(t, space.default_idf) for t in claim}
+        total = sum(weights.values()) or 1.0
+        support = sum(w for t, w in weights.items() if t in spoken) / total
+        missing = sorted({t for t in claim if t not in spoken}, key=lambda t: (-weights[t], t))
+        sem = None
+        closest = None
+        if encoder is not None:
+            cand = [src.text[s:e] for s, e in spans]
+            vecs = encoder.encode([st.text, *cand])
+            sims = vecs[1:] @ vecs[0]
+            k = int(np.argmax(sims))
+            sem = float(sims[k])
+            closest = Span(spans[k][0], spans[k][1], cand[k])
+        else:
+            best = max(
+                spans,
+                key=lambda se: len(set(content_stems(words(src.text[se[0] : se[1]]))) & set(claim)),
+            )
+            closest = Span(best[0], best[1], src.text[best[0] : best[1]])
+        entities = novel_entities(st.text, src.text, skip=name_words)
+        if support < max_support and (entities or (sem is not None and sem < max_semantic)):
+            reason = (
+                f"the source never has {st.name} say this: {len(missing)} of {len(set(claim))} "
+                f"content words are absent from everything {st.name} says there"
+            )
+            if entities:
+                reason += f"; it names {', '.join(repr(e) for e in entities)}, which the source never mentions"
+            out.append(
+                Drift(
+                    st.name,
+                    st_span,
+                    reason,
+                    round(support, 3),
+                    tuple(missing[:12]),
+                    closest,
+                    None if sem is None else round(sem, 3),
+                )
+            )
+    return out

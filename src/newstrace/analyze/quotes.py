@@ -1,0 +1,188 @@
+"""Quotations: find them in a text, and say what became of each in the derivative.
+
+Scraped news text is messy: curly and straight marks, quotes that run over several paragraphs
+(an opening mark on each, a closing mark on the last), and copies whose opening mark was lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from newstrace.clean.text import Token, tokenize
+
+_PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_OPEN_RE = re.compile(r"[“«„\"]")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation's content (marks excluded): offsets in its text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find_quotes(text: str, *, min_words: int = 1) -> list[Quote]:
+    """Every quotation in ``text``, in order.
+
+    >>> [q.text for q in find_quotes('He said “we agree” and "it works".')]
+    ['we agree', 'it works']
+    >>> [q.text for q in find_quotes("The rest of a quote, copied without its opening.” Then more.")]
+    ['The rest of a quote, copied without its opening.']
+    """
+    quotes: list[Quote] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        _quotes_in_line(line, pos, quotes)
+        pos += len(line)
+    return [q for q in quotes if len(q.text.split()) >= min_words]
+
+
+def _quotes_in_line(line: str, base: int, out: list[Quote]) -> None:
+    i = 0
+    n = len(line)
+    # A closing mark before any opening one: the quote began at the paragraph's start.
+    first_open = _OPEN_RE.search(line)
+    first_close = line.find("”")
+    if first_close >= 0 and (
+        first_open is None or first_close < first_open.start() or first_open.group() == "”"
+    ):
+        start = len(line) - len(line.lstrip())
+        _add(line, base, start, first_close, out)
+        i = first_close + 1
+    while i < n:
+        m = _OPEN_RE.search(line, i)
+        if not m:
+            break
+        opener = m.group()
+        closer = _PAIRS[opener]
+        if opener == '"' and m.start() > 0 and line[m.start() - 1].isalnum():
+            i = m.end()  # an inch mark or a stray quote inside a word
+            continue
+        j = line.find(closer, m.end())
+        if j < 0:
+            # Runs to the end of the paragraph (continued in the next one).
+            _add(line, base, m.end(), len(line.rstrip()), out)
+            break
+        _add(line, base, m.end(), j, out)
+        i = j + 1
+
+
+def _add(line: str, base: int, s: int, e: int, out: list[Quote]) -> None:
+    while s < e and line[s].isspace():
+        s += 1
+    while e > s and line[e - 1].isspace():
+        e -= 1
+    if e > s and any(c.isalnum() for c in line[s:e]):
+        out.append(Quote(base + s, base + e, line[s:e]))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFate:
+    """What the source says of a quotation of the derivative.
+
+    ``status`` is ``preserved`` (the same words, in order, in the source), ``altered`` (a
+    source quotation with edits; ``edits`` lists them) or ``absent`` (no counterpart).
+    """
+
+    quote: Quote
+    status: str
+    source_start: int | None = None
+    source_end: int | None = None
+    similarity: float = 0.0
+    edits: tuple[dict[str, str], ...] = ()
+    note: str | None = None
+
+
+def _find_run(hay: list[str], needle: list[str]) -> int:
+    """Index of the first occurrence of ``needle`` as a contiguous run in ``hay``, or -1."""
+    if not needle or len(needle) > len(hay):
+        return -1
+    first = needle[0]
+    k = len(needle)
+    i = 0
+    while True:
+        try:
+            i = hay.index(first, i)
+        except ValueError:
+            return -1
+        if hay[i : i + k] == needle:
+            return i
+        i += 1
+
+
+def quote_fates(derivative: str, source: str, *, min_similarity: float = 0.6) -> list[QuoteFate]:
+    """For each quotation of ``derivative``, whether ``source`` has it verbatim, altered, or not at all."""
+    src_tokens = tokenize(source)
+    src_words = [t.norm for t in src_tokens]
+    src_quotes = find_quotes(source)
+    # The words of the source's quotations, in order: a derivative quote that joins two source
+    # quotes (dropping the "he said" between them) is still a preserved quote.
+    q_tokens: list[Token] = []
+    for q in src_quotes:
+        q_tokens.extend(Token(t.norm, t.start + q.start, t.end + q.start) for t in tokenize(q.text))
+    q_words = [t.norm for t in q_tokens]
+    fates: list[QuoteFate] = []
+    for q in find_quotes(derivative):
+        words = [t.norm for t in tokenize(q.text)]
+        if not words:
+            continue
+        at = _find_run(q_words, words)
+        if at >= 0:
+            s, e = q_tokens[at].start, q_tokens[at + len(words) - 1].end
+            joined = sum(1 for sq in src_quotes if sq.start < e and sq.end > s)
+            note = f"joins {joined} source quotations" if joined > 1 else None
+            fates.append(QuoteFate(q, "preserved", s, e, 1.0, (), note))
+            continue
+        at = _find_run(src_words, words)
+        if at >= 0:
+            s, e = src_tokens[at].start, src_tokens[at + len(words) - 1].end
+            fates.append(QuoteFate(q, "preserved", s, e, 1.0, (), "quotes the source's own words"))
+            continue
+        fates.append(_best_altered(q, words, src_quotes, source, min_similarity))
+    return fates
+
+
+def _best_altered(
+    q: Quote, words: list[str], src_quotes: list[Quote], source: str, min_sim: float
+) -> QuoteFate:
+    best: tuple[float, Quote | None, list[Token]] = (0.0, None, [])
+    for sq in src_quotes:
+        toks = tokenize(sq.text)
+        cand = [t.norm for t in toks]
+        sm = difflib.SequenceMatcher(None, words, cand, autojunk=False)
+        matched = sum(b.size for b in sm.get_matching_blocks())
+        sim = matched / max(len(words), 1)
+        if len(words) < 4:
+            sim = min(sim, sm.ratio() + 0.2)
+        if sim > best[0]:
+            best = (sim, sq, toks)
+    sim, sq, toks = best
+    if sq is None or sim < min_sim:
+        return QuoteFate(q, "absent", similarity=round(sim, 3))
+    d_toks = tokenize(q.text)
+    sm = difflib.SequenceMatcher(
+        None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False
+    )
+    blocks = [b for b in sm.get_matching_blocks() if b.size]
+    lo = blocks[0].b if blocks else 0
+    hi = (blocks[-1].b + blocks[-1].size) if blocks else len(toks)
+    window = toks[lo:hi]
+    sm = difflib.SequenceMatcher(
+        None, [t.norm for t in d_toks], [t.norm for t in window], autojunk=False
+    )
+    edits: list[dict[str, str]] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        new = q.text[d_toks[i1].start : d_toks[i2 - 1].end] if i2 > i1 else ""
+        old = sq.text[window[j1].start : window[j2 - 1].end] if j2 > j1 else ""
+        edits.append({"op": op, "source": old, "derivative": new})
+    s = sq.start + (window[0].start if window else 0)
+    e = sq.start + (window[-1].end if window else len(sq.text))
+    if not edits:
+        return QuoteFate(q, "preserved", s, e, 1.0, (), "same words with gaps")
+    return QuoteFate(q, "altered", s, e, round(sim, 3), tuple(edits))
