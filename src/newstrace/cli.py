@@ -309,6 +309,71 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
 
 
 @main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--html", "html_out", type=click.Path(dir_okay=False), help="Write the side-by-side view here."
+)
+@click.option(
+    "--lexical", is_flag=True, help="Skip the semantic layer (faster, misses rewordings)."
+)
+@click.option("--store", "store_docs", is_flag=True, help="Also store documents given as files.")
+@click.pass_context
+@_boundary
+def compare(
+    ctx: click.Context,
+    a: str,
+    b: str,
+    as_json: bool,
+    html_out: str | None,
+    lexical: bool,
+    store_docs: bool,
+) -> None:
+    """Compare two articles (stored ids or files): relation, direction, passages, mutations."""
+    from newstrace.pipeline import compare_pair
+    from newstrace.pipeline import ingest as run_ingest
+    from newstrace.report.pair_html import pair_page
+    from newstrace.report.terminal import print_pair
+    from newstrace.store import Store
+
+    db = Path(_settings(ctx).db)
+    files = [x for x in (a, b) if Path(x).is_file()]
+    store = None
+    if store_docs or len(files) < 2:
+        if store_docs:
+            store = Store(db)
+            run_ingest(files, store)
+        elif db.exists():
+            store = Store(db, readonly=True)
+    try:
+        with err_console.status("comparing…", spinner="dots") if not as_json else _null():
+            report, src, der = compare_pair(a, b, store=store, semantic=not lexical)
+    finally:
+        if store is not None:
+            store.close()
+    data = report.to_dict()
+    if html_out:
+        Path(html_out).write_text(
+            pair_page(data, source_text=src.text, derivative_text=der.text), "utf-8"
+        )
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print_pair(data, console)
+        if html_out:
+            console.print(f"Side-by-side view written to {html_out}")
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@main.command()
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @click.pass_context
 @_boundary

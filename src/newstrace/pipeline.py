@@ -12,15 +12,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newstrace.clean import build_document
 from newstrace.errors import InputError, Rejection
 from newstrace.ingest import iter_files, read_path
 from newstrace.models import Document
+
+if TYPE_CHECKING:
+    from newstrace.analyze import PairReport
 from newstrace.settings import Settings
 from newstrace.store import Store
 
-__all__ = ["IngestReport", "ingest"]
+__all__ = ["IngestReport", "compare_pair", "ingest", "load_document"]
 
 
 @dataclass(slots=True)
@@ -190,3 +194,51 @@ def ingest(
             touched_outlets, min_docs=cfg.outlet_chrome_min_docs
         )
     return report
+
+
+def load_document(ref: str | os.PathLike[str], store: Store | None = None) -> Document:
+    """A document given as a stored id (or id prefix, or input id) or as a file path.
+
+    Files are read and cleaned with the ingest code but not stored.
+
+    Raises:
+        NotFoundError: when ``ref`` is neither an existing file nor a stored id.
+        InputError: when the file cannot be read as an article.
+    """
+    from newstrace.errors import NotFoundError
+
+    path = Path(ref)
+    if path.is_file():
+        for item in read_path(path):
+            if isinstance(item, InputError):
+                raise type(item)(f"{path}: {item}")
+            return build_document(item)
+        raise InputError(f"{path}: no article in the file")
+    if store is None:
+        raise NotFoundError(f"{ref!s} is not a file, and no store was given to look it up")
+    return store.get(str(ref))
+
+
+def compare_pair(
+    a: str | os.PathLike[str] | Document,
+    b: str | os.PathLike[str] | Document,
+    *,
+    store: Store | None = None,
+    semantic: bool = True,
+) -> tuple[PairReport, Document, Document]:
+    """Compare two documents given as ids, paths or :class:`Document` objects.
+
+    Returns the report and the two documents (as the report orients them: source, derivative).
+    With ``semantic=True`` the semantic layer is used when installed; the report's notes say
+    when it is not.
+    """
+    from newstrace.align.semantic import encoder_error, load_encoder
+    from newstrace.analyze import compare
+
+    da = a if isinstance(a, Document) else load_document(a, store)
+    db = b if isinstance(b, Document) else load_document(b, store)
+    encoder = load_encoder() if semantic else None
+    report = compare(da, db, encoder=encoder)
+    if semantic and encoder is None:
+        report.notes.append(encoder_error() or "semantic layer unavailable")
+    return report, report.source, report.derivative

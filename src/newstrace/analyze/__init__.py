@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from newstrace.align import AlignParams, Alignment, align, analyse_text
+from newstrace.align import Alignment, AlignParams, align, analyse_text
 from newstrace.align.lexical import TfidfSpace, content_stems
 from newstrace.align.semantic import Encoder
 from newstrace.analyze.direction import (
@@ -24,7 +24,6 @@ from newstrace.analyze.direction import (
 )
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates
-from newstrace.clean.text import words
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = ["RELATIONS", "PairReport", "compare", "coverage", "relation_of"]
@@ -219,7 +218,7 @@ def compare(
     evidence: list[Evidence] = [
         *date_evidence(a, b),
         *attribution_evidence(a, b),
-        *containment_evidence(cov_a["total"], cov_b["total"]),
+        *containment_evidence(a, b, cov_a["total"], cov_b["total"]),
     ]
     fallback = "a" if len(a.text) >= len(b.text) else "b"
     direction = decide(evidence, fallback=fallback)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from newstrace.clean.attributions import host_of
 from newstrace.clean.dates import to_date
-from newstrace.models import Document
+from newstrace.clean.text import strip_markup
+from newstrace.models import Attribution, Document
 
 REPUBLICATION_KINDS = ("original_source", "republished", "first_appeared")
 
@@ -82,62 +83,50 @@ def _origins(doc: Document) -> set[str]:
     return {_key(a.credited) for a in doc.attributions if a.kind in REPUBLICATION_KINDS}
 
 
-def _label(doc: Document, side: str) -> str:
-    return f"{side.upper()} ({doc.outlet or doc.id})"
+def _label(doc: Document) -> str:
+    """How evidence names a document: its outlet and id ("Global Research [fc1141d6]")."""
+    return f"{doc.outlet} [{doc.id[:8]}]" if doc.outlet else f"[{doc.id[:8]}]"
+
+
+def _said(att: Attribution) -> str:
+    return repr(strip_markup(att.evidence)[0])
 
 
 def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
     """Credits and links between the two documents, or to the origin one of them republishes."""
     out: list[Evidence] = []
-    for x, y, xs, ys in ((a, b, "a", "b"), (b, a, "b", "a")):
+    for x, y, ys in ((a, b, "b"), (b, a, "a")):
         y_names = _names(y)
         y_origins = _origins(y)
         for att in x.attributions:
             if _credit_matches(att.credited, att.url, y_names):
-                out.append(
-                    Evidence(
-                        "attribution",
-                        ys,
-                        3.0,
-                        f"{_label(x, xs)} credits {att.credited!r} ({att.evidence!r}), which is {_label(y, ys)}",
-                    )
+                detail = (
+                    f"{_label(x)} credits {att.credited!r} ({_said(att)}), which is {_label(y)}"
                 )
+                out.append(Evidence("attribution", ys, 3.0, detail))
                 break
-            if att.kind not in REPUBLICATION_KINDS and _key(att.credited) in y_origins:
-                if _key(att.credited) in _origins(x):
-                    continue
-                out.append(
-                    Evidence(
-                        "attribution",
-                        ys,
-                        2.0,
-                        f"{_label(x, xs)} credits {att.credited!r} ({att.evidence!r}); {_label(y, ys)} is "
-                        f"{att.credited}'s article republished "
-                        f"({next(a2.evidence for a2 in y.attributions if _key(a2.credited) == _key(att.credited))!r})",
-                    )
+            key = _key(att.credited)
+            if att.kind not in REPUBLICATION_KINDS and key in y_origins and key not in _origins(x):
+                declared = next(a2 for a2 in y.attributions if _key(a2.credited) == key)
+                detail = (
+                    f"{_label(x)} credits {att.credited!r} ({_said(att)}); {_label(y)} is "
+                    f"{att.credited}'s article republished ({_said(declared)})"
                 )
+                out.append(Evidence("attribution", ys, 2.0, detail))
                 break
         y_urls = {u for u in (y.url, y.canonical_url) if u}
         for link in x.links:
             if link.url in y_urls:
                 out.append(
-                    Evidence(
-                        "links", ys, 3.0, f"{_label(x, xs)} links to {_label(y, ys)}: {link.url}"
-                    )
+                    Evidence("links", ys, 3.0, f"{_label(x)} links to {_label(y)}: {link.url}")
                 )
                 break
     shared = (_origins(a) | {_key(t.credited) for t in a.attributions}) & (
         _origins(b) | {_key(t.credited) for t in b.attributions}
     )
     if shared and not out:
-        out.append(
-            Evidence(
-                "attribution",
-                None,
-                0.0,
-                f"both credit the same origin ({', '.join(sorted(shared))}): they share a source",
-            )
-        )
+        detail = f"both credit the same origin ({', '.join(sorted(shared))}): they share a source"
+        out.append(Evidence("attribution", None, 0.0, detail))
     return out
 
 
@@ -145,59 +134,43 @@ def date_evidence(a: Document, b: Document) -> list[Evidence]:
     """Publication dates: the earlier article is the likelier source."""
     da, db = to_date(a.published), to_date(b.published)
     if da and db:
-        if da < db:
-            return [
-                Evidence(
-                    "dates", "a", 2.0, f"A was published {a.published}, before B ({b.published})"
-                )
-            ]
-        if db < da:
-            return [
-                Evidence(
-                    "dates", "b", 2.0, f"B was published {b.published}, before A ({a.published})"
-                )
-            ]
+        if da != db:
+            first, second, side = (a, b, "a") if da < db else (b, a, "b")
+            detail = f"{_label(first)} was published {first.published}, before {_label(second)} ({second.published})"
+            return [Evidence("dates", side, 2.0, detail)]
         ta, tb = a.published or "", b.published or ""
         if len(ta) > 10 and len(tb) > 10 and ta != tb:
             side = "a" if ta < tb else "b"
+            earlier = a if side == "a" else b
             return [
-                Evidence("dates", side, 1.0, f"same day; {side.upper()} is earlier ({min(ta, tb)})")
+                Evidence(
+                    "dates", side, 1.0, f"same day; {_label(earlier)} is earlier ({min(ta, tb)})"
+                )
             ]
         return [Evidence("dates", None, 0.0, f"both published {a.published}")]
     if da or db:
         side = "a" if da else "b"
-        doc = a if da else b
-        return [
-            Evidence(
-                "dates",
-                side,
-                0.5,
-                f"only {side.upper()} is dated ({doc.published}); the other gives no date",
-            )
-        ]
+        dated, undated = (a, b) if da else (b, a)
+        detail = (
+            f"only {_label(dated)} is dated ({dated.published}); {_label(undated)} gives no date"
+        )
+        return [Evidence("dates", side, 0.5, detail)]
     return [Evidence("dates", None, 0.0, "neither article is dated")]
 
 
-def containment_evidence(cov_a: float, cov_b: float) -> list[Evidence]:
+def containment_evidence(a: Document, b: Document, cov_a: float, cov_b: float) -> list[Evidence]:
     """The derivative is the more contained text: most of it comes from the source, not the reverse."""
     diff = cov_b - cov_a
     if abs(diff) < 0.08:
-        return [
-            Evidence(
-                "containment", None, 0.0, f"reuse covers both alike (A {cov_a:.0%}, B {cov_b:.0%})"
-            )
-        ]
+        detail = f"reuse covers both alike ({_label(a)} {cov_a:.0%}, {_label(b)} {cov_b:.0%})"
+        return [Evidence("containment", None, 0.0, detail)]
     side = "a" if diff > 0 else "b"
-    deriv = "B" if side == "a" else "A"
-    return [
-        Evidence(
-            "containment",
-            side,
-            round(min(1.5, abs(diff) * 3), 2),
-            f"{deriv} is the more contained (A {cov_a:.0%} reused, B {cov_b:.0%}): "
-            f"the source carries context the derivative lacks",
-        )
-    ]
+    (der, cd), (src, cs) = ((b, cov_b), (a, cov_a)) if side == "a" else ((a, cov_a), (b, cov_b))
+    detail = (
+        f"{cd:.0%} of {_label(der)} comes from {_label(src)}, while only {cs:.0%} of "
+        f"{_label(src)} is reused: the source carries context the derivative lacks"
+    )
+    return [Evidence("containment", side, round(min(1.5, abs(diff) * 3), 2), detail)]
 
 
 def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:

@@ -14,7 +14,7 @@ from newstrace.align.semantic import Encoder
 from newstrace.analyze.quotes import find_quotes
 from newstrace.analyze.speakers import SPEECH_VERBS, Statement, statements
 from newstrace.clean.text import words
-from newstrace.models import Passage, Span
+from newstrace.models import Span
 
 # Stance adverbials that frame a reused statement ("Ironically, …"): editorial additions.
 FRAMING = re.compile(

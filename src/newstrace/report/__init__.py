@@ -1,0 +1,1 @@
+"""Report stage: people-facing views of results (terminal, self-contained HTML)."""
