@@ -1,0 +1,1 @@
+"""Evaluation: labelled corpora generated from real text, and the standard measures on them."""
