@@ -365,6 +365,98 @@ def compare(
             console.print(f"Side-by-side view written to {html_out}")
 
 
+@main.group(name="eval")
+def eval_() -> None:
+    """Measure quality on labelled data (PAN text alignment; generators for such data)."""
+
+
+@eval_.command("generate")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True),
+    default="examples/corpus/buzzfeed-webis-2016.jsonl.gz",
+    show_default=True,
+    help="Real articles to build pairs from (any format ingest reads).",
+)
+@click.option(
+    "--msrp",
+    type=click.Path(exists=True, dir_okay=False),
+    help="MSRP training file, for paraphrase splices (e.g. ../shared/data/msrp/msr_paraphrase_train.txt).",
+)
+@click.option("--per-kind", default=30, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--seed", default=13, show_default=True, type=int)
+@_boundary
+def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, seed: int) -> None:
+    """Write labelled text-reuse pairs in PAN format, built from real article text."""
+    from newstrace.evaluation.generate import generate
+
+    counts = generate(out_dir, corpus, msrp=msrp, per_kind=per_kind, seed=seed)
+    console.print(
+        f"Wrote {sum(counts.values())} pairs to {out_dir}: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+
+
+@eval_.command("pan")
+@click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--lexical", is_flag=True, help="Align without the semantic layer.")
+@click.option("--json", "as_json", is_flag=True)
+@_boundary
+def eval_pan(corpus_dir: str, lexical: bool, as_json: bool) -> None:
+    """PAN text-alignment measures (precision, recall, granularity, plagdet) per obfuscation kind."""
+    from newstrace.align.semantic import encoder_error, load_encoder
+    from newstrace.evaluation.run import evaluate_pan
+
+    encoder = None if lexical else load_encoder()
+    if not lexical and encoder is None:
+        err_console.print(f"[yellow]{encoder_error()}; evaluating lexically[/]")
+    with Progress(
+        TextColumn("[bold]eval"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json or not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("eval", total=None)
+
+        def on_pair(i: int, n: int) -> None:
+            progress.update(task, completed=i, total=n)
+
+        try:
+            scores = evaluate_pan(corpus_dir, encoder=encoder, on_pair=on_pair)
+        except FileNotFoundError as exc:
+            raise ConfigError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({k: v.to_dict() for k, v in scores.items()}, indent=2))
+        return
+    table = Table(
+        title=f"PAN text alignment, {'lexical' if encoder is None else 'lexical + semantic'}"
+    )
+    for col in (
+        "obfuscation",
+        "plagdet",
+        "precision",
+        "recall",
+        "granularity",
+        "cases",
+        "detections",
+    ):
+        table.add_column(col, justify="right" if col != "obfuscation" else "left")
+    for kind, sc in scores.items():
+        d = sc.to_dict()
+        table.add_row(
+            kind,
+            *(f"{d[k]:.3f}" for k in ("plagdet", "precision", "recall", "granularity")),
+            str(d["cases"]),
+            str(d["detections"]),
+            style="bold" if kind == "all" else None,
+        )
+    console.print(table)
+
+
 class _null:
     def __enter__(self) -> None:
         return None

@@ -15,6 +15,7 @@ Neighbouring passages of one kind are then merged into maximal passages.
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ class AlignParams:
         para_semantic: embedding cosine at or above which two sentences are a paraphrase.
         para_semantic_support: the tf-idf cosine the semantic match also needs.
         min_para_words: shortest sentence (in words) that may be a paraphrase.
+        near_verbatim_ratio: a sentence pair whose word sequences are at least this similar
+            (difflib ratio) is near-verbatim rather than a paraphrase.
         merge_gap_words: neighbouring passages of one kind separated by at most this many
             words on both sides are merged.
     """
@@ -60,6 +63,7 @@ class AlignParams:
     para_semantic: float = 0.72
     para_semantic_support: float = 0.12
     min_para_words: int = 5
+    near_verbatim_ratio: float = 0.7
     merge_gap_words: int = 3
 
     def __post_init__(self) -> None:
@@ -164,6 +168,22 @@ def _snap(info: TextInfo, t0: int, t1: int, slack: int = 3) -> tuple[int, int]:
     return t0, t1
 
 
+def _disjoint_in_b(passages: list[Passage]) -> list[Passage]:
+    """Trim passages (sorted by B start) so that no two overlap in B."""
+    out: list[Passage] = []
+    for p in passages:
+        if out and p.b_start < out[-1].b_end:
+            if p.b_end <= out[-1].b_end:
+                continue
+            p = Passage(p.kind, p.a_start, p.a_end, out[-1].b_end, p.b_end, p.score)
+        out.append(p)
+    return out
+
+
+def _both_edit(da: int, db: int) -> bool:
+    return da > 0 and db > 0 and abs(da - db) <= 2
+
+
 def _char_span(info: TextInfo, t0: int, t1: int) -> tuple[int, int]:
     return info.tokens[t0].start, info.tokens[t1 - 1].end
 
@@ -209,8 +229,12 @@ def align(
     for a0, a1, b0, b1, score in _lexical_passages(a, b, p):
         sa0, sa1 = _snap(a, a0, a1)
         sb0, sb1 = _snap(b, b0, b1)
-        if covered[sb0:b0].any() or covered[b1:sb1].any():
-            sb0, sb1 = b0, b1
+        # Extend an edge only where both sides have a few unmatched words there (an edit at
+        # the sentence's edge), never over words that only one side has.
+        if not _both_edit(a0 - sa0, b0 - sb0) or covered[sb0:b0].any():
+            sa0, sb0 = a0, b0
+        if not _both_edit(sa1 - a1, sb1 - b1) or covered[b1:sb1].any():
+            sa1, sb1 = a1, b1
         kind = "verbatim" if a.words[sa0:sa1] == b.words[sb0:sb1] else "near_verbatim"
         if kind == "near_verbatim":
             shared = len(set(a.words[sa0:sa1]) & set(b.words[sb0:sb1]))
@@ -220,8 +244,24 @@ def align(
         cb0, cb1 = _char_span(b, sb0, sb1)
         passages.append(Passage(kind, ca0, ca1, cb0, cb1, round(float(score), 4)))
     notes: list[str] = []
-    passages.extend(_paraphrase_passages(a, b, covered, p, encoder, notes))
-    passages.sort(key=lambda x: (x.b_start, x.a_start))
+    para = _paraphrase_passages(a, b, covered, p, encoder, notes)
+    for q in para:
+        inside = [x for x in passages if x.b_start < q.b_end and x.b_end > q.b_start]
+        # A sentence matched as a whole absorbs the lexical fragments inside it when they point
+        # into the same source sentence; otherwise the fragments are the better evidence.
+        if all(x.a_start < q.a_end and x.a_end > q.a_start for x in inside):
+            passages = [x for x in passages if x not in inside]
+            passages.append(
+                Passage(
+                    q.kind,
+                    min([q.a_start, *(x.a_start for x in inside)]),
+                    max([q.a_end, *(x.a_end for x in inside)]),
+                    min([q.b_start, *(x.b_start for x in inside)]),
+                    max([q.b_end, *(x.b_end for x in inside)]),
+                    q.score,
+                )
+            )
+    passages = _disjoint_in_b(sorted(passages, key=lambda x: (x.b_start, -x.b_end)))
     merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
     return Alignment(merged, a, b, encoder is not None, notes)
 
@@ -275,7 +315,13 @@ def _paraphrase_passages(
         if best_ka < 0:
             continue
         sa, sb = a.sentences[best_ka], b.sentences[kb]
-        out.append(Passage("paraphrase", sa.start, sa.end, sb.start, sb.end, round(best_score, 4)))
+        a0, a1 = a.sentence_tokens[best_ka]
+        b0, b1 = b.sentence_tokens[kb]
+        # Mostly the same words in the same order: a few edits, not a rewording.
+        same = difflib.SequenceMatcher(None, a.words[a0:a1], b.words[b0:b1], autojunk=False).ratio()
+        kind = "near_verbatim" if same >= p.near_verbatim_ratio else "paraphrase"
+        score = same if kind == "near_verbatim" else best_score
+        out.append(Passage(kind, sa.start, sa.end, sb.start, sb.end, round(score, 4)))
     # Drop paraphrase spans overlapping lexical ones in B by more than a little.
     return out
 

@@ -23,7 +23,7 @@ from newstrace.analyze.direction import (
     decide,
 )
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
-from newstrace.analyze.quotes import QuoteFate, quote_fates
+from newstrace.analyze.quotes import QuoteFate, find_quotes, quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = ["RELATIONS", "PairReport", "compare", "coverage", "relation_of"]
@@ -57,17 +57,26 @@ def relation_of(
     cov_der: dict[str, float],
     *,
     longest_lexical_words: int,
+    unquoted_lexical: float,
     topic_similarity: float,
     shared_quotes: int,
 ) -> str:
-    """Name the relation from coverage of both sides (see :data:`RELATIONS`)."""
+    """Name the relation from coverage of both sides (see :data:`RELATIONS`).
+
+    Args:
+        cov_src, cov_der: :func:`coverage` of the source and the derivative.
+        longest_lexical_words: words of the longest copied passage outside quotations.
+        unquoted_lexical: share of the derivative copied (verbatim or nearly) outside quotations.
+        topic_similarity: tf-idf cosine of the whole texts.
+        shared_quotes: quotations of 3+ words the derivative shares with the source.
+    """
     d, s = cov_der["total"], cov_src["total"]
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"]
     if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d:
         return "duplicate"
     if d >= 0.5:
         return "derived"
-    if d >= 0.15 or longest_lexical_words >= 25 or lexical_d >= 0.08:
+    if d >= 0.3 or longest_lexical_words >= 20 or unquoted_lexical >= 0.05:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
         return "related"
@@ -230,14 +239,20 @@ def compare(
         al = align(ib, ia, params=params, encoder=encoder)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
-    longest = max(
-        (
-            len(al.b.text[p.b_start : p.b_end].split())
-            for p in al.passages
-            if p.kind != "paraphrase"
-        ),
-        default=0,
-    )
+    # Shared quotations alone make two reports of one event related, not reuse of each other.
+    quote_mask = np.zeros(len(der.text) + 1, dtype=bool)
+    for q in find_quotes(der.text):
+        quote_mask[max(0, q.start - 1) : q.end + 1] = True
+    unquoted: list[tuple[int, int, str]] = []
+    longest = 0
+    for p in al.passages:
+        if p.kind == "paraphrase":
+            continue
+        free = ~quote_mask[p.b_start : p.b_end]
+        if free.mean() > 0.5:
+            unquoted.append((p.b_start, p.b_end, p.kind))
+            longest = max(longest, len(der.text[p.b_start : p.b_end].split()))
+    unquoted_share = coverage(der.text, unquoted)["total"]
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     quotes = quote_fates(der.text, src.text)
@@ -248,6 +263,7 @@ def compare(
         cov_s,
         cov_d,
         longest_lexical_words=longest,
+        unquoted_lexical=unquoted_share,
         topic_similarity=topic,
         shared_quotes=shared_quotes,
     )

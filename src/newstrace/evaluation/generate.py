@@ -280,14 +280,12 @@ def _build(
             if kind == "commentary":
                 # Copied sentences with commentary between; each copied run is its own case,
                 # mapped to its own sentences of the source.
-                pos = 0
                 src_start = src_spans[s0][0]
-                for sent in block:
+                for pos, sent in enumerate(block, start=1):
                     a, b = sus.add(sent)
                     c = src_b.text().find(sent, src_start)
                     spans.append(((a, b), (c, c + len(sent))))
                     src_start = c + len(sent)
-                    pos += 1
                     if pos < len(block) and rng.random() < 0.7:
                         sus.add(rng.choice(commentary))
             else:

@@ -1,0 +1,170 @@
+# ruff: noqa: E501
+"""Constructed pairs for each relation and each kind of mutation (lexical layer, so exact)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.analyze import compare
+from newstrace.models import Attribution, Document, Link
+
+SOURCE = [
+    "Flood defences along the Elbe river failed on Tuesday night, forcing the evacuation of four villages near Dresden.",
+    "Regional governor Anna Keller said emergency crews had worked through the night to reinforce the remaining dykes.",
+    '"We have never seen water levels rise this quickly, and we are doing everything we can to protect people," Keller said.',
+    "The river peaked at 8.2 metres early on Wednesday, almost a metre above the previous record set in 2002.",
+    "More than 3,000 residents spent the night in school gyms and sports halls across the district.",
+    "Hydrologist Peter Brandt of the Dresden University of Technology warned that further rain was expected over the weekend.",
+    '"The ground is saturated, so every additional millimetre of rain runs straight into the river," Brandt said.',
+    "The federal government has promised emergency funds, but the amount has not yet been announced.",
+    "Local farmers said they had lost most of this year's harvest to the floods.",
+    "Insurance companies estimate the damage at several hundred million euros.",
+    "The army has sent 500 soldiers to help fill sandbags and evacuate residents.",
+    "Officials said the clean-up was likely to take several months once the water recedes.",
+]
+UNRELATED = [
+    "The city orchestra opened its winter season with a programme of Brahms and Dvořák on Friday evening.",
+    "Conductor Maria Lopez, who joined the orchestra last spring, received a standing ovation from the audience.",
+    "Tickets for the remaining concerts are available from the box office and online.",
+    "The season will close in March with a performance of Mahler's second symphony.",
+    "Critics praised the strings in particular, calling the performance the best in a decade.",
+    "The orchestra's education programme will visit twenty schools this year.",
+]
+
+
+def doc(i: str, sents: list[str], **kw: object) -> Document:
+    return Document(id=i, text="\n\n".join(sents), **kw)  # type: ignore[arg-type]
+
+
+def test_duplicate() -> None:
+    copy = SOURCE[:]
+    copy[4] = copy[4].replace("3,000", "three thousand")
+    r = compare(doc("a", SOURCE), doc("b", copy))
+    assert r.relation == "duplicate"
+    assert r.coverage["derivative"]["total"] > 0.95
+
+
+def test_derived_excerpt_with_additions() -> None:
+    der = [*SOURCE[:3], "Critics say the government ignored years of warnings.", *SOURCE[3:6]]
+    r = compare(doc("src", SOURCE, published="2023-05-02"), doc("der", der, published="2023-05-03"))
+    assert r.relation == "derived"
+    assert r.source.id == "src"
+    assert [a.span.text for a in r.added] == [
+        "Critics say the government ignored years of warnings."
+    ]
+    omitted = " ".join(o.text for o in r.omitted)
+    assert "The federal government has promised emergency funds" in omitted
+    assert "Flood defences" not in omitted
+
+
+def test_partial() -> None:
+    der = [*UNRELATED[:4], SOURCE[3], SOURCE[4], *UNRELATED[4:]]
+    r = compare(doc("src", SOURCE), doc("der", der))
+    assert r.relation == "partial"
+
+
+def test_related_shares_only_a_short_quote() -> None:
+    other = [
+        "Residents near Dresden were evacuated as the Elbe rose to a record level this week.",
+        "Emergency services said thousands of people had been moved to shelters.",
+        'Governor Anna Keller told reporters: "We have never seen water levels rise this quickly."',
+        "Meteorologists expect more rain in the region on Saturday and Sunday.",
+        "Farmers in the area fear that their crops have been destroyed.",
+    ]
+    r = compare(doc("a", SOURCE), doc("b", other))
+    assert r.relation == "related"
+
+
+def test_unrelated() -> None:
+    r = compare(doc("a", SOURCE), doc("b", UNRELATED))
+    assert r.relation == "unrelated"
+    assert r.passages == [] and r.added == []
+
+
+def test_altered_and_absent_quotes() -> None:
+    der = [
+        SOURCE[0],
+        '"We have never seen water levels rise this fast, and we are doing nothing we can to protect people," Keller said.',
+        SOURCE[3],
+        '"This is the worst disaster in our history," Keller added.',
+        *SOURCE[4:8],
+    ]
+    r = compare(doc("src", SOURCE, published="2023-05-02"), doc("der", der, published="2023-05-04"))
+    fates = {q.quote.text[:25]: q for q in r.quotes}
+    altered = fates["We have never seen water "]
+    assert altered.status == "altered"
+    ops = {(e["source"], e["derivative"]) for e in altered.edits}
+    assert ("quickly", "fast") in ops and ("everything", "nothing") in ops
+    assert fates["This is the worst disaste"].status == "absent"
+
+
+def test_attribution_drift_words_put_in_a_mouth() -> None:
+    der = [
+        *SOURCE[:6],
+        "Brandt also warned that the Chancellor's austerity cuts had left the dykes crumbling and unsafe.",
+        *SOURCE[7:10],
+    ]
+    r = compare(doc("src", SOURCE, published="2023-05-02"), doc("der", der, published="2023-05-04"))
+    assert [d.speaker for d in r.attribution_drift] == ["Brandt"]
+    assert "austerity" in " ".join(r.attribution_drift[0].unsupported_terms)
+
+
+def test_no_drift_for_faithful_reporting() -> None:
+    der = [*SOURCE[:5], "Brandt said more rain was expected over the weekend.", *SOURCE[6:9]]
+    r = compare(doc("src", SOURCE, published="2023-05-02"), doc("der", der, published="2023-05-04"))
+    assert r.attribution_drift == []
+
+
+@pytest.mark.parametrize(
+    ("a_kw", "b_kw", "expect_source", "evidence"),
+    [
+        ({"published": "2023-05-04"}, {"published": "2023-05-01"}, "b", "dates"),
+        (
+            {
+                "outlet": "Daily Blog",
+                "attributions": (
+                    Attribution("Elbe News", "source_line", "Source: Elbe News", 0, 17),
+                ),
+            },
+            {"outlet": "Elbe News"},
+            "b",
+            "attribution",
+        ),
+        (
+            {"outlet": "Copycat"},
+            {"outlet": "Origin", "url": "https://origin.example/flood"},
+            "b",
+            "containment",
+        ),
+        (
+            {"links": (Link("https://origin.example/flood", "source"),)},
+            {"url": "https://origin.example/flood"},
+            "b",
+            "links",
+        ),
+    ],
+)
+def test_direction_evidence(a_kw: dict, b_kw: dict, expect_source: str, evidence: str) -> None:
+    # A holds an excerpt of B plus some additions: B is the source.
+    a = doc("a", [*SOURCE[2:7], "Critics say the government ignored years of warnings."], **a_kw)
+    b = doc("b", SOURCE, **b_kw)
+    r = compare(a, b)
+    assert r.source.id == expect_source
+    assert any(e.name == evidence and e.favours == expect_source for e in r.direction.evidence)
+
+
+def test_conflicting_evidence_is_said() -> None:
+    a = doc(
+        "a",
+        [*SOURCE[2:7], "Critics say the government ignored years of warnings."],
+        published="2023-05-01",
+    )
+    b = doc("b", SOURCE, published="2023-05-04")
+    r = compare(a, b)
+    assert r.direction.note and "conflicting" in r.direction.note
+    assert r.direction.confidence < 0.8
+
+
+def test_no_evidence_gives_zero_confidence() -> None:
+    r = compare(doc("a", SOURCE), doc("b", SOURCE))
+    assert r.direction.confidence == 0.0 and r.direction.note
