@@ -7,7 +7,7 @@ OUT := out
 EXTRAS := dev,semantic,parquet
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint fuzz bench clean install
+.PHONY: demo test lint bench eval clean install
 
 install: $(STAMP)
 
@@ -23,9 +23,11 @@ demo: install
 	@mkdir -p $(OUT)
 	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
 	$(BIN)/newstrace --db $(OUT)/demo.db ingest examples/seeds examples/corpus
-	$(BIN)/newstrace --db $(OUT)/demo.db list --limit 5
+	$(BIN)/newstrace --db $(OUT)/demo.db compare examples/seeds/000_b532a79fb36ebd07.txt \
+		examples/seeds/001_56b3779ae79152f8.txt --html $(OUT)/seed-pair.html
 	@echo
-	@echo "Store written to $(OUT)/demo.db — try: $(BIN)/newstrace --db $(OUT)/demo.db search Putin Trump"
+	@echo "Store:            $(OUT)/demo.db  (try: $(BIN)/newstrace --db $(OUT)/demo.db search Putin Trump)"
+	@echo "Seed pair report: $(OUT)/seed-pair.html"
 
 test: install
 	$(BIN)/ruff check src tests benchmarks examples
@@ -37,6 +39,12 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/compare.py
+
+eval: install
+	$(BIN)/newstrace eval generate $(OUT)/pan --msrp ../shared/data/msrp/msr_paraphrase_train.txt
+	$(BIN)/newstrace eval pan $(OUT)/pan --lexical
+	$(BIN)/newstrace eval pan $(OUT)/pan
 
 clean:
 	rm -rf $(OUT) build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -85,6 +85,7 @@ class TextInfo:
     sentences: list[Sentence]
     sentence_tokens: list[tuple[int, int]]
     stems: list[list[str]] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
 
     def sentence_text(self, k: int) -> str:
         s = self.sentences[k]
@@ -104,7 +105,7 @@ def analyse_text(text: str) -> TextInfo:
         t1 = bisect.bisect_left(starts, s.end)
         sent_tokens.append((t0, t1))
         stems.append(content_stems(words[t0:t1]))
-    return TextInfo(text, tokens, words, sentences, sent_tokens, stems)
+    return TextInfo(text, tokens, words, sentences, sent_tokens, stems, [t0 for t0, _ in sent_tokens])
 
 
 @dataclass(slots=True)
@@ -154,7 +155,7 @@ def _lexical_passages(
 
 def _snap(info: TextInfo, t0: int, t1: int, slack: int = 3) -> tuple[int, int]:
     """Extend a token range to its sentence's edges when only a few words are left outside."""
-    starts = [s[0] for s in info.sentence_tokens]
+    starts = info.sentence_starts
     k = bisect.bisect_right(starts, t0) - 1
     if k >= 0:
         s0, s1 = info.sentence_tokens[k]
@@ -226,6 +227,7 @@ def align(
     b = b_text if isinstance(b_text, TextInfo) else analyse_text(b_text)
     passages: list[Passage] = []
     covered = np.zeros(len(b.words) + 1, dtype=bool)
+    a_lexical: list[tuple[int, int, int, int]] = []
     for a0, a1, b0, b1, score in _lexical_passages(a, b, p):
         sa0, sa1 = _snap(a, a0, a1)
         sb0, sb1 = _snap(b, b0, b1)
@@ -240,11 +242,12 @@ def align(
             shared = len(set(a.words[sa0:sa1]) & set(b.words[sb0:sb1]))
             score = min(score, shared / max(1, len(set(b.words[sb0:sb1]))))
         covered[sb0:sb1] = True
+        a_lexical.append((sa0, sa1, sb0, sb1))
         ca0, ca1 = _char_span(a, sa0, sa1)
         cb0, cb1 = _char_span(b, sb0, sb1)
         passages.append(Passage(kind, ca0, ca1, cb0, cb1, round(float(score), 4)))
     notes: list[str] = []
-    para = _paraphrase_passages(a, b, covered, p, encoder, notes)
+    para = _paraphrase_passages(a, b, covered, p, encoder, notes, a_lexical)
     for q in para:
         inside = [x for x in passages if x.b_start < q.b_end and x.b_end > q.b_start]
         # A sentence matched as a whole absorbs the lexical fragments inside it when they point
@@ -273,6 +276,7 @@ def _paraphrase_passages(
     p: AlignParams,
     encoder: Encoder | None,
     notes: list[str],
+    a_lexical: list[tuple[int, int, int, int]],
 ) -> list[Passage]:
     open_b: list[int] = []
     for k, (t0, t1) in enumerate(b.sentence_tokens):
@@ -289,13 +293,23 @@ def _paraphrase_passages(
     cands = top_candidates(b_vecs, a_vecs, k=5)
     sem: np.ndarray | None = None
     if encoder is not None:
-        a_ok = [k for k, (t0, t1) in enumerate(a.sentence_tokens) if t1 - t0 >= p.min_para_words]
-        if a_ok:
+        # Embed only what lexical matching leaves open: A's sentences it has not already
+        # matched (each costs ~6 ms on two CPU cores), plus B's open sentences.
+        a_cov = np.zeros(len(a.words) + 1, dtype=bool)
+        for x0, x1, _, _ in a_lexical:
+            a_cov[x0:x1] = True
+        a_ok = [
+            k
+            for k, (t0, t1) in enumerate(a.sentence_tokens)
+            if t1 - t0 >= p.min_para_words and a_cov[t0:t1].mean() < p.open_share
+        ]
+        # B sentences the tf-idf layer already matches need no embedding either.
+        rows = [r for r, c in enumerate(cands) if not c or c[0][1] < p.para_lexical]
+        if a_ok and rows:
             av = encoder.encode([a.sentence_text(k) for k in a_ok])
-            bv = encoder.encode([b.sentence_text(k) for k in open_b])
-            sims = bv @ av.T
+            bv = encoder.encode([b.sentence_text(open_b[r]) for r in rows])
             sem = np.full((len(open_b), len(a.sentences)), -1.0, dtype=np.float32)
-            sem[:, a_ok] = sims
+            sem[np.ix_(rows, a_ok)] = bv @ av.T
     out: list[Passage] = []
     for row, kb in enumerate(open_b):
         lex_best = {ka: s for ka, s in cands[row]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -25,6 +26,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 
 
+@lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
     """A light, deterministic suffix stripper (enough to match "meddling" with "meddled").
 

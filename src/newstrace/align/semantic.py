@@ -34,7 +34,7 @@ class MiniLMEncoder:
 
     name = "all-MiniLM-L6-v2"
 
-    def __init__(self, *, cache_size: int = 200_000, batch_size: int = 64) -> None:
+    def __init__(self, *, cache_size: int = 200_000, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -25,6 +25,7 @@ FRAMING = re.compile(
     re.I,
 )
 _SPEECH = set(re.sub(r"\\s\+\\w\+|\\s\+", " ", SPEECH_VERBS).replace("|", " ").split())
+_SPEECH_STEMS = frozenset(content_stems(sorted(_SPEECH)))
 
 
 def sentence_coverage(info: TextInfo, spans: Sequence[tuple[int, int]]) -> list[float]:
@@ -125,18 +126,17 @@ _ALIASES = {
 
 
 def novel_entities(
-    sentence: str, source: str, *, skip: set[str] | frozenset[str] = frozenset()
+    sentence: str, source: str | tuple[set[str], str], *, skip: set[str] | frozenset[str] = frozenset()
 ) -> list[str]:
     """Capitalised names in ``sentence`` (not its first word) of which the source has no trace.
 
     A name counts as present when the source has it, an alias of it ("United States"/"US"), or
-    every one of its words.
+    every one of its words. ``source`` may be given pre-indexed, as :func:`source_index` makes it.
 
     >>> novel_entities("But he warned the Deep State in Washington would resist.", "Washington said no.")
     ['Deep State']
     """
-    src_words = set(words(source))
-    src_key = " " + " ".join(words(source)) + " "
+    src_words, src_key = source_index(source) if isinstance(source, str) else source
     out: list[str] = []
     for m in _CAPS_RE.finditer(sentence):
         if m.start() == 0:
@@ -146,16 +146,18 @@ def novel_entities(
             continue
         phrase = " ".join(ws)
         alias = _ALIASES.get(phrase)
-        if (
-            f" {phrase} " in src_key
-            or (alias and alias in src_words)
-            or all(w in src_words for w in ws)
-        ):
+        if f" {phrase} " in src_key or (alias and alias in src_words) or all(w in src_words for w in ws):
             continue
         if all(w in STOPWORDS for w in ws):
             continue
         out.append(m.group())
     return out
+
+
+def source_index(source: str) -> tuple[set[str], str]:
+    """The word set and the space-joined words of a source, for :func:`novel_entities`."""
+    ws = words(source)
+    return set(ws), " " + " ".join(ws) + " "
 
 
 def attribution_drift(
@@ -180,6 +182,7 @@ def attribution_drift(
     space = TfidfSpace([*src.stems, *der.stems])
     lexical_spans = [(p.b_start, p.b_end) for p in al.passages if p.kind != "paraphrase"]
     src_words = set(content_stems(src.words))
+    src_index = (set(src.words), " " + " ".join(src.words) + " ")
     out: list[Drift] = []
     for st in d_stmts:
         # Copied word for word: whatever it attributes, the source said it the same way.
@@ -189,7 +192,7 @@ def attribution_drift(
         claim = [
             t
             for t in content_stems([w for w in words(st.text) if w not in name_words])
-            if t not in _SPEECH and t not in {c for c in content_stems(list(_SPEECH))}
+            if t not in _SPEECH and t not in _SPEECH_STEMS
         ]
         claim = [t for t in claim if t not in STOPWORDS]
         if len(claim) < 3:
@@ -230,7 +233,7 @@ def attribution_drift(
                 key=lambda se: len(set(content_stems(words(src.text[se[0] : se[1]]))) & set(claim)),
             )
             closest = Span(best[0], best[1], src.text[best[0] : best[1]])
-        entities = novel_entities(st.text, src.text, skip=name_words)
+        entities = novel_entities(st.text, src_index, skip=name_words)
         if support < max_support and (entities or (sem is not None and sem < max_semantic)):
             reason = (
                 f"the source never has {st.name} say this: {len(missing)} of {len(set(claim))} "

@@ -125,6 +125,10 @@ def quote_fates(derivative: str, source: str, *, min_similarity: float = 0.6) ->
     for q in src_quotes:
         q_tokens.extend(Token(t.norm, t.start + q.start, t.end + q.start) for t in tokenize(q.text))
     q_words = [t.norm for t in q_tokens]
+    indexed = []
+    for sq in src_quotes:
+        toks = tokenize(sq.text)
+        indexed.append((sq, toks, {t.norm for t in toks}))
     fates: list[QuoteFate] = []
     for q in find_quotes(derivative):
         words = [t.norm for t in tokenize(q.text)]
@@ -142,16 +146,18 @@ def quote_fates(derivative: str, source: str, *, min_similarity: float = 0.6) ->
             s, e = src_tokens[at].start, src_tokens[at + len(words) - 1].end
             fates.append(QuoteFate(q, "preserved", s, e, 1.0, (), "quotes the source's own words"))
             continue
-        fates.append(_best_altered(q, words, src_quotes, source, min_similarity))
+        fates.append(_best_altered(q, words, indexed, min_similarity))
     return fates
 
 
 def _best_altered(
-    q: Quote, words: list[str], src_quotes: list[Quote], source: str, min_sim: float
+    q: Quote, words: list[str], indexed: list[tuple[Quote, list[Token], set[str]]], min_sim: float
 ) -> QuoteFate:
+    # Only the source quotations sharing the most words are compared in full.
+    wset = set(words)
+    ranked = sorted(indexed, key=lambda x: -len(wset & x[2]))[:5]
     best: tuple[float, Quote | None, list[Token]] = (0.0, None, [])
-    for sq in src_quotes:
-        toks = tokenize(sq.text)
+    for sq, toks, _ in ranked:
         cand = [t.norm for t in toks]
         sm = difflib.SequenceMatcher(None, words, cand, autojunk=False)
         matched = sum(b.size for b in sm.get_matching_blocks())
