@@ -105,7 +105,9 @@ def analyse_text(text: str) -> TextInfo:
         t1 = bisect.bisect_left(starts, s.end)
         sent_tokens.append((t0, t1))
         stems.append(content_stems(words[t0:t1]))
-    return TextInfo(text, tokens, words, sentences, sent_tokens, stems, [t0 for t0, _ in sent_tokens])
+    return TextInfo(
+        text, tokens, words, sentences, sent_tokens, stems, [t0 for t0, _ in sent_tokens]
+    )
 
 
 @dataclass(slots=True)

@@ -126,7 +126,10 @@ _ALIASES = {
 
 
 def novel_entities(
-    sentence: str, source: str | tuple[set[str], str], *, skip: set[str] | frozenset[str] = frozenset()
+    sentence: str,
+    source: str | tuple[set[str], str],
+    *,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
     """Capitalised names in ``sentence`` (not its first word) of which the source has no trace.
 
@@ -146,7 +149,11 @@ def novel_entities(
             continue
         phrase = " ".join(ws)
         alias = _ALIASES.get(phrase)
-        if f" {phrase} " in src_key or (alias and alias in src_words) or all(w in src_words for w in ws):
+        if (
+            f" {phrase} " in src_key
+            or (alias and alias in src_words)
+            or all(w in src_words for w in ws)
+        ):
             continue
         if all(w in STOPWORDS for w in ws):
             continue

@@ -345,6 +345,132 @@ class Store:
         rows = self.conn.execute("SELECT key, docs FROM outlet_chrome WHERE outlet = ?", (outlet,))
         return {r["key"]: int(r["docs"]) for r in rows}
 
+    # -- index -----------------------------------------------------------------------------
+    def documents_to_index(self) -> list[tuple[str, str, str]]:
+        """``(id, text_hash, text)`` of documents whose index entry is missing or stale."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.text_hash, d.text FROM documents d LEFT JOIN doc_index i ON i.doc_id = d.id "
+            "WHERE i.doc_id IS NULL OR i.text_hash != d.text_hash ORDER BY d.seq"
+        ).fetchall()
+        return [(r["id"], r["text_hash"], r["text"]) for r in rows]
+
+    def put_index(self, rows: Iterable[tuple[str, str, bytes, bytes, int]]) -> None:
+        """Store index entries ``(doc_id, text_hash, minhash, fingerprints, shingles)``."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO doc_index (doc_id, text_hash, minhash, fingerprints, shingles) "
+                "VALUES (?, ?, ?, ?, ?)",
+                list(rows),
+            )
+
+    def index_entries(self) -> list[sqlite3.Row]:
+        """Every index entry with its document's outlet and date, in insertion order."""
+        return self.conn.execute(
+            "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, d.outlet, d.published, d.seq "
+            "FROM doc_index i JOIN documents d ON d.id = i.doc_id ORDER BY d.seq"
+        ).fetchall()
+
+    # -- pairs -----------------------------------------------------------------------------
+    def checked_pairs(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Verified pairs ``(a, b)`` with the text hashes they were verified on."""
+        return {
+            (r["a"], r["b"]): (r["hash_a"], r["hash_b"])
+            for r in self.conn.execute("SELECT a, b, hash_a, hash_b FROM pairs")
+        }
+
+    def put_pairs(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Store verified pairs (one transaction): the pair row and its passages."""
+        with self.transaction() as conn:
+            for r in rows:
+                conn.execute("DELETE FROM passages WHERE a = ? AND b = ?", (r["a"], r["b"]))
+                conn.execute(
+                    "INSERT OR REPLACE INTO pairs (a, b, source, derivative, relation, confidence, "
+                    "coverage_source, coverage_derivative, candidate, report, hash_a, hash_b) "
+                    "VALUES (:a, :b, :source, :derivative, :relation, :confidence, :coverage_source, "
+                    ":coverage_derivative, :candidate, :report, :hash_a, :hash_b)",
+                    r,
+                )
+                conn.executemany(
+                    "INSERT INTO passages (a, b, idx, kind, score, source_start, source_end, "
+                    "derivative_start, derivative_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(r["a"], r["b"], i, *p) for i, p in enumerate(r["passages"])],
+                )
+
+    def pairs(
+        self,
+        *,
+        relations: Sequence[str] = ("duplicate", "derived", "partial"),
+        doc_id: str | None = None,
+    ) -> list[sqlite3.Row]:
+        """Verified pairs of the given relations (optionally those involving one document)."""
+        marks = ",".join("?" for _ in relations)
+        sql = f"SELECT * FROM pairs WHERE relation IN ({marks})"
+        args: list[Any] = list(relations)
+        if doc_id:
+            sql += " AND (a = ? OR b = ?)"
+            args += [doc_id, doc_id]
+        return self.conn.execute(sql + " ORDER BY a, b", args).fetchall()
+
+    def pair_report(self, x: str, y: str) -> dict[str, Any] | None:
+        """The stored compare report of a pair, if it was verified."""
+        a, b = sorted((x, y))
+        row = self.conn.execute("SELECT report FROM pairs WHERE a = ? AND b = ?", (a, b)).fetchone()
+        return json.loads(row["report"]) if row else None
+
+    def passages(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT p.*, q.source, q.derivative FROM passages p JOIN pairs q ON q.a = p.a AND q.b = p.b "
+            "WHERE q.relation IN ('duplicate', 'derived', 'partial') ORDER BY p.a, p.b, p.idx"
+        ).fetchall()
+
+    # -- families --------------------------------------------------------------------------
+    def put_families(self, rows: Iterable[tuple[str, str, str | None, int]]) -> None:
+        """Replace the families table with ``(doc_id, family, derived_from, depth)`` rows."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM families")
+            conn.executemany(
+                "INSERT INTO families (doc_id, family, derived_from, depth) VALUES (?, ?, ?, ?)",
+                list(rows),
+            )
+
+    def families(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM families ORDER BY family, depth, doc_id").fetchall()
+
+    def family_of(self, doc_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT family FROM families WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        return str(row["family"]) if row else None
+
+    def family_members(self, family: str) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT f.*, d.outlet, d.title, d.published, d.url FROM families f "
+            "JOIN documents d ON d.id = f.doc_id WHERE f.family = ? ORDER BY f.depth, d.published, f.doc_id",
+            (family,),
+        ).fetchall()
+
+    # -- embeddings ------------------------------------------------------------------------
+    def get_doc_vectors(self, model: str) -> dict[str, tuple[str, bytes]]:
+        rows = self.conn.execute(
+            "SELECT doc_id, text_hash, doc_vector FROM embeddings WHERE model = ?", (model,)
+        )
+        return {r["doc_id"]: (r["text_hash"], r["doc_vector"]) for r in rows}
+
+    def put_doc_vectors(self, model: str, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (doc_id, model, text_hash, doc_vector) VALUES (?, ?, ?, ?)",
+                [(d, model, h, v) for d, h, v in rows],
+            )
+
+    def meta_get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     # -- rejections ------------------------------------------------------------------------
     def record_rejections(self, rejections: Iterable[Rejection]) -> None:
         """Keep a record of rejected inputs (``newstrace rejections`` lists them)."""

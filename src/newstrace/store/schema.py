@@ -65,6 +65,59 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     """,
+    # 2: the index (sketches per document), verified pairs, their passages, families.
+    """
+    CREATE TABLE doc_index (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        text_hash TEXT NOT NULL,
+        minhash BLOB NOT NULL,
+        fingerprints BLOB NOT NULL,
+        shingles INTEGER NOT NULL
+    );
+    CREATE TABLE pairs (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        source TEXT NOT NULL,
+        derivative TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        coverage_source REAL NOT NULL,
+        coverage_derivative REAL NOT NULL,
+        candidate TEXT NOT NULL,
+        report TEXT NOT NULL,
+        hash_a TEXT NOT NULL,
+        hash_b TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX pairs_source ON pairs(source, relation);
+    CREATE INDEX pairs_derivative ON pairs(derivative, relation);
+    CREATE TABLE passages (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        score REAL NOT NULL,
+        source_start INTEGER NOT NULL,
+        source_end INTEGER NOT NULL,
+        derivative_start INTEGER NOT NULL,
+        derivative_end INTEGER NOT NULL,
+        PRIMARY KEY (a, b, idx)
+    );
+    CREATE TABLE families (
+        doc_id TEXT PRIMARY KEY,
+        family TEXT NOT NULL,
+        derived_from TEXT,
+        depth INTEGER NOT NULL
+    );
+    CREATE INDEX families_family ON families(family);
+    CREATE TABLE embeddings (
+        doc_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        doc_vector BLOB NOT NULL,
+        PRIMARY KEY (doc_id, model)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

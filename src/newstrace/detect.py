@@ -1,0 +1,398 @@
+"""Corpus-scale detection: index -> candidates -> verification -> graph, over the store.
+
+Incremental by construction: sketches are computed only for new or changed documents, the
+candidate set is recomputed in full (cheap: it is in memory), only candidate pairs not yet
+verified on the same texts are aligned, and pairs that are no longer candidates are dropped.
+So a run after new ingests does only the new work and ends where a run from scratch would.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newstrace.analyze import compare
+from newstrace.clean.dates import to_date
+from newstrace.errors import ConfigError
+from newstrace.graph import Edge, Forest, Node, build_forest
+from newstrace.index.minhash import (
+    fingerprint_candidates,
+    lsh_candidates,
+    optimal_bands,
+    sample_fingerprints,
+    signature,
+)
+from newstrace.index.shingles import shingle_hashes
+from newstrace.models import Document
+from newstrace.store import Store
+
+__all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_report"]
+
+REUSE = ("duplicate", "derived", "partial")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectParams:
+    """Tunables of corpus detection.
+
+    Attributes:
+        shingle: words per shingle.
+        num_perm: MinHash signature length.
+        threshold: Jaccard similarity the LSH bands are tuned for.
+        fingerprint_mod: 1 in this many shingles is a fingerprint.
+        min_shared: fingerprints two documents must share to be a candidate pair.
+        max_bucket: LSH buckets and fingerprints shared by more documents are boilerplate.
+        window_days: skip pairs published further apart than this (when both are dated).
+        semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
+        semantic_k: neighbours per document in the embedding index.
+        semantic_min: cosine of document vectors above which neighbours are candidates.
+        workers: processes for verification (lexical runs).
+    """
+
+    shingle: int = 5
+    num_perm: int = 128
+    threshold: float = 0.3
+    fingerprint_mod: int = 8
+    min_shared: int = 3
+    max_bucket: int = 50
+    window_days: int | None = None
+    semantic: bool = False
+    semantic_k: int = 5
+    semantic_min: float = 0.8
+    workers: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 1:
+            raise ConfigError(f"threshold must be in (0, 1]; got {self.threshold}")
+        if self.window_days is not None and self.window_days < 0:
+            raise ConfigError(f"window_days must be >= 0; got {self.window_days}")
+        if self.workers < 1:
+            raise ConfigError(f"workers must be >= 1; got {self.workers}")
+
+
+@dataclass(slots=True)
+class DetectReport:
+    """What a detect run did."""
+
+    documents: int = 0
+    indexed: int = 0
+    candidates: int = 0
+    verified: int = 0
+    reused_pairs: int = 0
+    dropped: int = 0
+    skipped_buckets: int = 0
+    families: int = 0
+    by_relation: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+def compact_report(d: dict[str, Any]) -> dict[str, Any]:
+    """A compare report without the text of its spans (offsets are kept; texts are in the store)."""
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if not (k == "text" and "start" in x)}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    out = strip({k: v for k, v in d.items() if k not in ("source", "derivative")})
+    out["source"] = {"id": d["source"]["id"]}
+    out["derivative"] = {"id": d["derivative"]["id"]}
+    return out  # type: ignore[no-any-return]
+
+
+def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) -> dict[str, Any]:
+    """Put back the texts (and document metadata) :func:`compact_report` left out."""
+    texts = {"source": source.text, "derivative": derivative.text}
+
+    def fill(x: Any, side: str | None) -> Any:
+        if isinstance(x, dict):
+            out = {k: fill(v, k if k in texts else side) for k, v in x.items()}
+            if "start" in x and "end" in x and side in texts and "text" not in x:
+                out["text"] = texts[side][x["start"] : x["end"]]
+            return out
+        if isinstance(x, list):
+            return [fill(v, side) for v in x]
+        return x
+
+    out = {
+        k: fill(v, "derivative" if k in ("added",) else "source" if k == "omitted" else None)
+        for k, v in d.items()
+        if k not in ("source", "derivative")
+    }
+    for k in ("passages", "quotes", "attribution_drift"):
+        out[k] = fill(d.get(k, []), None)
+    for a in out.get("attribution_drift", []):
+        if a.get("closest_source") and "text" not in a["closest_source"]:
+            cs = a["closest_source"]
+            cs["text"] = source.text[cs["start"] : cs["end"]]
+    for side, doc in (("source", source), ("derivative", derivative)):
+        out[side] = {
+            "id": doc.id,
+            "outlet": doc.outlet,
+            "url": doc.url,
+            "title": doc.title,
+            "published": doc.published,
+            "attributions": [a.to_dict() for a in doc.attributions],
+        }
+    return out
+
+
+# -- verification workers --------------------------------------------------------------------
+_DOCS: dict[str, Document] = {}
+
+
+def _verify(pair: tuple[str, str, str]) -> dict[str, Any]:
+    a_id, b_id, why = pair
+    return verify_pair(_DOCS[a_id], _DOCS[b_id], why)
+
+
+def verify_pair(a: Document, b: Document, why: str, encoder: Any = None) -> dict[str, Any]:
+    """Align one candidate pair and shape the row the store keeps for it."""
+    r = compare(a, b, encoder=encoder)
+    d = r.to_dict()
+    x, y = sorted((a.id, b.id))
+    return {
+        "a": x, "b": y, "source": r.source.id, "derivative": r.derivative.id, "relation": r.relation,
+        "confidence": r.direction.confidence, "coverage_source": r.coverage["source"]["total"],
+        "coverage_derivative": r.coverage["derivative"]["total"], "candidate": why,
+        "report": json.dumps(compact_report(d), ensure_ascii=False, sort_keys=True),
+        "hash_a": "", "hash_b": "",
+        "passages": [(p["kind"], p["score"], p["source"]["start"], p["source"]["end"],
+                      p["derivative"]["start"], p["derivative"]["end"]) for p in d["passages"]],
+    }  # fmt: skip
+
+
+# -- the run ---------------------------------------------------------------------------------
+def index_documents(
+    store: Store, params: DetectParams, on_progress: Callable[[str, int, int], None] | None = None
+) -> int:
+    """Compute sketches for new or changed documents. Returns how many were indexed."""
+    todo = store.documents_to_index()
+    batch: list[tuple[str, str, bytes, bytes, int]] = []
+    for n, (doc_id, thash, text) in enumerate(todo, 1):
+        sh = shingle_hashes(text, params.shingle)
+        sig = signature(sh, params.num_perm)
+        fps = sample_fingerprints(sh, params.fingerprint_mod)
+        batch.append((doc_id, thash, sig.tobytes(), fps.tobytes(), len(sh)))
+        if len(batch) >= 2000:
+            store.put_index(batch)
+            batch = []
+        if on_progress and (n % 500 == 0 or n == len(todo)):
+            on_progress("index", n, len(todo))
+    if batch:
+        store.put_index(batch)
+    return len(todo)
+
+
+def candidate_pairs(
+    store: Store, params: DetectParams, report: DetectReport
+) -> dict[tuple[str, str], str]:
+    """Every candidate pair of the corpus (ids sorted within the pair) and what proposed it."""
+    rows = store.index_entries()
+    ids = [r["doc_id"] for r in rows]
+    if len(ids) < 2:
+        return {}
+    sigs = np.vstack([np.frombuffer(r["minhash"], dtype=np.uint32) for r in rows])
+    fps = [np.frombuffer(r["fingerprints"], dtype=np.uint64) for r in rows]
+    outlets = [r["outlet"] for r in rows]
+    dates = [to_date(r["published"]) for r in rows]
+    bands, rows_per_band = optimal_bands(params.threshold, params.num_perm)
+    lsh, skipped = lsh_candidates(
+        sigs, bands=bands, rows=rows_per_band, max_bucket=params.max_bucket
+    )
+    report.skipped_buckets = skipped
+    fp_pairs = fingerprint_candidates(
+        fps, min_shared=params.min_shared, max_df=params.max_bucket, groups=outlets
+    )
+    found: dict[tuple[str, str], str] = {}
+    for (i, j), why in [
+        *((p, "lsh") for p in sorted(lsh)),
+        *((p, "fingerprint") for p in sorted(fp_pairs)),
+    ]:
+        if (
+            params.window_days is not None
+            and dates[i]
+            and dates[j]
+            and abs((dates[i] - dates[j]).days) > params.window_days
+        ):
+            continue
+        key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+        found.setdefault(key, why)
+    if params.semantic:
+        for key in semantic_pairs(store, ids, params):
+            found.setdefault(key, "semantic")
+    return found
+
+
+def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> set[tuple[str, str]]:
+    """Nearest neighbours by document vector (mean embedding of the lead sentences)."""
+    from newstrace.align.semantic import INSTALL_HINT, load_encoder
+
+    encoder = load_encoder()
+    if encoder is None:
+        raise ConfigError(f"--semantic needs the semantic layer: {INSTALL_HINT}")
+    from newstrace.clean.text import split_sentences
+
+    cached = store.get_doc_vectors(encoder.name)
+    docs = store.get_many([i for i in ids if i not in cached])
+    fresh: list[tuple[str, str, bytes]] = []
+    for doc_id in ids:
+        d = docs.get(doc_id)
+        if d is None:
+            continue
+        from newstrace.store import text_hash
+
+        sents = [
+            d.text[s.start : s.end]
+            for s in split_sentences(d.text)
+            if len(d.text[s.start : s.end].split()) >= 5
+        ][:6]
+        vec = encoder.encode(sents or [d.text[:500]]).mean(axis=0)
+        vec = vec / (np.linalg.norm(vec) or 1.0)
+        fresh.append((doc_id, text_hash(d.text), vec.astype(np.float32).tobytes()))
+    if fresh:
+        store.put_doc_vectors(encoder.name, fresh)
+        cached = store.get_doc_vectors(encoder.name)
+    mat = np.vstack([np.frombuffer(cached[i][1], dtype=np.float32) for i in ids])
+    out: set[tuple[str, str]] = set()
+    k = min(params.semantic_k + 1, len(ids))
+    for start in range(0, len(ids), 2048):
+        sims = mat[start : start + 2048] @ mat.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for r, cols in enumerate(top):
+            i = start + r
+            for j in cols:
+                if j != i and sims[r, j] >= params.semantic_min:
+                    a, b = ids[i], ids[int(j)]
+                    out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def detect(
+    store: Store,
+    params: DetectParams | None = None,
+    *,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> DetectReport:
+    """Find every reuse pair of the store, verify it, and rebuild families and chains.
+
+    Example:
+        >>> import tempfile, os
+        >>> from newstrace.models import Document
+        >>> text = "Floods closed the river road on Monday after three days of heavy rain, police said. " * 3
+        >>> with Store(os.path.join(tempfile.mkdtemp(), "d.db")) as s:
+        ...     _ = s.add_documents([Document(id="a1", text=text, published="2020-01-01"),
+        ...                          Document(id="b2", text=text + " Outrageous!", published="2020-01-02")])
+        ...     detect(s, DetectParams(workers=1)).reused_pairs
+        1
+    """
+    p = params or DetectParams()
+    report = DetectReport(documents=store.count())
+    report.indexed = index_documents(store, p, on_progress)
+    found = candidate_pairs(store, p, report)
+    report.candidates = len(found)
+    checked = store.checked_pairs()
+    hashes = {r["doc_id"]: r["text_hash"] for r in store.index_entries()}
+    todo = [
+        (a, b, why)
+        for (a, b), why in sorted(found.items())
+        if checked.get((a, b)) != (hashes.get(a), hashes.get(b))
+    ]
+    stale = [k for k in checked if k not in found]
+    if stale:
+        with store.transaction() as conn:
+            conn.executemany("DELETE FROM pairs WHERE a = ? AND b = ?", stale)
+            conn.executemany("DELETE FROM passages WHERE a = ? AND b = ?", stale)
+        report.dropped = len(stale)
+    verify_all(store, todo, p, hashes, on_progress)
+    report.verified = len(todo)
+    forest = rebuild_graph(store)
+    report.families = len(set(forest.family.values()))
+    for row in store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated")):
+        report.by_relation[row["relation"]] = report.by_relation.get(row["relation"], 0) + 1
+    report.reused_pairs = sum(report.by_relation.get(r, 0) for r in REUSE)
+    return report
+
+
+def verify_all(
+    store: Store,
+    todo: list[tuple[str, str, str]],
+    p: DetectParams,
+    hashes: dict[str, str],
+    on_progress: Callable[[str, int, int], None] | None,
+) -> None:
+    """Verify candidate pairs in chunks (in parallel for lexical runs) and store the results."""
+    global _DOCS
+    chunk = 2000
+    encoder = None
+    if p.semantic:
+        from newstrace.align.semantic import load_encoder
+
+        encoder = load_encoder()
+    done = 0
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        _DOCS = store.get_many(sorted({x for a, b, _ in part for x in (a, b)}))
+        if (
+            encoder is None
+            and p.workers > 1
+            and len(part) > 50
+            and "fork" in mp.get_all_start_methods()
+        ):
+            with mp.get_context("fork").Pool(min(p.workers, os.cpu_count() or 1)) as pool:
+                rows = pool.map(_verify, part, chunksize=16)
+        else:
+            rows = [verify_pair(_DOCS[a], _DOCS[b], why, encoder) for a, b, why in part]
+        for r in rows:
+            r["hash_a"], r["hash_b"] = hashes.get(r["a"], ""), hashes.get(r["b"], "")
+        store.put_pairs(rows)
+        done += len(part)
+        if on_progress:
+            on_progress("verify", done, len(todo))
+    _DOCS = {}
+
+
+def rebuild_graph(store: Store) -> Forest:
+    """Families and best sources from every stored reuse pair."""
+    rows = store.pairs()
+    edges = [
+        Edge(
+            r["source"],
+            r["derivative"],
+            r["relation"],
+            r["confidence"],
+            r["coverage_derivative"],
+            r["coverage_source"],
+        )
+        for r in rows
+    ]
+    ids = sorted({x for e in edges for x in (e.source, e.derivative)})
+    nodes = graph_nodes(store, ids)
+    forest = build_forest(edges, nodes)
+    store.put_families(
+        (d, forest.family[d], forest.derived_from.get(d), forest.depth.get(d, 0))
+        for d in sorted(forest.family)
+    )
+    return forest
+
+
+def graph_nodes(store: Store, ids: Sequence[str] | None = None) -> dict[str, Node]:
+    """Graph nodes (outlet, date, length) for the given documents, or all of them."""
+    sql = "SELECT id, outlet, published, length(text) AS n FROM documents"
+    rows = store.conn.execute(sql).fetchall()
+    wanted = set(ids) if ids is not None else None
+    return {
+        r["id"]: Node(r["id"], r["outlet"], r["published"], r["n"])
+        for r in rows
+        if wanted is None or r["id"] in wanted
+    }

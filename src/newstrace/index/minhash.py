@@ -1,0 +1,173 @@
+"""MinHash by one-permutation hashing with optimal densification, and banded LSH.
+
+One-permutation hashing (Li, Owen & Zhang, NIPS 2012) hashes each shingle once and keeps the
+minimum per bin, so a signature costs O(n) instead of O(n * num_perm); empty bins are filled by
+optimal densification (Shrivastava, ICML 2017). The estimator of Jaccard similarity is the
+share of equal bins, as for classic MinHash. Pure numpy, no state: fit for Spark executors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: np.ndarray, seed: int) -> np.ndarray:
+    """A stable 64-bit mixer (splitmix64 finaliser) of ``x`` with ``seed``."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(seed) * _MIX
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def signature(hashes: np.ndarray, num_perm: int = 128) -> np.ndarray:
+    """The MinHash signature (uint32, ``num_perm`` values) of a set of 64-bit shingle hashes.
+
+    Equal sets give equal signatures; an empty set gives all ``0xFFFFFFFF``.
+
+    >>> from newstrace.index.shingles import shingle_hashes
+    >>> s = shingle_hashes("a b c d e f g h i j k l m n o p", k=3)
+    >>> bool((signature(s) == signature(s.copy())).all())
+    True
+    """
+    sig = np.full(num_perm, _EMPTY, dtype=np.uint64)
+    if len(hashes) == 0:
+        return (sig >> np.uint64(32)).astype(np.uint32)
+    h = _mix(hashes.astype(np.uint64, copy=False), 1)
+    bins = (h % np.uint64(num_perm)).astype(np.int64)
+    vals = h // np.uint64(num_perm)
+    np.minimum.at(sig, bins, vals)
+    empty = np.flatnonzero(sig == _EMPTY)
+    if len(empty):
+        filled = np.flatnonzero(sig != _EMPTY)
+        # Optimal densification: an empty bin takes the value of a filled bin chosen by a
+        # hash of (bin, attempt), the same choice for every set, so equal sets stay equal.
+        for b in empty:
+            attempt = 0
+            while True:
+                pick = int(
+                    _mix(np.array([b * 1_000_003 + attempt], dtype=np.uint64), 7)[0]
+                    % np.uint64(num_perm)
+                )
+                if sig[pick] != _EMPTY and pick in filled:
+                    sig[b] = sig[pick]
+                    break
+                attempt += 1
+    return (sig & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of equal signature values: an unbiased estimate of the Jaccard similarity."""
+    return float(np.mean(a == b))
+
+
+def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows per band whose S-curve ``1 - (1 - s^r)^b`` crosses 0.5 nearest ``threshold``,
+    with false negatives weighted like false positives (as datasketch chooses them)."""
+    best = (1, num_perm)
+    best_err = float("inf")
+    grid = np.linspace(0, 1, 201)
+    for b in range(1, num_perm + 1):
+        r = num_perm // b
+        if r < 1:
+            continue
+        p = 1 - (1 - grid**r) ** b
+        fp = float(np.trapezoid(p[grid < threshold], grid[grid < threshold]))
+        fn = float(np.trapezoid(1 - p[grid >= threshold], grid[grid >= threshold]))
+        if fp + fn < best_err:
+            best, best_err = (b, r), fp + fn
+    return best
+
+
+def lsh_candidates(
+    signatures: np.ndarray,
+    *,
+    bands: int,
+    rows: int,
+    max_bucket: int = 50,
+) -> tuple[set[tuple[int, int]], int]:
+    """Pairs of rows of ``signatures`` (shape ``(n, num_perm)``) that share an LSH band.
+
+    Buckets holding more than ``max_bucket`` documents are text shared by many (boilerplate,
+    stock phrases), not reuse; they are skipped and counted.
+
+    Returns:
+        The candidate pairs ``(i, j)`` with ``i < j``, and the number of skipped buckets.
+    """
+    n = signatures.shape[0]
+    pairs: set[tuple[int, int]] = set()
+    skipped = 0
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        cuts = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [n]))
+        sizes = ends - starts
+        for s, e in zip(starts[sizes > 1], ends[sizes > 1], strict=True):
+            if e - s > max_bucket:
+                skipped += 1
+                continue
+            members = np.sort(order[s:e]).tolist()
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
+    return pairs, skipped
+
+
+def fingerprint_candidates(
+    fingerprints: Sequence[np.ndarray],
+    *,
+    min_shared: int = 3,
+    max_df: int = 50,
+    groups: Sequence[str | None] | None = None,
+    group_max_df: int = 4,
+) -> dict[tuple[int, int], int]:
+    """Pairs of documents sharing at least ``min_shared`` sampled shingle fingerprints
+    (containment-style candidates: a short copied passage in a long article shows up here
+    while its whole-document Jaccard similarity stays low).
+
+    Fingerprints held by more than ``max_df`` documents are skipped, and so are, for pairs in the
+    same group (outlet), fingerprints that more than ``group_max_df`` of that group's documents
+    hold: an outlet's recurring text is boilerplate, not reuse.
+    """
+    postings: dict[int, list[int]] = defaultdict(list)
+    for doc, fps in enumerate(fingerprints):
+        for fp in fps.tolist():
+            postings[fp].append(doc)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for docs in postings.values():
+        if len(docs) < 2 or len(docs) > max_df:
+            continue
+        per_group: dict[str | None, int] = defaultdict(int)
+        if groups is not None:
+            for d in docs:
+                per_group[groups[d]] += 1
+        for x in range(len(docs)):
+            for y in range(x + 1, len(docs)):
+                i, j = docs[x], docs[y]
+                if (
+                    groups is not None
+                    and groups[i] is not None
+                    and groups[i] == groups[j]
+                    and per_group[groups[i]] > group_max_df
+                ):
+                    continue
+                counts[(i, j)] += 1
+    return {p: c for p, c in counts.items() if c >= min_shared}
+
+
+def sample_fingerprints(hashes: np.ndarray, modulus: int = 8) -> np.ndarray:
+    """The shingle hashes kept by mod-``modulus`` sampling (Broder): the same shingles are kept
+    in every document, so shared passages share fingerprints."""
+    if len(hashes) == 0:
+        return hashes
+    return hashes[_mix(hashes, 3) % np.uint64(modulus) == 0]
