@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newstrace import __version__
 from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
@@ -363,6 +364,248 @@ def compare(
         print_pair(data, console)
         if html_out:
             console.print(f"Side-by-side view written to {html_out}")
+
+
+@main.command()
+@click.option(
+    "--semantic", is_flag=True, help="Also find paraphrased rewrites with sentence embeddings."
+)
+@click.option(
+    "--threshold", type=float, default=0.3, show_default=True, help="LSH Jaccard threshold."
+)
+@click.option(
+    "--window-days",
+    type=click.IntRange(0),
+    help="Only pair articles published this close together.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def detect(
+    ctx: click.Context,
+    semantic: bool,
+    threshold: float,
+    window_days: int | None,
+    workers: int,
+    as_json: bool,
+) -> None:
+    """Find every reuse pair in the store (incremental), verify it, build families and chains."""
+    from newstrace.detect import DetectParams
+    from newstrace.detect import detect as run_detect
+
+    params = DetectParams(
+        threshold=threshold, window_days=window_days, semantic=semantic, workers=workers
+    )
+    with (
+        _open_store(ctx) as store,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json or not err_console.is_terminal,
+        ) as progress,
+    ):
+        tasks: dict[str, Any] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        report = run_detect(store, params, on_progress=on_progress)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    rel = ", ".join(f"{k} {v}" for k, v in sorted(report.by_relation.items()))
+    console.print(
+        f"{report.documents} documents ({report.indexed} newly indexed); {report.candidates} candidate pairs, "
+        f"{report.verified} verified this run; {report.reused_pairs} reuse pairs ({rel}); "
+        f"{report.families} families.",
+        highlight=False,
+    )
+
+
+def _hop_summary(store: Any, parent: str, child: str) -> str:
+    rep = store.pair_report(parent, child)
+    if not rep:
+        return ""
+    parts = [
+        rep["relation"],
+        f"{rep['coverage']['derivative']['total']:.0%} reused",
+        f"confidence {rep['direction']['confidence']:.0%}",
+    ]
+    if rep.get("added"):
+        parts.append(f"{len(rep['added'])} sentence(s) added")
+    altered = sum(1 for q in rep.get("quotes", []) if q["status"] == "altered")
+    if altered:
+        parts.append(f"{altered} quote(s) altered")
+    if rep.get("attribution_drift"):
+        parts.append(f"{len(rep['attribution_drift'])} attribution drift(s)")
+    return ", ".join(parts)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+    """The family tree of an article: origin, hops, each hop's relation and what it added."""
+    from rich.tree import Tree
+
+    with _open_store(ctx, readonly=True) as store:
+        full = store.resolve_id(doc_id)
+        family = store.family_of(full)
+        if family is None:
+            console.print(
+                f"{full} reuses nothing and is reused by nothing (run `newstrace detect` first?)."
+            )
+            return
+        members = store.family_members(family)
+        children: dict[str | None, list[Any]] = {}
+        for m in members:
+            children.setdefault(m["derived_from"], []).append(m)
+        if as_json:
+            out = [
+                {
+                    "id": m["doc_id"],
+                    "outlet": m["outlet"],
+                    "title": m["title"],
+                    "published": m["published"],
+                    "derived_from": m["derived_from"],
+                    "depth": m["depth"],
+                    "hop": _hop_summary(store, m["derived_from"], m["doc_id"])
+                    if m["derived_from"]
+                    else None,
+                }
+                for m in members
+            ]
+            click.echo(json.dumps({"family": family, "members": out}, indent=2, ensure_ascii=False))
+            return
+
+        def label(m: Any) -> Text:
+            t = Text()
+            t.append(m["outlet"] or "(unknown outlet)", style="bold")
+            t.append(f"  {(m['published'] or 'undated')[:10]}  {m['doc_id']}  ")
+            t.append((m["title"] or "")[:70], style="italic")
+            if m["doc_id"] == full:
+                t.append("  ◀", style="bold red")
+            if m["derived_from"]:
+                t.append(f"\n{_hop_summary(store, m['derived_from'], m['doc_id'])}", style="dim")
+            return t
+
+        roots = children.get(None, [])
+        tree = Tree(Text(f"story family {family} ({len(members)} articles)", style="bold"))
+
+        def grow(node: Any, m: Any) -> None:
+            branch = node.add(label(m))
+            for c in children.get(m["doc_id"], []):
+                grow(branch, c)
+
+        for r in roots:
+            grow(tree, r)
+        console.print(tree)
+
+
+@main.command()
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def families(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Story families, largest first."""
+    from newstrace.export import export_tables
+
+    with _open_store(ctx, readonly=True) as store:
+        fams = export_tables(store)["families"]
+    fams.sort(key=lambda f: (-f["size"], f["family"]))
+    if as_json:
+        click.echo(json.dumps(fams[:limit], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(fams)} story families")
+    for col in ("family", "size", "origin outlet", "outlets", "first", "last"):
+        table.add_column(col, overflow="fold")
+    for f in fams[:limit]:
+        table.add_row(
+            f["family"],
+            str(f["size"]),
+            f["origin_outlet"] or "-",
+            f["outlets"],
+            (f["first_published"] or "-")[:10],
+            (f["last_published"] or "-")[:10],
+        )
+    console.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def outlets(ctx: click.Context, as_json: bool) -> None:
+    """The outlet network: who takes from whom, how much, how fast."""
+    from newstrace.export import export_tables
+
+    with _open_store(ctx, readonly=True) as store:
+        tables = export_tables(store)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"outlets": tables["outlets"], "flows": tables["outlet_flows"]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    t = Table(title="Outlets")
+    for col in ("outlet", "articles", "derived", "share", "takes from", "copied by"):
+        t.add_column(col, overflow="fold")
+    for o in tables["outlets"]:
+        t.add_row(
+            o["outlet"],
+            str(o["articles"]),
+            str(o["derived"]),
+            f"{o['derived_share']:.0%}",
+            o["sources"] or "-",
+            o["copied_by"] or "-",
+        )
+    console.print(t)
+    f = Table(title="Flows (best-source edges)")
+    for col in ("from", "to", "articles", "characters", "median lag (days)"):
+        f.add_column(col)
+    for x in sorted(tables["outlet_flows"], key=lambda r: -r["articles"]):
+        f.add_row(
+            x["source_outlet"],
+            x["derivative_outlet"],
+            str(x["articles"]),
+            str(x["characters"]),
+            "-" if x["median_lag_days"] is None else f"{x['median_lag_days']:g}",
+        )
+    console.print(f)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.pass_context
+@_boundary
+def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
+    """Write documents, pairs, passages, families and outlets tables."""
+    from newstrace.export import export_tables, write_tables
+
+    with _open_store(ctx, readonly=True) as store:
+        paths = write_tables(export_tables(store), out_dir, fmt)
+    for p in paths:
+        console.print(f"wrote {p}", highlight=False)
 
 
 @main.group(name="eval")
