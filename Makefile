@@ -23,8 +23,11 @@ demo: install
 	@mkdir -p $(OUT)
 	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
 	$(BIN)/newstrace --db $(OUT)/demo.db ingest examples/seeds examples/corpus
+	$(BIN)/newstrace --db $(OUT)/demo.db detect
+	$(BIN)/newstrace --db $(OUT)/demo.db trace examples/seeds/000_b532a79fb36ebd07.txt
 	$(BIN)/newstrace --db $(OUT)/demo.db compare examples/seeds/000_b532a79fb36ebd07.txt \
 		examples/seeds/001_56b3779ae79152f8.txt --html $(OUT)/seed-pair.html
+	$(BIN)/newstrace --db $(OUT)/demo.db export --format csv --out $(OUT)/export
 	@echo
 	@echo "Store:            $(OUT)/demo.db  (try: $(BIN)/newstrace --db $(OUT)/demo.db search Putin Trump)"
 	@echo "Seed pair report: $(OUT)/seed-pair.html"
@@ -43,7 +46,9 @@ bench: install
 
 eval: install
 	$(BIN)/newstrace eval generate $(OUT)/pan --msrp ../shared/data/msrp/msr_paraphrase_train.txt
-	$(BIN)/newstrace eval pan $(OUT)/pan --lexical
+	$(BIN)/newstrace eval pan $(OUT)/pan
+	$(BIN)/newstrace eval generate-families $(OUT)/families.jsonl
+	$(BIN)/newstrace eval families $(OUT)/families.jsonl --lexical
 	$(BIN)/newstrace eval pan $(OUT)/pan
 
 clean:

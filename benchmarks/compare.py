@@ -26,7 +26,9 @@ from newstrace.clean.text import split_sentences
 from newstrace.evaluation.generate import reword
 from newstrace.models import Document
 
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz"
+CORPUS = (
+    Path(__file__).resolve().parent.parent / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz"
+)
 
 
 def sentences() -> list[str]:
@@ -55,8 +57,10 @@ def make_pair(pool: list[str], words: int, rng: random.Random) -> tuple[Document
             der.append(rng.choice(pool))  # commentary
     for k in range(0, len(der) - 1, 9):
         der[k], der[k + 1] = der[k + 1], der[k]
-    return (Document(id="src", text="\n\n".join(src), published="2020-01-01"),
-            Document(id="der", text="\n\n".join(der), published="2020-01-02"))
+    return (
+        Document(id="src", text="\n\n".join(src), published="2020-01-01"),
+        Document(id="der", text="\n\n".join(der), published="2020-01-02"),
+    )
 
 
 def timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -80,7 +84,9 @@ def main() -> None:
         from newstrace.align.semantic import load_encoder
 
         encoder = load_encoder()
-    print(f"{'words':>7} {'lexical ms':>11} {'semantic cold ms':>17} {'semantic warm ms':>17} {'difflib ms':>11}")
+    print(
+        f"{'words':>7} {'lexical ms':>11} {'semantic cold ms':>17} {'semantic warm ms':>17} {'difflib ms':>11}"
+    )
     rows = []
     for words in (300, 1000, 5000):
         a, b = make_pair(pool, words, rng)
@@ -92,19 +98,31 @@ def main() -> None:
             compare(a2, b2, encoder=encoder)
             sem_cold = time.perf_counter() - t0
             sem_warm = timed(lambda a2=a2, b2=b2: compare(a2, b2, encoder=encoder), 3)
-        ref = timed(lambda a=a, b=b: difflib.SequenceMatcher(None, a.text.split(), b.text.split(),
-                                                             autojunk=False).get_matching_blocks(), 1)
+        ref = timed(
+            lambda a=a, b=b: difflib.SequenceMatcher(
+                None, a.text.split(), b.text.split(), autojunk=False
+            ).get_matching_blocks(),
+            1,
+        )
         rows.append((words, lex))
-        print(f"{words:>7} {lex * 1000:>11.1f} {sem_cold * 1000:>17.1f} {sem_warm * 1000:>17.1f} {ref * 1000:>11.1f}")
+        print(
+            f"{words:>7} {lex * 1000:>11.1f} {sem_cold * 1000:>17.1f} {sem_warm * 1000:>17.1f} {ref * 1000:>11.1f}"
+        )
     (w0, t0_), (w1, t1_) = rows[1], rows[2]
-    exponent = (statistics.log(t1_) - statistics.log(t0_)) / (statistics.log(w1) - statistics.log(w0))
-    print(f"lexical growth 1,000 -> 5,000 words: time x{t1_ / t0_:.1f} (exponent {exponent:.2f}; n log n ≈ 1.2)")
+    exponent = (statistics.log(t1_) - statistics.log(t0_)) / (
+        statistics.log(w1) - statistics.log(w0)
+    )
+    print(
+        f"lexical growth 1,000 -> 5,000 words: time x{t1_ / t0_:.1f} (exponent {exponent:.2f}; n log n ≈ 1.2)"
+    )
     if not args.skip_huge:
         a, b = make_pair(pool, 200_000, rng)
         t0 = time.perf_counter()
         r = compare(a, b)
         dt = time.perf_counter() - t0
-        print(f"200,000-word pair, lexical: {dt:.1f} s ({len(r.passages)} passages, relation {r.relation})")
+        print(
+            f"200,000-word pair, lexical: {dt:.1f} s ({len(r.passages)} passages, relation {r.relation})"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS, model included when semantic): {peak:.0f} MiB")
 

@@ -641,6 +641,62 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
     )
 
 
+@eval_.command("generate-families")
+@click.argument("out_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True),
+    default="examples/corpus/buzzfeed-webis-2016.jsonl.gz",
+    show_default=True,
+)
+@click.option(
+    "--families", "n_families", default=60, show_default=True, type=click.IntRange(1, 100000)
+)
+@click.option("--singletons", default=60, show_default=True, type=click.IntRange(0, 100000))
+@click.option("--seed", default=11, show_default=True, type=int)
+@_boundary
+def eval_generate_families(
+    out_file: str, corpus: str, n_families: int, singletons: int, seed: int
+) -> None:
+    """Write a labelled JSONL corpus of story families with derivation chains (from real articles)."""
+    from newstrace.evaluation.families import generate_families
+
+    try:
+        counts = generate_families(
+            out_file, corpus, families=n_families, singletons=singletons, seed=seed
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    console.print(f"Wrote {out_file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@eval_.command("families")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
+@click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
+@click.option("--json", "as_json", is_flag=True)
+@_boundary
+def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
+    """Clustering and graph measures (ARI, pairwise P/R/F1, direction accuracy) on a labelled corpus."""
+    from newstrace.evaluation.families import evaluate_families
+
+    scores = evaluate_families(labelled, semantic=semantic).to_dict()
+    if as_json:
+        click.echo(json.dumps(scores, indent=2))
+        return
+    t = Table(
+        title=f"Story families and chains ({'lexical + semantic' if semantic else 'lexical'})"
+    )
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for k, v in scores.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                t.add_row(f"{k} [{kk}]", f"{vv:.3f}")
+        else:
+            t.add_row(k, "-" if v is None else f"{v:.3f}")
+    console.print(t)
+
+
 @eval_.command("pan")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--lexical", is_flag=True, help="Align without the semantic layer.")

@@ -19,6 +19,7 @@ import numpy as np
 
 from newstrace.analyze import compare
 from newstrace.clean.dates import to_date
+from newstrace.clean.text import words
 from newstrace.errors import ConfigError
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.minhash import (
@@ -27,8 +28,9 @@ from newstrace.index.minhash import (
     optimal_bands,
     sample_fingerprints,
     signature,
+    term_candidates,
 )
-from newstrace.index.shingles import shingle_hashes
+from newstrace.index.shingles import shingle_hashes, term_hashes
 from newstrace.models import Document
 from newstrace.store import Store
 
@@ -49,6 +51,7 @@ class DetectParams:
         min_shared: fingerprints two documents must share to be a candidate pair.
         max_bucket: LSH buckets and fingerprints shared by more documents are boilerplate.
         window_days: skip pairs published further apart than this (when both are dated).
+        terms: also propose pairs sharing many rare words (catches reworded copies lexically).
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
         semantic_k: neighbours per document in the embedding index.
         semantic_min: cosine of document vectors above which neighbours are candidates.
@@ -62,6 +65,7 @@ class DetectParams:
     min_shared: int = 3
     max_bucket: int = 50
     window_days: int | None = None
+    terms: bool = True
     semantic: bool = False
     semantic_k: int = 5
     semantic_min: float = 0.8
@@ -178,12 +182,14 @@ def index_documents(
 ) -> int:
     """Compute sketches for new or changed documents. Returns how many were indexed."""
     todo = store.documents_to_index()
-    batch: list[tuple[str, str, bytes, bytes, int]] = []
+    batch: list[tuple[str, str, bytes, bytes, bytes, int]] = []
     for n, (doc_id, thash, text) in enumerate(todo, 1):
-        sh = shingle_hashes(text, params.shingle)
+        ws = words(text)
+        sh = shingle_hashes(ws, params.shingle)
         sig = signature(sh, params.num_perm)
         fps = sample_fingerprints(sh, params.fingerprint_mod)
-        batch.append((doc_id, thash, sig.tobytes(), fps.tobytes(), len(sh)))
+        terms = term_hashes(ws)
+        batch.append((doc_id, thash, sig.tobytes(), fps.tobytes(), terms.tobytes(), len(sh)))
         if len(batch) >= 2000:
             store.put_index(batch)
             batch = []
@@ -214,11 +220,12 @@ def candidate_pairs(
     fp_pairs = fingerprint_candidates(
         fps, min_shared=params.min_shared, max_df=params.max_bucket, groups=outlets
     )
+    proposed = [*((p, "lsh") for p in sorted(lsh)), *((p, "fingerprint") for p in sorted(fp_pairs))]
+    if params.terms:
+        terms = [np.frombuffer(r["terms"], dtype=np.uint64) for r in rows]
+        proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
     found: dict[tuple[str, str], str] = {}
-    for (i, j), why in [
-        *((p, "lsh") for p in sorted(lsh)),
-        *((p, "fingerprint") for p in sorted(fp_pairs)),
-    ]:
+    for (i, j), why in proposed:
         if (
             params.window_days is not None
             and dates[i]

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from newstrace.align import Alignment, AlignParams, align, analyse_text
+from newstrace.align import Alignment, AlignParams, TextInfo, align, analyse_text
 from newstrace.align.lexical import TfidfSpace, content_stems
 from newstrace.align.semantic import Encoder
 from newstrace.analyze.direction import (
     Direction,
     Evidence,
     attribution_evidence,
+    cohesion_evidence,
     containment_evidence,
     date_evidence,
     decide,
@@ -196,6 +197,28 @@ def _oriented(al: Alignment) -> list[dict[str, Any]]:
     ]
 
 
+def _context_fit(al: Alignment) -> tuple[float | None, float | None]:
+    """How well the aligned text of each side fits the rest of that side (tf-idf cosine)."""
+    if not al.passages:
+        return None, None
+
+    def split(info: TextInfo, spans: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+        inside: list[str] = []
+        outside: list[str] = []
+        for k, s in enumerate(info.sentences):
+            hit = any(x < s.end and y > s.start for x, y in spans)
+            (inside if hit else outside).extend(info.stems[k])
+        return inside, outside
+
+    a_in, a_out = split(al.a, [(p.a_start, p.a_end) for p in al.passages])
+    b_in, b_out = split(al.b, [(p.b_start, p.b_end) for p in al.passages])
+    if min(len(a_out), len(b_out)) < 8:
+        return None, None
+    space = TfidfSpace([a_in, a_out, b_in, b_out])
+    v = space.vectors
+    return space.cosine(v[0], v[1]), space.cosine(v[2], v[3])
+
+
 def compare(
     a: Document,
     b: Document,
@@ -224,10 +247,20 @@ def compare(
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
     cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
+    contained = containment_evidence(a, b, cov_a["total"], cov_b["total"])
+    context = cohesion_evidence(a, b, *_context_fit(al_ab))
+    if context and contained and contained[0].favours not in (None, context[0].favours):
+        # The less reused side carries extra text that does not fit the story: it is padding
+        # added by a derivative, not context the source had. Containment is explained away.
+        c = contained[0]
+        contained = [
+            Evidence(c.name, None, 0.0, c.detail + "; explained by the inserted text (see context)")
+        ]
     evidence: list[Evidence] = [
         *date_evidence(a, b),
         *attribution_evidence(a, b),
-        *containment_evidence(a, b, cov_a["total"], cov_b["total"]),
+        *contained,
+        *context,
     ]
     fallback = "a" if len(a.text) >= len(b.text) else "b"
     direction = decide(evidence, fallback=fallback)

@@ -161,6 +161,11 @@ def date_evidence(a: Document, b: Document) -> list[Evidence]:
 def containment_evidence(a: Document, b: Document, cov_a: float, cov_b: float) -> list[Evidence]:
     """The derivative is the more contained text: most of it comes from the source, not the reverse."""
     diff = cov_b - cov_a
+    if max(cov_a, cov_b) < 0.5:
+        # A passage lifted into a longer article covers little of either side, and the source
+        # may well be the more covered: containment says nothing about direction here.
+        detail = f"neither text is mostly reuse ({_label(a)} {cov_a:.0%}, {_label(b)} {cov_b:.0%})"
+        return [Evidence("containment", None, 0.0, detail)]
     if abs(diff) < 0.08:
         detail = f"reuse covers both alike ({_label(a)} {cov_a:.0%}, {_label(b)} {cov_b:.0%})"
         return [Evidence("containment", None, 0.0, detail)]
@@ -171,6 +176,25 @@ def containment_evidence(a: Document, b: Document, cov_a: float, cov_b: float) -
         f"{_label(src)} is reused: the source carries context the derivative lacks"
     )
     return [Evidence("containment", side, round(min(1.5, abs(diff) * 3), 2), detail)]
+
+
+def cohesion_evidence(
+    a: Document, b: Document, a_fit: float | None, b_fit: float | None, *, margin: float = 0.08
+) -> list[Evidence]:
+    """The shared text fits its surroundings better in the source: a passage lifted into another
+    article sits among sentences about something else, while in the source it continues the
+    story around it. ``a_fit``/``b_fit`` are tf-idf cosines of the shared text with the rest of
+    each document (None when there is no rest to compare with)."""
+    if a_fit is None or b_fit is None or abs(a_fit - b_fit) < margin:
+        return []
+    side = "a" if a_fit > b_fit else "b"
+    src, der = (a, b) if side == "a" else (b, a)
+    fs, fd = (a_fit, b_fit) if side == "a" else (b_fit, a_fit)
+    detail = (
+        f"the shared text fits its context in {_label(src)} (similarity {fs:.2f} with the rest) better "
+        f"than in {_label(der)} ({fd:.2f}): there it reads as inserted"
+    )
+    return [Evidence("context", side, round(min(1.0, abs(a_fit - b_fit) * 4), 2), detail)]
 
 
 def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:

@@ -171,3 +171,30 @@ def sample_fingerprints(hashes: np.ndarray, modulus: int = 8) -> np.ndarray:
     if len(hashes) == 0:
         return hashes
     return hashes[_mix(hashes, 3) % np.uint64(modulus) == 0]
+
+
+def term_candidates(
+    terms: Sequence[np.ndarray], *, max_df: int = 50, min_shared: int = 8, min_share: float = 0.3
+) -> set[tuple[int, int]]:
+    """Pairs of documents sharing many rare content words (a rewording keeps names, places,
+    numbers): at least ``min_shared`` words held by at most ``max_df`` documents, and at least
+    ``min_share`` of the rarer-vocabulary document's such words."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for doc, ts in enumerate(terms):
+        for t in ts.tolist():
+            postings[t].append(doc)
+    rare_count = [0] * len(terms)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for docs in postings.values():
+        if len(docs) > max_df:
+            continue
+        for d in docs:
+            rare_count[d] += 1
+        for x in range(len(docs)):
+            for y in range(x + 1, len(docs)):
+                counts[(docs[x], docs[y])] += 1
+    return {
+        (i, j)
+        for (i, j), c in counts.items()
+        if c >= min_shared and c >= min_share * min(rare_count[i], rare_count[j])
+    }

@@ -49,3 +49,21 @@ def shingle_hashes(text_or_words: str | list[str], k: int = 5) -> np.ndarray:
             acc = (acc ^ (acc >> np.uint64(29))) + h[i : i + n] * _MULT[i]
         acc ^= acc >> np.uint64(32)
     return np.unique(acc)
+
+
+def term_hashes(text_or_words: str | list[str], sample: int = 2) -> np.ndarray:
+    """Hashes of a sample (1 in ``sample``, the same words everywhere) of a text's distinct
+    content words: what survives a rewording (names, places, numbers, rare words).
+
+    >>> len(term_hashes("the Mayor of Dresden said the Elbe rose", sample=1))
+    5
+    """
+    from newstrace.align.lexical import STOPWORDS
+
+    ws = words(text_or_words) if isinstance(text_or_words, str) else text_or_words
+    hs = np.fromiter(
+        (word_hash(w) for w in set(ws) if len(w) > 2 and w not in STOPWORDS), dtype=np.uint64
+    )
+    if sample > 1 and len(hs):
+        hs = hs[hs % np.uint64(sample) == 0]
+    return np.unique(hs)

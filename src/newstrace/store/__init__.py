@@ -354,19 +354,19 @@ class Store:
         ).fetchall()
         return [(r["id"], r["text_hash"], r["text"]) for r in rows]
 
-    def put_index(self, rows: Iterable[tuple[str, str, bytes, bytes, int]]) -> None:
-        """Store index entries ``(doc_id, text_hash, minhash, fingerprints, shingles)``."""
+    def put_index(self, rows: Iterable[tuple[str, str, bytes, bytes, bytes, int]]) -> None:
+        """Store index entries ``(doc_id, text_hash, minhash, fingerprints, terms, shingles)``."""
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO doc_index (doc_id, text_hash, minhash, fingerprints, shingles) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO doc_index (doc_id, text_hash, minhash, fingerprints, terms, shingles) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 list(rows),
             )
 
     def index_entries(self) -> list[sqlite3.Row]:
         """Every index entry with its document's outlet and date, in insertion order."""
         return self.conn.execute(
-            "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, d.outlet, d.published, d.seq "
+            "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, d.outlet, d.published, d.seq "
             "FROM doc_index i JOIN documents d ON d.id = i.doc_id ORDER BY d.seq"
         ).fetchall()
 

@@ -72,6 +72,7 @@ MIGRATIONS: list[str] = [
         text_hash TEXT NOT NULL,
         minhash BLOB NOT NULL,
         fingerprints BLOB NOT NULL,
+        terms BLOB NOT NULL,
         shingles INTEGER NOT NULL
     );
     CREATE TABLE pairs (
