@@ -27,7 +27,7 @@ from newstrace.index.minhash import (
     lsh_candidates,
     optimal_bands,
     sample_fingerprints,
-    signature,
+    signatures,
     term_candidates,
 )
 from newstrace.index.shingles import shingle_hashes, term_hashes
@@ -182,21 +182,21 @@ def index_documents(
 ) -> int:
     """Compute sketches for new or changed documents. Returns how many were indexed."""
     todo = store.documents_to_index()
-    batch: list[tuple[str, str, bytes, bytes, bytes, int]] = []
-    for n, (doc_id, thash, text) in enumerate(todo, 1):
-        ws = words(text)
-        sh = shingle_hashes(ws, params.shingle)
-        sig = signature(sh, params.num_perm)
-        fps = sample_fingerprints(sh, params.fingerprint_mod)
-        terms = term_hashes(ws)
-        batch.append((doc_id, thash, sig.tobytes(), fps.tobytes(), terms.tobytes(), len(sh)))
-        if len(batch) >= 2000:
-            store.put_index(batch)
-            batch = []
-        if on_progress and (n % 500 == 0 or n == len(todo)):
-            on_progress("index", n, len(todo))
-    if batch:
-        store.put_index(batch)
+    for start in range(0, len(todo), 2000):
+        part = todo[start : start + 2000]
+        shingles, terms = [], []
+        for _, _, text in part:
+            ws = words(text)
+            shingles.append(shingle_hashes(ws, params.shingle))
+            terms.append(term_hashes(ws))
+        sigs = signatures(shingles, params.num_perm)
+        store.put_index(
+            (doc_id, thash, sig.tobytes(), sample_fingerprints(sh, params.fingerprint_mod).tobytes(),
+             tm.tobytes(), len(sh))
+            for (doc_id, thash, _), sh, sig, tm in zip(part, shingles, sigs, terms, strict=True)
+        )  # fmt: skip
+        if on_progress:
+            on_progress("index", start + len(part), len(todo))
     return len(todo)
 
 
