@@ -28,9 +28,12 @@ demo: install
 	$(BIN)/newstrace --db $(OUT)/demo.db compare examples/seeds/000_b532a79fb36ebd07.txt \
 		examples/seeds/001_56b3779ae79152f8.txt --html $(OUT)/seed-pair.html
 	$(BIN)/newstrace --db $(OUT)/demo.db export --format csv --out $(OUT)/export
+	$(BIN)/newstrace --db $(OUT)/demo.db report --out $(OUT)/report.html
 	@echo
 	@echo "Store:            $(OUT)/demo.db  (try: $(BIN)/newstrace --db $(OUT)/demo.db search Putin Trump)"
 	@echo "Seed pair report: $(OUT)/seed-pair.html"
+	@echo "Corpus report:    $(OUT)/report.html"
+	@echo "Exports (CSV):    $(OUT)/export/"
 
 test: install
 	$(BIN)/ruff check src tests benchmarks examples

@@ -608,6 +608,23 @@ def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
         console.print(f"wrote {p}", highlight=False)
 
 
+@main.command()
+@click.option(
+    "--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False)
+)
+@click.option("--max-pairs", default=300, show_default=True, type=click.IntRange(0))
+@click.pass_context
+@_boundary
+def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
+    """Write one self-contained HTML report: overview, story families, and every hop's pair view."""
+    from newstrace.report.corpus_html import corpus_report
+
+    with _open_store(ctx, readonly=True) as store:
+        html = corpus_report(store, max_pairs=max_pairs)
+    Path(out_file).write_text(html, "utf-8")
+    console.print(f"Report written to {out_file} ({len(html) / 1e6:.1f} MB)", highlight=False)
+
+
 @main.group(name="eval")
 def eval_() -> None:
     """Measure quality on labelled data (PAN text alignment; generators for such data)."""
