@@ -4,10 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
 # Extras the demo and the tests need; torch is pinned to the CPU build this machine ships.
-EXTRAS := dev,semantic,parquet
+EXTRAS := dev,semantic,parquet,web
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench eval clean install
+.PHONY: demo test lint bench eval clean install chromium
 
 install: $(STAMP)
 
@@ -34,8 +34,16 @@ demo: install
 	@echo "Seed pair report: $(OUT)/seed-pair.html"
 	@echo "Corpus report:    $(OUT)/report.html"
 	@echo "Exports (CSV):    $(OUT)/export/"
+	@echo "Web app:          $(BIN)/newstrace --db $(OUT)/demo.db serve   (then open http://localhost:8765/)"
 
-test: install
+# The browser tests drive Debian's Chromium (Playwright cannot download one here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: install chromium
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/python -m pytest -q
 

@@ -625,6 +625,30 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
     console.print(f"Report written to {out_file} ({len(html) / 1e6:.1f} MB)", highlight=False)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    envvar="NEWSTRACE_TOKEN",
+    help="Access token (required off loopback; or NEWSTRACE_TOKEN).",
+)
+@click.pass_context
+@_boundary
+def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
+    """Serve the web app (corpus browser, pair views, families, outlets, JSON API)."""
+    from newstrace.web import check_binding
+    from newstrace.web import serve as run
+
+    check_binding(host, token)
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    console.print(
+        f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it",
+        highlight=False,
+    )
+    run(_settings(ctx).db, host=host, port=port, token=token)
+
+
 @main.group(name="eval")
 def eval_() -> None:
     """Measure quality on labelled data (PAN text alignment; generators for such data)."""

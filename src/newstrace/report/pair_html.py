@@ -33,8 +33,9 @@ overflow-wrap:anywhere;max-height:80vh;overflow:auto}.doc h3{white-space:normal;
 .drift{box-shadow:inset 0 -3px 0 #7b2cbf}.legend span{display:inline-block;margin-right:1rem}
 .sw{display:inline-block;width:1em;height:1em;vertical-align:-2px;border-radius:2px;margin-right:.3em}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #ddd;padding:.3rem .5rem;
-vertical-align:top;text-align:left;font-size:.92rem}.bar{display:flex;height:10px;border-radius:5px;
-overflow:hidden;background:#eee;width:14rem}.bar i{display:block}.st-preserved{color:#2a9d8f}
+vertical-align:top;text-align:left;font-size:.92rem}.bar{vertical-align:middle;border-radius:5px}
+.bar .track{fill:#eee}.bar .k-verbatim{fill:var(--v)}.bar .k-near_verbatim{fill:#f4d35e}.bar .k-paraphrase{fill:#90be6d}
+.sw.omitted{background:#8d99ae55}.st-preserved{color:#2a9d8f}
 .st-altered{color:#e76f51;font-weight:600}.st-absent{color:#e63946;font-weight:600}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
 """
@@ -129,18 +130,21 @@ def pair_section(
     cov = report["coverage"]
 
     def bar(c: dict[str, float]) -> str:
-        return (
-            "<span class=bar>"
-            + "".join(f'<i class="k-{k}" style="width:{c[k] * 100:.1f}%"></i>' for k in KIND_LABELS)
-            + "</span>"
-        )
+        # SVG attributes, not inline styles: the web app's CSP forbids those.
+        x, rects = 0.0, []
+        for k in KIND_LABELS:
+            w = c[k] * 200
+            rects.append(f'<rect class="k-{k}" x="{x:.1f}" y="0" width="{w:.1f}" height="10"/>')
+            x += w
+        track = '<rect class=track width="200" height="10"/>'
+        return f'<svg class=bar width="200" height="10" viewBox="0 0 200 10">{track}{"".join(rects)}</svg>'
 
     legend = "".join(
         f'<span><i class="sw k-{k}"></i>{escape(v)}</span>' for k, v in KIND_LABELS.items()
     )
     legend += (
         '<span><i class="sw added"></i>added in the derivative</span>'
-        '<span><i class="sw omitted" style="background:#8d99ae55"></i>omitted from the source</span>'
+        '<span><i class="sw omitted"></i>omitted from the source</span>'
         '<span><i class="sw drift"></i>attribution drift</span>'
     )
     quotes = "".join(

@@ -111,6 +111,7 @@ MIGRATIONS: list[str] = [
         depth INTEGER NOT NULL
     );
     CREATE INDEX families_family ON families(family);
+    CREATE INDEX families_derived ON families(derived_from);
     CREATE TABLE embeddings (
         doc_id TEXT NOT NULL,
         model TEXT NOT NULL,

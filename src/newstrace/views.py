@@ -1,0 +1,296 @@
+"""View models: the plain data behind people-facing pages (overview, article, pair, family,
+outlet, search), read from the store with indexed queries so that they stay fast on large
+stores. The web app's pages and its JSON API both return these.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from newstrace.clean.dates import to_date
+from newstrace.errors import NotFoundError
+from newstrace.store import Store
+
+REUSE = ("duplicate", "derived", "partial")
+
+
+def _doc_summary(row: Any) -> dict[str, Any]:
+    keys = row.keys()
+    return {k: row[k] for k in ("id", "outlet", "title", "published", "url") if k in keys}
+
+
+def overview(store: Store, *, top: int = 10) -> dict[str, Any]:
+    """Corpus size, outlets, date range, the most reused origins and the outlets that copy most."""
+    c = store.conn
+    n_docs = c.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    span = c.execute(
+        "SELECT MIN(published), MAX(published) FROM documents WHERE published IS NOT NULL"
+    ).fetchone()
+    by_rel = dict(c.execute("SELECT relation, COUNT(*) FROM pairs GROUP BY relation").fetchall())
+    origins = c.execute(
+        "SELECT f.family AS id, COUNT(*) - 1 AS reused, d.outlet, d.title, d.published FROM families f "
+        "JOIN documents d ON d.id = f.family GROUP BY f.family ORDER BY reused DESC, f.family LIMIT ?",
+        (top,),
+    ).fetchall()
+    copiers = c.execute(
+        "SELECT d.outlet AS outlet, COUNT(*) AS derived FROM families f JOIN documents d ON d.id = f.doc_id "
+        "WHERE f.derived_from IS NOT NULL GROUP BY d.outlet ORDER BY derived DESC, d.outlet LIMIT ?",
+        (top,),
+    ).fetchall()
+    totals = dict(c.execute("SELECT outlet, COUNT(*) FROM documents GROUP BY outlet").fetchall())
+    return {
+        "documents": n_docs,
+        "outlets": len(totals),
+        "first_published": span[0],
+        "last_published": span[1],
+        "pairs": {k: by_rel.get(k, 0) for k in (*REUSE, "related")},
+        "families": c.execute("SELECT COUNT(DISTINCT family) FROM families").fetchone()[0],
+        "top_origins": [{**_doc_summary(r), "reused_by": r["reused"]} for r in origins],
+        "top_copiers": [
+            {"outlet": r["outlet"], "derived": r["derived"], "articles": totals.get(r["outlet"], 0),
+             "share": round(r["derived"] / max(1, totals.get(r["outlet"], 1)), 4)}
+            for r in copiers
+        ],
+    }  # fmt: skip
+
+
+def document_view(store: Store, doc_id: str) -> dict[str, Any]:
+    """An article: metadata, attributions, the sources it reuses and the copies of it."""
+    doc = store.get(doc_id)
+    rows = store.conn.execute(
+        "SELECT p.*, s.outlet AS s_outlet, s.title AS s_title, s.published AS s_pub, "
+        "d.outlet AS d_outlet, d.title AS d_title, d.published AS d_pub FROM pairs p "
+        "JOIN documents s ON s.id = p.source JOIN documents d ON d.id = p.derivative "
+        "WHERE (p.source = ? OR p.derivative = ?) AND p.relation IN ('duplicate', 'derived', 'partial') "
+        "ORDER BY p.coverage_derivative DESC",
+        (doc.id, doc.id),
+    ).fetchall()
+    sources, copies = [], []
+    for r in rows:
+        if r["derivative"] == doc.id:
+            sources.append(
+                {
+                    "id": r["source"],
+                    "outlet": r["s_outlet"],
+                    "title": r["s_title"],
+                    "published": r["s_pub"],
+                    "relation": r["relation"],
+                    "coverage": r["coverage_derivative"],
+                    "confidence": r["confidence"],
+                }
+            )
+        else:
+            copies.append(
+                {
+                    "id": r["derivative"],
+                    "outlet": r["d_outlet"],
+                    "title": r["d_title"],
+                    "published": r["d_pub"],
+                    "relation": r["relation"],
+                    "coverage": r["coverage_derivative"],
+                    "confidence": r["confidence"],
+                }
+            )
+    fam = store.conn.execute(
+        "SELECT family, derived_from FROM families WHERE doc_id = ?", (doc.id,)
+    ).fetchone()
+    return {
+        **doc.to_dict(),
+        "family": fam["family"] if fam else None,
+        "derived_from": fam["derived_from"] if fam else None,
+        "sources": sources,
+        "copies": copies,
+    }
+
+
+def pair_view(
+    store: Store, a: str, b: str, *, semantic: bool = False
+) -> tuple[dict[str, Any], str, str]:
+    """A pair's full report (stored if detect verified it, else computed now), with both texts."""
+    from newstrace.detect import hydrate_report
+    from newstrace.pipeline import compare_pair
+
+    a_id, b_id = store.resolve_id(a), store.resolve_id(b)
+    stored = store.pair_report(a_id, b_id)
+    if stored:
+        src, der = store.get(stored["source"]["id"]), store.get(stored["derivative"]["id"])
+        return hydrate_report(stored, src, der), src.text, der.text
+    report, src, der = compare_pair(a_id, b_id, store=store, semantic=semantic)
+    return report.to_dict(), src.text, der.text
+
+
+def family_view(store: Store, family: str) -> dict[str, Any]:
+    """A story family: members with their best source, hop relations, and a timeline."""
+    members = store.family_members(family)
+    if not members:
+        raise NotFoundError(f"no story family {family!r}")
+    ids = [m["doc_id"] for m in members]
+    marks = ",".join("?" for _ in ids)
+    edges = {
+        (r["source"], r["derivative"]): r
+        for r in store.conn.execute(
+            f"SELECT source, derivative, relation, coverage_derivative, confidence FROM pairs "
+            f"WHERE relation IN ('duplicate', 'derived', 'partial') AND a IN ({marks}) AND b IN ({marks})",
+            [*ids, *ids],
+        )
+    }
+    out = []
+    for m in members:
+        e = edges.get((m["derived_from"], m["doc_id"])) if m["derived_from"] else None
+        out.append(
+            {
+                "id": m["doc_id"],
+                "outlet": m["outlet"],
+                "title": m["title"],
+                "published": m["published"],
+                "url": m["url"],
+                "derived_from": m["derived_from"],
+                "depth": m["depth"],
+                "relation": e["relation"] if e else None,
+                "coverage": e["coverage_derivative"] if e else None,
+                "confidence": e["confidence"] if e else None,
+            }
+        )
+    dated = sorted(m["published"] for m in out if m["published"])
+    return {
+        "family": family,
+        "size": len(out),
+        "members": out,
+        "first_published": dated[0] if dated else None,
+        "last_published": dated[-1] if dated else None,
+    }
+
+
+def outlet_view(store: Store, outlet: str) -> dict[str, Any]:
+    """Who an outlet copies from and who copies it: volumes and lags (over best-source edges)."""
+    n = store.conn.execute("SELECT COUNT(*) FROM documents WHERE outlet = ?", (outlet,)).fetchone()[
+        0
+    ]
+    if not n:
+        raise NotFoundError(f"no outlet {outlet!r}")
+    rows = store.conn.execute(
+        "SELECT ps.outlet AS so, pd.outlet AS do, ps.published AS sp, pd.published AS dp, "
+        "length(pd.text) AS n, p.coverage_derivative AS cov FROM families f "
+        "JOIN documents pd ON pd.id = f.doc_id JOIN documents ps ON ps.id = f.derived_from "
+        "LEFT JOIN pairs p ON p.source = f.derived_from AND p.derivative = f.doc_id "
+        "WHERE f.derived_from IS NOT NULL AND (ps.outlet = ? OR pd.outlet = ?)",
+        (outlet, outlet),
+    ).fetchall()
+    takes: dict[str, list[Any]] = {}
+    gives: dict[str, list[Any]] = {}
+    for r in rows:
+        if r["do"] == outlet:
+            takes.setdefault(r["so"] or "(unknown)", []).append(r)
+        if r["so"] == outlet:
+            gives.setdefault(r["do"] or "(unknown)", []).append(r)
+
+    def flows(groups: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        out = []
+        for name, items in groups.items():
+            lags = [
+                float((to_date(i["dp"]) - to_date(i["sp"])).days)
+                for i in items  # type: ignore[operator]
+                if to_date(i["dp"]) and to_date(i["sp"])
+            ]
+            out.append(
+                {
+                    "outlet": name,
+                    "articles": len(items),
+                    "characters": int(sum((i["cov"] or 0) * (i["n"] or 0) for i in items)),
+                    "median_lag_days": statistics.median(lags) if lags else None,
+                }
+            )
+        return sorted(out, key=lambda x: (-x["articles"], x["outlet"]))
+
+    derived = sum(len(v) for v in takes.values())
+    return {
+        "outlet": outlet,
+        "articles": n,
+        "derived": derived,
+        "derived_share": round(derived / n, 4),
+        "takes_from": flows(takes),
+        "copied_by": flows(gives),
+    }
+
+
+def search_view(
+    store: Store,
+    q: str,
+    *,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Full-text search with optional outlet and publication-date filters."""
+    hits = store.search(q, limit=limit * 4 if (outlet or date_from or date_to) else limit)
+    out = []
+    for h in hits:
+        d = h.document
+        if outlet and d.outlet != outlet:
+            continue
+        if date_from and (not d.published or d.published[:10] < date_from):
+            continue
+        if date_to and (not d.published or d.published[:10] > date_to):
+            continue
+        out.append(
+            {
+                "id": d.id,
+                "outlet": d.outlet,
+                "title": d.title,
+                "published": d.published,
+                "url": d.url,
+                "snippet": h.snippet,
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+def documents_page(
+    store: Store, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """A page of documents (newest first) as summaries."""
+    rows = store.conn.execute(
+        "SELECT id, outlet, title, published, url FROM documents "
+        + ("WHERE outlet = ? " if outlet else "")
+        + "ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
+        ([outlet] if outlet else []) + [limit, offset],
+    ).fetchall()
+    return [_doc_summary(r) for r in rows]
+
+
+def pairs_page(
+    store: Store, *, relation: str | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    rels = (relation,) if relation else REUSE
+    marks = ",".join("?" for _ in rels)
+    rows = store.conn.execute(
+        f"SELECT source, derivative, relation, confidence, coverage_derivative AS coverage, candidate FROM pairs "
+        f"WHERE relation IN ({marks}) ORDER BY coverage_derivative DESC, a, b LIMIT ? OFFSET ?",
+        [*rels, limit, offset],
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def families_page(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT f.family, COUNT(*) AS size, d.outlet AS origin_outlet, d.title AS origin_title, "
+        "d.published AS origin_published FROM families f JOIN documents d ON d.id = f.family "
+        "GROUP BY f.family ORDER BY size DESC, f.family LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def outlets_page(store: Store) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT d.outlet AS outlet, COUNT(*) AS articles, SUM(f.derived_from IS NOT NULL) AS derived "
+        "FROM documents d LEFT JOIN families f ON f.doc_id = d.id GROUP BY d.outlet ORDER BY articles DESC"
+    ).fetchall()
+    return [
+        {"outlet": r["outlet"], "articles": r["articles"], "derived": r["derived"] or 0}
+        for r in rows
+    ]

@@ -1,0 +1,303 @@
+"""Web stage: ``newstrace serve``, a FastAPI app over the same library calls as the CLI.
+
+Server-rendered pages (Jinja2, autoescaped), one small script and one stylesheet served by the
+app itself, a JSON API with its OpenAPI document. Article text is untrusted: everything is
+escaped, a strict Content-Security-Policy forbids inline scripts and any request off the
+machine, and an access token is required whenever the server listens beyond loopback.
+
+Needs the ``web`` extra (``pip install 'newstrace[web]'``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from newstrace.errors import ConfigError, NewstraceError, NotFoundError
+
+try:
+    from fastapi import FastAPI, Query, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from fastapi.templating import Jinja2Templates
+except ImportError as exc:  # pragma: no cover - depends on the install
+    raise ConfigError("the web app needs the web extra: pip install 'newstrace[web]'") from exc
+
+HERE = Path(__file__).resolve().parent
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+MAX_BODY = 64 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """True for loopback addresses and ``localhost``."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(host: str, token: str | None) -> None:
+    """Refuse to listen beyond loopback without an access token."""
+    if not is_loopback(host) and not token:
+        raise ConfigError(
+            f"binding to {host} exposes the app beyond this machine: give an access token "
+            "(--token or NEWSTRACE_TOKEN), or bind to 127.0.0.1"
+        )
+
+
+def create_app(db: str | Path, *, token: str | None = None) -> Any:
+    """The FastAPI application serving the store at ``db`` (read-only).
+
+    Args:
+        db: the store.
+        token: when set, every page and API call needs it (``Authorization: Bearer TOKEN``, or a
+            session cookie set by visiting any page once with ``?token=TOKEN``).
+    """
+    from newstrace import views
+    from newstrace.report.pair_html import pair_section
+    from newstrace.store import Store
+
+    db_path = Path(db)
+    if not db_path.exists():
+        raise ConfigError(
+            f"no store at {db_path} (run `newstrace ingest` and `newstrace detect` first)"
+        )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["pair_section"] = pair_section
+    app = FastAPI(
+        title="newstrace",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        description="Reuse, families and outlets of a newstrace store.",
+    )
+    from newstrace.report import pair_html
+
+    app_css = pair_html.CSS + (HERE / "static" / "app.css").read_text("utf-8")
+
+    @app.get("/assets/app.css", include_in_schema=False)
+    def css() -> Response:
+        return Response(app_css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/assets/app.js", include_in_schema=False)
+    def js() -> Response:
+        return Response(
+            pair_html.JS, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+        )
+
+    session = secrets.token_urlsafe(24)
+
+    @contextmanager
+    def store() -> Iterator[Store]:
+        s = Store(db_path, readonly=True)
+        try:
+            yield s
+        finally:
+            s.close()
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return JSONResponse({"detail": "request too large"}, status_code=413)
+        if request.method not in ("GET", "HEAD"):
+            return JSONResponse({"detail": "this app is read-only"}, status_code=405)
+        if token:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            q = request.query_params.get("token", "")
+            cookie = request.cookies.get("newstrace_session", "")
+            ok = (given and hmac.compare_digest(given, token)) or (
+                cookie and hmac.compare_digest(cookie, session)
+            )
+            if not ok and q and hmac.compare_digest(q, token):
+                target = request.url.path
+                resp: Response = RedirectResponse(target, status_code=303)
+                resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
+                return resp
+            if not ok:
+                return JSONResponse({"detail": "access token required"}, status_code=401)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(NewstraceError)
+    async def errors(request: Request, exc: NewstraceError) -> Response:
+        code = 404 if isinstance(exc, NotFoundError) else 400
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=code)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": str(exc)}, status_code=code
+        )
+
+    def page(request: Request, name: str, **ctx: Any) -> Response:
+        return templates.TemplateResponse(request, name, ctx)
+
+    # -- pages ----------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        with store() as s:
+            return page(
+                request, "overview.html", o=views.overview(s), outlets=views.outlets_page(s)[:30]
+            )
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        request: Request,
+        q: str = "",
+        outlet: str | None = None,
+        date_from: str | None = Query(None, alias="from"),
+        date_to: str | None = Query(None, alias="to"),
+    ) -> Response:
+        with store() as s:
+            hits = (
+                views.search_view(
+                    s,
+                    q,
+                    outlet=outlet or None,
+                    date_from=date_from or None,
+                    date_to=date_to or None,
+                )
+                if q.strip()
+                else []
+            )
+            outlets = [o["outlet"] for o in views.outlets_page(s) if o["outlet"]]
+        return page(
+            request,
+            "search.html",
+            q=q,
+            hits=hits,
+            outlet=outlet or "",
+            outlets=outlets,
+            date_from=date_from or "",
+            date_to=date_to or "",
+        )
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: str) -> Response:
+        with store() as s:
+            return page(request, "document.html", d=views.document_view(s, doc_id))
+
+    @app.get("/pairs/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    def pair_page(request: Request, a: str, b: str) -> Response:
+        with store() as s:
+            rep, src, der = views.pair_view(s, a, b)
+        return page(request, "pair.html", r=rep, src=src, der=der)
+
+    @app.get("/families/{family}", response_class=HTMLResponse, include_in_schema=False)
+    def family_page(request: Request, family: str) -> Response:
+        from newstrace.web.charts import family_graph_svg, timeline_svg
+
+        with store() as s:
+            f = views.family_view(s, family)
+        return page(
+            request, "family.html", f=f, graph=family_graph_svg(f), timeline=timeline_svg(f)
+        )
+
+    @app.get("/outlets/{outlet}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(request: Request, outlet: str) -> Response:
+        from newstrace.web.charts import bars_svg
+
+        with store() as s:
+            o = views.outlet_view(s, outlet)
+        return page(
+            request,
+            "outlet.html",
+            o=o,
+            takes=bars_svg(o["takes_from"]),
+            gives=bars_svg(o["copied_by"]),
+        )
+
+    # -- JSON API ---------------------------------------------------------------------------------
+    @app.get("/api/overview")
+    def api_overview() -> dict[str, Any]:
+        with store() as s:
+            return views.overview(s)
+
+    @app.get("/api/documents")
+    def api_documents(
+        outlet: str | None = None,
+        limit: int = Query(50, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+    ) -> list[dict[str, Any]]:
+        with store() as s:
+            return views.documents_page(s, outlet=outlet, limit=limit, offset=offset)
+
+    @app.get("/api/documents/{doc_id}")
+    def api_document(doc_id: str) -> dict[str, Any]:
+        with store() as s:
+            return views.document_view(s, doc_id)
+
+    @app.get("/api/pairs")
+    def api_pairs(
+        relation: str | None = None,
+        limit: int = Query(50, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+    ) -> list[dict[str, Any]]:
+        with store() as s:
+            return views.pairs_page(s, relation=relation, limit=limit, offset=offset)
+
+    @app.get("/api/families")
+    def api_families(
+        limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)
+    ) -> list[dict[str, Any]]:
+        with store() as s:
+            return views.families_page(s, limit=limit, offset=offset)
+
+    @app.get("/api/families/{family}")
+    def api_family(family: str) -> dict[str, Any]:
+        with store() as s:
+            return views.family_view(s, family)
+
+    @app.get("/api/outlets")
+    def api_outlets() -> list[dict[str, Any]]:
+        with store() as s:
+            return views.outlets_page(s)
+
+    @app.get("/api/outlets/{outlet}")
+    def api_outlet(outlet: str) -> dict[str, Any]:
+        with store() as s:
+            return views.outlet_view(s, outlet)
+
+    @app.get("/api/compare")
+    def api_compare(a: str, b: str) -> dict[str, Any]:
+        with store() as s:
+            rep, _, _ = views.pair_view(s, a, b)
+            return rep
+
+    @app.get("/api/search")
+    def api_search(
+        q: str,
+        outlet: str | None = None,
+        date_from: str | None = Query(None, alias="from"),
+        date_to: str | None = Query(None, alias="to"),
+        limit: int = Query(50, ge=1, le=500),
+    ) -> list[dict[str, Any]]:
+        with store() as s:
+            return views.search_view(
+                s, q, outlet=outlet, date_from=date_from, date_to=date_to, limit=limit
+            )
+
+    return app
+
+
+def serve(
+    db: str | Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+) -> None:
+    """Run the app with uvicorn (blocking)."""
+    check_binding(host, token)
+    import uvicorn
+
+    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
