@@ -732,7 +732,7 @@ def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
     for k, v in scores.items():
         if isinstance(v, dict):
             for kk, vv in v.items():
-                t.add_row(f"{k} [{kk}]", f"{vv:.3f}")
+                t.add_row(Text(f"{k} ({kk})"), f"{vv:.3f}")
         else:
             t.add_row(k, "-" if v is None else f"{v:.3f}")
     console.print(t)
