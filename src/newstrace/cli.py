@@ -649,6 +649,80 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     run(_settings(ctx).db, host=host, port=port, token=token)
 
 
+@main.command(name="import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.pass_context
+@_boundary
+def import_(ctx: click.Context, directory: str) -> None:
+    """Load results (a Spark job's output, or an export) into the store for serve, report and trace."""
+    from newstrace.export import import_tables
+
+    with _open_store(ctx) as store:
+        counts = import_tables(directory, store)
+    console.print(
+        "Imported "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f" into {_settings(ctx).db}."
+    )
+
+
+@main.group(name="spark")
+def spark_() -> None:
+    """Run detection as an Apache Spark job (the spark extra)."""
+
+
+@spark_.command("detect")
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True),
+    help="JSONL or Parquet documents (id, text, and the store's other fields; an export works).",
+)
+@click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--master", default=None, help="Spark master (default: as spark-submit sets it, else local[*])."
+)
+@click.option("--threshold", type=float, default=0.3, show_default=True)
+@click.option("--window-days", type=click.IntRange(0))
+@_boundary
+def spark_detect(
+    input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None
+) -> None:
+    """Detect reuse on Spark; writes Parquet tables with the schema of `newstrace export`."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(
+            "the Spark job needs the spark extra: pip install 'newstrace[spark]' (and Java 17)"
+        ) from exc
+    from newstrace.detect import DetectParams
+    from newstrace.spark import run_job
+
+    import os
+
+    # Local workers must run this Python (where newstrace is installed); a cluster sets its own.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("newstrace detect")
+    if master:
+        builder = builder.master(master)
+    spark = builder.getOrCreate()
+    try:
+        counts = run_job(
+            spark,
+            input_path,
+            output_dir,
+            DetectParams(threshold=threshold, window_days=window_days),
+        )
+    finally:
+        spark.stop()
+    console.print(
+        "Spark detect: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f"; tables in {output_dir}"
+    )
+
+
 @main.group(name="eval")
 def eval_() -> None:
     """Measure quality on labelled data (PAN text alignment; generators for such data)."""

@@ -14,79 +14,90 @@ from pathlib import Path
 from typing import Any
 
 from newstrace.errors import ConfigError
-from newstrace.graph import Edge, build_forest, outlet_network
+from newstrace.graph import Edge, Node, build_forest, outlet_network
+from newstrace.models import Document
 from newstrace.store import Store
 
 TABLES = ("documents", "pairs", "passages", "families", "outlets", "outlet_flows")
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
-    """All result tables as lists of dicts (the schema ``newstrace spark detect`` also writes)."""
-    from newstrace.detect import graph_nodes
+def document_row(d: Document, family: tuple[str, str | None, int] | None) -> dict[str, Any]:
+    """One row of the ``documents`` table (full document fields, so that it can be imported)."""
+    return {
+        "id": d.id, "input_id": d.input_id, "outlet": d.outlet, "host": d.host, "url": d.url,
+        "canonical_url": d.canonical_url, "title": d.title,
+        "author": d.author, "published": d.published, "language": d.language,
+        "family": family[0] if family else None, "derived_from": family[1] if family else None,
+        "depth": family[2] if family else None, "words": len(d.text.split()),
+        "credits": "; ".join(a.credited for a in d.attributions),
+        "attributions": json.dumps([a.to_dict() for a in d.attributions], ensure_ascii=False, sort_keys=True),
+        "links": json.dumps([link.to_dict() for link in d.links], ensure_ascii=False, sort_keys=True),
+        "text": d.text,
+    }  # fmt: skip
 
-    fam = {r["doc_id"]: (r["family"], r["derived_from"], r["depth"]) for r in store.families()}
-    documents = []
-    for _, d in store.iter_documents():
-        f = fam.get(d.id)
-        documents.append({
-            "id": d.id, "input_id": d.input_id, "outlet": d.outlet, "url": d.url, "title": d.title,
-            "author": d.author, "published": d.published, "language": d.language,
-            "family": f[0] if f else None, "derived_from": f[1] if f else None,
-            "depth": f[2] if f else None, "words": len(d.text.split()),
-            "attributions": "; ".join(a.credited for a in d.attributions),
-        })  # fmt: skip
-    documents.sort(key=lambda r: r["id"])
-    rows = store.pairs()
-    pairs = [
-        {"source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
-         "confidence": r["confidence"], "coverage": r["coverage_derivative"],
-         "coverage_source": r["coverage_source"], "candidate": r["candidate"],
-         "family": fam.get(r["derivative"], (None,))[0]}
-        for r in rows
-    ]  # fmt: skip
-    pairs.sort(key=lambda r: (r["source"], r["derivative"]))
-    texts: dict[str, str] = {}
-    passages = []
-    for p in store.passages():
-        for doc_id in (p["source"], p["derivative"]):
-            if doc_id not in texts:
-                texts[doc_id] = store.get(doc_id).text
-        passages.append({
-            "source": p["source"], "derivative": p["derivative"], "idx": p["idx"], "kind": p["kind"],
-            "score": p["score"], "source_start": p["source_start"], "source_end": p["source_end"],
-            "derivative_start": p["derivative_start"], "derivative_end": p["derivative_end"],
-            "source_text": texts[p["source"]][p["source_start"] : p["source_end"]],
-            "derivative_text": texts[p["derivative"]][p["derivative_start"] : p["derivative_end"]],
-        })  # fmt: skip
-    passages.sort(key=lambda r: (r["source"], r["derivative"], r["idx"]))
-    nodes = graph_nodes(store)
-    members: dict[str, list[str]] = defaultdict(list)
-    for doc_id, (family, _, _) in fam.items():
-        members[family].append(doc_id)
-    families = []
-    for family, ids in sorted(members.items()):
-        dated = sorted(nodes[i].published for i in ids if i in nodes and nodes[i].published)
-        origin = nodes.get(family)
-        families.append({
-            "family": family, "size": len(ids), "origin": family,
-            "origin_outlet": origin.outlet if origin else None,
-            "outlets": "; ".join(sorted({nodes[i].outlet or "(unknown)" for i in ids if i in nodes})),
-            "first_published": dated[0] if dated else None, "last_published": dated[-1] if dated else None,
-            "members": " ".join(sorted(ids)),
-        })  # fmt: skip
-    edges = [
-        Edge(
-            r["source"],
-            r["derivative"],
-            r["relation"],
-            r["confidence"],
-            r["coverage_derivative"],
-            r["coverage_source"],
-        )
-        for r in rows
-    ]
-    forest = build_forest(edges, nodes)
+
+def document_from_row(row: dict[str, Any]) -> Document:
+    """A :class:`Document` from a ``documents`` row (export, Spark output, or Spark input)."""
+    from newstrace.clean.dates import parse_date
+    from newstrace.models import Attribution, Link
+
+    def as_list(v: Any) -> list[Any]:
+        if v is None or v == "":
+            return []
+        return json.loads(v) if isinstance(v, str) else list(v)
+
+    atts = tuple(
+        Attribution.from_dict(a if isinstance(a, dict) else a.asDict())
+        for a in as_list(row.get("attributions"))
+    )
+    links = tuple(
+        Link(**(x if isinstance(x, dict) else x.asDict())) for x in as_list(row.get("links"))
+    )
+    published = row.get("published") or row.get("date")
+    return Document(
+        id=str(row["id"]), text=row.get("text") or "", url=row.get("url"),
+        canonical_url=row.get("canonical_url") or row.get("url"), host=row.get("host"),
+        outlet=row.get("outlet"), title=row.get("title"), author=row.get("author"),
+        published=parse_date(str(published)) if published else None, language=row.get("language"),
+        attributions=atts, links=links, input_id=row.get("input_id"),
+    )  # fmt: skip
+
+
+def pair_row(r: Any, family: str | None) -> dict[str, Any]:
+    """One row of the ``pairs`` table from a verified pair (store row or dict)."""
+    return {"source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
+            "confidence": r["confidence"], "coverage": r["coverage_derivative"],
+            "coverage_source": r["coverage_source"], "candidate": r["candidate"], "family": family,
+            "report": r["report"]}  # fmt: skip
+
+
+def passage_row(
+    source: str, derivative: str, idx: int, p: Any, src_text: str, der_text: str
+) -> dict[str, Any]:
+    """One row of the ``passages`` table; ``p`` is ``(kind, score, s0, s1, d0, d1)``."""
+    kind, score, s0, s1, d0, d1 = p
+    return {"source": source, "derivative": derivative, "idx": idx, "kind": kind, "score": score,
+            "source_start": s0, "source_end": s1, "derivative_start": d0, "derivative_end": d1,
+            "source_text": src_text[s0:s1], "derivative_text": der_text[d0:d1]}  # fmt: skip
+
+
+def family_row(family: str, ids: list[str], nodes: dict[str, Node]) -> dict[str, Any]:
+    """One row of the ``families`` table."""
+    dated = sorted(nodes[i].published for i in ids if i in nodes and nodes[i].published)  # type: ignore[misc]
+    origin = nodes.get(family)
+    return {
+        "family": family, "size": len(ids), "origin": family, "origin_outlet": origin.outlet if origin else None,
+        "outlets": "; ".join(sorted({nodes[i].outlet or "(unknown)" for i in ids if i in nodes})),
+        "first_published": dated[0] if dated else None, "last_published": dated[-1] if dated else None,
+        "members": " ".join(sorted(ids)),
+    }  # fmt: skip
+
+
+def outlet_rows(
+    forest: Any, nodes: dict[str, Node]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``outlets`` and ``outlet_flows`` tables from a best-source forest."""
     flows, profiles = outlet_network(forest, nodes)
     outlets = [
         {"outlet": p.outlet, "articles": p.articles, "derived": p.derived, "derived_share": p.derived_share,
@@ -99,6 +110,63 @@ def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
          "characters": f.characters, "median_lag_days": f.median_lag_days}
         for f in flows
     ]  # fmt: skip
+    return outlets, outlet_flows
+
+
+def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """All result tables as lists of dicts (the schema ``newstrace spark detect`` also writes)."""
+    from newstrace.detect import graph_nodes
+
+    fam = {r["doc_id"]: (r["family"], r["derived_from"], r["depth"]) for r in store.families()}
+    documents = sorted(
+        (document_row(d, fam.get(d.id)) for _, d in store.iter_documents()), key=lambda r: r["id"]
+    )
+    rows = store.pairs()
+    pairs = sorted(
+        (pair_row(r, fam.get(r["derivative"], (None,))[0]) for r in rows),
+        key=lambda r: (r["source"], r["derivative"]),
+    )
+    texts: dict[str, str] = {}
+    passages = []
+    for p in store.passages():
+        for doc_id in (p["source"], p["derivative"]):
+            if doc_id not in texts:
+                texts[doc_id] = store.get(doc_id).text
+        passages.append(
+            passage_row(
+                p["source"],
+                p["derivative"],
+                p["idx"],
+                (
+                    p["kind"],
+                    p["score"],
+                    p["source_start"],
+                    p["source_end"],
+                    p["derivative_start"],
+                    p["derivative_end"],
+                ),
+                texts[p["source"]],
+                texts[p["derivative"]],
+            )
+        )
+    passages.sort(key=lambda r: (r["source"], r["derivative"], r["idx"]))
+    nodes = graph_nodes(store)
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, (family, _, _) in fam.items():
+        members[family].append(doc_id)
+    families = [family_row(f, ids, nodes) for f, ids in sorted(members.items())]
+    edges = [
+        Edge(
+            r["source"],
+            r["derivative"],
+            r["relation"],
+            r["confidence"],
+            r["coverage_derivative"],
+            r["coverage_source"],
+        )
+        for r in rows
+    ]
+    outlets, outlet_flows = outlet_rows(build_forest(edges, nodes), nodes)
     return {
         "documents": documents,
         "pairs": pairs,
@@ -160,3 +228,62 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
     cols = _columns(rows)
     table = pa.table({c: [r.get(c) for r in rows] for c in cols}) if cols else pa.table({})
     pq.write_table(table, path)
+
+
+def read_table(path: str | Path) -> list[dict[str, Any]]:
+    """Rows of one table written by :func:`write_tables` or by the Spark job (a Parquet file or
+    folder of part files, a JSONL file, or a CSV file)."""
+    p = Path(path)
+    if p.suffix == ".jsonl":
+        return [json.loads(line) for line in p.read_text("utf-8").splitlines() if line.strip()]
+    if p.suffix == ".csv":
+        with p.open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+    import pyarrow.parquet as pq
+
+    return pq.read_table(p).to_pylist()  # type: ignore[no-any-return]
+
+
+def import_tables(directory: str | Path, store: Store) -> dict[str, int]:
+    """Load results (``newstrace export --format parquet|jsonl`` or the Spark job's output) into a
+    store, so that ``serve``, ``report`` and ``trace`` work on them."""
+    from newstrace.store import text_hash
+
+    d = Path(directory)
+
+    def find(name: str) -> Path:
+        for cand in (d / name, d / f"{name}.parquet", d / f"{name}.jsonl"):
+            if cand.exists():
+                return cand
+        raise ConfigError(
+            f"{d} has no {name} table (expected {name}/, {name}.parquet or {name}.jsonl)"
+        )
+
+    docs = [document_from_row(r) for r in read_table(find("documents"))]
+    store.add_documents(docs)
+    hashes = {doc.id: text_hash(doc.text) for doc in docs}
+    passages: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for r in sorted(
+        read_table(find("passages")), key=lambda r: (r["source"], r["derivative"], int(r["idx"]))
+    ):
+        passages[(r["source"], r["derivative"])].append(
+            (r["kind"], float(r["score"]), int(r["source_start"]), int(r["source_end"]),
+             int(r["derivative_start"]), int(r["derivative_end"])))  # fmt: skip
+    rows = []
+    for r in read_table(find("pairs")):
+        a, b = sorted((r["source"], r["derivative"]))
+        rows.append({
+            "a": a, "b": b, "source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
+            "confidence": float(r["confidence"]), "coverage_source": float(r["coverage_source"]),
+            "coverage_derivative": float(r["coverage"]), "candidate": r.get("candidate") or "import",
+            "report": r.get("report") or "{}", "hash_a": hashes.get(a, ""), "hash_b": hashes.get(b, ""),
+            "passages": passages.get((r["source"], r["derivative"]), []),
+        })  # fmt: skip
+    store.put_pairs(rows)
+    fams = [
+        (r["id"], r["family"], r.get("derived_from"), int(r.get("depth") or 0))
+        for r in read_table(find("documents"))
+        if r.get("family")
+    ]
+    store.put_families(fams)
+    return {"documents": len(docs), "pairs": len(rows), "family_members": len(fams)}

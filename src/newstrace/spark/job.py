@@ -1,0 +1,343 @@
+"""``newstrace spark detect``: the job itself (see the package docstring)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from newstrace.clean.dates import to_date
+from newstrace.clean.text import words
+from newstrace.detect import DetectParams, verify_pair
+from newstrace.errors import ConfigError
+from newstrace.export import (
+    document_from_row,
+    document_row,
+    family_row,
+    outlet_rows,
+    pair_row,
+    passage_row,
+)
+from newstrace.graph import Edge, Forest, Node, build_forest
+from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
+from newstrace.index.shingles import shingle_hashes, term_hashes
+
+RANK = {"lsh": 0, "fingerprint": 1, "terms": 2}
+
+
+def _sketch(rows: Iterable[dict[str, Any]], p: DetectParams) -> Iterator[dict[str, Any]]:
+    batch = list(rows)
+    if not batch:
+        return
+    shingles, terms = [], []
+    for r in batch:
+        ws = words(r["text"])
+        shingles.append(shingle_hashes(ws, p.shingle))
+        terms.append(term_hashes(ws))
+    sigs = signatures(shingles, p.num_perm)
+    for r, sh, sig, tm in zip(batch, shingles, sigs, terms, strict=True):
+        yield {
+            "id": r["id"],
+            "outlet": r["outlet"],
+            "published": r["published"],
+            "sig": sig.tobytes(),
+            "fps": sample_fingerprints(sh, p.fingerprint_mod).tolist(),
+            "terms": tm.tolist(),
+        }
+
+
+def _pairs_of(ids: list[str]) -> Iterator[tuple[str, str]]:
+    ids = sorted(ids)
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            yield ids[i], ids[j]
+
+
+def run_job(
+    spark: Any, input_path: str, output_dir: str, params: DetectParams | None = None
+) -> dict[str, int]:
+    """Run detection on a Spark session; write Parquet tables under ``output_dir``."""
+    p = params or DetectParams(workers=1)
+    if p.semantic:
+        raise ConfigError(
+            "the Spark job is lexical; run `newstrace detect --semantic` for embeddings"
+        )
+    sc = spark.sparkContext
+    path = str(input_path)
+    reader = (
+        spark.read.parquet if path.endswith(".parquet") or Path(path).is_dir() else spark.read.json
+    )
+    raw = reader(path)
+    if "text" not in raw.columns or "id" not in raw.columns:
+        raise ConfigError(
+            f"{path}: input needs at least the columns id and text (found: {', '.join(raw.columns)})"
+        )
+    docs = (
+        raw.rdd.map(lambda r: document_from_row(r.asDict()))
+        .filter(lambda d: bool(d.text.strip()))
+        .cache()
+    )
+    meta = docs.map(
+        lambda d: {"id": d.id, "outlet": d.outlet, "published": d.published, "text": d.text}
+    )
+    sketches = meta.mapPartitions(lambda rows: _sketch(rows, p)).cache()
+    bands, rows_per_band = optimal_bands(p.threshold, p.num_perm)
+    width = rows_per_band * 4
+
+    # LSH: band keys; hot buckets counted and dropped before grouping.
+    def band_keys(s: dict[str, Any]) -> Iterator[tuple[tuple[int, bytes], str]]:
+        for b in range(bands):
+            yield (b, s["sig"][b * width : (b + 1) * width]), s["id"]
+
+    keyed = sketches.flatMap(band_keys)
+    sizes = keyed.mapValues(lambda _: 1).reduceByKey(lambda x, y: x + y)
+    ok = sizes.filter(lambda kv: 1 < kv[1] <= p.max_bucket)
+    lsh = (
+        keyed.join(ok)
+        .map(lambda kv: (kv[0], kv[1][0]))
+        .groupByKey()
+        .flatMap(lambda kv: _pairs_of(list(kv[1])))
+        .distinct()
+        .map(lambda ab: (ab, "lsh"))
+    )
+
+    # Fingerprints: postings with document frequency <= max_bucket; an outlet's own recurring text is skipped.
+    fp_keyed = sketches.flatMap(lambda s: ((fp, (s["id"], s["outlet"])) for fp in s["fps"]))
+    fp_df = (
+        fp_keyed.mapValues(lambda _: 1)
+        .reduceByKey(lambda x, y: x + y)
+        .filter(lambda kv: 1 < kv[1] <= p.max_bucket)
+    )
+
+    def fp_pairs(members: list[tuple[str, str | None]]) -> Iterator[tuple[tuple[str, str], int]]:
+        per_outlet: dict[str | None, int] = defaultdict(int)
+        for _, o in members:
+            per_outlet[o] += 1
+        ms = sorted(members)
+        for i in range(len(ms)):
+            for j in range(i + 1, len(ms)):
+                (a, oa), (b, ob) = ms[i], ms[j]
+                if oa is not None and oa == ob and per_outlet[oa] > 4:
+                    continue
+                yield (a, b), 1
+
+    fps = (
+        fp_keyed.join(fp_df)
+        .map(lambda kv: (kv[0], kv[1][0]))
+        .groupByKey()
+        .flatMap(lambda kv: fp_pairs(list(kv[1])))
+        .reduceByKey(lambda x, y: x + y)
+        .filter(lambda kv: kv[1] >= p.min_shared)
+        .map(lambda kv: (kv[0], "fingerprint"))
+    )
+
+    candidates = lsh.union(fps)
+    if p.terms:
+        t_keyed = sketches.flatMap(lambda s: ((t, s["id"]) for t in s["terms"]))
+        t_df = (
+            t_keyed.mapValues(lambda _: 1)
+            .reduceByKey(lambda x, y: x + y)
+            .filter(lambda kv: kv[1] <= p.max_bucket)
+        )
+        rare = t_keyed.join(t_df).map(lambda kv: (kv[0], kv[1][0])).cache()
+        rare_count = rare.map(lambda kv: (kv[1], 1)).reduceByKey(lambda x, y: x + y)
+        shared = (
+            rare.groupByKey()
+            .flatMap(lambda kv: ((ab, 1) for ab in _pairs_of(list(kv[1]))))
+            .reduceByKey(lambda x, y: x + y)
+            .filter(lambda kv: kv[1] >= 8)
+        )
+        terms = (
+            shared.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
+            .join(rare_count)
+            .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))
+            .join(rare_count)
+            .filter(lambda kv: kv[1][0][1] >= 0.3 * min(kv[1][0][2], kv[1][1]))
+            .map(lambda kv: ((kv[1][0][0], kv[0]), "terms"))
+        )
+        candidates = candidates.union(terms)
+    candidates = candidates.reduceByKey(lambda x, y: x if RANK[x] <= RANK[y] else y)
+    if p.window_days is not None:
+        dates = sketches.map(lambda s: (s["id"], s["published"]))
+        window = p.window_days
+
+        def close(kv: tuple[Any, Any]) -> bool:
+            da, db = to_date(kv[1][0]), to_date(kv[1][1])
+            return not (da and db and abs((da - db).days) > window)
+
+        candidates = (
+            candidates.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
+            .join(dates)
+            .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))
+            .join(dates)
+            .map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][0][2], kv[1][1])))
+            .filter(lambda kv: close((None, (kv[1][1], kv[1][2]))))
+            .map(lambda kv: (kv[0], kv[1][0]))
+        )
+
+    # Verification: the library's aligner next to the two documents.
+    by_id = docs.map(lambda d: (d.id, d))
+    verified = (
+        candidates.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
+        .join(by_id)
+        .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
+        .join(by_id)
+        .map(lambda kv: verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1]))
+        .cache()
+    )
+    reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
+
+    # Families: connected components by min-label propagation, then each family's forest.
+    edges = reuse.flatMap(lambda r: [(r["a"], r["b"]), (r["b"], r["a"])]).cache()
+    labels = edges.map(lambda e: (e[0], e[0])).distinct()
+    for _ in range(64):
+        proposals = edges.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
+        new = labels.union(proposals).reduceByKey(min).cache()
+        changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels = new
+        if changed == 0:
+            break
+    node_rdd = sketches.map(lambda s: (s["id"], s["published"], s["outlet"]))
+    lengths = docs.map(lambda d: (d.id, len(d.text)))
+    nodes_kv = (
+        node_rdd.map(lambda t: (t[0], (t[1], t[2])))
+        .join(lengths)
+        .map(lambda kv: (kv[0], Node(kv[0], kv[1][0][1], kv[1][0][0], kv[1][1])))
+    )
+    comp_nodes = labels.join(nodes_kv).map(lambda kv: (kv[1][0], kv[1][1])).groupByKey()
+    comp_edges = (
+        reuse.map(lambda r: (r["a"], r))
+        .join(labels)
+        .map(lambda kv: (kv[1][1], kv[1][0]))
+        .groupByKey()
+    )
+
+    def forest_rows(
+        kv: tuple[str, tuple[Iterable[Node], Iterable[dict[str, Any]]]],
+    ) -> Iterator[dict[str, Any]]:
+        ns = {n.id: n for n in kv[1][0]}
+        es = [
+            Edge(
+                r["source"],
+                r["derivative"],
+                r["relation"],
+                r["confidence"],
+                r["coverage_derivative"],
+                r["coverage_source"],
+            )
+            for r in kv[1][1]
+        ]
+        f = build_forest(es, ns)
+        for d in f.family:
+            e = f.best_edge.get(d)
+            yield {
+                "id": d,
+                "family": f.family[d],
+                "derived_from": f.derived_from.get(d),
+                "depth": f.depth.get(d, 0),
+                "edge": None
+                if e is None
+                else (e.source, e.relation, e.confidence, e.coverage_derivative, e.coverage_source),
+            }
+
+    forest = comp_nodes.join(comp_edges).flatMap(forest_rows).cache()
+    fam_kv = forest.map(lambda r: (r["id"], (r["family"], r["derived_from"], r["depth"])))
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    documents = by_id.leftOuterJoin(fam_kv).map(lambda kv: document_row(kv[1][0], kv[1][1]))
+    fam_of = fam_kv.map(lambda kv: (kv[0], kv[1][0]))
+    pairs = (
+        reuse.map(lambda r: (r["derivative"], r))
+        .leftOuterJoin(fam_of)
+        .map(lambda kv: pair_row(kv[1][0], kv[1][1]))
+    )
+    texts = docs.map(lambda d: (d.id, d.text))
+    passages = (
+        reuse.map(lambda r: (r["source"], r))
+        .join(texts)
+        .map(lambda kv: (kv[1][0]["derivative"], kv[1]))
+        .join(texts)
+        .flatMap(
+            lambda kv: (
+                passage_row(
+                    kv[1][0][0]["source"], kv[1][0][0]["derivative"], i, ps, kv[1][0][1], kv[1][1]
+                )
+                for i, ps in enumerate(kv[1][0][0]["passages"])
+            )
+        )
+    )
+    fam_nodes = (
+        forest.map(lambda r: (r["id"], r["family"]))
+        .join(nodes_kv)
+        .map(lambda kv: (kv[1][0], kv[1][1]))
+        .groupByKey()
+        .map(lambda kv: family_row(kv[0], sorted(n.id for n in kv[1]), {n.id: n for n in kv[1]}))
+    )
+
+    # Outlet network: per outlet pair and per outlet, from the best-source edges (small results).
+    all_nodes = nodes_kv.values()
+    best = forest.filter(lambda r: r["edge"] is not None).map(
+        lambda r: (
+            r["id"],
+            Edge(r["edge"][0], r["id"], r["edge"][1], r["edge"][2], r["edge"][3], r["edge"][4]),
+        )
+    )
+    involved = (
+        best.flatMap(lambda kv: [kv[1].source, kv[0]])
+        .distinct()
+        .map(lambda i: (i, 1))
+        .join(nodes_kv)
+        .map(lambda kv: kv[1][1])
+    )
+    f = Forest(best_edge=dict(best.collect()))  # one edge per derivative: results, not the corpus
+    outlet_totals = all_nodes.map(lambda n: n.outlet).countByValue()
+    nodes_small = {n.id: n for n in involved.collect()}
+    outlets, flows = outlet_rows(f, nodes_small)
+    totals = {o or "(unknown)": c for o, c in outlet_totals.items()}
+    for row in outlets:
+        row["articles"] = totals.get(row["outlet"], row["articles"])
+        row["derived_share"] = (
+            round(row["derived"] / row["articles"], 4) if row["articles"] else 0.0
+        )
+    seen = {row["outlet"] for row in outlets}
+    for o, c in sorted(totals.items()):
+        if o not in seen:
+            outlets.append(
+                {
+                    "outlet": o,
+                    "articles": c,
+                    "derived": 0,
+                    "derived_share": 0.0,
+                    "sources": "",
+                    "copied_by": "",
+                }
+            )
+    outlets.sort(key=lambda r: r["outlet"])
+
+    _write(spark, documents, out / "documents", "id")
+    _write(spark, pairs, out / "pairs", "source", "derivative")
+    _write(spark, passages, out / "passages", "source", "derivative", "idx")
+    _write(spark, fam_nodes, out / "families", "family")
+    _write(spark, sc.parallelize(outlets, 1), out / "outlets", "outlet")
+    _write(
+        spark, sc.parallelize(flows, 1), out / "outlet_flows", "source_outlet", "derivative_outlet"
+    )
+    return {
+        "documents": docs.count(),
+        "candidates": candidates.count(),
+        "verified": verified.count(),
+        "reuse_pairs": reuse.count(),
+    }
+
+
+def _write(spark: Any, rdd: Any, path: Path, *order: str) -> None:
+    """Write an RDD of dicts as Parquet, with every value as JSON-safe column types."""
+    rows = rdd.map(lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True))
+    df = spark.read.json(rows) if not rows.isEmpty() else None
+    if df is None:
+        spark.createDataFrame([], "empty string").write.mode("overwrite").parquet(str(path))
+        return
+    df.orderBy(*order).write.mode("overwrite").parquet(str(path))
