@@ -696,10 +696,10 @@ def spark_detect(
         raise ConfigError(
             "the Spark job needs the spark extra: pip install 'newstrace[spark]' (and Java 17)"
         ) from exc
+    import os
+
     from newstrace.detect import DetectParams
     from newstrace.spark import run_job
-
-    import os
 
     # Local workers must run this Python (where newstrace is installed); a cluster sets its own.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
