@@ -9,7 +9,7 @@ share of equal bins, as for classic MinHash. Pure numpy, no state: fit for Spark
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -151,6 +151,41 @@ def lsh_candidates(
     return pairs, skipped
 
 
+def _groups(values: Sequence[np.ndarray], max_df: int) -> Iterator[np.ndarray]:
+    """For each distinct value held by 2..``max_df`` documents, the sorted documents holding it.
+
+    Sort-based (numpy): memory is two flat arrays, not a dict of lists.
+    """
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    if lengths.sum() == 0:
+        return
+    flat = np.concatenate([np.asarray(v, dtype=np.uint64) for v in values])
+    owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+    order = np.lexsort((owner, flat))
+    flat, owner = flat[order], owner[order]
+    cuts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(flat)]))
+    sizes = ends - starts
+    keep = (sizes >= 2) & (sizes <= max_df)
+    for s, e in zip(starts[keep], ends[keep], strict=True):
+        yield owner[s:e]
+
+
+def group_sizes(values: Sequence[np.ndarray], max_df: int) -> np.ndarray:
+    """Per document, how many of its values are held by at most ``max_df`` documents."""
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    out = np.zeros(len(values), dtype=np.int64)
+    if lengths.sum() == 0:
+        return out
+    flat = np.concatenate([np.asarray(v, dtype=np.uint64) for v in values])
+    owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+    _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+    ok = counts[inverse] <= max_df
+    np.add.at(out, owner[ok], 1)
+    return out
+
+
 def fingerprint_candidates(
     fingerprints: Sequence[np.ndarray],
     *,
@@ -167,14 +202,9 @@ def fingerprint_candidates(
     same group (outlet), fingerprints that more than ``group_max_df`` of that group's documents
     hold: an outlet's recurring text is boilerplate, not reuse.
     """
-    postings: dict[int, list[int]] = defaultdict(list)
-    for doc, fps in enumerate(fingerprints):
-        for fp in fps.tolist():
-            postings[fp].append(doc)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for docs in postings.values():
-        if len(docs) < 2 or len(docs) > max_df:
-            continue
+    for docs_arr in _groups(fingerprints, max_df):
+        docs = docs_arr.tolist()
         per_group: dict[str | None, int] = defaultdict(int)
         if groups is not None:
             for d in docs:
@@ -207,17 +237,10 @@ def term_candidates(
     """Pairs of documents sharing many rare content words (a rewording keeps names, places,
     numbers): at least ``min_shared`` words held by at most ``max_df`` documents, and at least
     ``min_share`` of the rarer-vocabulary document's such words."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    for doc, ts in enumerate(terms):
-        for t in ts.tolist():
-            postings[t].append(doc)
-    rare_count = [0] * len(terms)
+    rare_count = group_sizes(terms, max_df)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for docs in postings.values():
-        if len(docs) > max_df:
-            continue
-        for d in docs:
-            rare_count[d] += 1
+    for docs_arr in _groups(terms, max_df):
+        docs = docs_arr.tolist()
         for x in range(len(docs)):
             for y in range(x + 1, len(docs)):
                 counts[(docs[x], docs[y])] += 1

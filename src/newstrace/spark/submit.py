@@ -1,0 +1,41 @@
+"""Entry point for ``spark-submit``: the cluster provides the session.
+
+    spark-submit --master yarn newstrace/spark/submit.py --input DOCS --output DIR [--threshold 0.3]
+
+Ship newstrace to the executors as usual for PySpark (an environment where it is installed, or
+``--py-files`` with a wheel).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def main() -> None:
+    from pyspark.sql import SparkSession
+
+    from newstrace.detect import DetectParams
+    from newstrace.spark import run_job
+
+    ap = argparse.ArgumentParser(description="newstrace detect on Spark")
+    ap.add_argument("--input", required=True)
+    ap.add_argument("--output", required=True)
+    ap.add_argument("--threshold", type=float, default=0.3)
+    ap.add_argument("--window-days", type=int)
+    args = ap.parse_args()
+    spark = SparkSession.builder.appName("newstrace detect").getOrCreate()
+    try:
+        print(
+            run_job(
+                spark,
+                args.input,
+                args.output,
+                DetectParams(threshold=args.threshold, window_days=args.window_days),
+            )
+        )
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()
