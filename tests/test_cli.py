@@ -65,3 +65,57 @@ def test_friendly_errors(tmp_path: Path) -> None:
     assert code == 2 and "--map field must be one of" in err
     code, _, err = run("--db", db, "ingest", "--max-size", "lots", str(tmp_path / "a.txt"))
     assert code == 2 and "size must look like" in err
+
+
+def test_detect_trace_families_outlets_export_import(tmp_path: Path, seeds_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert run("--db", db, "ingest", str(seeds_dir))[0] == 0
+    code, out, _ = run("--db", db, "detect", "--json", "--workers", "1")
+    assert code == 0 and json.loads(out)["reused_pairs"] == 1
+    code, out, _ = run("--db", db, "trace", str(seeds_dir / "000_b532a79fb36ebd07.txt"), "--json")
+    tree = json.loads(out)
+    origin = next(m for m in tree["members"] if m["derived_from"] is None)
+    assert origin["outlet"] == "Global Research" and len(tree["members"]) == 2
+    child = next(m for m in tree["members"] if m["derived_from"])
+    assert "derived" in child["hop"] and "attribution drift" in child["hop"]
+    code, out, _ = run("--db", db, "families", "--json")
+    assert json.loads(out)[0]["size"] == 2
+    code, out, _ = run("--db", db, "outlets", "--json")
+    assert any(f["source_outlet"] == "Global Research" for f in json.loads(out)["flows"])
+    code, out, _ = run("--db", db, "export", "--format", "parquet", "--out", str(tmp_path / "x"))
+    assert code == 0
+    db2 = str(tmp_path / "imported.db")
+    code, out, _ = run("--db", db2, "import", str(tmp_path / "x"))
+    assert code == 0 and "1 pairs" in out
+    code, out, _ = run("--db", db2, "trace", origin["id"], "--json")
+    assert len(json.loads(out)["members"]) == 2
+
+
+def test_compare_files_json_and_html(tmp_path: Path, seeds_dir: Path) -> None:
+    html = tmp_path / "pair.html"
+    code, out, _ = run(
+        "compare",
+        str(seeds_dir / "000_b532a79fb36ebd07.txt"),
+        str(seeds_dir / "001_56b3779ae79152f8.txt"),
+        "--lexical",
+        "--json",
+        "--html",
+        str(html),
+    )
+    d = json.loads(out)
+    assert code == 0 and d["relation"] in ("derived", "partial")
+    for key in (
+        "relation",
+        "source",
+        "derivative",
+        "direction",
+        "coverage",
+        "passages",
+        "added",
+        "omitted",
+        "quotes",
+        "attribution_drift",
+    ):
+        assert key in d
+    assert "lexical comparison only" in " ".join(d["notes"])
+    assert html.read_text().startswith("<!doctype html>")

@@ -4,6 +4,9 @@ The public API, in the order data flows::
 
     ingest -> clean -> store            newstrace.ingest_paths(paths, store)
                                          newstrace.Store, newstrace.Document
+    align -> analyze                    newstrace.compare(doc_a, doc_b) -> PairReport
+    index -> graph (corpus)             newstrace.detect_reuse(store, DetectParams()) -> DetectReport
+    export                              newstrace.export_tables(store)
 
 Heavy parts (semantic matching, Spark, the web app) are extras imported lazily.
 """
@@ -31,6 +34,7 @@ __all__ = [
     "Attribution",
     "ConfigError",
     "DecodeError",
+    "DetectParams",
     "Document",
     "EmptyDocumentError",
     "IngestReport",
@@ -39,6 +43,7 @@ __all__ = [
     "MalformedInputError",
     "NewstraceError",
     "NotFoundError",
+    "PairReport",
     "RawDocument",
     "Rejection",
     "Settings",
@@ -48,6 +53,9 @@ __all__ = [
     "UnsupportedFormatError",
     "__version__",
     "build_document",
+    "compare",
+    "detect_reuse",
+    "export_tables",
     "ingest_paths",
     "load_settings",
     "read_path",
@@ -72,6 +80,19 @@ def __getattr__(name: str) -> object:
         from newstrace.clean import build_document
 
         return build_document
+    if name in ("compare", "PairReport"):
+        from newstrace import analyze
+
+        return getattr(analyze, name)
+    if name in ("detect_reuse", "DetectParams"):
+        import importlib
+
+        module = importlib.import_module("newstrace.detect")
+        return getattr(module, "detect" if name == "detect_reuse" else name)
+    if name == "export_tables":
+        from newstrace.export import export_tables
+
+        return export_tables
     if name == "read_path":
         from newstrace.ingest import read_path
 
