@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detect import make_corpus  # noqa: E402  (the detect benchmark's corpus generator)
+from detect import make_corpus
 
-from newstrace.detect import DetectParams, detect  # noqa: E402
-from newstrace.export import export_tables, write_tables  # noqa: E402
-from newstrace.pipeline import ingest  # noqa: E402
-from newstrace.settings import Settings  # noqa: E402
-from newstrace.store import Store  # noqa: E402
+from newstrace.detect import DetectParams, detect
+from newstrace.export import export_tables, write_tables
+from newstrace.pipeline import ingest
+from newstrace.settings import Settings
+from newstrace.store import Store
 
 
 def shuffle_bytes(spark) -> int:  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ def main() -> None:
                 (p["source"], p["derivative"], p["relation"]) for p in tables["pairs"]
             }
             print(
-                f"{n:>8} {local_s:>15.1f} {spark_s:>17.1f} {shuffle:>12.1f} {str(same):>10}",
+                f"{n:>8} {local_s:>15.1f} {spark_s:>17.1f} {shuffle:>12.1f} {same!s:>10}",
                 flush=True,
             )
 
