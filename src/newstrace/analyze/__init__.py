@@ -288,7 +288,7 @@ def compare(
     unquoted_share = coverage(der.text, unquoted)["total"]
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
-    quotes = quote_fates(der.text, src.text)
+    quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens)
     shared_quotes = sum(
         1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
     )

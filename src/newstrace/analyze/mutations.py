@@ -29,16 +29,19 @@ _SPEECH_STEMS = frozenset(content_stems(sorted(_SPEECH)))
 
 
 def sentence_coverage(info: TextInfo, spans: Sequence[tuple[int, int]]) -> list[float]:
-    """For each sentence of ``info``, the share of its characters inside ``spans``."""
-    mask = np.zeros(len(info.text) + 1, dtype=bool)
+    """For each sentence of ``info``, the share of its non-space characters inside ``spans``."""
+    n = len(info.text)
+    mask = np.zeros(n, dtype=bool)
     for s, e in spans:
         mask[s:e] = True
+    chars = np.frombuffer(info.text.encode("utf-32-le"), dtype=np.uint32)
+    solid = ~np.isin(chars, [32, 9, 10, 13, 0xA0])
+    solid_cum = np.concatenate(([0], np.cumsum(solid)))
+    hit_cum = np.concatenate(([0], np.cumsum(mask & solid)))
     out = []
-    for s in info.sentences:
-        seg = info.text[s.start : s.end]
-        chars = np.array([not c.isspace() for c in seg], dtype=bool)
-        n = int(chars.sum())
-        out.append(float((mask[s.start : s.end] & chars).sum() / n) if n else 1.0)
+    for sent in info.sentences:
+        total = solid_cum[sent.end] - solid_cum[sent.start]
+        out.append(float((hit_cum[sent.end] - hit_cum[sent.start]) / total) if total else 1.0)
     return out
 
 

@@ -114,9 +114,18 @@ def _find_run(hay: list[str], needle: list[str]) -> int:
         i += 1
 
 
-def quote_fates(derivative: str, source: str, *, min_similarity: float = 0.6) -> list[QuoteFate]:
-    """For each quotation of ``derivative``, whether ``source`` has it verbatim, altered, or not at all."""
-    src_tokens = tokenize(source)
+def quote_fates(
+    derivative: str,
+    source: str,
+    *,
+    min_similarity: float = 0.6,
+    source_tokens: list[Token] | None = None,
+) -> list[QuoteFate]:
+    """For each quotation of ``derivative``, whether ``source`` has it verbatim, altered, or not at all.
+
+    ``source_tokens`` may pass :func:`~newstrace.clean.text.tokenize` of ``source`` when known.
+    """
+    src_tokens = source_tokens if source_tokens is not None else tokenize(source)
     src_words = [t.norm for t in src_tokens]
     src_quotes = find_quotes(source)
     # The words of the source's quotations, in order: a derivative quote that joins two source
