@@ -372,17 +372,7 @@ def verify_all(
 def rebuild_graph(store: Store) -> Forest:
     """Families and best sources from every stored reuse pair."""
     rows = store.pairs()
-    edges = [
-        Edge(
-            r["source"],
-            r["derivative"],
-            r["relation"],
-            r["confidence"],
-            r["coverage_derivative"],
-            r["coverage_source"],
-        )
-        for r in rows
-    ]
+    edges = [Edge.from_pair(r) for r in rows]
     ids = sorted({x for e in edges for x in (e.source, e.derivative)})
     nodes = graph_nodes(store, ids)
     forest = build_forest(edges, nodes)

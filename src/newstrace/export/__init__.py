@@ -155,17 +155,7 @@ def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     for doc_id, (family, _, _) in fam.items():
         members[family].append(doc_id)
     families = [family_row(f, ids, nodes) for f, ids in sorted(members.items())]
-    edges = [
-        Edge(
-            r["source"],
-            r["derivative"],
-            r["relation"],
-            r["confidence"],
-            r["coverage_derivative"],
-            r["coverage_source"],
-        )
-        for r in rows
-    ]
+    edges = [Edge.from_pair(r) for r in rows]
     outlets, outlet_flows = outlet_rows(build_forest(edges, nodes), nodes)
     return {
         "documents": documents,

@@ -12,6 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from newstrace.clean.dates import to_date
 
@@ -28,6 +29,18 @@ class Edge:
     confidence: float
     coverage_derivative: float
     coverage_source: float = 0.0
+
+    @classmethod
+    def from_pair(cls, r: Mapping[str, Any]) -> Edge:
+        """The edge of a verified pair row (a store row, or the dict the verifier returns)."""
+        return cls(
+            r["source"],
+            r["derivative"],
+            r["relation"],
+            r["confidence"],
+            r["coverage_derivative"],
+            r["coverage_source"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,17 +218,7 @@ def run_job(
         kv: tuple[str, tuple[Iterable[Node], Iterable[dict[str, Any]]]],
     ) -> Iterator[dict[str, Any]]:
         ns = {n.id: n for n in kv[1][0]}
-        es = [
-            Edge(
-                r["source"],
-                r["derivative"],
-                r["relation"],
-                r["confidence"],
-                r["coverage_derivative"],
-                r["coverage_source"],
-            )
-            for r in kv[1][1]
-        ]
+        es = [Edge.from_pair(r) for r in kv[1][1]]
         f = build_forest(es, ns)
         for d in f.family:
             e = f.best_edge.get(d)
