@@ -267,11 +267,10 @@ class Store:
     def list_documents(
         self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[Document]:
-        """Documents, newest publication first (undated last), without their raw text."""
+        """Documents, newest publication first (undated last; SQLite sorts NULL lowest)."""
         where, args = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
         rows = self.conn.execute(
-            f"SELECT * FROM documents {where} "
-            "ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
+            f"SELECT * FROM documents {where} ORDER BY published DESC, seq DESC LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ).fetchall()
         return [self._doc(r) for r in rows]
