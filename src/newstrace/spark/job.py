@@ -65,6 +65,7 @@ def run_job(
             "the Spark job is lexical; run `newstrace detect --semantic` for embeddings"
         )
     sc = spark.sparkContext
+    parts = max(2, sc.defaultParallelism * 2)
     path = str(input_path)
     reader = (
         spark.read.parquet if path.endswith(".parquet") or Path(path).is_dir() else spark.read.json
@@ -190,12 +191,14 @@ def run_job(
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
 
     # Families: connected components by min-label propagation, then each family's forest.
-    edges = reuse.flatMap(lambda r: [(r["a"], r["b"]), (r["b"], r["a"])]).cache()
-    labels = edges.map(lambda e: (e[0], e[0])).distinct()
+    edges = reuse.flatMap(lambda r: [(r["a"], r["b"]), (r["b"], r["a"])]).partitionBy(parts).cache()
+    labels = edges.map(lambda e: (e[0], e[0])).distinct(parts).cache()
     for _ in range(64):
-        proposals = edges.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-        new = labels.union(proposals).reduceByKey(min).cache()
-        changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        proposals = edges.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))
+        new = labels.union(proposals).reduceByKey(min, parts).cache()
+        new.localCheckpoint()  # cut the lineage each round: it would grow with every iteration
+        changed = new.join(labels, parts).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
         labels = new
         if changed == 0:
             break
