@@ -125,12 +125,11 @@ def ingest(
     cfg = settings or Settings()
     report = IngestReport()
     pending: list[Document] = []
-    touched_outlets: set[str] = set()
 
     def flush() -> None:
         if not pending:
             return
-        for doc, outcome in zip(pending, store.add_documents(pending), strict=True):
+        for outcome in store.add_documents(pending):
             report.ids.append(outcome.id)
             if outcome.status == "added":
                 report.added += 1
@@ -138,8 +137,6 @@ def ingest(
                 report.versions += 1
             else:
                 report.unchanged += 1
-            if outcome.status != "unchanged" and doc.outlet:
-                touched_outlets.add(doc.outlet)
         pending.clear()
 
     def reject(path: str, exc: BaseException) -> None:
@@ -189,10 +186,8 @@ def ingest(
     finally:
         if not strict:
             store.record_rejections(report.rejected)
-    if touched_outlets:
-        report.recleaned = store.relearn_outlet_chrome(
-            touched_outlets, min_docs=cfg.outlet_chrome_min_docs
-        )
+    # Every outlet marked dirty: this run's, and any that an interrupted run left behind.
+    report.recleaned = store.relearn_outlet_chrome(min_docs=cfg.outlet_chrome_min_docs)
     return report
 
 

@@ -164,6 +164,12 @@ class Store:
                     f"VALUES ({', '.join('?' for _ in _DOC_COLUMNS)})",
                     row,
                 )
+                if doc.outlet:
+                    # In the same transaction: a crash before the outlet's chrome is relearned
+                    # leaves it marked, and the next ingest relearns it.
+                    conn.execute(
+                        "INSERT OR IGNORE INTO outlet_dirty (outlet) VALUES (?)", (doc.outlet,)
+                    )
                 outcomes.append(AddOutcome(doc.id, status))  # type: ignore[arg-type]
         return outcomes
 
@@ -297,13 +303,24 @@ class Store:
         return [(r["outlet"], int(r["n"])) for r in rows]
 
     # -- outlet chrome ---------------------------------------------------------------------
-    def relearn_outlet_chrome(self, outlets: Iterable[str], *, min_docs: int = 3) -> int:
-        """Learn each outlet's recurring chrome from its documents and re-clean them.
+    def dirty_outlets(self) -> list[str]:
+        """Outlets that received documents since their chrome was last learned."""
+        return [
+            r["outlet"]
+            for r in self.conn.execute("SELECT outlet FROM outlet_dirty ORDER BY outlet")
+        ]
+
+    def relearn_outlet_chrome(
+        self, outlets: Iterable[str] | None = None, *, min_docs: int = 3
+    ) -> int:
+        """Learn each outlet's recurring chrome from its documents and re-clean them (by default
+        every outlet marked dirty by an earlier add, interrupted runs included).
 
         Returns how many documents' texts changed.
         """
         changed = 0
-        for outlet in sorted(set(o for o in outlets if o)):
+        todo = self.dirty_outlets() if outlets is None else outlets
+        for outlet in sorted(set(o for o in todo if o)):
             rows = self.conn.execute(
                 "SELECT id, doc_text, text, canonical_url FROM documents WHERE outlet = ? ORDER BY seq",
                 (outlet,),
@@ -319,6 +336,7 @@ class Store:
     def _apply_outlet_chrome(self, chrome: OutletChrome, rows: list[sqlite3.Row]) -> int:
         changed = 0
         with self.transaction() as conn:
+            conn.execute("DELETE FROM outlet_dirty WHERE outlet = ?", (chrome.outlet,))
             conn.execute("DELETE FROM outlet_chrome WHERE outlet = ?", (chrome.outlet,))
             conn.executemany(
                 "INSERT INTO outlet_chrome (outlet, key, docs) VALUES (?, ?, ?)",

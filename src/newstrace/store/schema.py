@@ -112,6 +112,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX families_family ON families(family);
     CREATE INDEX families_derived ON families(derived_from);
+    CREATE TABLE outlet_dirty (outlet TEXT PRIMARY KEY);
     CREATE TABLE embeddings (
         doc_id TEXT NOT NULL,
         model TEXT NOT NULL,
