@@ -238,8 +238,11 @@ def run_job(
     forest = comp_nodes.join(comp_edges).flatMap(forest_rows).cache()
     fam_kv = forest.map(lambda r: (r["id"], (r["family"], r["derived_from"], r["depth"])))
 
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    # Output may be a cluster URI (hdfs://, s3a://): join with "/" rather than Path, which
+    # would fold the double slash.
+    out = output_dir.rstrip("/")
+    if "://" not in out:
+        Path(out).mkdir(parents=True, exist_ok=True)
     documents = by_id.leftOuterJoin(fam_kv).map(lambda kv: document_row(kv[1][0], kv[1][1]))
     fam_of = fam_kv.map(lambda kv: (kv[0], kv[1][0]))
     pairs = (
@@ -310,13 +313,13 @@ def run_job(
             )
     outlets.sort(key=lambda r: r["outlet"])
 
-    _write(spark, documents, out / "documents", "id")
-    _write(spark, pairs, out / "pairs", "source", "derivative")
-    _write(spark, passages, out / "passages", "source", "derivative", "idx")
-    _write(spark, fam_nodes, out / "families", "family")
-    _write(spark, sc.parallelize(outlets, 1), out / "outlets", "outlet")
+    _write(spark, documents, f"{out}/documents", "id")
+    _write(spark, pairs, f"{out}/pairs", "source", "derivative")
+    _write(spark, passages, f"{out}/passages", "source", "derivative", "idx")
+    _write(spark, fam_nodes, f"{out}/families", "family")
+    _write(spark, sc.parallelize(outlets, 1), f"{out}/outlets", "outlet")
     _write(
-        spark, sc.parallelize(flows, 1), out / "outlet_flows", "source_outlet", "derivative_outlet"
+        spark, sc.parallelize(flows, 1), f"{out}/outlet_flows", "source_outlet", "derivative_outlet"
     )
     return {
         "documents": docs.count(),
@@ -326,7 +329,7 @@ def run_job(
     }
 
 
-def _write(spark: Any, rdd: Any, path: Path, *order: str) -> None:
+def _write(spark: Any, rdd: Any, path: str, *order: str) -> None:
     """Write an RDD of dicts as Parquet, with every value as JSON-safe column types."""
     rows = rdd.map(lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True))
     df = spark.read.json(rows) if not rows.isEmpty() else None
