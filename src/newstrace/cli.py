@@ -202,6 +202,11 @@ def ingest(
         sys.exit(1)
 
 
+def _counts(counts: dict[str, int], *, value_first: bool = True) -> str:
+    """``{"documents": 3, "pairs": 1}`` as "3 documents, 1 pairs" (or "documents 3, …")."""
+    return ", ".join(f"{v} {k}" if value_first else f"{k} {v}" for k, v in counts.items())
+
+
 def _doc_row(d: Any) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -420,7 +425,7 @@ def detect(
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    rel = ", ".join(f"{k} {v}" for k, v in sorted(report.by_relation.items()))
+    rel = _counts(dict(sorted(report.by_relation.items())), value_first=False)
     console.print(
         f"{report.documents} documents ({report.indexed} newly indexed); {report.candidates} candidate pairs, "
         f"{report.verified} verified this run; {report.reused_pairs} reuse pairs ({rel}); "
@@ -659,11 +664,7 @@ def import_(ctx: click.Context, directory: str) -> None:
 
     with _open_store(ctx) as store:
         counts = import_tables(directory, store)
-    console.print(
-        "Imported "
-        + ", ".join(f"{v} {k}" for k, v in counts.items())
-        + f" into {_settings(ctx).db}."
-    )
+    console.print("Imported " + _counts(counts) + f" into {_settings(ctx).db}.")
 
 
 @main.group(name="spark")
@@ -716,11 +717,7 @@ def spark_detect(
         )
     finally:
         spark.stop()
-    console.print(
-        "Spark detect: "
-        + ", ".join(f"{v} {k}" for k, v in counts.items())
-        + f"; tables in {output_dir}"
-    )
+    console.print("Spark detect: " + _counts(counts) + f"; tables in {output_dir}")
 
 
 @main.group(name="eval")
@@ -751,8 +748,7 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
 
     counts = generate(out_dir, corpus, msrp=msrp, per_kind=per_kind, seed=seed)
     console.print(
-        f"Wrote {sum(counts.values())} pairs to {out_dir}: "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        f"Wrote {sum(counts.values())} pairs to {out_dir}: " + _counts(counts, value_first=False)
     )
 
 
@@ -782,7 +778,7 @@ def eval_generate_families(
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
-    console.print(f"Wrote {out_file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(f"Wrote {out_file}: " + _counts(counts, value_first=False))
 
 
 @eval_.command("families")

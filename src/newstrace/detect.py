@@ -139,15 +139,7 @@ def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) ->
         if a.get("closest_source") and "text" not in a["closest_source"]:
             cs = a["closest_source"]
             cs["text"] = source.text[cs["start"] : cs["end"]]
-    for side, doc in (("source", source), ("derivative", derivative)):
-        out[side] = {
-            "id": doc.id,
-            "outlet": doc.outlet,
-            "url": doc.url,
-            "title": doc.title,
-            "published": doc.published,
-            "attributions": [a.to_dict() for a in doc.attributions],
-        }
+    out["source"], out["derivative"] = source.summary(), derivative.summary()
     return out
 
 
@@ -249,6 +241,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> se
     if encoder is None:
         raise ConfigError(f"--semantic needs the semantic layer: {INSTALL_HINT}")
     from newstrace.clean.text import split_sentences
+    from newstrace.store import text_hash
 
     cached = store.get_doc_vectors(encoder.name)
     docs = store.get_many([i for i in ids if i not in cached])
@@ -257,8 +250,6 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> se
         d = docs.get(doc_id)
         if d is None:
             continue
-        from newstrace.store import text_hash
-
         sents = [
             d.text[s.start : s.end]
             for s in split_sentences(d.text)

@@ -113,6 +113,17 @@ class Document:
     supersedes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def summary(self) -> dict[str, Any]:
+        """Who, where and when, without the text: how reports name a document."""
+        return {
+            "id": self.id,
+            "outlet": self.outlet,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "attributions": [a.to_dict() for a in self.attributions],
+        }
+
     def to_dict(self, *, with_raw: bool = False) -> dict[str, Any]:
         """A JSON-ready dict (the ``show --json`` schema)."""
         d: dict[str, Any] = {

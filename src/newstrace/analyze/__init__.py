@@ -104,20 +104,10 @@ class PairReport:
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema of ``newstrace compare --json``."""
 
-        def doc(d: Document) -> dict[str, Any]:
-            return {
-                "id": d.id,
-                "outlet": d.outlet,
-                "url": d.url,
-                "title": d.title,
-                "published": d.published,
-                "attributions": [a.to_dict() for a in d.attributions],
-            }
-
         return {
             "relation": self.relation,
-            "source": doc(self.source),
-            "derivative": doc(self.derivative),
+            "source": self.source.summary(),
+            "derivative": self.derivative.summary(),
             "direction": {
                 "source": self.source.id,
                 "derivative": self.derivative.id,

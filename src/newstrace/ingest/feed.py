@@ -15,13 +15,13 @@ def _html_to_text(fragment: str) -> str:
         return fragment
     import lxml.html
 
-    from newstrace.ingest.html import _page_text
+    from newstrace.ingest.html import page_text
 
     try:
         tree = lxml.html.fromstring(f"<div>{fragment}</div>")
     except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
         return fragment
-    return _page_text(tree)
+    return page_text(tree)
 
 
 def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:

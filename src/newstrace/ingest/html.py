@@ -26,7 +26,7 @@ _DATE_PARAMS = {
 MAX_TREE_DEPTH = 400
 
 
-def _page_text(tree: Any) -> str:
+def page_text(tree: Any) -> str:
     """The page's visible text, one block per line (what a reader of the page sees)."""
     for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
@@ -122,7 +122,7 @@ def read_html(
             break
     the_url = url or getattr(doc, "url", None) or canonical
     links = _links(tree, the_url)
-    page = _page_text(tree)
+    page = page_text(tree)
     title = getattr(doc, "title", None)
     body_lines = body.splitlines()
     if title and body_lines and content_key(body_lines[0]) == content_key(title):
