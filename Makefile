@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
 # Extras the demo and the tests need; torch is pinned to the CPU build this machine ships.
-EXTRAS := dev,semantic,parquet,web,spark
+EXTRAS := dev,semantic,parquet,web,spark,watch
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
 .PHONY: demo test lint bench eval clean install chromium

@@ -73,7 +73,7 @@ def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
 def main(ctx: click.Context, db: str | None) -> None:
     """Trace how news stories are copied, rewritten and laundered from outlet to outlet."""
     try:
-        ctx.obj = {"settings": load_settings(db=db)}
+        ctx.obj = {"settings": load_settings(db=db), "db_given": db}
     except ConfigError as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(2)
@@ -652,6 +652,99 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
         highlight=False,
     )
     run(_settings(ctx).db, host=host, port=port, token=token)
+
+
+@main.command()
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(dir_okay=False),
+    help="The watch configuration (TOML: sources, origins, fetching, alert sinks).",
+)  # fmt: skip
+@click.option("--once", is_flag=True, help="Run one full cycle (every source) and exit.")
+@click.option("--json", "as_json", is_flag=True, help="With --once: print the cycle as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every fetch problem, not only alerts.")
+@click.pass_context
+@_boundary
+def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbose: bool) -> None:
+    """Poll feeds, sitemaps and drop folders; alert when a watched origin's article reappears.
+
+    Alerts go to the JSONL file and webhook the configuration names, and to the web app
+    (/alerts). State lives in the store: a restart goes on where it stopped and never alerts
+    twice. --db overrides the configuration's store.
+    """
+    import dataclasses
+    import logging
+    import threading
+
+    from newstrace.watch.config import load_config
+    from newstrace.watch.loop import Watcher
+
+    cfg = load_config(config_path)
+    if ctx.obj.get("db_given"):
+        cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("newstrace.watch")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+
+    def summary(r: Any) -> None:
+        err_console.print(
+            f"cycle: {r.polled} sources polled ({r.not_modified} unchanged, "
+            f"{len(r.source_errors)} failed), {r.new_items} new items, {r.added} articles added, "
+            f"{r.files} files; {len(r.alerts)} new alerts; {r.seconds:.1f} s",
+            highlight=False,
+        )
+
+    with Watcher(cfg) as watcher:
+        if once:
+            report = watcher.cycle(force=True)
+            if as_json:
+                click.echo(json.dumps(report.to_dict(), indent=2))
+            else:
+                summary(report)
+                console.print(f"Alerts in {cfg.alerts.jsonl}; state in {cfg.db}.", highlight=False)
+            return
+        console.print(
+            f"Watching {len(cfg.sources)} sources for {', '.join(cfg.origins)}; alerts to "
+            f"{cfg.alerts.jsonl}{' and ' + cfg.alerts.webhook if cfg.alerts.webhook else ''}. "
+            "Ctrl-C stops.",
+            highlight=False,
+        )
+        stop = threading.Event()
+        try:
+            watcher.run(stop, on_cycle=summary)
+        except KeyboardInterrupt:
+            stop.set()
+            err_console.print("stopped", highlight=False)
+
+
+@main.command()
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--flag", type=click.Choice(["no_credit", "altered_quotes", "attribution_drift"]))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_boundary
+def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> None:
+    """List the alerts `newstrace watch` raised, newest first."""
+    with _open_store(ctx, readonly=True) as store:
+        rows = store.alerts(limit=limit, flag=flag)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        console.print("No alerts.")
+        return
+    table = Table(box=None)
+    for col in ("when", "article", "reuses", "relation", "coverage", "flags"):
+        table.add_column(col)
+    for a in rows:
+        art, org = a["article"], a["origin"]
+        table.add_row(
+            a["created"], Text(f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or art['id']}"),
+            Text(f"{org.get('outlet') or org.get('host') or '?'} [{org['id'][:8]}]"), a["relation"],
+            f"{a['coverage']['article']:.0%}", ", ".join(a["flags"]) or "-",
+        )  # fmt: skip
+    console.print(table)
 
 
 @main.command(name="import")

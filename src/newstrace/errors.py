@@ -58,6 +58,19 @@ class StoreError(NewstraceError):
     """The store cannot be opened or used (wrong schema version, not a database, corrupt)."""
 
 
+class FetchError(NewstraceError):
+    """A URL could not be fetched (network error, HTTP error, refused by robots.txt, too large).
+
+    ``retry`` says whether trying again later may help (timeouts, 5xx) or not (404, robots).
+    """
+
+    def __init__(self, url: str, reason: str, *, retry: bool = True) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.retry = retry
+
+
 class NotFoundError(NewstraceError, LookupError):
     """An id that is not in the store."""
 

@@ -303,3 +303,14 @@ def outlets_page(store: Store) -> list[dict[str, Any]]:
         for r in rows
     ]
     return sorted(out, key=lambda r: (-r["articles"], r["outlet"] or ""))
+
+
+def alerts_page(
+    store: Store, *, flag: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The watcher's alerts, newest first, each with the path of its pair view."""
+    out = []
+    for a in store.alerts(flag=flag, limit=limit):
+        x, y = sorted((a["origin"]["id"], a["article"]["id"]))
+        out.append(a | {"pair_path": f"/pairs/{x}/{y}"})
+    return out

@@ -92,6 +92,22 @@ def _said(att: Attribution) -> str:
     return repr(strip_markup(att.evidence)[0])
 
 
+def credit_given(derivative: Document, origin: Document) -> str | None:
+    """How ``derivative`` credits ``origin`` (the credit's words, or the link), or None.
+
+    A credit counts when it names the origin's outlet or host, or links to the origin's URL.
+    """
+    names = _names(origin)
+    for att in derivative.attributions:
+        if _credit_matches(att.credited, att.url, names):
+            return strip_markup(att.evidence)[0] or att.credited
+    urls = {u for u in (origin.url, origin.canonical_url) if u}
+    for link in derivative.links:
+        if link.url in urls:
+            return f"link to {link.url}"
+    return None
+
+
 def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
     """Credits and links between the two documents, or to the origin one of them republishes."""
     out: list[Evidence] = []

@@ -488,6 +488,116 @@ class Store:
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    # -- watcher state ---------------------------------------------------------------------
+    def http_validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """Every URL's last ETag and Last-Modified."""
+        rows = self.conn.execute("SELECT url, etag, last_modified FROM watch_http")
+        return {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+
+    def put_http_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO watch_http (url, etag, last_modified, fetched_at) "
+                "VALUES (?, ?, ?, ?)",
+                (url, etag, last_modified, now),
+            )
+
+    def watch_items(self, urls: Iterable[str]) -> dict[str, sqlite3.Row]:
+        """The watcher's record of each given item URL (absent: never seen)."""
+        out: dict[str, sqlite3.Row] = {}
+        batch = list(urls)
+        for start in range(0, len(batch), 500):
+            part = batch[start : start + 500]
+            sql = f"SELECT * FROM watch_items WHERE url IN ({', '.join('?' for _ in part)})"
+            out.update((r["url"], r) for r in self.conn.execute(sql, part))
+        return out
+
+    def put_watch_items(self, rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> None:
+        """Record items as (url, source, status, doc_id, error); attempts count up per record."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO watch_items (url, source, status, doc_id, attempts, error, first_seen,"
+                " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                "status = excluded.status, doc_id = excluded.doc_id, error = excluded.error, "
+                "attempts = watch_items.attempts + 1, updated_at = excluded.updated_at",
+                [(u, src, st, d, e, now, now) for u, src, st, d, e in rows],
+            )
+
+    def watch_retries(self, max_attempts: int) -> list[sqlite3.Row]:
+        """Items that failed fewer than ``max_attempts`` times: to be tried again."""
+        return self.conn.execute(
+            "SELECT * FROM watch_items WHERE status = 'failed' AND attempts < ? ORDER BY url",
+            (max_attempts,),
+        ).fetchall()
+
+    def watch_sources(self) -> dict[str, sqlite3.Row]:
+        return {r["name"]: r for r in self.conn.execute("SELECT * FROM watch_sources")}
+
+    def put_watch_source(self, name: str, polled: float, error: str | None) -> None:
+        """Record a poll of a source: its time, and its error (None when it went well)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO watch_sources (name, last_poll, failures, last_error, last_ok) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "last_poll = excluded.last_poll, last_error = excluded.last_error, "
+                "failures = CASE WHEN excluded.last_error IS NULL THEN 0 "
+                "ELSE watch_sources.failures + 1 END, "
+                "last_ok = COALESCE(excluded.last_ok, watch_sources.last_ok)",
+                (name, polled, 0 if error is None else 1, error, None if error else now),
+            )
+
+    def alerted(self) -> set[tuple[str, str]]:
+        """(derivative, origin) of every alert raised so far."""
+        return {(r[0], r[1]) for r in self.conn.execute("SELECT derivative, origin FROM alerts")}
+
+    def add_alerts(self, alerts: Iterable[dict[str, Any]]) -> int:
+        """Store new alerts (one per derivative and origin article); returns how many were new."""
+        n = 0
+        with self.transaction() as conn:
+            for a in alerts:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO alerts (id, derivative, origin, created, flags, payload)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (a["id"], a["article"]["id"], a["origin"]["id"], a["created"],
+                     ",".join(a["flags"]), json.dumps(a, ensure_ascii=False, sort_keys=True)),
+                )  # fmt: skip
+                n += cur.rowcount
+        return n
+
+    def alerts(
+        self, *, limit: int = 100, flag: str | None = None, pending: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Alerts, newest first; ``flag`` keeps those with that flag, ``pending`` those a sink
+        (``jsonl`` or ``webhook``) has not taken yet (oldest first)."""
+        where, args = [], []
+        if flag:
+            where.append("(',' || flags || ',') LIKE ?")
+            args.append(f"%,{flag},%")
+        if pending in ("jsonl", "webhook"):
+            where.append(f"{pending}_done = 0")
+        sql = "SELECT payload FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY created, id" if pending else " ORDER BY created DESC, id"
+        rows = self.conn.execute(sql + " LIMIT ?", [*args, limit]).fetchall()
+        return [json.loads(r["payload"]) for r in rows]
+
+    def count_alerts(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0])
+
+    def mark_alerts(self, ids: Iterable[str], sink: str, *, done: bool = True) -> None:
+        """Record that a sink took these alerts (or, ``done=False``, that it failed once more)."""
+        if sink not in ("jsonl", "webhook"):
+            raise ValueError(sink)
+        sql = (
+            f"UPDATE alerts SET {sink}_done = 1 WHERE id = ?"
+            if done
+            else "UPDATE alerts SET webhook_attempts = webhook_attempts + 1 WHERE id = ?"
+        )
+        with self.transaction() as conn:
+            conn.executemany(sql, [(i,) for i in ids])
+
     # -- rejections ------------------------------------------------------------------------
     def record_rejections(self, rejections: Iterable[Rejection]) -> None:
         """Keep a record of rejected inputs (``newstrace rejections`` lists them)."""

@@ -121,6 +121,45 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (doc_id, model)
     );
     """,
+    # 3: the watcher's state (what was fetched, what each source and file gave) and its alerts.
+    """
+    CREATE TABLE watch_http (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE watch_items (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL,
+        doc_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        first_seen TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE watch_sources (
+        name TEXT PRIMARY KEY,
+        last_poll REAL NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_ok TEXT
+    );
+    CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        derivative TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        jsonl_done INTEGER NOT NULL DEFAULT 0,
+        webhook_done INTEGER NOT NULL DEFAULT 0,
+        webhook_attempts INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (derivative, origin)
+    );
+    CREATE INDEX alerts_created ON alerts(created);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,6 +33,7 @@ CSP = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 MAX_BODY = 64 * 1024
+FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
 
 
 def is_loopback(host: str) -> bool:
@@ -220,6 +221,12 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
             gives=bars_svg(o["copied_by"]),
         )
 
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_page(request: Request, flag: str | None = Query(None, pattern=FLAG)) -> Response:
+        with store() as s:
+            rows = views.alerts_page(s, flag=flag)
+        return page(request, "alerts.html", alerts=rows, flag=flag)
+
     # -- JSON API ---------------------------------------------------------------------------------
     @app.get("/api/overview")
     def api_overview() -> dict[str, Any]:
@@ -276,6 +283,14 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         with store() as s:
             rep, _, _ = views.pair_view(s, a, b)
             return rep
+
+    @app.get("/api/alerts")
+    def api_alerts(
+        flag: str | None = Query(None, pattern=FLAG), limit: int = Query(100, ge=1, le=1000)
+    ) -> list[dict[str, Any]]:
+        """Alerts raised by ``newstrace watch``, newest first."""
+        with store() as s:
+            return views.alerts_page(s, flag=flag, limit=limit)
 
     @app.get("/api/search")
     def api_search(

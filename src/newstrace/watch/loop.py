@@ -1,0 +1,334 @@
+"""The watch cycle: poll due sources -> fetch new articles -> ingest -> incremental detect ->
+alert rules -> sinks. Every step's state lives in the store, so a restart goes on where the
+last run stopped and never alerts twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from newstrace.clean import build_document
+from newstrace.detect import DetectParams, DetectReport, detect
+from newstrace.errors import ConfigError, FetchError, InputError, NewstraceError, Rejection
+from newstrace.ingest.html import read_html
+from newstrace.models import Document
+from newstrace.pipeline import ingest
+from newstrace.settings import Settings
+from newstrace.store import Store
+from newstrace.watch.alerts import (
+    OriginMatcher,
+    deliver_jsonl,
+    deliver_webhook,
+    find_alerts,
+)
+from newstrace.watch.config import Source, WatchConfig
+from newstrace.watch.fetch import Fetcher
+from newstrace.watch.sources import Item, feed_items, settled_files, sitemap_urls
+
+__all__ = ["CycleReport", "Watcher"]
+
+log = logging.getLogger("newstrace.watch")
+MAX_CHILD_SITEMAPS = 20
+
+
+@dataclass(slots=True)
+class CycleReport:
+    """What one watch cycle did."""
+
+    polled: int = 0
+    not_modified: int = 0
+    source_errors: list[tuple[str, str]] = field(default_factory=list)
+    new_items: int = 0
+    fetched: int = 0
+    added: int = 0
+    item_errors: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+    detect: DetectReport | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    webhook_sent: int = 0
+    webhook_failed: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "polled": self.polled,
+            "not_modified": self.not_modified,
+            "source_errors": [{"source": s, "reason": r} for s, r in self.source_errors],
+            "new_items": self.new_items,
+            "fetched": self.fetched,
+            "added": self.added,
+            "item_errors": [{"url": u, "reason": r} for u, r in self.item_errors],
+            "files": self.files,
+            "detect": self.detect.to_dict() if self.detect else None,
+            "alerts": [a["id"] for a in self.alerts],
+            "webhook_sent": self.webhook_sent,
+            "webhook_failed": self.webhook_failed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    item: Item
+    source: Source
+    doc: Document | None = None
+    error: str | None = None
+    kind: str = ""
+    retry: bool = False
+
+
+@dataclass(slots=True)
+class _Polled:
+    source: Source
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None
+    not_modified: bool = False
+    validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+
+class Watcher:
+    """Runs watch cycles over one configuration and store.
+
+    Example:
+        >>> # w = Watcher(load_config("watch.toml")); w.cycle(); w.close()
+    """
+
+    def __init__(self, cfg: WatchConfig, *, store: Store | None = None) -> None:
+        try:
+            self.params = DetectParams(**cfg.detect)
+        except TypeError as exc:
+            raise ConfigError(f"[detect]: {exc}") from exc
+        self.cfg = cfg
+        self.origins = OriginMatcher(cfg.origins)
+        self.store = store or Store(cfg.db)
+        self._own_store = store is None
+        self.fetcher = Fetcher(cfg.fetch)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        if self._own_store:
+            self.store.close()
+
+    def __enter__(self) -> Watcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the cycle ----------------------------------------------------------------------------
+    def due(self, now: float | None = None) -> list[Source]:
+        """Sources whose polling interval has passed (failed ones are always due)."""
+        now = time.time() if now is None else now
+        state = self.store.watch_sources()
+        out = []
+        for s in self.cfg.sources:
+            row = state.get(s.name)
+            if row is None or row["last_error"] or now - row["last_poll"] >= s.interval:
+                out.append(s)
+        return out
+
+    def next_due_in(self) -> float:
+        """Seconds until the next source is due."""
+        state = self.store.watch_sources()
+        now = time.time()
+        waits = [
+            0.0 if (r := state.get(s.name)) is None else r["last_poll"] + s.interval - now
+            for s in self.cfg.sources
+        ]
+        return max(0.0, min(waits, default=self.cfg.interval))
+
+    def cycle(self, *, force: bool = False) -> CycleReport:
+        """One full cycle; ``force`` polls every source, due or not."""
+        t0 = time.perf_counter()
+        report = CycleReport()
+        sources = list(self.cfg.sources) if force else self.due()
+        url_sources = [s for s in sources if s.kind in ("feed", "sitemap")]
+        validators = self.store.http_validators()
+        with ThreadPoolExecutor(self.cfg.fetch.concurrency) as pool:
+            polled = list(pool.map(lambda s: self._poll(s, validators), url_sources))
+            for p in polled:
+                self._record_poll(p, report)
+            items = self._new_items(polled, report)
+            fetched = list(pool.map(lambda x: self._article(*x), items))
+        self._store_articles(fetched, report)
+        for s in sources:
+            if s.kind in ("folder", "warc_dir"):
+                self._ingest_folder(s, report)
+        if report.added or report.files or self.store.meta_get("watch_detected") is None:
+            report.detect = detect(self.store, self.params)
+            self.store.meta_set("watch_detected", str(time.time()))
+        self.alert(report)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def alert(self, report: CycleReport) -> None:
+        """Raise alerts for reuse not alerted yet, and hand every pending one to the sinks."""
+        fresh = find_alerts(self.store, self.origins, self.cfg.alerts)
+        if fresh:
+            self.store.add_alerts(fresh)
+            for a in fresh:
+                log.warning(
+                    "ALERT %s: %s (%s) %s %s (%s)%s",
+                    a["id"], a["article"].get("outlet") or a["article"].get("host"),
+                    a["article"].get("url"), a["relation"], a["origin"].get("outlet"),
+                    a["origin"].get("url"), f" [{', '.join(a['flags'])}]" if a["flags"] else "",
+                )  # fmt: skip
+        report.alerts = fresh
+        deliver_jsonl(self.store, self.cfg.alerts.jsonl)
+        if self.cfg.alerts.webhook:
+            report.webhook_sent, report.webhook_failed = deliver_webhook(
+                self.store, self.cfg.alerts.webhook,
+                user_agent=self.cfg.fetch.user_agent, timeout=self.cfg.fetch.timeout,
+            )  # fmt: skip
+
+    def run(self, stop: threading.Event | None = None, *, on_cycle: Any = None) -> None:
+        """Cycle until ``stop`` is set: each cycle, then a sleep until a source is due."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            try:
+                report = self.cycle()
+            except NewstraceError as exc:  # a cycle that fails is logged; the next one runs
+                log.error("cycle failed: %s", exc)
+                report = None
+            if on_cycle and report is not None:
+                on_cycle(report)
+            stop.wait(max(1.0, self.next_due_in()))
+
+    # -- steps --------------------------------------------------------------------------------
+    def _poll(
+        self, source: Source, validators: dict[str, tuple[str | None, str | None]]
+    ) -> _Polled:
+        """Fetch a feed or sitemap (conditionally) and list its items. Runs in a worker thread:
+        it reads nothing from the store (``validators`` were read before)."""
+        out = _Polled(source)
+        try:
+            etag, modified = validators.get(source.location, (None, None))
+            r = self.fetcher.get(source.location, etag=etag, last_modified=modified)
+            if r.not_modified:
+                out.not_modified = True
+                return out
+            out.validators.append((source.location, r.etag, r.last_modified))
+            if source.kind == "feed":
+                out.items = feed_items(r.content, r.url, full_content=source.full_content)
+            else:
+                out.items, children = sitemap_urls(r.content)
+                for child in children[:MAX_CHILD_SITEMAPS]:
+                    etag, modified = validators.get(child, (None, None))
+                    c = self.fetcher.get(child, etag=etag, last_modified=modified)
+                    if c.not_modified:
+                        continue
+                    out.validators.append((child, c.etag, c.last_modified))
+                    out.items += sitemap_urls(c.content)[0]
+        except (FetchError, InputError) as exc:
+            out.error = str(exc) if isinstance(exc, FetchError) else f"{source.location}: {exc}"
+            out.validators.clear()
+        except Exception as exc:  # a source must never stop the others
+            out.error = f"{source.location}: unexpected {type(exc).__name__}: {exc}"
+            out.validators.clear()
+        return out
+
+    def _record_poll(self, p: _Polled, report: CycleReport) -> None:
+        report.polled += 1
+        report.not_modified += p.not_modified
+        prev = self.store.watch_sources().get(p.source.name)
+        if p.error:
+            report.source_errors.append((p.source.name, p.error))
+            log.warning("source %s failed: %s (will retry next cycle)", p.source.name, p.error)
+            self.store.record_rejections([Rejection(p.source.location, p.error, "FetchError")])
+            self.store.put_watch_source(p.source.name, prev["last_poll"] if prev else 0, p.error)
+            return
+        # Validators are kept only once the items are known: a crash re-reads the feed.
+        for url, etag, modified in p.validators:
+            self.store.put_http_validators(url, etag, modified)
+        self.store.put_watch_source(p.source.name, time.time(), None)
+
+    def _new_items(self, polled: list[_Polled], report: CycleReport) -> list[tuple[Item, Source]]:
+        listed: dict[str, tuple[Item, Source]] = {}
+        for p in polled:
+            for it in p.items:
+                listed.setdefault(it.url, (it, p.source))
+        known = self.store.watch_items(listed)
+        out = []
+        for url, (it, src) in listed.items():
+            row = known.get(url)
+            if row is None or (
+                row["status"] == "failed" and row["attempts"] < self.cfg.fetch.max_attempts
+            ):
+                out.append((it, src))
+        # Failed pages are tried again whether or not their feed changed (it may answer 304).
+        by_name = {s.name: s for s in self.cfg.sources}
+        queued = {it.url for it, _ in out}
+        for row in self.store.watch_retries(self.cfg.fetch.max_attempts):
+            owner = by_name.get(row["source"])
+            if owner and owner.kind in ("feed", "sitemap") and row["url"] not in queued:
+                out.append((Item(row["url"]), owner))
+        report.new_items = len(out)
+        return out
+
+    def _article(self, item: Item, source: Source) -> _Fetched:
+        """Fetch and extract one article (in a worker thread)."""
+        try:
+            if item.entry is not None:
+                raw = item.entry
+            else:
+                r = self.fetcher.get(item.url)
+                raw = read_html(r.content, item.url, url=r.url, fallback_date=item.published)[0]
+                if not raw.title and item.title:
+                    raw = replace(raw, title=item.title)
+            return _Fetched(item, source, build_document(raw, outlet=source.outlet))
+        except FetchError as exc:
+            return _Fetched(item, source, None, exc.reason, "FetchError", exc.retry)
+        except InputError as exc:
+            return _Fetched(item, source, None, f"not an article: {exc}", type(exc).__name__, True)
+        except Exception as exc:  # an extractor bug must not stop the cycle
+            why = f"unexpected {type(exc).__name__}: {exc}"
+            return _Fetched(item, source, None, why, "InputError", True)
+
+    def _store_articles(self, results: list[_Fetched], report: CycleReport) -> None:
+        good = [f for f in results if f.doc is not None]
+        outcomes = self.store.add_documents(f.doc for f in good if f.doc is not None)
+        report.fetched = len(results)
+        report.added = sum(o.status != "unchanged" for o in outcomes)
+        rows: list[tuple[str, str, str, str | None, str | None]] = [
+            (f.item.url, f.source.name, "ok", o.id, None)
+            for f, o in zip(good, outcomes, strict=True)
+        ]
+        rejections = []
+        for f in results:
+            if f.doc is not None or f.error is None:
+                continue
+            report.item_errors.append((f.item.url, f.error))
+            log.warning("article %s: %s%s", f.item.url, f.error, " (will retry)" if f.retry else "")
+            rows.append((f.item.url, f.source.name, "failed" if f.retry else "refused", None, f.error))
+            rejections.append(Rejection(f.item.url, f.error, f.kind))
+        self.store.put_watch_items(rows)
+        self.store.record_rejections(rejections)
+        if good:
+            self.store.relearn_outlet_chrome(min_docs=Settings().outlet_chrome_min_docs)
+
+    def _ingest_folder(self, source: Source, report: CycleReport) -> None:
+        try:
+            files = list(
+                settled_files(source.location, warc_only=source.kind == "warc_dir",
+                              settle=source.settle)
+            )  # fmt: skip
+        except InputError as exc:
+            report.source_errors.append((source.name, str(exc)))
+            log.warning("source %s failed: %s (will retry next cycle)", source.name, exc)
+            self.store.put_watch_source(source.name, 0, str(exc))
+            return
+        known = self.store.watch_items(k for _, k in files)
+        todo = [(p, k) for p, k in files if k not in known]
+        if todo:
+            r = ingest([p for p, _ in todo], self.store, outlet=source.outlet)
+            report.files += len(todo)
+            report.added += r.added + r.versions
+            for rej in r.rejected:
+                report.item_errors.append((rej.path, rej.reason))
+            self.store.put_watch_items((k, source.name, "ok", None, None) for _, k in todo)
+        self.store.put_watch_source(source.name, time.time(), None)

@@ -1,0 +1,134 @@
+"""What a polled source lists: the article URLs of a feed or a sitemap, the files of a folder."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+from newstrace.clean.dates import from_struct_time
+from newstrace.errors import MalformedInputError
+from newstrace.ingest import iter_files
+from newstrace.ingest.feed import iter_feed
+from newstrace.models import RawDocument
+
+MAX_ITEMS = 1000
+"""Items taken from one feed or sitemap per poll (the newest first, as listed)."""
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An article a source lists.
+
+    Attributes:
+        url: the article's URL (the watcher's key for it: an item is fetched once).
+        title, published: what the listing says of it (fallbacks for the page's own).
+        entry: the feed entry's own text as a raw document, for sources read with
+            ``full_content``.
+    """
+
+    url: str
+    title: str | None = None
+    published: str | None = None
+    entry: RawDocument | None = None
+
+
+def feed_items(data: bytes, feed_url: str, *, full_content: bool = False) -> list[Item]:
+    """The article links of an RSS/Atom feed.
+
+    Raises:
+        MalformedInputError: when the bytes are not a feed with entries.
+    """
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    entries = parsed.get("entries") or []
+    why = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not parsed.get("version") or (why and not any(e.get("link") for e in entries)):
+        # Not a feed at all, or a broken one with nothing usable in it. (A well-formed feed
+        # with no entries is fine: nothing published yet.)
+        raise MalformedInputError(f"not a readable RSS/Atom feed{f': {why}' if why else ''}")
+    raws: dict[str, RawDocument] = {}
+    if full_content:
+        for raw in iter_feed(data, feed_url):
+            if isinstance(raw, RawDocument) and raw.url:
+                raws[urljoin(feed_url, raw.url)] = raw
+    out: list[Item] = []
+    seen: set[str] = set()
+    for entry in entries[:MAX_ITEMS]:
+        link = (entry.get("link") or "").strip()
+        if not link:
+            continue
+        url = urljoin(feed_url, link)
+        if url in seen or not url.lower().startswith(("http://", "https://")):
+            continue
+        seen.add(url)
+        published = None
+        for key in ("published_parsed", "updated_parsed"):
+            if entry.get(key):
+                published = from_struct_time(entry[key])
+                break
+        out.append(Item(url, entry.get("title"), published, raws.get(url)))
+    return out
+
+
+def sitemap_urls(data: bytes) -> tuple[list[Item], list[str]]:
+    """The page URLs of a sitemap, and the child sitemaps of a sitemap index.
+
+    Raises:
+        MalformedInputError: when the bytes are not a sitemap.
+    """
+    import gzip
+
+    import lxml.etree as etree
+
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)[:50_000_000]
+        except (OSError, EOFError) as exc:
+            raise MalformedInputError(f"not a readable gzipped sitemap: {exc}") from exc
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedInputError(f"not a readable sitemap: {exc}") from exc
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        raise MalformedInputError(f"not a sitemap (root element <{kind}>)")
+    items: list[Item] = []
+    children: list[str] = []
+    for el in root:
+        if not isinstance(el.tag, str):
+            continue
+        fields = {etree.QName(c).localname: (c.text or "").strip() for c in el if isinstance(c.tag, str)}
+        loc = fields.get("loc", "")
+        if not loc.lower().startswith(("http://", "https://")):
+            continue
+        if kind == "sitemapindex":
+            children.append(loc)
+        elif len(items) < MAX_ITEMS:
+            items.append(Item(loc, None, fields.get("lastmod") or None))
+    return items, children
+
+
+def settled_files(folder: str, *, warc_only: bool, settle: float) -> Iterator[tuple[Path, str]]:
+    """Files under ``folder`` left unchanged for ``settle`` seconds, each with a key that
+    changes when the file does (path, size, modification time)."""
+    if not os.path.isdir(folder):
+        raise MalformedInputError(f"{folder}: no such folder")
+    now = time.time()
+    for path in iter_files([folder]):
+        if warc_only and not path.name.lower().endswith(WARC_SUFFIXES):
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if now - st.st_mtime < settle:
+            continue
+        yield path, f"file:{path}#{st.st_size}:{st.st_mtime_ns}"

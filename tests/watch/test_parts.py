@@ -1,0 +1,217 @@
+"""The watcher's parts: configuration, fetching manners, feed and sitemap listing, drop folders."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newstrace.cli import main
+from newstrace.errors import ConfigError, FetchError, MalformedInputError
+from newstrace.watch import FetchConfig, Watcher, load_config, parse_config
+from newstrace.watch.alerts import OriginMatcher
+from newstrace.watch.fetch import Fetcher
+from newstrace.watch.sources import feed_items, sitemap_urls
+from tests.watch.scenario import laundered_article, origin_article
+from tests.watch.site import Page, Site, article_html, rss
+
+SOURCE = {"feed": "https://example.org/feed.xml"}
+
+
+@pytest.fixture()
+def site() -> Iterator[Site]:
+    s = Site()
+    yield s
+    s.close()
+
+
+# -- configuration ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"sources": [SOURCE]}, "origins is empty"),
+        ({"origins": ["RT"]}, "no [[sources]]"),
+        ({"origins": ["RT"], "sources": [{"feed": "ftp://x/y"}]}, "http(s) URL"),
+        ({"origins": ["RT"], "sources": [{"feed": "https://a/b", "folder": "x"}]}, "exactly one"),
+        ({"origins": ["RT"], "sources": [SOURCE], "fetch": {"timout": 3}}, "timout"),
+        ({"origins": ["RT"], "sources": [SOURCE], "fetch": {"timeout": "3"}}, "fetch.timeout"),
+        ({"origins": ["RT"], "sources": [SOURCE, SOURCE]}, "two sources"),
+        ({"origins": ["RT"], "sources": [SOURCE], "interval": -1}, "interval"),
+        ({"origins": ["RT"], "sources": [SOURCE], "polling": 3}, "unknown key"),
+    ],
+)
+def test_config_errors_name_the_key(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        parse_config(data)
+
+
+def test_config_file_paths_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "w.toml").write_text(
+        'db = "w.db"\norigins = ["RT", "rt.com"]\n[alerts]\njsonl = "out/a.jsonl"\n'
+        '[[sources]]\nfolder = "drop"\nsettle = 0\n'
+    )
+    cfg = load_config(tmp_path / "w.toml")
+    assert cfg.db == str(tmp_path / "w.db")
+    assert cfg.alerts.jsonl == str(tmp_path / "out" / "a.jsonl")
+    assert cfg.sources[0].location == str((tmp_path / "drop").resolve())
+    with pytest.raises(ConfigError, match="not a readable TOML"):
+        (tmp_path / "bad.toml").write_text("origins = [")
+        load_config(tmp_path / "bad.toml")
+    with pytest.raises(ConfigError, match="no watch configuration"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_origin_matcher_by_outlet_and_host() -> None:
+    m = OriginMatcher(["RT", "sputniknews.com"])
+    assert m("RT", None) and m("rt", "example.org")
+    assert m(None, "www.sputniknews.com") and m(None, None, "https://de.sputniknews.com/a")
+    assert not m("RTL", "rtl.de") and not m(None, "notsputniknews.com")
+
+
+# -- fetching -------------------------------------------------------------------------------------
+def test_fetch_is_conditional_rate_limited_and_capped(site: Site) -> None:
+    site.pages["/a"] = Page(b"x" * 100)
+    site.pages["/big"] = Page(b"x" * 5000)
+    with Fetcher(FetchConfig(per_host_interval=0.3, robots=False, max_bytes=1000)) as f:
+        t0 = time.monotonic()
+        r1 = f.get(site.url("/a"))
+        r2 = f.get(site.url("/a"), etag=r1.etag)
+        r3 = f.get(site.url("/a"))
+        elapsed = time.monotonic() - t0
+        with pytest.raises(FetchError, match="larger than 1000 bytes") as exc:
+            f.get(site.url("/big"))
+        assert exc.value.retry is False
+        with pytest.raises(FetchError, match="HTTP 404"):
+            f.get(site.url("/missing"))
+    assert r1.content == b"x" * 100 and r1.etag
+    assert r2.not_modified and r2.content == b""
+    assert r3.content == r1.content
+    assert elapsed >= 0.6  # three requests to one host, 0.3 s apart
+    assert site.hits("/a")[1]["if-none-match"] == r1.etag
+
+
+def test_fetch_retries_with_backoff_and_retry_after(site: Site) -> None:
+    site.pages["/busy"] = Page(b"busy", status=503, headers={"Retry-After": "1"})
+    with Fetcher(FetchConfig(per_host_interval=0, robots=False, retries=2, backoff=0.01)) as f:
+        t0 = time.monotonic()
+        with pytest.raises(FetchError, match=r"HTTP 503 \(after 3 tries\)") as exc:
+            f.get(site.url("/busy"))
+        elapsed = time.monotonic() - t0
+    assert exc.value.retry is True
+    assert len(site.hits("/busy")) == 3
+    assert elapsed >= 2.0  # Retry-After: 1 honoured twice, not the 0.01 s backoff
+
+
+def test_robots_disallow_and_unreachable_robots(site: Site) -> None:
+    site.pages["/robots.txt"] = Page(b"User-agent: newstrace-test\nDisallow: /x/\n", "text/plain")
+    site.pages["/x/page"] = Page(b"secret")
+    site.pages["/y/page"] = Page(b"public")
+    cfg = FetchConfig(per_host_interval=0, user_agent="newstrace-test/1")
+    with Fetcher(cfg) as f:
+        with pytest.raises(FetchError, match=r"robots\.txt") as exc:
+            f.get(site.url("/x/page"))
+        assert exc.value.retry is False
+        assert f.get(site.url("/y/page")).content == b"public"
+    assert site.hits("/x/page") == []
+    site.pages["/robots.txt"] = Page(b"down", status=503)
+    with Fetcher(cfg) as f, pytest.raises(FetchError, match="treated as closed"):
+        f.get(site.url("/y/page"))
+
+
+# -- listings -------------------------------------------------------------------------------------
+def test_sitemap_and_index() -> None:
+    urlset = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://a.org/1</loc><lastmod>2017-07-08</lastmod></url>"
+        b"<url><loc>javascript:alert(1)</loc></url><url><loc>https://a.org/2</loc></url></urlset>"
+    )
+    items, children = sitemap_urls(urlset)
+    assert [(i.url, i.published) for i in items] == [
+        ("https://a.org/1", "2017-07-08"),
+        ("https://a.org/2", None),
+    ]
+    assert children == []
+    index = b"<sitemapindex><sitemap><loc>https://a.org/s1.xml</loc></sitemap></sitemapindex>"
+    assert sitemap_urls(index) == ([], ["https://a.org/s1.xml"])
+    xxe = b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]><urlset><url><loc>https://a.org/&x;</loc></url></urlset>'
+    assert all("root:" not in i.url for i in sitemap_urls(xxe)[0])
+    with pytest.raises(MalformedInputError, match="not a sitemap"):
+        sitemap_urls(b"<html><body>hi</body></html>")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_listings_raise_only_documented_errors(data: bytes) -> None:
+    for parse in (lambda d: sitemap_urls(d), lambda d: feed_items(d, "https://a.org/feed")):
+        with contextlib.suppress(MalformedInputError):
+            parse(data)
+
+
+def test_feed_relative_links_and_duplicates() -> None:
+    data = rss("F", [("A", "/a", ""), ("A again", "/a", ""), ("B", "https://b.org/b", "")])
+    assert [i.url for i in feed_items(data, "https://f.org/feed.xml")] == [
+        "https://f.org/a",
+        "https://b.org/b",
+    ]
+    assert feed_items(rss("Empty", []), "https://f.org/feed.xml") == []
+
+
+# -- drop folders, the CLI and the web app --------------------------------------------------------
+def test_drop_folder_cli_once_alerts_and_web(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    o_title, o_body = origin_article()
+    (drop / "rt.html").write_bytes(article_html(o_title, o_body, outlet="RT", date="2017-07-08"))
+    (drop / "broken.warc.gz").write_bytes(b"\x1f\x8b garbage")
+    (tmp_path / "watch.toml").write_text(
+        'db = "w.db"\ninterval = 0\norigins = ["RT"]\n[detect]\nworkers = 1\n'
+        '[[sources]]\nfolder = "drop"\nsettle = 0\n'
+    )
+    runner = CliRunner()
+    args = ["watch", "--config", str(tmp_path / "watch.toml"), "--once", "--json"]
+    r1 = runner.invoke(main, args)
+    assert r1.exit_code == 0, r1.output
+    c1 = json.loads(r1.stdout)
+    assert c1["files"] == 2 and c1["added"] == 1 and c1["alerts"] == []
+    assert any("broken.warc.gz" in e["url"] for e in c1["item_errors"])
+    l_title, l_body = laundered_article()
+    (drop / "blog.html").write_bytes(
+        article_html(l_title, l_body, outlet="Patriot Blog", date="2017-07-10")
+    )
+    c2 = json.loads(runner.invoke(main, args).stdout)
+    assert c2["files"] == 1 and len(c2["alerts"]) == 1  # the old files are not read again
+    c3 = json.loads(runner.invoke(main, args).stdout)
+    assert c3["files"] == 0 and c3["alerts"] == []
+    listed = runner.invoke(main, ["--db", str(tmp_path / "w.db"), "alerts", "--json"])
+    alerts = json.loads(listed.stdout)
+    assert len(alerts) == 1 and alerts[0]["flags"][0] == "no_credit"
+    assert (tmp_path / "alerts.jsonl").read_text().count("\n") == 1
+
+    from fastapi.testclient import TestClient
+
+    from newstrace.web import create_app
+
+    client = TestClient(create_app(tmp_path / "w.db"))
+    api = client.get("/api/alerts").json()
+    assert [a["id"] for a in api] == [alerts[0]["id"]]
+    assert client.get("/api/alerts?flag=altered_quotes").json()[0]["id"] == alerts[0]["id"]
+    assert client.get("/api/alerts?flag=bogus").status_code == 422
+    page = client.get("/alerts")
+    assert page.status_code == 200 and "Patriot Blog" in page.text and "no credit" in page.text
+    pair = client.get(api[0]["pair_path"])
+    assert pair.status_code == 200 and "Deep State" in pair.text
+
+
+def test_watcher_rejects_unknown_detect_parameter(tmp_path: Path) -> None:
+    cfg = parse_config(
+        {"origins": ["RT"], "sources": [SOURCE], "detect": {"treshold": 0.5}}, base=tmp_path
+    )
+    with pytest.raises(ConfigError, match="treshold"):
+        Watcher(cfg)
