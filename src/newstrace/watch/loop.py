@@ -6,6 +6,7 @@ last run stopped and never alerts twice.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,8 @@ __all__ = ["CycleReport", "Watcher"]
 
 log = logging.getLogger("newstrace.watch")
 MAX_CHILD_SITEMAPS = 20
+BATCH = 1000
+"""Articles fetched, extracted and stored together (bounds the pages held in memory)."""
 
 
 @dataclass(slots=True)
@@ -91,6 +94,24 @@ class _Polled:
     validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
+def extract_article(job: tuple[Item, Source, bytes, str]) -> _Fetched:
+    """A fetched page (or a feed entry's own text) as a clean document, with the ingest code."""
+    item, source, content, url = job
+    try:
+        if item.entry is not None:
+            raw = item.entry
+        else:
+            raw = read_html(content, item.url, url=url, fallback_date=item.published)[0]
+            if not raw.title and item.title:
+                raw = replace(raw, title=item.title)
+        return _Fetched(item, source, build_document(raw, outlet=source.outlet))
+    except InputError as exc:
+        return _Fetched(item, source, None, f"not an article: {exc}", type(exc).__name__, True)
+    except Exception as exc:  # an extractor bug must not stop the cycle
+        why = f"unexpected {type(exc).__name__}: {exc}"
+        return _Fetched(item, source, None, why, "InputError", True)
+
+
 class Watcher:
     """Runs watch cycles over one configuration and store.
 
@@ -108,8 +129,12 @@ class Watcher:
         self.store = store or Store(cfg.db)
         self._own_store = store is None
         self.fetcher = Fetcher(cfg.fetch)
+        self._pool: Any = None
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
         self.fetcher.close()
         if self._own_store:
             self.store.close()
@@ -154,8 +179,9 @@ class Watcher:
             for p in polled:
                 self._record_poll(p, report)
             items = self._new_items(polled, report)
-            fetched = list(pool.map(lambda x: self._article(*x), items))
-        self._store_articles(fetched, report)
+            for start in range(0, len(items), BATCH):
+                fetched = list(pool.map(lambda x: self._fetch(*x), items[start : start + BATCH]))
+                self._store_articles(self._extract(fetched), report)
         for s in sources:
             if s.kind in ("folder", "warc_dir"):
                 self._ingest_folder(s, report)
@@ -270,30 +296,33 @@ class Watcher:
         report.new_items = len(out)
         return out
 
-    def _article(self, item: Item, source: Source) -> _Fetched:
-        """Fetch and extract one article (in a worker thread)."""
+    def _fetch(self, item: Item, source: Source) -> _Fetched | tuple[Item, Source, bytes, str]:
+        """Fetch one article page (in a worker thread): the page, or what went wrong."""
+        if item.entry is not None:
+            return item, source, b"", item.url
         try:
-            if item.entry is not None:
-                raw = item.entry
-            else:
-                r = self.fetcher.get(item.url)
-                raw = read_html(r.content, item.url, url=r.url, fallback_date=item.published)[0]
-                if not raw.title and item.title:
-                    raw = replace(raw, title=item.title)
-            return _Fetched(item, source, build_document(raw, outlet=source.outlet))
+            r = self.fetcher.get(item.url)
         except FetchError as exc:
             return _Fetched(item, source, None, exc.reason, "FetchError", exc.retry)
-        except InputError as exc:
-            return _Fetched(item, source, None, f"not an article: {exc}", type(exc).__name__, True)
-        except Exception as exc:  # an extractor bug must not stop the cycle
-            why = f"unexpected {type(exc).__name__}: {exc}"
-            return _Fetched(item, source, None, why, "InputError", True)
+        return item, source, r.content, r.url
+
+    def _extract(self, fetched: list[_Fetched | tuple[Item, Source, bytes, str]]) -> list[_Fetched]:
+        """Pages -> documents with the ingest code, in worker processes when there are many."""
+        jobs = [(f[0], f[1], f[2], f[3]) for f in fetched if not isinstance(f, _Fetched)]
+        if len(jobs) > 50 and self.params.workers > 1:
+            if self._pool is None:
+                ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+                self._pool = ctx.Pool(self.params.workers)
+            done = iter(self._pool.map(extract_article, jobs, chunksize=8))
+        else:
+            done = iter([extract_article(j) for j in jobs])
+        return [f if isinstance(f, _Fetched) else next(done) for f in fetched]
 
     def _store_articles(self, results: list[_Fetched], report: CycleReport) -> None:
         good = [f for f in results if f.doc is not None]
         outcomes = self.store.add_documents(f.doc for f in good if f.doc is not None)
-        report.fetched = len(results)
-        report.added = sum(o.status != "unchanged" for o in outcomes)
+        report.fetched += len(results)
+        report.added += sum(o.status != "unchanged" for o in outcomes)
         rows: list[tuple[str, str, str, str | None, str | None]] = [
             (f.item.url, f.source.name, "ok", o.id, None)
             for f, o in zip(good, outcomes, strict=True)
