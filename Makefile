@@ -7,7 +7,7 @@ OUT := out
 EXTRAS := dev,semantic,parquet,web,spark,watch
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench eval clean install chromium
+.PHONY: demo test lint bench eval fuzz clean install chromium java
 
 install: $(STAMP)
 
@@ -43,7 +43,14 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: install chromium
+# The Spark tests need Java 17 (PySpark starts a JVM); without it they are skipped, and said so.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "*** Java is missing: the Spark tests (tests/spark) will be SKIPPED."; \
+		echo "*** Install Java 17 to run them: sudo apt-get install -y openjdk-17-jre-headless"; \
+		echo "*** (Debian/Ubuntu), or: brew install openjdk@17 (macOS); then re-run make test."; }
+
+test: install chromium java
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/python -m pytest -q
 
@@ -55,6 +62,20 @@ bench: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/compare.py
 
+# Coverage-guided fuzzing of every parser and the aligner (atheris), FUZZ_SECONDS per target;
+# the corpus grows in .fuzz/TARGET/ between runs; crashing inputs land in .fuzz/crashes/.
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := text html warc jsonl json csv feed sitemap align
+fuzz: install
+	@mkdir -p .fuzz/crashes
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p .fuzz/$$t; echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		$(BIN)/python tests/fuzz/fuzz.py $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=.fuzz/crashes/ \
+			.fuzz/$$t tests/nasty > .fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -E "^stat::(number_of_executed|new_units|peak_rss)" .fuzz/$$t.log; \
+		if [ $$rc -ne 0 ]; then tail -40 .fuzz/$$t.log; echo "fuzz $$t FAILED (see .fuzz/crashes/)"; exit 1; fi; \
+	done
 eval: install
 	$(BIN)/newstrace eval generate $(OUT)/pan --msrp ../shared/data/msrp/msr_paraphrase_train.txt
 	$(BIN)/newstrace eval pan $(OUT)/pan

@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detect import bigram_model, fake_article
 
@@ -84,7 +83,8 @@ def main() -> None:
     print(f"site: {args.feeds} feeds x {args.items} items built in {build_s:.1f} s")
     print(f"{'':28} {'cycle 1 (all new)':>18} {'cycle 2 (one new)':>18}")
     print(f"{'wall time s':28} {r1.seconds:>18.1f} {r2.seconds:>18.1f}")
-    print(f"{'feeds polled / 304':28} {f'{r1.polled} / {r1.not_modified}':>18} {f'{r2.polled} / {r2.not_modified}':>18}")
+    print(f"{'feeds polled / 304':28} {f'{r1.polled} / {r1.not_modified}':>18} "
+          f"{f'{r2.polled} / {r2.not_modified}':>18}")  # fmt: skip
     print(f"{'articles fetched / added':28} {f'{r1.fetched} / {r1.added}':>18} {f'{r2.fetched} / {r2.added}':>18}")
     print(f"{'source / item errors':28} {f'{len(r1.source_errors)} / {len(r1.item_errors)}':>18} "
           f"{f'{len(r2.source_errors)} / {len(r2.item_errors)}':>18}")  # fmt: skip

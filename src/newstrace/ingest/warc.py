@@ -48,5 +48,8 @@ def iter_warc(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
                 )
             except InputError as exc:
                 yield type(exc)(f"record {n} ({uri}): {exc}")
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError, KeyError, zlib.error) as exc:
+    except (
+        ArchiveLoadFailed, EOFError, OSError, ValueError, KeyError, zlib.error,
+        AttributeError, TypeError,  # warcio on records missing required headers
+    ) as exc:  # fmt: skip
         yield MalformedInputError(f"truncated or corrupt WARC after {n} HTML records: {exc}")
