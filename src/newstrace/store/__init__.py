@@ -55,9 +55,14 @@ class SearchHit:
     score: float
 
 
+MAX_QUERY_TERMS = 32
+
+
 def _fts_query(query: str) -> str:
-    """Turn user words into a safe FTS5 query: each word quoted, all required."""
-    terms = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", query, re.UNICODE)
+    """Turn user words into a safe FTS5 query: each word quoted, all required (the first
+    :data:`MAX_QUERY_TERMS` distinct ones: a pasted page must not become a slow query)."""
+    found = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", query[:10_000], re.UNICODE)
+    terms = list(dict.fromkeys(found))[:MAX_QUERY_TERMS]
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 

@@ -33,6 +33,7 @@ CSP = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 MAX_BODY = 64 * 1024
+MAX_QUERY = 2000
 FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
 
 
@@ -157,7 +158,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
         request: Request,
-        q: str = "",
+        q: str = Query("", max_length=MAX_QUERY),
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
@@ -207,7 +208,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
             request, "family.html", f=f, graph=family_graph_svg(f), timeline=timeline_svg(f)
         )
 
-    @app.get("/outlets/{outlet}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/outlets/{outlet:path}", response_class=HTMLResponse, include_in_schema=False)
     def outlet_page(request: Request, outlet: str) -> Response:
         from newstrace.web.charts import bars_svg
 
@@ -273,7 +274,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         with store() as s:
             return views.outlets_page(s)
 
-    @app.get("/api/outlets/{outlet}")
+    @app.get("/api/outlets/{outlet:path}")
     def api_outlet(outlet: str) -> dict[str, Any]:
         with store() as s:
             return views.outlet_view(s, outlet)
@@ -294,7 +295,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
 
     @app.get("/api/search")
     def api_search(
-        q: str,
+        q: str = Query(..., max_length=MAX_QUERY),
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
