@@ -215,3 +215,60 @@ def test_watcher_rejects_unknown_detect_parameter(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="treshold"):
         Watcher(cfg)
+
+
+def test_sitemap_index_warc_drop_and_many_pages(tmp_path: Path, site: Site) -> None:
+    """A sitemap index with a child sitemap, a WARC drop folder, and a feed of 60 pages (enough
+    to extract in worker processes)."""
+    import gzip
+    import threading
+
+    from tests.nasty.make_nasty import STORY, _warc_record
+    from tests.watch.scenario import unrelated_articles
+
+    arts = unrelated_articles(62)
+    for i, (title, body) in enumerate(arts[:60]):
+        site.pages[f"/many/{i}"] = Page(article_html(title, body, outlet="Many", date="2017-07-09"))
+    site.pages["/many/feed.xml"] = Page(
+        rss("Many", [(t, site.url(f"/many/{i}"), "") for i, (t, _) in enumerate(arts[:60])]),
+        "application/rss+xml",
+    )
+    site.pages["/s/a"] = Page(article_html(arts[60][0], arts[60][1], outlet="Maps", date="2017-07-09"))
+    site.pages["/s/child.xml"] = Page(
+        f"<urlset><url><loc>{site.url('/s/a')}</loc></url></urlset>".encode(), "application/xml"
+    )
+    site.pages["/s/index.xml"] = Page(
+        f"<sitemapindex><sitemap><loc>{site.url('/s/child.xml')}</loc></sitemap></sitemapindex>".encode(),
+        "application/xml",
+    )
+    drops = tmp_path / "warcs"
+    drops.mkdir()
+    html = f"<html><body><article><h1>Floods</h1><p>{STORY * 4}</p></article></body></html>".encode()
+    (drops / "crawl.warc.gz").write_bytes(gzip.compress(_warc_record("http://w.example/1", html)))
+    (drops / "notes.txt").write_text("not a WARC: ignored in a warc_dir")
+    cfg = parse_config(
+        {"origins": ["RT"], "interval": 3600, "fetch": {"per_host_interval": 0.0},
+         "detect": {"workers": 2},
+         "sources": [{"feed": site.url("/many/feed.xml")}, {"sitemap": site.url("/s/index.xml")},
+                     {"warc_dir": "warcs", "settle": 0}]},
+        base=tmp_path,
+    )  # fmt: skip
+    with Watcher(cfg) as w:
+        r1 = w.cycle()
+        assert r1.item_errors == [] and r1.source_errors == []
+        assert r1.added == 60 + 1 + 1 and r1.files == 1
+        assert w.due() == []  # polled: nothing due for an hour
+        assert 3500 < w.next_due_in() <= 3600
+        r2 = w.cycle(force=True)
+        # The feed and the child sitemap answer 304; an index is read in full (children change).
+        assert r2.added == 0 and r2.not_modified == 2
+        assert len(site.hits("/s/index.xml")) == 2 and "if-none-match" not in site.hits("/s/index.xml")[1]
+        assert site.hits("/s/child.xml")[1].get("if-none-match")
+    # The continuous loop: one cycle, then it waits until stopped.
+    stop = threading.Event()
+    seen: list[object] = []
+    with Watcher(cfg) as w:
+        t = threading.Thread(target=w.run, args=(stop,), kwargs={"on_cycle": lambda r: (seen.append(r), stop.set())})
+        t.start()
+        t.join(timeout=60)
+    assert not t.is_alive() and len(seen) == 1

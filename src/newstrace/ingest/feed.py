@@ -50,8 +50,9 @@ def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
             continue
         published = None
         for key in ("published_parsed", "updated_parsed", "created_parsed"):
-            if entry.get(key):
-                published = from_struct_time(entry[key])
+            value = dict.get(entry, key)  # not entry.get: it maps one key onto another, noisily
+            if value:
+                published = from_struct_time(value)
                 break
         yield RawDocument(
             raw=text,

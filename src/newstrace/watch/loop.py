@@ -90,7 +90,7 @@ class _Polled:
     source: Source
     items: list[Item] = field(default_factory=list)
     error: str | None = None
-    not_modified: bool = False
+    not_modified: int = 0
     validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
@@ -236,17 +236,20 @@ class Watcher:
             etag, modified = validators.get(source.location, (None, None))
             r = self.fetcher.get(source.location, etag=etag, last_modified=modified)
             if r.not_modified:
-                out.not_modified = True
+                out.not_modified += 1
                 return out
-            out.validators.append((source.location, r.etag, r.last_modified))
             if source.kind == "feed":
+                out.validators.append((source.location, r.etag, r.last_modified))
                 out.items = feed_items(r.content, r.url, full_content=source.full_content)
             else:
                 out.items, children = sitemap_urls(r.content)
+                if not children:  # an index is read in full each time: its children may change
+                    out.validators.append((source.location, r.etag, r.last_modified))
                 for child in children[:MAX_CHILD_SITEMAPS]:
                     etag, modified = validators.get(child, (None, None))
                     c = self.fetcher.get(child, etag=etag, last_modified=modified)
                     if c.not_modified:
+                        out.not_modified += 1
                         continue
                     out.validators.append((child, c.etag, c.last_modified))
                     out.items += sitemap_urls(c.content)[0]

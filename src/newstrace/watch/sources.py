@@ -70,8 +70,9 @@ def feed_items(data: bytes, feed_url: str, *, full_content: bool = False) -> lis
         seen.add(url)
         published = None
         for key in ("published_parsed", "updated_parsed"):
-            if entry.get(key):
-                published = from_struct_time(entry[key])
+            value = dict.get(entry, key)  # not entry.get: it maps one key onto the other, noisily
+            if value:
+                published = from_struct_time(value)
                 break
         out.append(Item(url, entry.get("title"), published, raws.get(url)))
     return out
