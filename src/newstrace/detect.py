@@ -95,7 +95,7 @@ class DetectReport:
     by_relation: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 def compact_report(d: dict[str, Any]) -> dict[str, Any]:
@@ -218,12 +218,8 @@ def candidate_pairs(
         proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
     found: dict[tuple[str, str], str] = {}
     for (i, j), why in proposed:
-        if (
-            params.window_days is not None
-            and dates[i]
-            and dates[j]
-            and abs((dates[i] - dates[j]).days) > params.window_days
-        ):
+        di, dj = dates[i], dates[j]
+        if params.window_days is not None and di and dj and abs((di - dj).days) > params.window_days:
             continue
         key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
         found.setdefault(key, why)

@@ -36,7 +36,7 @@ class Attribution:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Attribution:
-        return cls(**{k: d.get(k) for k in ("credited", "kind", "evidence", "start", "end", "url")})
+        return cls(d["credited"], d["kind"], d["evidence"], d["start"], d["end"], d.get("url"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,9 +196,9 @@ def outlet_view(store: Store, outlet: str) -> dict[str, Any]:
         out = []
         for name, items in groups.items():
             lags = [
-                float((to_date(i["dp"]) - to_date(i["sp"])).days)
-                for i in items  # type: ignore[operator]
-                if to_date(i["dp"]) and to_date(i["sp"])
+                float((dp - sp).days)
+                for i in items
+                if (dp := to_date(i["dp"])) is not None and (sp := to_date(i["sp"])) is not None
             ]
             out.append(
                 {

@@ -175,9 +175,10 @@ def _best_altered(
             sim = min(sim, sm.ratio() + 0.2)
         if sim > best[0]:
             best = (sim, sq, toks)
-    sim, sq, toks = best
-    if sq is None or sim < min_sim:
+    sim, found, toks = best
+    if found is None or sim < min_sim:
         return QuoteFate(q, "absent", similarity=round(sim, 3))
+    sq = found
     d_toks = tokenize(q.text)
     sm = difflib.SequenceMatcher(
         None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False

@@ -72,7 +72,7 @@ def _parse_byline(plain_line: str, raw_line: str) -> tuple[str | None, str | Non
         author = re.split(r"\s*(?:[,|•·]|\s-\s|\s–\s|\s—\s)\s*", author.strip())[0]
     author = author.strip(" ,.|")
     if not author or len(author.split()) > 8:
-        author = None
+        return None, published
     return author, published
 
 

@@ -162,12 +162,12 @@ def learn_outlet_chrome(
     # A long line shared by a few articles is more likely a quotation or a reused paragraph
     # than chrome: long lines must recur in a clear share of the outlet's documents.
     need_long = max(need, int(long_share * n_docs + 0.999))
-    keys = {
+    chrome = {
         k: c
         for k, c in counts.items()
         if len(k) > 1 and c >= (need_long if k.count(" ") >= long_words else need)
     }
-    return OutletChrome(outlet, keys)
+    return OutletChrome(outlet, chrome)
 
 
 def remove_outlet_chrome(

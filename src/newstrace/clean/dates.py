@@ -87,11 +87,13 @@ def parse_date(value: str | None) -> str | None:
             return dt.isoformat()
         return day.isoformat()
     if "," in s or re.search(r"\d{2}:\d{2}", s):
+        parsed: datetime | None
         try:
-            dt = parsedate_to_datetime(s)
+            parsed = parsedate_to_datetime(s)
         except (TypeError, ValueError, IndexError):
-            dt = None
-        if dt is not None:
+            parsed = None
+        if parsed is not None:
+            dt = parsed
             if dt.tzinfo is None:
                 return dt.date().isoformat()
             return dt.isoformat()
@@ -114,7 +116,8 @@ def parse_date(value: str | None) -> str | None:
 def from_struct_time(t: object) -> str | None:
     """ISO 8601 (UTC) from a ``time.struct_time`` as feedparser gives it."""
     try:
-        dt = datetime(*t[:6], tzinfo=UTC)  # type: ignore[index]
+        y, mo, d, h, mi, sec = t[:6]  # type: ignore[index]
+        dt = datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
     return dt.isoformat()

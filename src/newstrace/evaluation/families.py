@@ -51,7 +51,7 @@ def _hop(
     kind: str,
     parent: list[str],
     rng: random.Random,
-    pool: Sequence[Article],
+    pool: list[Article],
     pool_words: list[str],
     credit: str,
 ) -> list[str]:
@@ -243,7 +243,7 @@ class FamilyScores:
     best_source_accuracy: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 def score_families(

@@ -289,12 +289,13 @@ def _build(
                     if pos < len(block) and rng.random() < 0.7:
                         sus.add(rng.choice(commentary))
             else:
-                a = b = None
+                first: int | None = None
+                last = 0
                 for sent in block:
                     x, y = sus.add(sent)
-                    a = x if a is None else a
-                    b = y
-                spans.append(((a or 0, b or 0), src_spans[s0]))
+                    first = x if first is None else first
+                    last = y
+                spans.append(((first or 0, last), src_spans[s0]))
             sus.paragraph()
             bi += 1
         sus.add(h)

@@ -84,7 +84,7 @@ def passage_row(
 
 def family_row(family: str, ids: list[str], nodes: dict[str, Node]) -> dict[str, Any]:
     """One row of the ``families`` table."""
-    dated = sorted(nodes[i].published for i in ids if i in nodes and nodes[i].published)  # type: ignore[misc]
+    dated = sorted(p for i in ids if i in nodes and (p := nodes[i].published))
     origin = nodes.get(family)
     return {
         "family": family, "size": len(ids), "origin": family, "origin_outlet": origin.outlet if origin else None,

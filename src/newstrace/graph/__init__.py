@@ -8,6 +8,7 @@ plain data, so the local engine and the Spark job share them.
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -31,7 +32,7 @@ class Edge:
     coverage_source: float = 0.0
 
     @classmethod
-    def from_pair(cls, r: Mapping[str, Any]) -> Edge:
+    def from_pair(cls, r: Mapping[str, Any] | sqlite3.Row) -> Edge:
         """The edge of a verified pair row (a store row, or the dict the verifier returns)."""
         return cls(
             r["source"],
@@ -132,8 +133,8 @@ def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
             parent[max(ra, rb)] = min(ra, rb)
     best = best_sources(edges, nodes)
     derived_from: dict[str, str | None] = {d: e.source for d, e in best.items()}
-    for x in parent:
-        derived_from.setdefault(x, None)
+    for doc in parent:
+        derived_from.setdefault(doc, None)
     # Break cycles of the functional graph.
     state: dict[str, int] = {}
     for start in sorted(derived_from):
@@ -234,8 +235,8 @@ def outlet_network(
             )
         )
     totals: dict[str, int] = defaultdict(int)
-    for n in nodes.values():
-        totals[n.outlet or "(unknown)"] += 1
+    for node in nodes.values():
+        totals[node.outlet or "(unknown)"] += 1
     derived: dict[str, int] = defaultdict(int)
     sources: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     copied: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

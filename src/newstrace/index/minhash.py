@@ -60,7 +60,8 @@ def signature(hashes: np.ndarray, num_perm: int = 128) -> np.ndarray:
     >>> bool((signature(s) == signature(s.copy())).all())
     True
     """
-    return signatures([hashes], num_perm)[0]
+    out: np.ndarray = signatures([hashes], num_perm)[0]
+    return out
 
 
 def signatures(hash_sets: Sequence[np.ndarray], num_perm: int = 128) -> np.ndarray:
@@ -228,7 +229,8 @@ def sample_fingerprints(hashes: np.ndarray, modulus: int = 8) -> np.ndarray:
     in every document, so shared passages share fingerprints."""
     if len(hashes) == 0:
         return hashes
-    return hashes[_mix(hashes, 3) % np.uint64(modulus) == 0]
+    kept: np.ndarray = hashes[_mix(hashes, 3) % np.uint64(modulus) == 0]
+    return kept
 
 
 def term_candidates(

@@ -19,7 +19,7 @@ def _html_to_text(fragment: str) -> str:
 
     try:
         tree = lxml.html.fromstring(f"<div>{fragment}</div>")
-    except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+    except (ValueError, lxml.etree.ParserError):
         return fragment
     return page_text(tree)
 

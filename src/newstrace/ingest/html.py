@@ -113,7 +113,7 @@ def read_html(
         raise EmptyDocumentError("no article text found in the HTML page")
     try:
         tree = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"))
-    except (ValueError, lxml.etree.ParserError) as exc:  # type: ignore[attr-defined]
+    except (ValueError, lxml.etree.ParserError) as exc:
         raise MalformedInputError(f"HTML could not be parsed: {exc}") from exc
     canonical = None
     for el in tree.xpath("//link[@rel='canonical'][@href]|//meta[@property='og:url'][@content]"):

@@ -52,7 +52,7 @@ def family_graph_svg(f: dict[str, Any], *, col: int = 230, row: int = 64) -> str
 
 def timeline_svg(f: dict[str, Any], *, width: int = 900) -> str:
     """Publication dates of a family's articles on one axis (undated ones are listed apart)."""
-    dated = [(to_date(m["published"]), m) for m in f["members"] if to_date(m["published"])]
+    dated = [(d, m) for m in f["members"] if (d := to_date(m["published"])) is not None]
     if not dated:
         return '<p class="muted">No article of this family is dated.</p>'
     d0 = min(d for d, _ in dated)
