@@ -272,3 +272,35 @@ def test_sitemap_index_warc_drop_and_many_pages(tmp_path: Path, site: Site) -> N
         t.start()
         t.join(timeout=60)
     assert not t.is_alive() and len(seen) == 1
+
+
+def test_alert_rules_credit_by_link_self_copies_and_flagged_only(tmp_path: Path) -> None:
+    from newstrace.detect import DetectParams, detect
+    from newstrace.models import Document, Link
+    from newstrace.store import Store
+    from newstrace.watch.alerts import find_alerts
+    from newstrace.watch.config import AlertConfig
+
+    _, body = origin_article()
+    docs = [
+        Document(id="o" * 16, text=body, outlet="RT", url="https://www.rt.com/news/1", published="2017-07-08"),
+        Document(id="s" * 16, text=body + "\n\nMore from us.", outlet="RT", url="https://www.rt.com/news/2",
+                 published="2017-07-09"),  # the origin republishing itself: not an alert
+        Document(id="l" * 16, text=body + "\n\nRead more.", outlet="Linker", url="https://linker.example/a",
+                 published="2017-07-09", links=(Link("https://www.rt.com/news/1", "the original"),)),
+    ]  # fmt: skip
+    with Store(tmp_path / "a.db") as store:
+        store.add_documents(docs)
+        detect(store, DetectParams(workers=1))
+        alerts = find_alerts(store, OriginMatcher(["rt.com"]), AlertConfig())
+        # One alert per (article, origin article): RT's article and RT's own republication of it.
+        assert sorted((a["article"]["id"], a["origin"]["id"]) for a in alerts) == [
+            ("l" * 16, "o" * 16), ("l" * 16, "s" * 16)]
+        for a in alerts:  # a link to the origin's site is a credit
+            assert a["credit"] == {"status": "credited", "evidence": "link to https://www.rt.com/news/1"}
+            assert a["flags"] == []
+        assert find_alerts(store, OriginMatcher(["rt.com"]), AlertConfig(flagged_only=True)) == []
+        assert find_alerts(store, OriginMatcher(["rt.com"]), AlertConfig(min_coverage=1.01)) == []
+        store.add_alerts(alerts)
+        assert store.add_alerts(alerts) == 0  # one alert per (article, origin article)
+        assert find_alerts(store, OriginMatcher(["rt.com"]), AlertConfig()) == []

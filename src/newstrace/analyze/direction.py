@@ -95,15 +95,18 @@ def _said(att: Attribution) -> str:
 def credit_given(derivative: Document, origin: Document) -> str | None:
     """How ``derivative`` credits ``origin`` (the credit's words, or the link), or None.
 
-    A credit counts when it names the origin's outlet or host, or links to the origin's URL.
+    A credit counts when it names the origin's outlet or host, or links to the origin's article
+    or anywhere on its site.
     """
     names = _names(origin)
     for att in derivative.attributions:
         if _credit_matches(att.credited, att.url, names):
             return strip_markup(att.evidence)[0] or att.credited
     urls = {u for u in (origin.url, origin.canonical_url) if u}
+    hosts = {h.removeprefix("www.") for u in urls if (h := host_of(u))}
     for link in derivative.links:
-        if link.url in urls:
+        host = (host_of(link.url) or "").removeprefix("www.")
+        if link.url in urls or (host and host in hosts):
             return f"link to {link.url}"
     return None
 
