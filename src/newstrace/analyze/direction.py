@@ -104,6 +104,8 @@ def credit_given(derivative: Document, origin: Document) -> str | None:
             return strip_markup(att.evidence)[0] or att.credited
     urls = {u for u in (origin.url, origin.canonical_url) if u}
     hosts = {h.removeprefix("www.") for u in urls if (h := host_of(u))}
+    # A site's links to itself (navigation) credit nobody.
+    hosts -= {h.removeprefix("www.") for u in (derivative.url, derivative.canonical_url) if (h := host_of(u))}
     for link in derivative.links:
         host = (host_of(link.url) or "").removeprefix("www.")
         if link.url in urls or (host and host in hosts):
