@@ -688,6 +688,8 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     log.setLevel(logging.INFO if verbose else logging.WARNING)
 
     def summary(r: Any) -> None:
+        if not (verbose or once or r.added or r.alerts or r.source_errors or r.item_errors):
+            return  # a quiet cycle says nothing unless asked (-v)
         err_console.print(
             f"cycle: {r.polled} sources polled ({r.not_modified} unchanged, "
             f"{len(r.source_errors)} failed), {r.new_items} new items, {r.added} articles added, "

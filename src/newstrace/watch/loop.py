@@ -94,6 +94,12 @@ class _Polled:
     validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
+def _name(doc: dict[str, Any]) -> str:
+    """How a log line names an article: outlet (or host), then URL (or id)."""
+    who = doc.get("outlet") or doc.get("host") or "?"
+    return f"{who} <{doc.get('url') or doc['id']}>"
+
+
 def extract_article(job: tuple[Item, Source, bytes, str]) -> _Fetched:
     """A fetched page (or a feed entry's own text) as a clean document, with the ingest code."""
     item, source, content, url = job
@@ -199,10 +205,8 @@ class Watcher:
             self.store.add_alerts(fresh)
             for a in fresh:
                 log.warning(
-                    "ALERT %s: %s (%s) %s %s (%s)%s",
-                    a["id"], a["article"].get("outlet") or a["article"].get("host"),
-                    a["article"].get("url"), a["relation"], a["origin"].get("outlet"),
-                    a["origin"].get("url"), f" [{', '.join(a['flags'])}]" if a["flags"] else "",
+                    "ALERT %s: %s %s %s%s", a["id"], _name(a["article"]), a["relation"],
+                    _name(a["origin"]), f" [{', '.join(a['flags'])}]" if a["flags"] else "",
                 )  # fmt: skip
         report.alerts = fresh
         deliver_jsonl(self.store, self.cfg.alerts.jsonl)
@@ -344,6 +348,7 @@ class Watcher:
             self.store.relearn_outlet_chrome(min_docs=Settings().outlet_chrome_min_docs)
 
     def _ingest_folder(self, source: Source, report: CycleReport) -> None:
+        report.polled += 1
         try:
             files = list(
                 settled_files(source.location, warc_only=source.kind == "warc_dir",
