@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 
+from newstrace.analyze import compare
 from newstrace.clean import build_document
 from newstrace.errors import NewstraceError
 from newstrace.ingest.feed import iter_feed
@@ -19,6 +20,7 @@ from newstrace.ingest.tabular import iter_csv, iter_json, iter_jsonl
 from newstrace.ingest.text import read_text
 from newstrace.ingest.warc import iter_warc
 from newstrace.models import Document, RawDocument
+from newstrace.watch.sources import feed_items, sitemap_urls
 
 
 def _documents(items: Iterable[object]) -> None:
@@ -45,8 +47,6 @@ def _guard(read: Callable[[bytes], Iterable[object]]) -> Callable[[bytes], None]
 
 
 def _sitemap(data: bytes) -> list[object]:
-    from newstrace.watch.sources import feed_items, sitemap_urls
-
     for parse in (sitemap_urls, lambda d: feed_items(d, "https://fuzz.example/feed")):
         with contextlib.suppress(NewstraceError):
             parse(data)
@@ -56,8 +56,6 @@ def _sitemap(data: bytes) -> list[object]:
 def align_target(data: bytes) -> None:
     """Two texts from the bytes (split at the first NUL, or in half); compare must hold its
     invariants: spans inside their texts, coverage in [0, 1], a known relation."""
-    from newstrace.analyze import compare
-
     cut = data.find(b"\x00")
     cut = len(data) // 2 if cut < 0 else cut
     a = data[:cut].decode("utf-8", "replace")

@@ -163,6 +163,7 @@ def test_jsonl_with_bad_lines(tmp_path: Path, store: Store) -> None:
                 json.dumps(good),
                 "{not json",
                 json.dumps({"id": "x2"}),
+                '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
                 json.dumps(
                     {**good, "id": "x3", "url": "https://n.example/3", "text": BODY + " More."}
                 ),
@@ -172,9 +173,10 @@ def test_jsonl_with_bad_lines(tmp_path: Path, store: Store) -> None:
     report = ingest([p], store)
     assert report.added == 2
     reasons = sorted(r.reason for r in report.rejected)
-    assert len(reasons) == 2
+    assert len(reasons) == 3
     assert any("line 2: invalid JSON" in r for r in reasons)
     assert any("line 3: record has no text field" in r for r in reasons)
+    assert any("line 4: JSON nested too deeply" in r for r in reasons)  # and line 5 is read
     assert {d.input_id for _, d in store.iter_documents()} == {"x1", "x3"}
 
 

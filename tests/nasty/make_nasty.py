@@ -77,6 +77,14 @@ def small() -> dict[str, bytes]:
         b"<footer>Share on Facebook</footer></body></html>",
         "not_really.warc": b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999999999\r\n\r\nshort",
         "binary.jpg.txt": bytes(range(256)) * 64,
+        "sitemap.xml": b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://a.example/1</loc><lastmod>2017-07-08</lastmod></url>"
+        b"<url><loc>https://a.example/2</loc></url></urlset>",
+        "sitemap_index.xml": b"<sitemapindex><sitemap><loc>https://a.example/s.xml</loc></sitemap>"
+        b"<sitemap><loc>javascript:x</loc></sitemap></sitemapindex>",
+        "feed.rss": b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        b"<item><title>A</title><link>https://a.example/1</link><pubDate>Sun, 09 Jul 2017 10:00:00 GMT"
+        b"</pubDate><description>" + STORY.encode() + b"</description></item></channel></rss>",
     }
 
 

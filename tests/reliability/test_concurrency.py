@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from tests.web.conftest import Server
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_serve_answers_while_ingest_and_detect_write(tmp_path: Path) -> None:
+def test_serve_answers_while_ingest_and_detect_write(tmp_path: Path, figure: Callable[[str], None]) -> None:
     pytest.importorskip("fastapi")
     from newstrace.pipeline import ingest
     from newstrace.store import Store
@@ -81,7 +82,7 @@ def test_serve_answers_while_ingest_and_detect_write(tmp_path: Path) -> None:
     with Store(db, readonly=True) as store:
         assert final["documents"] == store.count()
         assert store.integrity_check() == "ok"
-    print(f"\nconcurrency: {requests[0]} requests during {writing_s:.0f} s of ingest+detect, "
+    figure(f"concurrency: {requests[0]} requests during {writing_s:.0f} s of ingest+detect, "
           f"{pair_checks[0]} pair documents checked, {len(failures)} failures")  # fmt: skip
     assert failures == []
     assert requests[0] > 50

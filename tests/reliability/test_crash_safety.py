@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ def _state(
     return integrity, n, ids, pairs, fams
 
 
-def test_sigkill_ingest_and_detect(tmp_path: Path) -> None:
+def test_sigkill_ingest_and_detect(tmp_path: Path, figure: Callable[[str], None]) -> None:
     rng = random.Random(7)
     with gzip.open(ROOT / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz", "rt") as f:
         lines = f.read().splitlines()
@@ -74,4 +75,4 @@ def test_sigkill_ingest_and_detect(tmp_path: Path) -> None:
     assert got[1] == want[1] == len(got[2]), "every document exactly once"
     assert got[2] == want[2]
     assert got[3] == want[3] and got[4] == want[4], "detect after kills equals an uninterrupted run"
-    print(f"\ncrash safety: {kills} SIGKILLs survived, {want[1]} documents, 0 lost, 0 duplicated")
+    figure(f"crash safety: {kills} SIGKILLs survived, {want[1]} documents, 0 lost, 0 duplicated")

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,15 @@ SEEDS = {
     "jsonl": ["broken.jsonl"],
     "json": ["broken.jsonl"],
     "csv": ["weird.csv"],
-    "feed": ["billion_laughs.xml"],
-    "sitemap": ["billion_laughs.xml"],
+    "feed": ["billion_laughs.xml", "feed.rss"],
+    "sitemap": ["billion_laughs.xml", "sitemap.xml", "sitemap_index.xml", "feed.rss"],
     "align": ["rtl_combining.txt"],
 }  # fmt: skip
 SEED_PAIR = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 
 
 @pytest.mark.parametrize("target", sorted(SEEDS))
-def test_fuzz_target(target: str, tmp_path: Path) -> None:
+def test_fuzz_target(target: str, tmp_path: Path, figure: Callable[[str], None]) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for name in SEEDS[target]:
@@ -58,6 +59,6 @@ def test_fuzz_target(target: str, tmp_path: Path) -> None:
     peak = int(re.search(r"stat::peak_rss_mb:\s+(\d+)", proc.stderr).group(1))
     slowest = int(re.search(r"stat::slowest_unit_time_sec:\s+(\d+)", proc.stderr).group(1))
     new = len(list(found.iterdir()))
-    print(f"\nfuzz {target}: {runs} inputs, {new} new coverage inputs, 0 crashes, "
+    figure(f"fuzz {target}: {runs} inputs, {new} new coverage inputs, 0 crashes, "
           f"slowest {slowest} s, peak {peak} MB")  # fmt: skip
     assert runs >= RUNS

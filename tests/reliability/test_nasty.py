@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.nasty.make_nasty import large
@@ -47,7 +48,7 @@ print(json.dumps({
 """
 
 
-def test_nasty_inputs_are_read_or_rejected_with_reason(tmp_path: Path) -> None:
+def test_nasty_inputs_are_read_or_rejected_with_reason(tmp_path: Path, figure: Callable[[str], None]) -> None:
     files = sorted(p for p in NASTY.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "README.md")
     files += large(tmp_path / "large")
     proc = subprocess.run(
@@ -69,6 +70,10 @@ def test_nasty_inputs_are_read_or_rejected_with_reason(tmp_path: Path) -> None:
         assert out["docs"][key] > 0 or why, f"{f.name}: neither documents nor a reason"
         assert out["times"][key] < LIMIT_S, f"{f.name} took {out['times'][key]:.0f} s"
         print(f"{f.name[:28]:28} {f.stat().st_size:>10} {out['docs'][key]:>5} {out['times'][key]:>8.2f}  {why}")
+    slowest = max(files, key=lambda f: out["times"][str(f)])
+    figure(f"nasty inputs: {len(files)} files, {out['stored']} documents, {len(out['rejected'])} rejections "
+           f"with reasons, 0 crashes; slowest {slowest.name} {out['times'][str(slowest)]:.1f} s; "
+           f"peak {out['peak_mb']:.0f} MB")  # fmt: skip
     print(f"{len(files)} nasty files: {out['stored']} documents stored, {len(out['rejected'])} rejections, "
           f"detect {out['detect_s']:.1f} s, peak memory {out['peak_mb']:.0f} MB")  # fmt: skip
     assert out["integrity"] == "ok"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -94,7 +94,9 @@ def config(tmp_path: Path, site: Site, hook: Site) -> dict[str, object]:
     }  # fmt: skip
 
 
-def test_watch_cycles_alert_once_per_laundered_copy(tmp_path: Path, site: Site) -> None:
+def test_watch_cycles_alert_once_per_laundered_copy(
+    tmp_path: Path, site: Site, figure: Callable[[str], None]
+) -> None:
     hook = Site()
     hook.post_status = [503]  # the first delivery fails: it must be retried, not lost
     try:
@@ -117,7 +119,7 @@ def test_watch_cycles_alert_once_per_laundered_copy(tmp_path: Path, site: Site) 
         with Watcher(cfg) as w:
             r2 = w.cycle()
         delay = time.time() - t_published
-        print(f"\nwatch: cycle 2 took {r2.seconds:.2f} s; publication to alert {delay:.2f} s")
+        figure(f"watch: cycle 2 took {r2.seconds:.2f} s; publication to alert {delay:.2f} s")
         assert {name for name, _ in r2.source_errors} == {"slow", "broken", "malformed"}
         assert len(r2.alerts) == 2
         by_outlet = {a["article"]["outlet"]: a for a in r2.alerts}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from newstrace.clean.dates import from_struct_time
 from newstrace.errors import InputError, MalformedInputError
@@ -24,11 +25,27 @@ def _html_to_text(fragment: str) -> str:
     return page_text(tree)
 
 
-def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
-    """Yield a raw document per feed entry; a feed that does not parse yields one error."""
+def parse_feed(data: bytes) -> Any:
+    """feedparser's result for ``data``.
+
+    Raises:
+        MalformedInputError: when feedparser itself fails (it can, on broken markup).
+    """
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        return feedparser.parse(data)
+    except Exception as exc:  # feedparser's loose parser raises KeyError and others on junk
+        raise MalformedInputError(f"not a readable RSS/Atom feed ({type(exc).__name__})") from exc
+
+
+def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
+    """Yield a raw document per feed entry; a feed that does not parse yields one error."""
+    try:
+        parsed = parse_feed(data)
+    except MalformedInputError as exc:
+        yield exc
+        return
     entries = parsed.get("entries") or []
     if not entries:
         why = parsed.get("bozo_exception")

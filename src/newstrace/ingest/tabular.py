@@ -125,6 +125,9 @@ def iter_jsonl(
                 f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
             )
             continue
+        except RecursionError:  # the other lines are still read
+            yield MalformedInputError(f"line {lineno}: JSON nested too deeply to read")
+            continue
         try:
             yield record_to_raw(record, where, "jsonl", mapping)
         except InputError as exc:
@@ -145,6 +148,9 @@ def iter_json(
         yield MalformedInputError(
             f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         )
+        return
+    except RecursionError:
+        yield MalformedInputError("JSON nested too deeply to read")
         return
     if isinstance(doc, Mapping):
         for key in ("articles", "items", "documents", "data", "results"):

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from newstrace.clean.dates import from_struct_time
 from newstrace.errors import MalformedInputError
 from newstrace.ingest import iter_files
-from newstrace.ingest.feed import iter_feed
+from newstrace.ingest.feed import iter_feed, parse_feed
 from newstrace.models import RawDocument
 
 MAX_ITEMS = 1000
@@ -44,9 +44,7 @@ def feed_items(data: bytes, feed_url: str, *, full_content: bool = False) -> lis
     Raises:
         MalformedInputError: when the bytes are not a feed with entries.
     """
-    import feedparser
-
-    parsed = feedparser.parse(data)
+    parsed = parse_feed(data)
     entries = parsed.get("entries") or []
     why = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") or (why and not any(e.get("link") for e in entries)):
