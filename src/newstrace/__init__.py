@@ -17,6 +17,7 @@ from newstrace.errors import (
     ConfigError,
     DecodeError,
     EmptyDocumentError,
+    FetchError,
     InputError,
     MalformedInputError,
     NewstraceError,
@@ -37,6 +38,7 @@ __all__ = [
     "DetectParams",
     "Document",
     "EmptyDocumentError",
+    "FetchError",
     "IngestReport",
     "InputError",
     "Link",
@@ -51,6 +53,7 @@ __all__ = [
     "StoreError",
     "TooLargeError",
     "UnsupportedFormatError",
+    "Watcher",
     "__version__",
     "build_document",
     "compare",
@@ -58,6 +61,7 @@ __all__ = [
     "export_tables",
     "ingest_paths",
     "load_settings",
+    "load_watch_config",
     "read_path",
 ]
 
@@ -93,6 +97,10 @@ def __getattr__(name: str) -> object:
         from newstrace.export import export_tables
 
         return export_tables
+    if name in ("Watcher", "load_watch_config"):
+        from newstrace.watch import config, loop
+
+        return loop.Watcher if name == "Watcher" else config.load_config
     if name == "read_path":
         from newstrace.ingest import read_path
 
