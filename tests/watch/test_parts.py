@@ -304,3 +304,28 @@ def test_alert_rules_credit_by_link_self_copies_and_flagged_only(tmp_path: Path)
         store.add_alerts(alerts)
         assert store.add_alerts(alerts) == 0  # one alert per (article, origin article)
         assert find_alerts(store, OriginMatcher(["rt.com"]), AlertConfig()) == []
+
+
+def test_failing_source_backs_off_up_to_its_interval(tmp_path: Path, site: Site) -> None:
+    site.pages["/down.xml"] = Page(b"down", status=503)
+    cfg = parse_config(
+        {"origins": ["RT"], "interval": 600, "fetch": {"retries": 0, "robots": False},
+         "sources": [{"feed": site.url("/down.xml"), "name": "down"}]},
+        base=tmp_path,
+    )  # fmt: skip
+    with Watcher(cfg) as w:
+        assert [s.name for s in w.due()] == ["down"]  # never polled
+        r = w.cycle()
+        assert r.source_errors and "HTTP 503" in r.source_errors[0][1]
+        now = time.time()
+        assert w.due(now + 5) == [] and w.due(now + 31) != []  # first retry after 30 s
+        w.cycle(force=True)
+        now = time.time()
+        assert w.due(now + 31) == [] and w.due(now + 61) != []  # then 60 s
+        for _ in range(6):
+            w.cycle(force=True)
+        now = time.time()
+        assert w.due(now + 599) == [] and w.due(now + 601) != []  # capped at the interval
+        site.pages["/down.xml"] = Page(rss("Back", []), "application/rss+xml")
+        assert w.cycle(force=True).source_errors == []
+        assert w.due(time.time() + 599) == []  # healthy again: the normal interval

@@ -35,6 +35,8 @@ __all__ = ["CycleReport", "Watcher"]
 
 log = logging.getLogger("newstrace.watch")
 MAX_CHILD_SITEMAPS = 20
+RETRY_AFTER = 30.0
+"""Seconds before a failing source is first tried again (doubling after each failure)."""
 BATCH = 1000
 """Articles fetched, extracted and stored together (bounds the pages held in memory)."""
 
@@ -152,25 +154,29 @@ class Watcher:
         self.close()
 
     # -- the cycle ----------------------------------------------------------------------------
-    def due(self, now: float | None = None) -> list[Source]:
-        """Sources whose polling interval has passed (failed ones are always due)."""
-        now = time.time() if now is None else now
+    def _waits(self, now: float) -> list[tuple[Source, float]]:
+        """Each source with the seconds until it is due (<= 0: due now). A failing source is
+        tried again after 30 s, then 60, 120… but never later than its polling interval."""
         state = self.store.watch_sources()
         out = []
         for s in self.cfg.sources:
             row = state.get(s.name)
-            if row is None or row["last_error"] or now - row["last_poll"] >= s.interval:
-                out.append(s)
+            if row is None:
+                out.append((s, 0.0))
+                continue
+            every = s.interval
+            if row["last_error"]:
+                every = min(s.interval, RETRY_AFTER * 2 ** min(max(row["failures"] - 1, 0), 10))
+            out.append((s, row["last_poll"] + every - now))
         return out
+
+    def due(self, now: float | None = None) -> list[Source]:
+        """Sources whose polling interval (or, for a failing one, its retry delay) has passed."""
+        return [s for s, wait in self._waits(time.time() if now is None else now) if wait <= 0]
 
     def next_due_in(self) -> float:
         """Seconds until the next source is due."""
-        state = self.store.watch_sources()
-        now = time.time()
-        waits = [
-            0.0 if (r := state.get(s.name)) is None else r["last_poll"] + s.interval - now
-            for s in self.cfg.sources
-        ]
+        waits = [w for _, w in self._waits(time.time())]
         return max(0.0, min(waits, default=self.cfg.interval))
 
     def cycle(self, *, force: bool = False) -> CycleReport:
@@ -268,12 +274,11 @@ class Watcher:
     def _record_poll(self, p: _Polled, report: CycleReport) -> None:
         report.polled += 1
         report.not_modified += p.not_modified
-        prev = self.store.watch_sources().get(p.source.name)
         if p.error:
             report.source_errors.append((p.source.name, p.error))
             log.warning("source %s failed: %s (will retry next cycle)", p.source.name, p.error)
             self.store.record_rejections([Rejection(p.source.location, p.error, "FetchError")])
-            self.store.put_watch_source(p.source.name, prev["last_poll"] if prev else 0, p.error)
+            self.store.put_watch_source(p.source.name, time.time(), p.error)
             return
         # Validators are kept only once the items are known: a crash re-reads the feed.
         for url, etag, modified in p.validators:
@@ -357,7 +362,7 @@ class Watcher:
         except InputError as exc:
             report.source_errors.append((source.name, str(exc)))
             log.warning("source %s failed: %s (will retry next cycle)", source.name, exc)
-            self.store.put_watch_source(source.name, 0, str(exc))
+            self.store.put_watch_source(source.name, time.time(), str(exc))
             return
         known = self.store.watch_items(k for _, k in files)
         todo = [(p, k) for p, k in files if k not in known]
