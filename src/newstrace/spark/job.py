@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,26 @@ def _sketch(rows: Iterable[dict[str, Any]], p: DetectParams) -> Iterator[dict[st
         }
 
 
+def _capped(cap: int) -> tuple[Any, Any]:
+    """Add and merge functions that gather a key's values but give up (None) past ``cap``: a
+    bucket is grouped in one shuffle, and a hot one (boilerplate shared by thousands of
+    documents) never holds more than ``cap + 1`` values anywhere."""
+
+    def add(acc: list[Any] | None, value: Any) -> list[Any] | None:
+        if acc is None:
+            return None
+        acc.append(value)
+        return acc if len(acc) <= cap else None
+
+    def merge(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
+        if a is None or b is None:
+            return None
+        a.extend(b)
+        return a if len(a) <= cap else None
+
+    return add, merge
+
+
 def _pairs_of(ids: list[str]) -> Iterator[tuple[str, str]]:
     ids = sorted(ids)
     for i in range(len(ids)):
@@ -87,29 +108,27 @@ def run_job(
     bands, rows_per_band = optimal_bands(p.threshold, p.num_perm)
     width = rows_per_band * 4
 
-    # LSH: band keys; hot buckets counted and dropped before grouping.
+    add, merge = _capped(p.max_bucket)
+
+    # LSH: band keys, grouped in one shuffle; buckets over max_bucket are dropped as they grow.
     def band_keys(s: dict[str, Any]) -> Iterator[tuple[tuple[int, bytes], str]]:
         for b in range(bands):
             yield (b, s["sig"][b * width : (b + 1) * width]), s["id"]
 
-    keyed = sketches.flatMap(band_keys)
-    sizes = keyed.mapValues(lambda _: 1).reduceByKey(lambda x, y: x + y)
-    ok = sizes.filter(lambda kv: 1 < kv[1] <= p.max_bucket)
     lsh = (
-        keyed.join(ok)
-        .map(lambda kv: (kv[0], kv[1][0]))
-        .groupByKey()
-        .flatMap(lambda kv: _pairs_of(list(kv[1])))
-        .distinct()
+        sketches.flatMap(band_keys)
+        .aggregateByKey([], add, merge, parts)
+        .filter(lambda kv: kv[1] is not None and len(kv[1]) > 1)
+        .flatMap(lambda kv: _pairs_of(kv[1]))
+        .distinct(parts)
         .map(lambda ab: (ab, "lsh"))
     )
 
     # Fingerprints: postings with document frequency <= max_bucket; an outlet's own recurring text is skipped.
-    fp_keyed = sketches.flatMap(lambda s: ((fp, (s["id"], s["outlet"])) for fp in s["fps"]))
-    fp_df = (
-        fp_keyed.mapValues(lambda _: 1)
-        .reduceByKey(lambda x, y: x + y)
-        .filter(lambda kv: 1 < kv[1] <= p.max_bucket)
+    fp_groups = (
+        sketches.flatMap(lambda s: ((fp, (s["id"], s["outlet"])) for fp in s["fps"]))
+        .aggregateByKey([], add, merge, parts)
+        .filter(lambda kv: kv[1] is not None and len(kv[1]) > 1)
     )
 
     def fp_pairs(members: list[tuple[str, str | None]]) -> Iterator[tuple[tuple[str, str], int]]:
@@ -125,29 +144,26 @@ def run_job(
                 yield (a, b), 1
 
     fps = (
-        fp_keyed.join(fp_df)
-        .map(lambda kv: (kv[0], kv[1][0]))
-        .groupByKey()
-        .flatMap(lambda kv: fp_pairs(list(kv[1])))
-        .reduceByKey(lambda x, y: x + y)
+        fp_groups.flatMap(lambda kv: fp_pairs(kv[1]))
+        .reduceByKey(lambda x, y: x + y, parts)
         .filter(lambda kv: kv[1] >= p.min_shared)
         .map(lambda kv: (kv[0], "fingerprint"))
     )
 
     candidates = lsh.union(fps)
     if p.terms:
-        t_keyed = sketches.flatMap(lambda s: ((t, s["id"]) for t in s["terms"]))
-        t_df = (
-            t_keyed.mapValues(lambda _: 1)
-            .reduceByKey(lambda x, y: x + y)
-            .filter(lambda kv: kv[1] <= p.max_bucket)
+        rare = (
+            sketches.flatMap(lambda s: ((t, s["id"]) for t in s["terms"]))
+            .aggregateByKey([], add, merge, parts)
+            .filter(lambda kv: kv[1] is not None)
+            .cache()
         )
-        rare = t_keyed.join(t_df).map(lambda kv: (kv[0], kv[1][0])).cache()
-        rare_count = rare.map(lambda kv: (kv[1], 1)).reduceByKey(lambda x, y: x + y)
+        rare_count = rare.flatMap(lambda kv: ((i, 1) for i in kv[1])).reduceByKey(
+            lambda x, y: x + y, parts
+        )
         shared = (
-            rare.groupByKey()
-            .flatMap(lambda kv: ((ab, 1) for ab in _pairs_of(list(kv[1]))))
-            .reduceByKey(lambda x, y: x + y)
+            rare.flatMap(lambda kv: ((ab, 1) for ab in _pairs_of(kv[1])))
+            .reduceByKey(lambda x, y: x + y, parts)
             .filter(lambda kv: kv[1] >= 8)
         )
         terms = (
@@ -178,13 +194,17 @@ def run_job(
             .map(lambda kv: (kv[0], kv[1][0]))
         )
 
-    # Verification: the library's aligner next to the two documents.
-    by_id = docs.map(lambda d: (d.id, d))
+    # Verification: the library's aligner next to the two documents. The corpus is
+    # partitioned by id once; every later join moves only the other, smaller side to it.
+    by_id = docs.map(lambda d: (d.id, d)).partitionBy(parts).cache()
+    slim = by_id.mapValues(lambda d: replace(d, raw="", boilerplate=()))  # what compare reads
     verified = (
         candidates.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
-        .join(by_id)
+        .partitionBy(parts)
+        .join(slim, parts)
         .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
-        .join(by_id)
+        .partitionBy(parts)
+        .join(slim, parts)
         .map(lambda kv: verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1]))
         .cache()
     )
@@ -243,19 +263,23 @@ def run_job(
     out = output_dir.rstrip("/")
     if "://" not in out:
         Path(out).mkdir(parents=True, exist_ok=True)
-    documents = by_id.leftOuterJoin(fam_kv).map(lambda kv: document_row(kv[1][0], kv[1][1]))
+    documents = by_id.leftOuterJoin(fam_kv.partitionBy(parts), parts).map(
+        lambda kv: document_row(kv[1][0], kv[1][1])
+    )
     fam_of = fam_kv.map(lambda kv: (kv[0], kv[1][0]))
     pairs = (
         reuse.map(lambda r: (r["derivative"], r))
         .leftOuterJoin(fam_of)
         .map(lambda kv: pair_row(kv[1][0], kv[1][1]))
     )
-    texts = docs.map(lambda d: (d.id, d.text))
+    texts = by_id.mapValues(lambda d: d.text)
     passages = (
         reuse.map(lambda r: (r["source"], r))
-        .join(texts)
+        .partitionBy(parts)
+        .join(texts, parts)
         .map(lambda kv: (kv[1][0]["derivative"], kv[1]))
-        .join(texts)
+        .partitionBy(parts)
+        .join(texts, parts)
         .flatMap(
             lambda kv: (
                 passage_row(
