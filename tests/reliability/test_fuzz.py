@@ -29,8 +29,9 @@ SEEDS = {
     "jsonl": ["broken.jsonl"],
     "json": ["broken.jsonl"],
     "csv": ["weird.csv"],
-    "feed": ["billion_laughs.xml", "feed.rss"],
-    "sitemap": ["billion_laughs.xml", "sitemap.xml", "sitemap_index.xml", "feed.rss"],
+    "feed": ["billion_laughs.xml", "feed.rss", "feed_invalid_ipv6_link.rss"],
+    "sitemap": ["billion_laughs.xml", "sitemap.xml", "sitemap_index.xml", "feed.rss",
+                "feed_invalid_ipv6_link.rss"],
     "align": ["rtl_combining.txt"],
 }  # fmt: skip
 SEED_PAIR = sorted((ROOT / "examples" / "seeds").glob("*.txt"))

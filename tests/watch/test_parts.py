@@ -155,7 +155,8 @@ def test_listings_raise_only_documented_errors(data: bytes) -> None:
 
 
 def test_feed_relative_links_and_duplicates() -> None:
-    data = rss("F", [("A", "/a", ""), ("A again", "/a", ""), ("B", "https://b.org/b", "")])
+    data = rss("F", [("A", "/a", ""), ("A again", "/a", ""), ("B", "https://b.org/b", ""),
+                     ("Bad host", "https://a.examp]le/x", ""), ("Bad port", "https://a.org:99999/", "")])
     assert [i.url for i in feed_items(data, "https://f.org/feed.xml")] == [
         "https://f.org/a",
         "https://b.org/b",

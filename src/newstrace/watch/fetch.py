@@ -162,8 +162,16 @@ class Fetcher:
             FetchError: refused by robots.txt, HTTP 4xx, too large, or still failing after the
                 retries (``retry`` tells whether a later try may help).
         """
-        if not url.lower().startswith(("http://", "https://")):
-            raise FetchError(url, "not an http(s) URL", retry=False)
+        try:
+            parts = urlsplit(url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (
+                parts.port is None or parts.port > 0
+            )
+            httpx.URL(url)
+        except (ValueError, httpx.InvalidURL, UnicodeError):
+            valid = False
+        if not valid:
+            raise FetchError(url, "not a well-formed http(s) URL", retry=False)
         host = self._host(url)
         if not self.allowed(url):
             with self._lock:

@@ -316,6 +316,8 @@ class Watcher:
             r = self.fetcher.get(item.url)
         except FetchError as exc:
             return _Fetched(item, source, None, exc.reason, "FetchError", exc.retry)
+        except Exception as exc:  # one page must never stop the cycle
+            return _Fetched(item, source, None, f"unexpected {type(exc).__name__}", "FetchError", True)
         return item, source, r.content, r.url
 
     def _extract(self, fetched: list[_Fetched | tuple[Item, Source, bytes, str]]) -> list[_Fetched]:

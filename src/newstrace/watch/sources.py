@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from newstrace.clean.dates import from_struct_time
 from newstrace.errors import MalformedInputError
@@ -38,6 +38,19 @@ class Item:
     entry: RawDocument | None = None
 
 
+def absolute_url(base: str, link: str) -> str | None:
+    """``link`` resolved against ``base``; None unless it is a well-formed http(s) URL."""
+    try:
+        url = urljoin(base, link.strip())
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a malformed port
+    except ValueError:  # "Invalid IPv6 URL" and the like, from hostile feeds
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
 def feed_items(data: bytes, feed_url: str, *, full_content: bool = False) -> list[Item]:
     """The article links of an RSS/Atom feed.
 
@@ -54,16 +67,13 @@ def feed_items(data: bytes, feed_url: str, *, full_content: bool = False) -> lis
     raws: dict[str, RawDocument] = {}
     if full_content:
         for raw in iter_feed(data, feed_url):
-            if isinstance(raw, RawDocument) and raw.url:
-                raws[urljoin(feed_url, raw.url)] = raw
+            if isinstance(raw, RawDocument) and raw.url and (u := absolute_url(feed_url, raw.url)):
+                raws[u] = raw
     out: list[Item] = []
     seen: set[str] = set()
     for entry in entries[:MAX_ITEMS]:
-        link = (entry.get("link") or "").strip()
-        if not link:
-            continue
-        url = urljoin(feed_url, link)
-        if url in seen or not url.lower().startswith(("http://", "https://")):
+        url = absolute_url(feed_url, entry.get("link") or "")
+        if url is None or url in seen:
             continue
         seen.add(url)
         published = None
@@ -105,8 +115,8 @@ def sitemap_urls(data: bytes) -> tuple[list[Item], list[str]]:
         if not isinstance(el.tag, str):
             continue
         fields = {etree.QName(c).localname: (c.text or "").strip() for c in el if isinstance(c.tag, str)}
-        loc = fields.get("loc", "")
-        if not loc.lower().startswith(("http://", "https://")):
+        loc = absolute_url(fields.get("loc", ""), "")
+        if loc is None:
             continue
         if kind == "sitemapindex":
             children.append(loc)
