@@ -45,30 +45,32 @@ class Direction:
     note: str | None = None
 
 
-def _key(name: str | None) -> str:
+def outlet_key(name: str | None) -> str:
+    """How names of outlets are compared: lower-case letters and digits only ("RT News" ->
+    "rtnews")."""
     return re.sub(r"[^a-z0-9]", "", (name or "").lower())
 
 
 def _names(doc: Document) -> set[str]:
     """Names a credit to ``doc`` could use: outlet, host, host label, URL."""
-    out = {_key(doc.outlet)} if doc.outlet else set()
+    out = {outlet_key(doc.outlet)} if doc.outlet else set()
     for url in (doc.url, doc.canonical_url):
         host = host_of(url)
         if host:
-            out.add(_key(host))
-            out.add(_key(host.split(".")[-2] if "." in host else host))
+            out.add(outlet_key(host))
+            out.add(outlet_key(host.split(".")[-2] if "." in host else host))
     if doc.host:
-        out.add(_key(doc.host))
-        out.add(_key(doc.host.split(".")[0]))
+        out.add(outlet_key(doc.host))
+        out.add(outlet_key(doc.host.split(".")[0]))
     out.discard("")
     return out
 
 
 def _credit_matches(credited: str, url: str | None, names: set[str]) -> bool:
-    k = _key(credited)
+    k = outlet_key(credited)
     if not k:
         return False
-    if k in names or (url and _key(host_of(url)) in names):
+    if k in names or (url and outlet_key(host_of(url)) in names):
         return True
     # "RT News" credits "RT"; "Reuters" credits "Thomson Reuters".
     return any(
@@ -80,7 +82,7 @@ def _credit_matches(credited: str, url: str | None, names: set[str]) -> bool:
 
 def _origins(doc: Document) -> set[str]:
     """Whose article ``doc`` declares itself to be ("The original source of this article is RT")."""
-    return {_key(a.credited) for a in doc.attributions if a.kind in REPUBLICATION_KINDS}
+    return {outlet_key(a.credited) for a in doc.attributions if a.kind in REPUBLICATION_KINDS}
 
 
 def _label(doc: Document) -> str:
@@ -126,9 +128,9 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
                 )
                 out.append(Evidence("attribution", ys, 3.0, detail))
                 break
-            key = _key(att.credited)
+            key = outlet_key(att.credited)
             if att.kind not in REPUBLICATION_KINDS and key in y_origins and key not in _origins(x):
-                declared = next(a2 for a2 in y.attributions if _key(a2.credited) == key)
+                declared = next(a2 for a2 in y.attributions if outlet_key(a2.credited) == key)
                 detail = (
                     f"{_label(x)} credits {att.credited!r} ({_said(att)}); {_label(y)} is "
                     f"{att.credited}'s article republished ({_said(declared)})"
@@ -142,8 +144,8 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
                     Evidence("links", ys, 3.0, f"{_label(x)} links to {_label(y)}: {link.url}")
                 )
                 break
-    shared = (_origins(a) | {_key(t.credited) for t in a.attributions}) & (
-        _origins(b) | {_key(t.credited) for t in b.attributions}
+    shared = (_origins(a) | {outlet_key(t.credited) for t in a.attributions}) & (
+        _origins(b) | {outlet_key(t.credited) for t in b.attributions}
     )
     if shared and not out:
         detail = f"both credit the same origin ({', '.join(sorted(shared))}): they share a source"

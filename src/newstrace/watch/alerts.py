@@ -13,13 +13,12 @@ import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newstrace.analyze.direction import credit_given
+from newstrace.analyze.direction import credit_given, outlet_key
 from newstrace.clean.attributions import host_of
 from newstrace.detect import REUSE, hydrate_report
 from newstrace.models import Document
@@ -33,20 +32,16 @@ FLAGS = ("no_credit", "altered_quotes", "attribution_drift")
 MAX_WEBHOOK_ATTEMPTS = 10
 
 
-def _key(name: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
-
-
 class OriginMatcher:
     """Whether a document belongs to a watched origin, named by outlet ("RT") or host
     ("rt.com", which also matches "www.rt.com" and "de.rt.com")."""
 
     def __init__(self, origins: Iterable[str]) -> None:
-        self.names = {_key(o) for o in origins if _key(o)}
+        self.names = {outlet_key(o) for o in origins if outlet_key(o)}
         self.hosts = {o.lower().strip().removeprefix("www.") for o in origins if "." in o}
 
     def __call__(self, outlet: str | None, host: str | None, url: str | None = None) -> bool:
-        if outlet and _key(outlet) in self.names:
+        if outlet and outlet_key(outlet) in self.names:
             return True
         for h in (host, host_of(url)):
             h = (h or "").lower().removeprefix("www.")
