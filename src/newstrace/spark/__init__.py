@@ -1,9 +1,10 @@
 """Spark stage: the same detection as :func:`newstrace.detect.detect`, as a batch job.
 
 The job distributes each step with the library's own kernels: sketches in ``mapPartitions``,
-MinHash bands, fingerprints and rare terms as keys (hot keys counted and dropped before any
-grouping, so boilerplate shared by thousands of documents cannot swamp one executor), the
-aligner in ``mapPartitions``, connected components by iterative label propagation (no extra JVM
+MinHash bands, fingerprints and rare terms as keys, each kind grouped in one shuffle whose
+per-key lists give up past ``max_bucket`` (so boilerplate shared by thousands of documents never
+holds more than ``max_bucket + 1`` ids anywhere), the corpus partitioned by id once so that the
+joins that bring documents to candidate pairs move only the pairs, the aligner next to them, connected components by iterative label propagation (no extra JVM
 package), and each family's best-source forest computed where the family lives. Nothing of the
 corpus is collected to the driver. Output: Parquet tables with the schema of ``newstrace export``.
 
