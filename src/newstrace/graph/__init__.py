@@ -82,8 +82,10 @@ def best_sources(edges: Iterable[Edge], nodes: Mapping[str, Node]) -> dict[str, 
     """For each derivative, the edge to its most likely source.
 
     The best source explains most of the derivative (coverage), then holds the strongest
-    relation, then the most confident direction, then is the latest one published before it
-    (the closest hop of a chain), then the smallest id (determinism).
+    relation, then is the one the derivative uses most of (to a tenth: of a chain of excerpts,
+    the nearest excerpt rather than the whole article it came from), then the latest one
+    published before it (the closest hop of a chain), then the most confident direction, then
+    the smallest id (determinism).
     """
     best: dict[str, tuple[tuple[object, ...], Edge]] = {}
     for e in edges:
@@ -97,9 +99,10 @@ def best_sources(edges: Iterable[Edge], nodes: Mapping[str, Node]) -> dict[str, 
         key = (
             round(e.coverage_derivative, 2),
             RELATION_RANK.get(e.relation, 0),
-            round(e.confidence, 3),
+            round(e.coverage_source, 1),
             before,
             _date_key(src),
+            round(e.confidence, 3),
             _neg(e.source),
         )
         cur = best.get(e.derivative)

@@ -1,0 +1,123 @@
+"""The graph stage: best sources, acyclic forests, families and outlet flows."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newstrace.graph import Edge, Node, best_sources, build_forest, outlet_network
+
+
+def nodes(*specs: tuple[str, str | None]) -> dict[str, Node]:
+    return {i: Node(i, f"Outlet {i}", day, 1000) for i, day in specs}
+
+
+def test_excerpt_of_an_excerpt_takes_the_nearest_excerpt() -> None:
+    # g: a whole article; e: an excerpt of it; c: commentary on e. c uses most of e but under half
+    # of g, and its direction from g is (as usual) the more confident one: e is still c's source.
+    ns = nodes(("g", "2024-01-01"), ("e", "2024-01-02"), ("c", "2024-01-03"))
+    edges = [
+        Edge("g", "e", "derived", 0.8, 1.0, 0.5),
+        Edge("g", "c", "derived", 0.88, 0.79, 0.39),
+        Edge("e", "c", "derived", 0.71, 0.79, 0.89),
+    ]
+    forest = build_forest(edges, ns)
+    assert forest.derived_from == {"g": None, "e": "g", "c": "e"}
+    assert forest.depth == {"g": 0, "e": 1, "c": 2}
+    assert set(forest.family.values()) == {"g"}
+
+
+def test_copy_of_a_copy_takes_the_latest_copy_published_before_it() -> None:
+    ns = nodes(("o", "2024-01-01"), ("c1", "2024-01-03"), ("c2", "2024-01-05"))
+    edges = [
+        Edge("o", "c1", "duplicate", 0.63, 1.0, 1.0),
+        Edge("o", "c2", "duplicate", 0.92, 1.0, 1.0),
+        Edge("c1", "c2", "duplicate", 0.63, 1.0, 1.0),
+    ]
+    assert best_sources(edges, ns)["c2"].source == "c1"
+
+
+def test_coverage_of_the_derivative_comes_first() -> None:
+    ns = nodes(("a", "2024-01-01"), ("b", "2024-01-02"), ("d", "2024-01-03"))
+    edges = [Edge("a", "d", "partial", 0.9, 0.2, 1.0), Edge("b", "d", "derived", 0.5, 0.9, 0.6)]
+    assert best_sources(edges, ns)["d"].source == "b"
+
+
+def test_a_source_published_after_the_derivative_loses_a_tie() -> None:
+    ns = nodes(("early", "2024-01-01"), ("late", "2024-02-01"), ("d", "2024-01-10"))
+    edges = [
+        Edge("late", "d", "duplicate", 0.0, 1.0, 1.0),
+        Edge("early", "d", "duplicate", 0.0, 1.0, 1.0),
+    ]
+    assert best_sources(edges, ns)["d"].source == "early"
+
+
+def test_two_undated_duplicates_pointing_at_each_other_are_cut_into_a_tree() -> None:
+    ns = nodes(("x", None), ("y", None))
+    edges = [Edge("x", "y", "duplicate", 0.0, 1.0, 1.0), Edge("y", "x", "duplicate", 0.0, 1.0, 1.0)]
+    forest = build_forest(edges, ns)
+    assert sorted(forest.derived_from.items(), key=str) == [("x", None), ("y", "x")]
+    assert forest.family == {"x": "x", "y": "x"}
+
+
+def test_outlet_flows_follow_best_source_edges() -> None:
+    ns = nodes(("o", "2024-01-01"), ("m", "2024-01-03"))
+    forest = build_forest([Edge("o", "m", "duplicate", 0.9, 1.0, 1.0)], ns)
+    flows, profiles = outlet_network(forest, ns)
+    assert [
+        (f.source_outlet, f.derivative_outlet, f.articles, f.median_lag_days) for f in flows
+    ] == [("Outlet o", "Outlet m", 1, 2.0)]
+    by_outlet = {p.outlet: p for p in profiles}
+    assert by_outlet["Outlet m"].derived_share == 1.0
+    assert by_outlet["Outlet o"].copied_by == (("Outlet m", 1),)
+
+
+edge_lists = st.lists(
+    st.tuples(
+        st.integers(0, 7),
+        st.integers(0, 7),
+        st.sampled_from(["duplicate", "derived", "partial"]),
+        st.floats(0, 1),
+        st.floats(0, 1),
+        st.floats(0, 1),
+    ).filter(lambda t: t[0] != t[1]),
+    max_size=25,
+    unique_by=lambda t: (t[0], t[1]),  # a pair is verified once
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edge_lists, st.lists(st.one_of(st.none(), st.dates().map(str)), min_size=8, max_size=8))
+def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) -> None:  # type: ignore[no-untyped-def]
+    ns = {f"d{i}": Node(f"d{i}", None, days[i], 100) for i in range(8)}
+    edges = [Edge(f"d{s}", f"d{d}", rel, conf, cd, cs) for s, d, rel, conf, cd, cs in spec]
+    forest = build_forest(edges, ns)
+    shuffled = edges[:]
+    random.Random(len(edges)).shuffle(shuffled)
+    again = build_forest(shuffled, ns)
+    assert (again.derived_from, again.family, again.depth) == (
+        forest.derived_from,
+        forest.family,
+        forest.depth,
+    )
+    for doc in forest.derived_from:
+        seen, x = set(), doc
+        while x is not None:  # every chain ends at a root
+            assert x not in seen
+            seen.add(x)
+            x = forest.derived_from[x]
+    # Families are the connected components of the edges, each named after one of its roots.
+    comp = {d: {d} for d in forest.family}
+    for e in edges:
+        merged = comp[e.source] | comp[e.derivative]
+        for d in merged:
+            comp[d] = merged
+    for d, fam in forest.family.items():
+        assert {x for x, f in forest.family.items() if f == fam} == comp[d]
+        assert forest.derived_from[fam] is None
+    for d, src in forest.derived_from.items():
+        if src is not None:
+            assert forest.depth[d] == forest.depth[src] + 1
+            assert forest.best_edge[d].source == src
