@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -196,14 +197,24 @@ def candidate_pairs(
     store: Store, params: DetectParams, report: DetectReport
 ) -> dict[tuple[str, str], str]:
     """Every candidate pair of the corpus (ids sorted within the pair) and what proposed it."""
-    rows = store.index_entries()
-    ids = [r["doc_id"] for r in rows]
+    ids: list[str] = []
+    outlets: list[str | None] = []
+    dates: list[date | None] = []
+    sig_rows: list[np.ndarray] = []
+    fps: list[np.ndarray] = []
+    terms: list[np.ndarray] = []
+    for r in store.index_entries():  # keep the sketches, not the rows
+        ids.append(r["doc_id"])
+        outlets.append(r["outlet"])
+        dates.append(to_date(r["published"]))
+        sig_rows.append(np.frombuffer(r["minhash"], dtype=np.uint32))
+        fps.append(np.frombuffer(r["fingerprints"], dtype=np.uint64))
+        if params.terms:
+            terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
     if len(ids) < 2:
         return {}
-    sigs = np.vstack([np.frombuffer(r["minhash"], dtype=np.uint32) for r in rows])
-    fps = [np.frombuffer(r["fingerprints"], dtype=np.uint64) for r in rows]
-    outlets = [r["outlet"] for r in rows]
-    dates = [to_date(r["published"]) for r in rows]
+    sigs = np.vstack(sig_rows)
+    del sig_rows
     bands, rows_per_band = optimal_bands(params.threshold, params.num_perm)
     lsh, skipped = lsh_candidates(
         sigs, bands=bands, rows=rows_per_band, max_bucket=params.max_bucket
@@ -214,7 +225,6 @@ def candidate_pairs(
     )
     proposed = [*((p, "lsh") for p in sorted(lsh)), *((p, "fingerprint") for p in sorted(fp_pairs))]
     if params.terms:
-        terms = [np.frombuffer(r["terms"], dtype=np.uint64) for r in rows]
         proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
     found: dict[tuple[str, str], str] = {}
     for (i, j), why in proposed:
@@ -296,7 +306,7 @@ def detect(
     found = candidate_pairs(store, p, report)
     report.candidates = len(found)
     checked = store.checked_pairs()
-    hashes = {r["doc_id"]: r["text_hash"] for r in store.index_entries()}
+    hashes = store.index_hashes()
     todo = [
         (a, b, why)
         for (a, b), why in sorted(found.items())

@@ -8,8 +8,7 @@ share of equal bins, as for classic MinHash. Pure numpy, no state: fit for Spark
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -152,25 +151,93 @@ def lsh_candidates(
     return pairs, skipped
 
 
-def _groups(values: Sequence[np.ndarray], max_df: int) -> Iterator[np.ndarray]:
-    """For each distinct value held by 2..``max_df`` documents, the sorted documents holding it.
+def _groups(values: Sequence[np.ndarray], max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documents holding each distinct value held by 2..``max_df`` documents.
 
-    Sort-based (numpy): memory is two flat arrays, not a dict of lists.
+    Sort-based (numpy): returns ``owner`` (document numbers ordered by value, then document) and
+    the ``starts`` and ``sizes`` of the kept values' runs in it. Memory is a few flat arrays.
     """
     lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    none = np.zeros(0, dtype=np.int64)
     if lengths.sum() == 0:
-        return
+        return none, none, none
     flat = np.concatenate([np.asarray(v, dtype=np.uint64) for v in values])
     owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
     order = np.lexsort((owner, flat))
     flat, owner = flat[order], owner[order]
+    del order
     cuts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    del flat
     starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(flat)]))
-    sizes = ends - starts
+    sizes = np.diff(np.concatenate((starts, [len(owner)])))
     keep = (sizes >= 2) & (sizes <= max_df)
-    for s, e in zip(starts[keep], ends[keep], strict=True):
-        yield owner[s:e]
+    return owner, starts[keep], sizes[keep]
+
+
+class _PairCounts:
+    """How many values each pair of documents shares, accumulated as (code, count) arrays
+    (code = ``i * n + j``, ``i < j``) and compacted as they grow: 16 bytes a pair, not a dict entry."""
+
+    def __init__(self, n: int, compact_at: int = 1 << 24) -> None:
+        self.n = n
+        self.compact_at = compact_at
+        self.codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        self.weights: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        self.pending = 0
+
+    def add(self, i: np.ndarray, j: np.ndarray) -> None:
+        codes = i.astype(np.int64) * self.n + j
+        self.codes.append(codes.ravel())
+        self.weights.append(np.ones(codes.size, dtype=np.int64))
+        self.pending += codes.size
+        if self.pending >= self.compact_at:
+            self._compact()
+
+    def _compact(self) -> None:
+        codes, weights = np.concatenate(self.codes), np.concatenate(self.weights)
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        self.codes = [uniq]
+        self.weights = [np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.int64)]
+        self.pending = 0
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs' first and second documents and their counts (sorted by pair)."""
+        self._compact()
+        codes, counts = self.codes[0], self.weights[0]
+        return codes // self.n, codes % self.n, counts
+
+
+def _count_pairs(
+    values: Sequence[np.ndarray],
+    max_df: int,
+    groups: np.ndarray | None = None,
+    group_max_df: int = 4,
+    batch: int = 1 << 22,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of documents sharing a value held by 2..``max_df`` documents, with how many
+    such values they share. With ``groups`` (a non-negative group code per document, -1 for
+    none), a value does not count for two documents of one group when more than
+    ``group_max_df`` of the documents holding it are of that group.
+
+    Vectorised per run length: the runs of ``s`` documents form a matrix whose ``s(s-1)/2``
+    column pairs are the document pairs, so no Python loop runs per pair or per value.
+    """
+    owner, starts, sizes = _groups(values, max_df)
+    counter = _PairCounts(len(values))
+    for s in np.unique(sizes).tolist():
+        iu, ju = np.triu_indices(s, 1)
+        runs = starts[sizes == s]
+        step = max(1, batch // len(iu))
+        for k in range(0, len(runs), step):
+            docs = owner[runs[k : k + step, None] + np.arange(s)]  # rows sorted by document
+            i, j = docs[:, iu], docs[:, ju]
+            if groups is not None:
+                g = groups[docs]
+                crowd = (g[:, :, None] == g[:, None, :]).sum(axis=2)  # same-group documents
+                skip = (g[:, iu] == g[:, ju]) & (g[:, iu] >= 0) & (crowd[:, iu] > group_max_df)
+                i, j = i[~skip], j[~skip]
+            counter.add(i, j)
+    return counter.result()
 
 
 def group_sizes(values: Sequence[np.ndarray], max_df: int) -> np.ndarray:
@@ -203,25 +270,19 @@ def fingerprint_candidates(
     same group (outlet), fingerprints that more than ``group_max_df`` of that group's documents
     hold: an outlet's recurring text is boilerplate, not reuse.
     """
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for docs_arr in _groups(fingerprints, max_df):
-        docs = docs_arr.tolist()
-        per_group: dict[str | None, int] = defaultdict(int)
-        if groups is not None:
-            for d in docs:
-                per_group[groups[d]] += 1
-        for x in range(len(docs)):
-            for y in range(x + 1, len(docs)):
-                i, j = docs[x], docs[y]
-                if (
-                    groups is not None
-                    and groups[i] is not None
-                    and groups[i] == groups[j]
-                    and per_group[groups[i]] > group_max_df
-                ):
-                    continue
-                counts[(i, j)] += 1
-    return {p: c for p, c in counts.items() if c >= min_shared}
+    codes = None
+    if groups is not None:
+        index: dict[str, int] = {}
+        codes = np.fromiter(
+            (-1 if g is None else index.setdefault(g, len(index)) for g in groups),
+            dtype=np.int64,
+            count=len(groups),
+        )
+    i, j, c = _count_pairs(fingerprints, max_df, codes, group_max_df)
+    keep = c >= min_shared
+    return dict(
+        zip(zip(i[keep].tolist(), j[keep].tolist(), strict=True), c[keep].tolist(), strict=True)
+    )
 
 
 def sample_fingerprints(hashes: np.ndarray, modulus: int = 8) -> np.ndarray:
@@ -240,14 +301,6 @@ def term_candidates(
     numbers): at least ``min_shared`` words held by at most ``max_df`` documents, and at least
     ``min_share`` of the rarer-vocabulary document's such words."""
     rare_count = group_sizes(terms, max_df)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for docs_arr in _groups(terms, max_df):
-        docs = docs_arr.tolist()
-        for x in range(len(docs)):
-            for y in range(x + 1, len(docs)):
-                counts[(docs[x], docs[y])] += 1
-    return {
-        (i, j)
-        for (i, j), c in counts.items()
-        if c >= min_shared and c >= min_share * min(rare_count[i], rare_count[j])
-    }
+    i, j, c = _count_pairs(terms, max_df)
+    keep = (c >= min_shared) & (c >= min_share * np.minimum(rare_count[i], rare_count[j]))
+    return set(zip(i[keep].tolist(), j[keep].tolist(), strict=True))

@@ -385,12 +385,19 @@ class Store:
                 list(rows),
             )
 
-    def index_entries(self) -> list[sqlite3.Row]:
-        """Every index entry with its document's outlet and date, in insertion order."""
-        return self.conn.execute(
-            "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, d.outlet, d.published, d.seq "
-            "FROM doc_index i JOIN documents d ON d.id = i.doc_id ORDER BY d.seq"
-        ).fetchall()
+    def index_entries(self) -> Iterator[sqlite3.Row]:
+        """Every index entry with its document's outlet and date, in insertion order (streamed:
+        a million entries are gigabytes as rows)."""
+        return iter(
+            self.conn.execute(
+                "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, d.outlet, "
+                "d.published, d.seq FROM doc_index i JOIN documents d ON d.id = i.doc_id ORDER BY d.seq"
+            )
+        )
+
+    def index_hashes(self) -> dict[str, str]:
+        """The text hash each indexed document was sketched from, by document id."""
+        return dict(self.conn.execute("SELECT doc_id, text_hash FROM doc_index").fetchall())
 
     # -- pairs -----------------------------------------------------------------------------
     def checked_pairs(self) -> dict[tuple[str, str], tuple[str, str]]:
