@@ -384,6 +384,12 @@ def compare(
     help="Only pair articles published this close together.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--from-scratch",
+    is_flag=True,
+    help="Forget earlier sketches, pairs and families first (pairs already verified are "
+    "otherwise kept, e.g. after switching on --semantic or changing --threshold).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @_boundary
@@ -393,6 +399,7 @@ def detect(
     threshold: float,
     window_days: int | None,
     workers: int,
+    from_scratch: bool,
     as_json: bool,
 ) -> None:
     """Find every reuse pair in the store (incremental), verify it, build families and chains."""
@@ -421,6 +428,8 @@ def detect(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
+        if from_scratch:
+            store.clear_detection()
         report = run_detect(store, params, on_progress=on_progress)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))

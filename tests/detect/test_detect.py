@@ -58,6 +58,13 @@ def test_incremental_equals_from_scratch(tmp_path: Path, labelled: Path) -> None
     with Store(tmp_path / "scratch.db") as store:
         again = detect(store, DetectParams(workers=1))
     assert again.indexed == 0 and again.verified == 0
+    # Cleared, the store is detected again from scratch, with the same results.
+    with Store(tmp_path / "scratch.db") as store:
+        store.clear_detection()
+        assert store.pairs() == [] and store.families() == [] and store.index_hashes() == {}
+        redone = detect(store, DetectParams(workers=1))
+        assert redone.indexed == store.count() and redone.verified == redone.candidates
+        assert _semantic_view(export_tables(store)) == _semantic_view(scratch)
 
 
 def test_quality_floor_on_labelled_families(labelled: Path) -> None:

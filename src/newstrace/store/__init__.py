@@ -399,6 +399,13 @@ class Store:
         """The text hash each indexed document was sketched from, by document id."""
         return dict(self.conn.execute("SELECT doc_id, text_hash FROM doc_index").fetchall())
 
+    def clear_detection(self) -> None:
+        """Forget every sketch, verified pair, passage and family (the documents stay), so the
+        next ``detect`` starts from scratch, as on a freshly ingested store."""
+        with self.transaction() as conn:
+            for table in ("passages", "pairs", "families", "doc_index"):
+                conn.execute(f"DELETE FROM {table}")
+
     # -- pairs -----------------------------------------------------------------------------
     def checked_pairs(self) -> dict[tuple[str, str], tuple[str, str]]:
         """Verified pairs ``(a, b)`` with the text hashes they were verified on."""
