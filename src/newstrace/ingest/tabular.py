@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -169,32 +170,72 @@ def iter_json(
             yield type(exc)(f"element {i}: {exc}")
 
 
+def _delimiter(header: str, path: str) -> str:
+    """The delimiter of a CSV/TSV file, from its header line (outside quoted names).
+
+    A header is short and regular; the rows are not (prose with commas and quotes), which is why
+    only the header decides, and why the quoting rules are RFC 4180's whatever the header says.
+    """
+    if path.lower().endswith(".tsv"):
+        return "\t"
+    bare = re.sub(r'"[^"]*"', "", header)
+    counts = {d: bare.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def iter_csv(
     data: bytes, path: str, mapping: Mapping[str, str]
 ) -> Iterator[RawDocument | InputError]:
-    """Yield one raw document per CSV/TSV row (the delimiter is sniffed)."""
+    """Yield one raw document per CSV/TSV row, or one error naming the row.
+
+    Rows are read strictly by RFC 4180's rules (quoted fields may hold delimiters, newlines and
+    doubled quotes), so a row is never split into several documents nor silently garbled: a row
+    whose quoting is broken, or whose field count differs from the header's, is rejected whole,
+    with its row number and the lines it spans; reading goes on after it.
+    """
     text = decode_bytes(data)
-    sample = text[:20000]
+    header_line = text.split("\n", 1)[0]
+    dialect: Any = csv.excel
+    reader = csv.reader(
+        io.StringIO(text, newline=""), dialect, delimiter=_delimiter(header_line, path), strict=True
+    )
     try:
-        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if path.lower().endswith(".tsv") else csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    if not reader.fieldnames:
+        header = next(reader)
+    except StopIteration:
+        header = []
+    except csv.Error as exc:
+        yield MalformedInputError(f"CSV header cannot be read: {exc}")
+        return
+    if not any(h.strip() for h in header):
         yield MalformedInputError("CSV has no header row")
         return
-    row_no = 1
+    row_no = 0
     while True:
+        line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield MalformedInputError(f"row {row_no + 1}: {exc}")
-            return
+            row_no += 1
+            lines = f"line {line}" if reader.line_num <= line else f"lines {line}-{reader.line_num}"
+            yield MalformedInputError(f"row {row_no} ({lines}): {exc}; the row is skipped whole")
+            if reader.line_num < line:  # nothing consumed: the rest cannot be read
+                return
+            continue
         row_no += 1
-        record = {k: v for k, v in row.items() if k is not None}
+        where = f"row {row_no} (line {line})"
+        if not any(v.strip() for v in row):
+            continue
+        if len(row) != len(header):
+            yield MalformedInputError(
+                f"{where}: {len(row)} fields where the header has {len(header)} "
+                "(an unbalanced quote or a stray delimiter); the row is skipped whole"
+            )
+            continue
+        record = dict(zip(header, row, strict=True))
         try:
-            yield record_to_raw(record, f"{path}:{reader.line_num}", "csv", mapping)
+            yield record_to_raw(record, f"{path}:{line}", "csv", mapping)
         except InputError as exc:
-            yield type(exc)(f"row {row_no}: {exc}")
+            yield type(exc)(f"{where}: {exc}")
