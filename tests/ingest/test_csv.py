@@ -50,7 +50,7 @@ def test_hostile_rows(tmp_path: Path) -> None:
         f"2,Gazette,Multi,{_q(PROSE + chr(10) + chr(10) + 'Second paragraph, with a comma.')}",
         f"3,Gazette,Long,{_q(PROSE * 400)}",
         f"4,Gazette,Extra,{_q(PROSE)},surplus",  # one field too many
-        f"5,Gazette,Short",  # one too few
+        "5,Gazette,Short",  # one too few
         f'6,Gazette,Broken,"{PROSE} the closing quote is missing',
         f"7,Gazette,After,{_q(PROSE)}",
     ]
