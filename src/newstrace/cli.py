@@ -269,7 +269,10 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
         ("outlet", doc.outlet),
         ("url", doc.url),
         ("author", doc.author),
-        ("published", doc.published),
+        (
+            "published",
+            f"{doc.published} (from {doc.published_source or 'unknown'})" if doc.published else None,
+        ),
         ("language", doc.language),
         ("source", doc.source_path),
     ):

@@ -50,6 +50,14 @@ class Link:
         return asdict(self)
 
 
+DATE_SOURCES = ("user", "record", "feed", "metadata", "byline", "url", "crawl")
+"""Where a publication date comes from, most explicit first: the user (``--date``, a
+``.meta.json``), a structured record's field (JSONL/CSV), the feed item, the page's metadata, a
+byline or dateline at the top of a text, a date in the URL's path, and last the time a crawler
+fetched the page (an upper bound, not a publication date). Dates guessed from body text are
+never taken."""
+
+
 @dataclass(frozen=True, slots=True)
 class RawDocument:
     """What a reader found in one input, before cleaning.
@@ -68,6 +76,8 @@ class RawDocument:
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    published_source: str | None = None
+    """Where ``published`` came from (see :data:`DATE_SOURCES`)."""
     language: str | None = None
     links: tuple[Link, ...] = ()
     removed: tuple[str, ...] = ()
@@ -88,6 +98,7 @@ class Document:
         text: the clean article text; every offset newstrace reports for this document is into it.
         raw: the input text attributions point into.
         published: ISO 8601: a date (``2017-07-09``) or a timezone-aware datetime; None if unknown.
+        published_source: where that date came from, one of :data:`DATE_SOURCES`.
         boilerplate: the chrome removed from this document, kept for audit.
         input_id: the id the user's input gave it (``id`` field of JSONL/CSV), else the path.
     """
@@ -102,6 +113,7 @@ class Document:
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    published_source: str | None = None
     language: str | None = None
     attributions: tuple[Attribution, ...] = ()
     links: tuple[Link, ...] = ()
@@ -121,6 +133,7 @@ class Document:
             "url": self.url,
             "title": self.title,
             "published": self.published,
+            "published_source": self.published_source,
             "attributions": [a.to_dict() for a in self.attributions],
         }
 
@@ -136,6 +149,7 @@ class Document:
             "title": self.title,
             "author": self.author,
             "published": self.published,
+            "published_source": self.published_source,
             "language": self.language,
             "text": self.text,
             "attributions": [a.to_dict() for a in self.attributions],

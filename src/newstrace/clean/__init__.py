@@ -14,7 +14,7 @@ from collections import Counter
 
 from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
 from newstrace.clean.boilerplate import chrome_reason
-from newstrace.clean.dates import DATE_PATTERN, parse_date
+from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
 from newstrace.clean.text import detect_language, squeeze, strip_markup
 from newstrace.errors import EmptyDocumentError
 from newstrace.models import Attribution, Document, RawDocument
@@ -123,6 +123,11 @@ def build_document(
         url: overrides the URL (``--url``).
         published: overrides the publication date (``--date``), any format :func:`parse_date` reads.
 
+    The publication date is the most explicit one found (see
+    :data:`~newstrace.models.DATE_SOURCES`): ``published``, then the reader's (a record's
+    field, the feed item, the page's metadata), then a byline or dateline at the top of a text,
+    then a date the URL's path spells out, then the time a crawler fetched the page.
+
     Raises:
         EmptyDocumentError: when no article text is left.
 
@@ -137,7 +142,7 @@ def build_document(
     chrome_lines: list[str] = list(raw.removed)
     title = raw.title
     author = raw.author
-    pub = raw.published
+    byline_date: str | None = None
     raw_lines = (raw.body if raw.body is not None else raw.raw).splitlines()
     seen_body = False
     if sum(1 for line in raw_lines if line.strip()) < 2:
@@ -157,7 +162,7 @@ def build_document(
             a, d = _parse_byline(plain, raw_line)
             if a or d:
                 author = author or a
-                pub = pub or d
+                byline_date = byline_date or d
                 chrome_lines.append(plain)
                 removed.append(plain)
                 continue
@@ -165,7 +170,7 @@ def build_document(
                 m = _DATELINE_RE.match(plain)
                 d = parse_date(m.group("rest")) if m else None
                 if d and DATE_PATTERN.search(plain):
-                    pub = pub or d
+                    byline_date = byline_date or d
                     removed.append(plain)
                     continue
         reason = chrome_reason(plain)
@@ -187,7 +192,17 @@ def build_document(
     if not (outlet or raw.outlet):
         inferred_outlet, inferred_host = _infer_outlet(chrome_lines, strip_markup(raw.raw)[0])
     the_outlet = outlet or raw.outlet or inferred_outlet or host_of(the_url)
-    the_pub = parse_date(published) if published else (parse_date(pub) if pub else None)
+    raw_source = raw.published_source or "record"
+    candidates = [
+        (published, "user"),
+        (raw.published if raw_source != "crawl" else None, raw_source),
+        (byline_date, "byline"),
+        (date_from_url(the_url), "url"),
+        (raw.published if raw_source == "crawl" else None, "crawl"),
+    ]
+    the_pub, pub_source = next(
+        ((d, src) for value, src in candidates if value and (d := parse_date(value))), (None, None)
+    )
     return Document(
         id=document_id(the_outlet, the_url, raw.raw),
         text=text,
@@ -199,6 +214,7 @@ def build_document(
         title=(title or "").strip() or None,
         author=author,
         published=the_pub,
+        published_source=pub_source,
         language=raw.language or detect_language(text),
         attributions=tuple(attributions),
         links=raw.links,

@@ -113,6 +113,49 @@ def parse_date(value: str | None) -> str | None:
     return None
 
 
+_URL_DATE_RE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/._-]|$)"
+    r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)"
+)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The date a URL's path spells out in full (``/2016/09/22/``, ``/2016-09-22-``), or None.
+
+    A year and month alone (``/2016/09/``) give no date: a day is never invented.
+
+    >>> date_from_url("https://edition.cnn.com/2016/09/22/politics/story/index.html")
+    '2016-09-22'
+    >>> date_from_url("https://example.com/2016/09/story") is None
+    True
+    """
+    if not url:
+        return None
+    path = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    path = path[path.find("/") :] if "/" in path else ""
+    m = _URL_DATE_RE.search(path)
+    if not m:
+        return None
+    y, mo, d = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+    day = _valid(int(y), int(mo), int(d))
+    return day.isoformat() if day else None
+
+
+def spelled_out(iso: str, text: str) -> bool:
+    """Whether ``text`` writes out the day of ``iso`` with its month and day (any common form).
+
+    Used to refuse a bare year that an extractor turned into 1 January: such a date is kept only
+    when the page itself says "1 January".
+    """
+    day = to_date(iso)
+    if day is None:
+        return False
+    for m in DATE_PATTERN.finditer(text):
+        if parse_date(m.group()) == day.isoformat():
+            return True
+    return bool(re.search(rf"\b0?{day.month}/0?{day.day}/{day.year}\b", text))
+
+
 def from_struct_time(t: object) -> str | None:
     """ISO 8601 (UTC) from a ``time.struct_time`` as feedparser gives it."""
     try:

@@ -27,8 +27,8 @@ def document_row(d: Document, family: tuple[str, str | None, int] | None) -> dic
     return {
         "id": d.id, "input_id": d.input_id, "outlet": d.outlet, "host": d.host, "url": d.url,
         "canonical_url": d.canonical_url, "title": d.title,
-        "author": d.author, "published": d.published, "language": d.language,
-        "family": family[0] if family else None, "derived_from": family[1] if family else None,
+        "author": d.author, "published": d.published, "published_source": d.published_source,
+        "language": d.language, "family": family[0] if family else None, "derived_from": family[1] if family else None,
         "depth": family[2] if family else None, "words": len(d.text.split()),
         "credits": "; ".join(a.credited for a in d.attributions),
         "attributions": json.dumps([a.to_dict() for a in d.attributions], ensure_ascii=False, sort_keys=True),
@@ -59,7 +59,9 @@ def document_from_row(row: dict[str, Any]) -> Document:
         id=str(row["id"]), text=row.get("text") or "", url=row.get("url"),
         canonical_url=row.get("canonical_url") or row.get("url"), host=row.get("host"),
         outlet=row.get("outlet"), title=row.get("title"), author=row.get("author"),
-        published=parse_date(str(published)) if published else None, language=row.get("language"),
+        published=parse_date(str(published)) if published else None,
+        published_source=(row.get("published_source") or "record") if published else None,
+        language=row.get("language"),
         attributions=atts, links=links, input_id=row.get("input_id"),
     )  # fmt: skip
 

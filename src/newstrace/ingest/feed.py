@@ -81,5 +81,6 @@ def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
             title=entry.get("title"),
             author=entry.get("author"),
             published=published,
+            published_source="feed",
             prechopped=True,
         )

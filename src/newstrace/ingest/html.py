@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from newstrace.clean.attributions import host_of, link_attributions
+from newstrace.clean.dates import spelled_out
 from newstrace.clean.text import content_key
 from newstrace.errors import EmptyDocumentError, MalformedInputError
 from newstrace.ingest.decode import decode_bytes
@@ -18,9 +19,11 @@ _BLOCK_TAGS = {
     "figcaption", "dd", "dt", "main", "form", "hr",
 }  # fmt: skip
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+# The page's own metadata only: htmldate's extensive search guesses from body text ("the 2016
+# election" became 2016-01-01) and a guess must never pass for a publication date.
 _DATE_PARAMS = {
     "original_date": True,
-    "extensive_search": True,
+    "extensive_search": False,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
 MAX_TREE_DEPTH = 400
@@ -75,13 +78,15 @@ def read_html(
     *,
     url: str | None = None,
     fallback_date: str | None = None,
+    fallback_source: str = "crawl",
     fmt: str = "html",
 ) -> list[RawDocument]:
     """One raw document from an HTML page.
 
     ``raw`` is the page's visible text (attribution offsets point into it), ``body`` the
     article text trafilatura extracted; the page lines the extractor left out are kept in
-    ``removed`` for audit.
+    ``removed`` for audit. The publication date is the page's metadata date; else
+    ``fallback_date`` (a feed item's date: ``fallback_source="feed"``; a crawl time: ``"crawl"``).
 
     Raises:
         MalformedInputError: when the page cannot be parsed.
@@ -98,9 +103,11 @@ def read_html(
     if not html.strip():
         raise EmptyDocumentError("empty HTML page")
     try:
+        # No URL here: htmldate would take a date from it before the page's own metadata (and
+        # drop the time); the clean stage reads URL dates, after the metadata's.
         doc = trafilatura.bare_extraction(
             html,
-            url=url,
+            url=None,
             with_metadata=True,
             include_comments=False,
             include_tables=False,
@@ -132,6 +139,11 @@ def read_html(
         line for line in page.splitlines() if content_key(line) not in body_keys and line != title
     )[:300]
     own_host = host_of(the_url) or getattr(doc, "hostname", None)
+    published, published_source = getattr(doc, "date", None), "metadata"
+    if published and published[5:10] == "01-01" and not spelled_out(published, html):
+        published = None  # a bare year made into 1 January: not a date
+    if not published:
+        published, published_source = fallback_date, fallback_source
     credits = link_attributions(links, own_host)
     if canonical and host_of(canonical) and own_host and host_of(canonical) != own_host:
         from newstrace.models import Attribution
@@ -157,7 +169,8 @@ def read_html(
             outlet=getattr(doc, "sitename", None) or None,
             title=title,
             author=getattr(doc, "author", None),
-            published=getattr(doc, "date", None) or fallback_date,
+            published=published,
+            published_source=published_source if published else None,
             language=getattr(doc, "language", None),
             links=tuple(Link(u, t) for u, t, _ in links[:500]),
             removed=removed,

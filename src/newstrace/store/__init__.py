@@ -28,7 +28,7 @@ _DOC_COLUMNS = (
     "id", "input_id", "url", "canonical_url", "outlet", "host", "title", "author", "published",
     "language", "text", "doc_text", "raw", "attributions", "links", "boilerplate",
     "outlet_boilerplate", "source_path", "format", "version", "supersedes", "text_hash",
-    "ingested_at",
+    "ingested_at", "published_source",
 )  # fmt: skip
 
 
@@ -187,6 +187,7 @@ class Store:
             json.dumps([link.to_dict() for link in doc.links], ensure_ascii=False),
             json.dumps(list(doc.boilerplate), ensure_ascii=False), "[]",
             doc.source_path, doc.format, version, supersedes, text_hash(doc.text), now,
+            doc.published_source,
         )  # fmt: skip
 
     @staticmethod
@@ -203,6 +204,7 @@ class Store:
             title=row["title"],
             author=row["author"],
             published=row["published"],
+            published_source=row["published_source"] if "published_source" in keys else None,
             language=row["language"],
             attributions=tuple(Attribution.from_dict(a) for a in json.loads(row["attributions"])),
             links=tuple(Link(**link) for link in json.loads(row["links"])),

@@ -160,6 +160,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX alerts_created ON alerts(created);
     """,
+    # 4: where each publication date came from (newstrace.models.DATE_SOURCES).
+    """
+    ALTER TABLE documents ADD COLUMN published_source TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -109,7 +109,9 @@ def extract_article(job: tuple[Item, Source, bytes, str]) -> _Fetched:
         if item.entry is not None:
             raw = item.entry
         else:
-            raw = read_html(content, item.url, url=url, fallback_date=item.published)[0]
+            raw = read_html(
+                content, item.url, url=url, fallback_date=item.published, fallback_source="feed"
+            )[0]
             if not raw.title and item.title:
                 raw = replace(raw, title=item.title)
         return _Fetched(item, source, build_document(raw, outlet=source.outlet))
