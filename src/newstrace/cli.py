@@ -190,6 +190,7 @@ def ingest(
         console.print(
             f"Read {report.files} file(s): [green]{report.added} added[/], {report.versions} new version(s), "
             f"{report.unchanged} unchanged, [{'red' if report.rejected else 'green'}]{len(report.rejected)} rejected[/]"
+            + (f", {len(report.skipped)} not articles (skipped)" if report.skipped else "")
             + (
                 f"; outlet chrome re-cleaned {report.recleaned} document(s)"
                 if report.recleaned

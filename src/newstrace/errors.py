@@ -9,6 +9,7 @@
     │   ├── DecodeError             bytes that are binary or cannot be decoded as text
     │   ├── TooLargeError           over the configured size limit
     │   ├── EmptyDocumentError      nothing left after extraction and cleaning
+    │   ├── NotArticleError         a page that is no article (redirect, error, paywall, headline only…)
     │   └── MalformedInputError     truncated archive, broken JSON/CSV/feed, bad record
     ├── StoreError                  the database cannot be opened, is too new, or is corrupt
     └── NotFoundError               a document, pair or family id that is not in the store
@@ -48,6 +49,12 @@ class TooLargeError(InputError):
 
 class EmptyDocumentError(InputError):
     """Nothing is left of the input after extraction and cleaning."""
+
+
+class NotArticleError(InputError):
+    """The input is a page but not an article: a redirect, error, paywall, login, cookie or
+    JavaScript notice, a bot check, a headline alone or an index of headlines. Ingest skips it
+    (recorded, not an error of the input) so that it never links articles."""
 
 
 class MalformedInputError(InputError):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newstrace.clean import build_document
-from newstrace.errors import InputError, Rejection
+from newstrace.errors import InputError, NotArticleError, Rejection
 from newstrace.ingest import iter_files, read_path
 from newstrace.models import Document
 
@@ -37,6 +37,9 @@ class IngestReport:
     unchanged: int = 0
     recleaned: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)
+    """Pages that are not articles (redirects, error pages, headline-only rows…): recorded with
+    the rejections, but not errors of the input."""
     formats: Counter[str] = field(default_factory=Counter)
     ids: list[str] = field(default_factory=list)
 
@@ -56,6 +59,7 @@ class IngestReport:
             "rejected": [
                 {"path": r.path, "reason": r.reason, "kind": r.kind} for r in self.rejected
             ],
+            "skipped": [{"path": r.path, "reason": r.reason, "kind": r.kind} for r in self.skipped],
             "formats": dict(self.formats),
         }
 
@@ -141,12 +145,17 @@ def ingest(
 
     def reject(path: str, exc: BaseException) -> None:
         r = Rejection(path, str(exc) or type(exc).__name__, type(exc).__name__)
+        if isinstance(exc, NotArticleError):
+            report.skipped.append(r)
+            if on_reject:
+                on_reject(r)
+            return
         report.rejected.append(r)
         if on_reject:
             on_reject(r)
         if strict:
             flush()
-            store.record_rejections([r])
+            store.record_rejections([*report.skipped, r])
             raise StrictModeStop(r)
 
     try:
@@ -185,7 +194,7 @@ def ingest(
         flush()
     finally:
         if not strict:
-            store.record_rejections(report.rejected)
+            store.record_rejections([*report.rejected, *report.skipped])
     # Every outlet marked dirty: this run's, and any that an interrupted run left behind.
     report.recleaned = store.relearn_outlet_chrome(min_docs=cfg.outlet_chrome_min_docs)
     return report

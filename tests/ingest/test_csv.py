@@ -39,8 +39,10 @@ def test_readme_route_gives_one_result_per_row(tmp_path: Path) -> None:
     assert all(d.outlet and "." in d.outlet and " " not in d.outlet for d in docs)
     with Store(tmp_path / "s.db") as store:
         report = ingest([SAMPLE], store, field_map={"text": "content", "outlet": "domain"})
-        assert report.added + len(report.rejected) == 250
+        # Headline-only rows and error pages are skipped as non-articles, each naming its line.
+        assert report.added + len(report.rejected) + len(report.skipped) == 250
         assert all("row " in r.reason for r in report.rejected)
+        assert all(r.path.rsplit(":", 1)[1].isdigit() for r in report.skipped)
 
 
 def test_hostile_rows(tmp_path: Path) -> None:

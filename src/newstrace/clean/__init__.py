@@ -15,8 +15,9 @@ from collections import Counter
 from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
+from newstrace.clean.pages import non_article_reason, notice_reason
 from newstrace.clean.text import detect_language, squeeze, strip_markup
-from newstrace.errors import EmptyDocumentError
+from newstrace.errors import EmptyDocumentError, NotArticleError
 from newstrace.models import Attribution, Document, RawDocument
 
 __all__ = ["build_document", "document_id"]
@@ -130,6 +131,7 @@ def build_document(
 
     Raises:
         EmptyDocumentError: when no article text is left.
+        NotArticleError: when the page is not an article (see :func:`non_article_reason`).
 
     Example:
         >>> from newstrace.models import RawDocument
@@ -143,6 +145,7 @@ def build_document(
     title = raw.title
     author = raw.author
     byline_date: str | None = None
+    notices: list[str] = []
     raw_lines = (raw.body if raw.body is not None else raw.raw).splitlines()
     seen_body = False
     if sum(1 for line in raw_lines if line.strip()) < 2:
@@ -173,6 +176,10 @@ def build_document(
                     byline_date = byline_date or d
                     removed.append(plain)
                     continue
+        if notice_reason(plain) and len(plain.split()) <= 15:
+            notices.append(plain)  # "Your browser does not support the audio element."
+            removed.append(plain)
+            continue
         reason = chrome_reason(plain)
         if reason is not None or is_attribution_line(plain):
             removed.append(plain)
@@ -181,8 +188,11 @@ def build_document(
         seen_body = True
         text_lines.append(plain if not raw.prechopped else raw_line)
     text = squeeze("\n".join(text_lines))
-    if not text.strip():
+    if not text.strip() and not notices:
         raise EmptyDocumentError("no article text left after removing chrome")
+    kind = non_article_reason("\n".join([*notices, text]), title)
+    if kind is not None:
+        raise NotArticleError(f"not an article: {kind}")
     attributions: list[Attribution] = find_attributions(raw.raw)
     for link_attr in raw.extra_attributions:
         if all(link_attr.url != a.url for a in attributions):

@@ -1,0 +1,146 @@
+"""Pages that are not articles: what a scraper or a feed brings back instead of a story.
+
+Redirect stubs ("The document has moved here."), error and "not found" pages, paywall, login,
+cookie and "enable JavaScript" walls, bot checks, headline-only rows and index pages (a list of
+headlines or link blurbs) carry no story of their own; left in, identical stubs become
+"duplicates" and sidebars link unrelated articles. :func:`non_article_reason` says why a clean
+text is such a page, or None. The rules describe kinds of page, never one site's wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newstrace.clean.text import content_key
+
+__all__ = ["non_article_reason", "notice_reason"]
+
+_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "a redirect notice",
+        re.compile(
+            r"\b(?:moved\s+permanently|(?:document|page|object)\s+has\s+(?:moved|been\s+moved)|"
+            r"object\s+moved|you\s+are\s+being\s+redirected|redirecting\s+(?:you|to|in)\b|"
+            r"if\s+you\s+are\s+not\s+(?:automatically\s+)?redirected)",
+            re.I,
+        ),
+    ),
+    (
+        "an error page",
+        re.compile(
+            r"(?:^\W*error\b|\b(?:40[0134]|50[0234])\s*(?:error|[-:–—]?\s*(?:not\s+found|forbidden|"
+            r"internal|bad\s+gateway|service\s+unavailable))|\bpage\s+not\s+found\b|"
+            r"\bpage\s+(?:that\s+|which\s+)?you\s+(?:are|were)\s+looking\s+for\b|"
+            r"\b(?:page|article|content)\s+(?:could\s+not|cannot|can't|was\s+not)\s+be\s+found|"
+            r"\binternal\s+server\s+error\b|\bservice\s+(?:temporarily\s+)?unavailable\b|"
+            r"\berror\s+establishing\s+a\s+database\s+connection\b|\baccess\s+denied\b|"
+            r"\bthis\s+page\s+(?:isn't|is\s+not|is\s+no\s+longer)\s+available\b|"
+            r"\b(?:error|exception)\s+mess?age\b)",
+            re.I,
+        ),
+    ),
+    (
+        "a paywall or login page",
+        re.compile(
+            r"\b(?:(?:subscribe|sign\s+in|log\s*in|register)\s+(?:now\s+)?to\s+(?:continue|read|"
+            r"access|view|keep\s+reading)|you(?:'ve|\s+have)\s+reached\s+(?:your|the)\s+(?:limit|"
+            r"maximum)|free\s+articles?\s+(?:left|remaining)|already\s+a\s+subscriber|"
+            r"(?:this|the)\s+(?:content|article|story)\s+is\s+(?:only\s+)?(?:available|reserved)\s+"
+            r"(?:only\s+)?(?:to|for)\s+(?:subscribers|members|registered)|"
+            r"log\s*in\s+to\s+access\s+content|create\s+(?:a\s+)?(?:free\s+)?account\s+to)",
+            re.I,
+        ),
+    ),
+    (
+        "a cookie notice",
+        re.compile(
+            r"\b(?:(?:we|this\s+(?:site|website))\s+uses?\s+cookies|cookie\s+(?:policy|settings|"
+            r"consent|preferences)|accept\s+(?:all\s+)?cookies)\b",
+            re.I,
+        ),
+    ),
+    (
+        "a browser or JavaScript notice",
+        re.compile(
+            r"\b(?:(?:please\s+)?(?:enable|turn\s+on)\s+javascript|javascript\s+(?:is\s+)?(?:disabled|"
+            r"required|is\s+turned\s+off)|your\s+browser\s+(?:does\s+not|doesn't)\s+support|"
+            r"(?:update|upgrade)\s+your\s+browser|unsupported\s+browser|"
+            r"disable\s+your\s+ad\s*blocker)\b",
+            re.I,
+        ),
+    ),
+    (
+        "a bot check",
+        re.compile(
+            r"\b(?:are\s+you\s+a\s+robot|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|"
+            r"checking\s+your\s+browser|captcha)\b",
+            re.I,
+        ),
+    ),
+)
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+_INNER_END = re.compile(r"[a-z]{2}[.!?][\"”’')\]]*\s+[A-Z]")
+
+
+def notice_reason(line: str) -> str | None:
+    """The kind of notice a short line is ("a cookie notice"…), or None.
+
+    >>> notice_reason("Your browser does not support the audio element.")
+    'a browser or JavaScript notice'
+    >>> notice_reason("The minister said the plan had moved forward.") is None
+    True
+    """
+    if len(line.split()) > 40:
+        return None
+    for kind, rx in _NOTICES:
+        if rx.search(line):
+            return kind
+    return None
+
+
+def _headline_like(line: str) -> bool:
+    """A line that reads as a headline or a link, not as prose: in Title Case, no full stop."""
+    ws = line.split()
+    if not 2 <= len(ws) <= 30 or ((_SENTENCE_END.search(line) or _INNER_END.search(line)) and len(ws) > 6):
+        return False
+    alpha = [w for w in ws if w[0].isalpha()]
+    if len(alpha) < 2 or sum(1 for w in ws if any(c.isdigit() for c in w)) > len(ws) / 4:
+        return False  # a row of a table, not a headline
+    caps = sum(1 for w in alpha if w[0].isupper()) / len(alpha)
+    return caps >= 0.6
+
+
+def non_article_reason(text: str, title: str | None = None) -> str | None:
+    """Why a clean text is not an article, or None when it may be one.
+
+    Args:
+        text: the clean text (chrome already removed).
+        title: the page's title, if known.
+
+    >>> non_article_reason("Moved Permanently\\n\\nThe document has moved here.")
+    'a redirect notice'
+    >>> non_article_reason("How To Easily Understand The Difference Between Two Things")
+    'a headline only, no article text'
+    >>> non_article_reason("The council met on Tuesday. Members said the plan would go ahead.") is None
+    True
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    n_words = len(text.split())
+    if not lines:
+        return None
+    # A notice page: once its notices are taken out, too little is left to be a story.
+    notices = [k for ln in lines if (k := notice_reason(ln))]
+    if notices:
+        rest = sum(len(ln.split()) for ln in lines if not notice_reason(ln))
+        if rest < 25:
+            return notices[0]
+    if title and content_key(text) and content_key(text) == content_key(title):
+        return "a headline only, no article text"
+    if n_words <= 30 and all(_headline_like(ln) for ln in lines):
+        return "a headline only, no article text"
+    heads = [ln for ln in lines if _headline_like(ln)]
+    prose = sum(len(ln.split()) for ln in lines if _SENTENCE_END.search(ln) and not _headline_like(ln))
+    if len(lines) >= 5 and len(heads) >= 0.7 * len(lines) and prose < 50:
+        return "an index page (a list of headlines or links)"
+    return None
