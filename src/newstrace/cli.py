@@ -916,6 +916,76 @@ def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
     console.print(t)
 
 
+@eval_.command("real")
+@click.argument("root", default="eval/real", type=click.Path(exists=True, file_okay=False))
+@click.option("--corpus", "corpora", multiple=True, help="Only this corpus (repeatable).")
+@click.option("--work", default="out/eval-real", show_default=True, type=click.Path(file_okay=False),
+              help="Where stores and the lists of unlabelled pairs and flags go.")  # fmt: skip
+@click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
+@click.option("--json", "as_json", is_flag=True)
+@_boundary
+def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as_json: bool) -> None:
+    """Reuse-pair precision/recall, relation confusion, family ARI, direction accuracy and flag
+    precision on real news labelled by reading (ROOT: corpora.toml and labels/)."""
+    from newstrace.evaluation.real import FLAG_KINDS, LABELS, evaluate_real
+
+    def progress(corpus: str, stage: str) -> None:
+        if not as_json:
+            err_console.print(f"[dim]{corpus}: {stage}…[/]")
+
+    results = evaluate_real(root, workdir=work, corpora=corpora or None, semantic=semantic,
+                            on_progress=progress)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], indent=2))
+        return
+    if not results:
+        raise click.ClickException(f"no corpus of {root}/corpora.toml could be read")
+
+    def f(v: float | None) -> str:
+        return "-" if v is None else f"{v:.3f}"
+
+    t = Table(title=f"Real news labelled by reading ({'lexical + semantic' if semantic else 'lexical'})")
+    t.add_column("measure")
+    for r in results:
+        t.add_column(r.corpus, justify="right")
+
+    def flag(r: Any, k: str) -> str:
+        fl = r.flags.get(k, {})
+        read = fl.get("right", 0) + fl.get("wrong", 0)
+        return f"{f(r.flag_precision(k))} ({read} read, {fl.get('unlabelled', 0)} not)"
+
+    rows: list[tuple[str, Callable[[Any], str]]] = [
+        ("documents stored", lambda r: str(r.documents)),
+        ("labelled pairs", lambda r: str(r.labelled_pairs)),
+        ("  of which reuse (copy, excerpt)", lambda r: str(r.gold_reuse)),
+        ("reported reuse pairs labelled", lambda r: str(r.reported_labelled)),
+        ("reported reuse pairs not labelled", lambda r: str(r.reported_unlabelled)),
+        ("reuse-pair precision", lambda r: f(r.precision)),
+        ("  counting unlabelled as wrong", lambda r: f(r.precision_conservative)),
+        ("reuse-pair recall", lambda r: f(r.recall)),
+        ("direction accuracy (pairs)", lambda r: f"{f(r.direction_accuracy)} ({r.direction_total})"),
+        ("family ARI (documents)", lambda r: f"{f(r.ari)} ({r.ari_documents})"),
+        *((f"{k} precision", lambda r, k=k: flag(r, k)) for k in FLAG_KINDS),
+        ("detect seconds", lambda r: f"{r.detect_seconds:.1f}"),
+    ]
+    for name, get in rows:
+        t.add_row(name, *(get(r) for r in results))
+    console.print(t)
+    pooled = results[-1]
+    relations = ("duplicate", "derived", "partial", "related", "unrelated", "not proposed", "not stored")
+    c = Table(title=f"Relation by label ({pooled.corpus})")
+    c.add_column("label")
+    for rel in relations:
+        c.add_column(rel.replace(" ", "\n"), justify="right")
+    for lab in LABELS:
+        row = pooled.confusion.get(lab, {})
+        c.add_row(lab, *(str(row.get(rel, 0)) for rel in relations))
+    console.print(c)
+    console.print(
+        f"[dim]Unlabelled reported pairs and flags, and the wrong verdicts, are listed in {work}/.[/]"
+    )
+
+
 @eval_.command("pan")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--lexical", is_flag=True, help="Align without the semantic layer.")
