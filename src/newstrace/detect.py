@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from newstrace.analyze import compare
+from newstrace.analyze import Commonness, compare
 from newstrace.clean.dates import to_date
 from newstrace.clean.text import words
 from newstrace.errors import ConfigError
@@ -56,6 +56,8 @@ class DetectParams:
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
         semantic_k: neighbours per document in the embedding index.
         semantic_min: cosine of document vectors above which neighbours are candidates.
+        common_docs: fingerprints held by this many documents are the corpus's common text
+            (chrome, formulas): passages made of it are not evidence of reuse.
         workers: processes for verification (lexical runs).
     """
 
@@ -70,6 +72,7 @@ class DetectParams:
     semantic: bool = False
     semantic_k: int = 5
     semantic_min: float = 0.8
+    common_docs: int = 5
     workers: int = 2
 
     def __post_init__(self) -> None:
@@ -79,6 +82,8 @@ class DetectParams:
             raise ConfigError(f"window_days must be >= 0; got {self.window_days}")
         if self.workers < 1:
             raise ConfigError(f"workers must be >= 1; got {self.workers}")
+        if self.common_docs < 2:
+            raise ConfigError(f"common_docs must be >= 2; got {self.common_docs}")
 
 
 @dataclass(slots=True)
@@ -146,24 +151,39 @@ def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) ->
 
 # -- verification workers --------------------------------------------------------------------
 _DOCS: dict[str, Document] = {}
+_COMMON: Commonness | None = None
 
 
 def _verify(pair: tuple[str, str, str]) -> dict[str, Any]:
     a_id, b_id, why = pair
-    return verify_pair(_DOCS[a_id], _DOCS[b_id], why)
+    return verify_pair(_DOCS[a_id], _DOCS[b_id], why, commonness=_COMMON)
 
 
-def verify_pair(a: Document, b: Document, why: str, encoder: Any = None) -> dict[str, Any]:
+def passage_fingerprints(
+    text: str, spans: list[tuple[int, int]], *, shingle: int = 5, modulus: int = 8
+) -> np.ndarray:
+    """The sampled shingle fingerprints of the given spans of ``text`` (sorted, unique)."""
+    parts = [sample_fingerprints(shingle_hashes(text[s:e], shingle), modulus) for s, e in spans]
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def verify_pair(
+    a: Document, b: Document, why: str, encoder: Any = None, commonness: Commonness | None = None
+) -> dict[str, Any]:
     """Align one candidate pair and shape the row the store keeps for it."""
-    r = compare(a, b, encoder=encoder)
+    r = compare(a, b, encoder=encoder, commonness=commonness)
     d = r.to_dict()
     x, y = sorted((a.id, b.id))
+    fps = passage_fingerprints(
+        r.derivative.text, [(p["derivative"]["start"], p["derivative"]["end"]) for p in d["passages"]]
+    )
     return {
         "a": x, "b": y, "source": r.source.id, "derivative": r.derivative.id, "relation": r.relation,
         "confidence": r.direction.confidence, "coverage_source": r.coverage["source"]["total"],
         "coverage_derivative": r.coverage["derivative"]["total"], "candidate": why,
         "report": json.dumps(compact_report(d), ensure_ascii=False, sort_keys=True),
-        "hash_a": "", "hash_b": "",
+        "hash_a": "", "hash_b": "", "fingerprints": fps.astype(np.uint64).tobytes(),
+        "direction": d["direction"].get("kind", "directed"),
         "passages": [(p["kind"], p["score"], p["source"]["start"], p["source"]["end"],
                       p["derivative"]["start"], p["derivative"]["end"]) for p in d["passages"]],
     }  # fmt: skip
@@ -193,10 +213,21 @@ def index_documents(
     return len(todo)
 
 
+def corpus_commonness(fps: Sequence[np.ndarray], params: DetectParams) -> Commonness:
+    """The fingerprints ``params.common_docs`` or more documents hold: the corpus's common text."""
+    if not fps:
+        return Commonness.from_counts(np.zeros(0, np.uint64), np.zeros(0, np.int64), min_docs=params.common_docs)
+    values, counts = np.unique(np.concatenate(fps), return_counts=True)
+    return Commonness.from_counts(
+        values, counts, min_docs=params.common_docs, shingle=params.shingle, modulus=params.fingerprint_mod
+    )
+
+
 def candidate_pairs(
     store: Store, params: DetectParams, report: DetectReport
-) -> dict[tuple[str, str], str]:
-    """Every candidate pair of the corpus (ids sorted within the pair) and what proposed it."""
+) -> tuple[dict[tuple[str, str], str], Commonness]:
+    """Every candidate pair of the corpus (ids sorted within the pair) and what proposed it, and
+    the corpus's common text (from the same fingerprints)."""
     ids: list[str] = []
     outlets: list[str | None] = []
     dates: list[date | None] = []
@@ -211,8 +242,9 @@ def candidate_pairs(
         fps.append(np.frombuffer(r["fingerprints"], dtype=np.uint64))
         if params.terms:
             terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
+    common = corpus_commonness(fps, params)
     if len(ids) < 2:
-        return {}
+        return {}, common
     sigs = np.vstack(sig_rows)
     del sig_rows
     bands, rows_per_band = optimal_bands(params.threshold, params.num_perm)
@@ -236,7 +268,7 @@ def candidate_pairs(
     if params.semantic:
         for key in semantic_pairs(store, ids, params):
             found.setdefault(key, "semantic")
-    return found
+    return found, common
 
 
 def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> set[tuple[str, str]]:
@@ -303,14 +335,24 @@ def detect(
     p = params or DetectParams()
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
-    found = candidate_pairs(store, p, report)
+    found, common = candidate_pairs(store, p, report)
     report.candidates = len(found)
     checked = store.checked_pairs()
     hashes = store.index_hashes()
+    # A verdict rests on which of its passages' fingerprints are common text; where the corpus
+    # has changed that, the pair is verified again (so an incremental run ends as a fresh one).
+    old = store.corpus_stat("common")
+    old_common = np.frombuffer(old, dtype=np.uint64) if old is not None else None
+    stale_common: set[tuple[str, str]] = set()
+    if old_common is not None and not np.array_equal(old_common, common.common):
+        changed = np.setxor1d(old_common, common.common)
+        for key, blob in store.pair_fingerprints().items():
+            if blob and np.isin(np.frombuffer(blob, dtype=np.uint64), changed).any():
+                stale_common.add(key)
     todo = [
         (a, b, why)
         for (a, b), why in sorted(found.items())
-        if checked.get((a, b)) != (hashes.get(a), hashes.get(b))
+        if checked.get((a, b)) != (hashes.get(a), hashes.get(b)) or (a, b) in stale_common
     ]
     stale = [k for k in checked if k not in found]
     if stale:
@@ -318,7 +360,8 @@ def detect(
             conn.executemany("DELETE FROM pairs WHERE a = ? AND b = ?", stale)
             conn.executemany("DELETE FROM passages WHERE a = ? AND b = ?", stale)
         report.dropped = len(stale)
-    verify_all(store, todo, p, hashes, on_progress)
+    verify_all(store, todo, p, hashes, on_progress, common)
+    store.put_corpus_stat("common", common.common.astype(np.uint64).tobytes())
     report.verified = len(todo)
     forest = rebuild_graph(store)
     report.families = len(set(forest.family.values()))
@@ -334,9 +377,11 @@ def verify_all(
     p: DetectParams,
     hashes: dict[str, str],
     on_progress: Callable[[str, int, int], None] | None,
+    commonness: Commonness | None = None,
 ) -> None:
     """Verify candidate pairs in chunks (in parallel for lexical runs) and store the results."""
-    global _DOCS
+    global _DOCS, _COMMON
+    _COMMON = commonness
     chunk = 2000
     encoder = None
     if p.semantic:
@@ -356,7 +401,7 @@ def verify_all(
             with mp.get_context("fork").Pool(min(p.workers, os.cpu_count() or 1)) as pool:
                 rows = pool.map(_verify, part, chunksize=16)
         else:
-            rows = [verify_pair(_DOCS[a], _DOCS[b], why, encoder) for a, b, why in part]
+            rows = [verify_pair(_DOCS[a], _DOCS[b], why, encoder, commonness) for a, b, why in part]
         for r in rows:
             r["hash_a"], r["hash_b"] = hashes.get(r["a"], ""), hashes.get(r["b"], "")
         store.put_pairs(rows)
@@ -364,6 +409,7 @@ def verify_all(
         if on_progress:
             on_progress("verify", done, len(todo))
     _DOCS = {}
+    _COMMON = None
 
 
 def rebuild_graph(store: Store) -> Forest:

@@ -23,11 +23,12 @@ from newstrace.analyze.direction import (
     date_evidence,
     decide,
 )
+from newstrace.analyze.evidence import Commonness, ReuseEvidence, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
-from newstrace.analyze.quotes import QuoteFate, find_quotes, quote_fates
+from newstrace.analyze.quotes import QuoteFate, quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
-__all__ = ["RELATIONS", "PairReport", "compare", "coverage", "relation_of"]
+__all__ = ["RELATIONS", "Commonness", "PairReport", "ReuseEvidence", "compare", "coverage", "relation_of"]
 
 RELATIONS = ("duplicate", "derived", "partial", "related", "unrelated")
 
@@ -53,31 +54,42 @@ def coverage(text: str, spans: list[tuple[int, int, str]]) -> dict[str, float]:
     return out
 
 
+MIN_PROSE_WORDS = 40
+"""Words of the source's own prose (not quotations, chrome or formulas) that make an excerpt
+(``partial``) however small a share of the derivative they are: about a paragraph."""
+
+
 def relation_of(
     cov_src: dict[str, float],
     cov_der: dict[str, float],
+    evidence: ReuseEvidence,
     *,
-    longest_lexical_words: int,
-    unquoted_lexical: float,
     topic_similarity: float,
     shared_quotes: int,
 ) -> str:
-    """Name the relation from coverage of both sides (see :data:`RELATIONS`).
+    """Name the relation from coverage and the evidence of reuse (see :data:`RELATIONS`).
+
+    Coverage says how much the texts share; the evidence says how much of that is prose one of
+    them wrote. Shared quotations, chrome and formulas make two texts ``related`` at most,
+    however long they are.
 
     Args:
         cov_src, cov_der: :func:`coverage` of the source and the derivative.
-        longest_lexical_words: words of the longest copied passage outside quotations.
-        unquoted_lexical: share of the derivative copied (verbatim or nearly) outside quotations.
+        evidence: :func:`~newstrace.analyze.evidence.reuse_evidence` of the pair.
         topic_similarity: tf-idf cosine of the whole texts.
         shared_quotes: quotations of 3+ words the derivative shares with the source.
     """
     d, s = cov_der["total"], cov_src["total"]
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"]
-    if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d:
+    counted = evidence.words
+    share = counted / max(1, evidence.derivative_words)
+    if evidence.is_template:
+        counted, share = 0, 0.0
+    if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d and share >= 0.5:
         return "duplicate"
-    if d >= 0.5:
+    if d >= 0.5 and (share >= 0.3 or counted >= MIN_PROSE_WORDS):
         return "derived"
-    if d >= 0.3 or longest_lexical_words >= 20 or unquoted_lexical >= 0.05:
+    if counted >= MIN_PROSE_WORDS or (share >= 0.3 and counted >= 12):
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
         return "related"
@@ -100,6 +112,7 @@ class PairReport:
     attribution_drift: list[Drift]
     semantic: bool
     notes: list[str] = field(default_factory=list)
+    evidence: ReuseEvidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema of ``newstrace compare --json``."""
@@ -169,6 +182,7 @@ class PairReport:
                 for d in self.attribution_drift
             ],
             "semantic": self.semantic,
+            "evidence": None if self.evidence is None else self.evidence.to_dict(),
             "notes": self.notes,
         }
 
@@ -215,6 +229,7 @@ def compare(
     *,
     encoder: Encoder | None = None,
     params: AlignParams | None = None,
+    commonness: Commonness | None = None,
 ) -> PairReport:
     """Compare two documents: passages, relation, direction with evidence, and mutations.
 
@@ -222,6 +237,8 @@ def compare(
         a, b: the two documents (order does not matter: direction is inferred).
         encoder: sentence encoder for the paraphrase layer; None compares lexically.
         params: aligner tunables.
+        commonness: the corpus's common text (``detect`` passes it); passages made of it are
+            not evidence of reuse.
 
     Example:
         >>> from newstrace.models import Document
@@ -262,20 +279,7 @@ def compare(
         al = align(ib, ia, params=params, encoder=encoder)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
-    # Shared quotations alone make two reports of one event related, not reuse of each other.
-    quote_mask = np.zeros(len(der.text) + 1, dtype=bool)
-    for q in find_quotes(der.text):
-        quote_mask[max(0, q.start - 1) : q.end + 1] = True
-    unquoted: list[tuple[int, int, str]] = []
-    longest = 0
-    for p in al.passages:
-        if p.kind == "paraphrase":
-            continue
-        free = ~quote_mask[p.b_start : p.b_end]
-        if free.mean() > 0.5:
-            unquoted.append((p.b_start, p.b_end, p.kind))
-            longest = max(longest, len(der.text[p.b_start : p.b_end].split()))
-    unquoted_share = coverage(der.text, unquoted)["total"]
+    evidence = reuse_evidence(al, commonness=commonness)
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens)
@@ -283,12 +287,7 @@ def compare(
         1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
     )
     relation = relation_of(
-        cov_s,
-        cov_d,
-        longest_lexical_words=longest,
-        unquoted_lexical=unquoted_share,
-        topic_similarity=topic,
-        shared_quotes=shared_quotes,
+        cov_s, cov_d, evidence, topic_similarity=topic, shared_quotes=shared_quotes
     )
     if relation in ("derived", "partial", "duplicate"):
         added, omitted = added_and_omitted(al)
@@ -313,6 +312,7 @@ def compare(
         drift,
         encoder is not None,
         notes,
+        evidence,
     )
     report._a_is_source = direction.source == "a"
     return report

@@ -202,3 +202,56 @@ def _best_altered(
     if not edits:
         return QuoteFate(q, "preserved", s, e, 1.0, (), "same words with gaps")
     return QuoteFate(q, "altered", s, e, round(sim, 3), tuple(edits))
+
+
+# -- quoted material of any form -----------------------------------------------------------------
+# Third-party words reach news text in more shapes than quotation marks: a statement or post set
+# off after a colon, a tweet with its signature line, a transcript with speaker labels.
+_SPEAKER_LABEL = re.compile(r"^\s*(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}|Q|A)\s*:\s+\S")
+_TWEET_MARK = re.compile(
+    r"(?:^|\s)[—–-]\s*[^\n()]{0,80}\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}|pic\.twitter\.com/\w+|"
+    r"https?://t\.co/\w+"
+)
+_INTRODUCES = re.compile(r":\s*[\"“”]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSpan:
+    """Text given as somebody's words: ``kind`` is ``marks`` (quotation marks), ``block`` (a
+    paragraph set off after a colon), ``tweet`` or ``transcript`` (a speaker-labelled line)."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def quoted_material(text: str) -> list[QuotedSpan]:
+    """Every span of ``text`` presented as someone's words, in any of the forms news text uses.
+
+    ``tweet`` and ``transcript`` spans are third-party words by their form; ``marks`` and
+    ``block`` may also be one outlet quoting another's prose ("Politico reports: ...").
+
+    >>> t = "He wrote:\\n\\nWe will win this.\\n\\nThe vote is due on Friday, officials said."
+    >>> [(s.kind, t[s.start:s.end]) for s in quoted_material(t)]
+    [('block', 'We will win this.')]
+    """
+    out = [QuotedSpan(q.start, q.end, "marks") for q in find_quotes(text)]
+    paras: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            paras.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    for k, (s, e) in enumerate(paras):
+        line = text[s:e]
+        if _SPEAKER_LABEL.match(line):
+            out.append(QuotedSpan(s, e, "transcript"))
+        elif _TWEET_MARK.search(line):
+            out.append(QuotedSpan(s, e, "tweet"))
+            # An embedded tweet's signature line follows the tweet's own text.
+            if k and line.lstrip()[:1] in "—–-" and len(text[paras[k - 1][0] : paras[k - 1][1]].split()) <= 70:
+                out.append(QuotedSpan(paras[k - 1][0], paras[k - 1][1], "tweet"))
+        elif k and _INTRODUCES.search(text[paras[k - 1][0] : paras[k - 1][1]]):
+            out.append(QuotedSpan(s, e, "block"))
+    return sorted(out, key=lambda q: (q.start, q.end))

@@ -11,9 +11,10 @@ Rules describe kinds of chrome, never one site's sentences; tests apply them to 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from newstrace.clean.text import content_key
@@ -103,13 +104,85 @@ def chrome_reason(line: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class OutletChrome:
-    """Lines learned as one outlet's chrome: their content keys, and how many documents hold each."""
+    """Lines learned as one outlet's chrome: their content keys, and how many documents hold each;
+    and the blocks of lines that open or close several of its documents (``edge_blocks``: the
+    hash of a block's line keys, prefixed ``^`` for an opening block and ``$`` for a closing one)."""
 
     outlet: str
     keys: Mapping[str, int]
+    edge_blocks: frozenset[str] = frozenset()
 
     def is_chrome(self, line: str) -> bool:
         return content_key(line) in self.keys
+
+
+def _block_hashes(keys: list[str]) -> Iterator[str]:
+    """Running hashes of a list of line keys: one per prefix (its first 1, 2, ... lines)."""
+    h = hashlib.blake2b(digest_size=12)
+    for k in keys:
+        h.update(k.encode("utf-8", "surrogatepass") + b"\x1f")
+        yield h.hexdigest()
+
+
+def learn_edge_blocks(
+    texts: Iterable[str], *, short_words: int = 60, max_lines: int = 500
+) -> frozenset[str]:
+    """Blocks of lines that open or close two or more of an outlet's documents, word for word
+    ("the same place"): a header, a sidebar of latest stories, an author bio, a footer.
+
+    A block of more than ``short_words`` words must recur in three documents, and the documents
+    must go on differently after it (reposts of one article share every line: that is the
+    article); a block that is a whole document of the outlet is an article (its updates start
+    with it), not chrome; a document is never all block.
+    """
+    counts: Counter[str] = Counter()
+    words_of: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for text in texts:
+        keys = [content_key(ln) for ln in text.splitlines() if ln.strip()]
+        keys = [k for k in keys if k]
+        if not keys:
+            continue
+        for side, seq in (("^", keys), ("$", keys[::-1])):
+            n_words = 0
+            for i, h in enumerate(_block_hashes(seq[:max_lines])):
+                n_words += seq[i].count(" ") + 1
+                if i + 1 == len(seq):
+                    whole.add(side + h)
+                    break
+                counts[side + h] += 1
+                words_of[side + h] = n_words
+                nexts = after.setdefault(side + h, set())
+                if len(nexts) < 2:
+                    nexts.add(seq[i + 1])
+    return frozenset(
+        h
+        for h, c in counts.items()
+        if h not in whole and len(after[h]) > 1 and c >= (2 if words_of[h] <= short_words else 3)
+    )
+
+
+def remove_edge_blocks(text: str, blocks: frozenset[str], *, max_lines: int = 500) -> tuple[str, list[str]]:
+    """Drop the longest learned opening block and closing block from ``text``."""
+    if not blocks:
+        return text, []
+    all_lines = text.splitlines()
+    idx = [i for i, ln in enumerate(all_lines) if ln.strip() and content_key(ln)]
+    keys = [content_key(all_lines[i]) for i in idx]
+    head = tail = 0
+    for i, h in enumerate(_block_hashes(keys[: min(max_lines, len(keys) - 1)])):
+        if "^" + h in blocks:
+            head = i + 1
+    for i, h in enumerate(_block_hashes(keys[::-1][: min(max_lines, len(keys) - 1 - head)])):
+        if "$" + h in blocks:
+            tail = i + 1
+    if not head and not tail:
+        return text, []
+    drop = {idx[j] for j in range(head)} | {idx[len(idx) - 1 - j] for j in range(tail)}
+    removed = [all_lines[i].strip() for i in sorted(drop)]
+    kept = [ln for i, ln in enumerate(all_lines) if i not in drop]
+    return "\n".join(kept).strip(), removed
 
 
 def _edge_lines(text: str, head: int, tail: int) -> list[str]:
@@ -151,6 +224,7 @@ def learn_outlet_chrome(
         >>> sorted(learn_outlet_chrome("Bugle", docs).keys)
         ['subscribe to the daily bugle today']
     """
+    texts = list(texts)
     counts: Counter[str] = Counter()
     n_docs = 0
     for text in texts:
@@ -167,27 +241,33 @@ def learn_outlet_chrome(
         for k, c in counts.items()
         if len(k) > 1 and c >= (need_long if k.count(" ") >= long_words else need)
     }
-    return OutletChrome(outlet, chrome)
+    return OutletChrome(outlet, chrome, learn_edge_blocks(texts, short_words=max(long_words * 3, 60)))
 
 
 def remove_outlet_chrome(
-    text: str, chrome: OutletChrome, *, max_share: float = 0.5
+    text: str, chrome: OutletChrome, *, max_share: float = 0.5, sure_docs: int = 10
 ) -> tuple[str, list[str]]:
     """Drop ``chrome``'s lines from ``text``; returns the new text and the removed lines.
 
-    When the learned lines would take more than ``max_share`` of the document, the document is
-    a repost of another of the outlet's articles, not chrome around one: it is left untouched.
+    When lines learned from only a few documents would take more than ``max_share`` of the
+    document, the document is a repost of another of the outlet's articles, not chrome around
+    one: it is left untouched. Lines that recur in ``sure_docs`` or more documents are chrome
+    whatever their share (a cartoon post is mostly its site's footer). Blocks that open or
+    close several documents (:func:`learn_edge_blocks`) go first.
     """
+    text, blocks = remove_edge_blocks(text, chrome.edge_blocks)
+    removed = list(blocks)
     kept: list[str] = []
-    removed: list[str] = []
+    unsure_chars = 0
     for line in text.splitlines():
         if line.strip() and chrome.is_chrome(line):
             removed.append(line.strip())
+            if chrome.keys.get(content_key(line), 0) < sure_docs:
+                unsure_chars += len(line.strip())
         else:
             kept.append(line)
     if not removed:
         return text, []
-    removed_chars = sum(len(r) for r in removed)
-    if removed_chars > max_share * max(1, len(text.strip())):
-        return text, []
+    if unsure_chars > max_share * max(1, len(text.strip())):
+        return text, blocks
     return "\n".join(kept).strip(), removed

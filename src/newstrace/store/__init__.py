@@ -405,7 +405,7 @@ class Store:
         """Forget every sketch, verified pair, passage and family (the documents stay), so the
         next ``detect`` starts from scratch, as on a freshly ingested store."""
         with self.transaction() as conn:
-            for table in ("passages", "pairs", "families", "doc_index"):
+            for table in ("passages", "pairs", "families", "doc_index", "corpus_stats"):
                 conn.execute(f"DELETE FROM {table}")
 
     # -- pairs -----------------------------------------------------------------------------
@@ -416,6 +416,19 @@ class Store:
             for r in self.conn.execute("SELECT a, b, hash_a, hash_b FROM pairs")
         }
 
+    def pair_fingerprints(self) -> dict[tuple[str, str], bytes]:
+        """The passage fingerprints each verified pair's verdict rests on (uint64 bytes)."""
+        return {(r[0], r[1]): r[2] for r in self.conn.execute("SELECT a, b, fingerprints FROM pairs")}
+
+    def corpus_stat(self, key: str) -> bytes | None:
+        """A corpus-level statistic ``detect`` keeps between runs (e.g. ``common``)."""
+        row = self.conn.execute("SELECT value FROM corpus_stats WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_corpus_stat(self, key: str, value: bytes) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO corpus_stats (key, value) VALUES (?, ?)", (key, value))
+
     def put_pairs(self, rows: Iterable[dict[str, Any]]) -> None:
         """Store verified pairs (one transaction): the pair row and its passages."""
         with self.transaction() as conn:
@@ -423,10 +436,12 @@ class Store:
                 conn.execute("DELETE FROM passages WHERE a = ? AND b = ?", (r["a"], r["b"]))
                 conn.execute(
                     "INSERT OR REPLACE INTO pairs (a, b, source, derivative, relation, confidence, "
-                    "coverage_source, coverage_derivative, candidate, report, hash_a, hash_b) "
+                    "coverage_source, coverage_derivative, candidate, report, hash_a, hash_b, "
+                    "fingerprints, direction) "
                     "VALUES (:a, :b, :source, :derivative, :relation, :confidence, :coverage_source, "
-                    ":coverage_derivative, :candidate, :report, :hash_a, :hash_b)",
-                    r,
+                    ":coverage_derivative, :candidate, :report, :hash_a, :hash_b, :fingerprints, "
+                    ":direction)",
+                    {"fingerprints": b"", "direction": "directed", **r},
                 )
                 conn.executemany(
                     "INSERT INTO passages (a, b, idx, kind, score, source_start, source_end, "

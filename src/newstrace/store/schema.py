@@ -164,6 +164,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN published_source TEXT;
     """,
+    # 5: what each verdict rests on: the fingerprints of its passages (re-verified when their
+    # status as common text changes), the kind of direction; the corpus's common text.
+    """
+    ALTER TABLE pairs ADD COLUMN fingerprints BLOB NOT NULL DEFAULT x'';
+    ALTER TABLE pairs ADD COLUMN direction TEXT NOT NULL DEFAULT 'directed';
+    CREATE TABLE corpus_stats (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,308 @@
+"""Reuse evidence: how much of what two texts share is prose one of them wrote.
+
+Two reports of one event share text without one reusing the other: the same quotation of a
+speaker, a tweet, a statement; a site's footer or promo line; a wire formula whose facts change
+("Qtly div 12 cts vs 12 cts prior"). Only prose counts as evidence of reuse, so each aligned
+passage is weighed:
+
+- **third-party words**: quoted in both texts (marks, a block set off after a colon), or a tweet
+  or a transcript line in either, or quoted in one and spoken in the first or second person
+  ("I will release my tax returns"). Prose quoted by the other outlet ("Politico reports: ...") is
+  quoted in one text only and is narration in the other: it counts.
+- **common text**: shingles that many documents of the corpus hold (a footer, a promo line, a
+  formula), unless the passage is most of both texts (an article republished many times).
+- **templates**: texts whose figures differ while the words around them repeat: the same report
+  for another company or another day.
+
+What is left is the pair's prose evidence (lexical passages) and rewrite evidence (a run of
+paraphrased sentences in the same order, as a rewrite keeps its source's order).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import itertools
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newstrace.align import Alignment, TextInfo
+from newstrace.analyze.quotes import quoted_material
+from newstrace.index.minhash import sample_fingerprints
+from newstrace.index.shingles import shingle_hashes
+
+__all__ = ["Commonness", "PassageEvidence", "ReuseEvidence", "reuse_evidence"]
+
+# First and second person: quoted speech uses them, news narration hardly ever does.
+_PERSONAL = frozenset(
+    "i me my mine myself we us our ours ourselves you your yours yourself yourselves i'm i've i'll "
+    "i'd we're we've we'll we'd you're you've you'll you'd".split()
+)
+SPEECH_RATE = 0.04
+"""Share of first/second-person words above which a quoted passage reads as someone's speech."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commonness:
+    """Shingle fingerprints that many documents of a corpus hold (its chrome and formulas).
+
+    Built by ``detect`` from the index (see :meth:`from_counts`); ``compare`` of two files has
+    none, and then no passage is discounted as common.
+    """
+
+    common: np.ndarray
+    """Sorted uint64 fingerprints held by at least ``min_docs`` documents."""
+    min_docs: int = 5
+    shingle: int = 5
+    modulus: int = 8
+
+    @classmethod
+    def from_counts(
+        cls, values: np.ndarray, counts: np.ndarray, *, min_docs: int = 5, shingle: int = 5, modulus: int = 8
+    ) -> Commonness:
+        """From fingerprint values and the number of documents holding each."""
+        keep = np.sort(values[counts >= min_docs].astype(np.uint64))
+        return cls(keep, min_docs, shingle, modulus)
+
+    def share(self, words: list[str]) -> float | None:
+        """The share of a passage's fingerprints that are common (None: it has none)."""
+        fps = sample_fingerprints(shingle_hashes(words, self.shingle), self.modulus)
+        if len(fps) == 0 or len(self.common) == 0:
+            return None if len(fps) == 0 else 0.0
+        pos = np.searchsorted(self.common, fps)
+        pos[pos >= len(self.common)] = 0
+        return float((self.common[pos] == fps).mean())
+
+
+@dataclass(frozen=True, slots=True)
+class PassageEvidence:
+    """How one aligned passage weighs: ``counted`` of its ``words`` are evidence of reuse;
+    ``why`` says why the rest (or all of it) is not."""
+
+    kind: str
+    words: int
+    counted: int
+    why: str | None = None
+
+
+@dataclass(slots=True)
+class ReuseEvidence:
+    """The evidence of a pair, oriented source -> derivative."""
+
+    prose_words: int = 0
+    """Words of the derivative in lexical passages that are the source's prose."""
+    rewrite_words: int = 0
+    """Words of the derivative in paraphrased sentences that follow the source's order."""
+    rewrite_sentences: int = 0
+    third_party_words: int = 0
+    common_words: int = 0
+    template_words: int = 0
+    fact_matches: int = 0
+    """Numbers the aligned text has alike on both sides."""
+    fact_substitutions: int = 0
+    """Numbers and names where the other text has another one in the same place."""
+    derivative_words: int = 0
+    copied_insertions: list[str] = field(default_factory=list)
+    """Editorial insertions ("[Trump]") inside quotations that both texts have."""
+    is_template: bool = False
+    """The texts share a form whose figures differ (see :attr:`template`) over most of the
+    derivative: the same report on something else."""
+    passages: list[PassageEvidence] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        """The words that count as reuse: prose, and paraphrased sentences in the source's order
+        when there are three of them or they go with copied prose."""
+        rewrite = self.rewrite_sentences >= 3 or self.prose_words >= 12
+        return self.prose_words + (self.rewrite_words if rewrite else 0)
+
+    @property
+    def template(self) -> bool:
+        """The texts share a form whose figures differ: the same report on another day or about
+        another company (a correction changes a figure or two of many)."""
+        subs, matches = self.fact_substitutions, self.fact_matches
+        return subs >= 2 and subs >= 0.25 * (subs + matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__slots__ if k != "passages"}
+        d["counted_words"] = self.words
+        d["passages"] = [asdict(p) for p in self.passages]
+        return d
+
+
+_INSERTION = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+
+def _shared_insertion(a_span: str, b_span: str) -> str | None:
+    """A bracketed editorial insertion ("[Trump]", "[and]") that both spans hold, if any."""
+    found = {" ".join(m.group().split()).lower() for m in _INSERTION.finditer(b_span)}
+    for m in _INSERTION.finditer(a_span):
+        key = " ".join(m.group().split()).lower()
+        if key in found:
+            return m.group()
+    return None
+
+
+def _mask(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    m = np.zeros(n + 1, dtype=bool)
+    for s, e in spans:
+        m[s:e] = True
+    return m
+
+
+def _share(mask: np.ndarray, s: int, e: int) -> float:
+    return float(mask[s:e].mean()) if e > s else 0.0
+
+
+def _is_number(info: TextInfo, k: int) -> bool:
+    """A number: what a templated report (a price, a rate, a dividend, a date) changes."""
+    return any(c.isdigit() for c in info.tokens[k].norm)
+
+
+def _is_name(info: TextInfo, k: int) -> bool:
+    """A capitalised word: the company, place or person a templated report is about."""
+    return info.text[info.tokens[k].start].isupper()
+
+
+def _token_range(info: TextInfo, s: int, e: int) -> tuple[int, int]:
+    starts = [t.start for t in info.tokens]
+    return bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+
+
+def _facts(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> tuple[int, int]:
+    """Numbers alike on both sides, and numbers or names replaced by others, between two token
+    ranges. (Names alike are not counted: a template's constant names, "Bank of England", match
+    whatever its figures say.)"""
+    aw, bw = a.words[a0:a1], b.words[b0:b1]
+    sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
+    matches = subs = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            matches += sum(1 for k in range(j1, j2) if _is_number(b, b0 + k))
+        elif op == "replace":
+            for is_fact in (_is_number, _is_name):
+                fa = sum(1 for k in range(i1, i2) if is_fact(a, a0 + k))
+                fb = sum(1 for k in range(j1, j2) if is_fact(b, b0 + k))
+                subs += min(fa, fb)
+    return matches, subs
+
+
+def _token_flags(info: TextInfo) -> tuple[np.ndarray, np.ndarray]:
+    """Per token of a text: inside any quoted material; inside third-party words (a tweet, a
+    transcript line, or a quotation that reads as speech: first or second person)."""
+    n = len(info.text)
+    quoted = np.zeros(n + 1, dtype=bool)
+    third = np.zeros(n + 1, dtype=bool)
+    for q in quoted_material(info.text):
+        quoted[q.start : q.end] = True
+        if q.kind in ("tweet", "transcript"):
+            third[q.start : q.end] = True
+            continue
+        ws = info.text[q.start : q.end].lower().replace("’", "'").split()
+        personal = sum(1 for w in ws if w.strip(".,;:!?\"“”()[]—-") in _PERSONAL)
+        if ws and personal / len(ws) >= SPEECH_RATE:
+            third[q.start : q.end] = True
+    starts = np.fromiter((t.start for t in info.tokens), dtype=np.int64, count=len(info.tokens))
+    return quoted[starts], third[starts]
+
+
+def reuse_evidence(
+    al: Alignment, *, commonness: Commonness | None = None, max_gap_words: int = 6
+) -> ReuseEvidence:
+    """Weigh the passages of an alignment (A = source, B = derivative) as evidence of reuse.
+
+    Word by word, a shared passage is third-party words where both texts quote it, where either
+    gives it as a tweet or a transcript, or where either quotes it as speech; the rest of it is
+    prose one of the two wrote (narration, or one outlet quoting the other's reporting).
+    """
+    a, b = al.a, al.b
+    ev = ReuseEvidence(derivative_words=len(b.words))
+    quoted_a, third_a = _token_flags(a)
+    quoted_b, third_b = _token_flags(b)
+    ranges = []
+    for p in al.passages:
+        ranges.append((p, *_token_range(a, p.a_start, p.a_end), *_token_range(b, p.b_start, p.b_end)))
+    # Facts: inside lexical passages, and in the short gaps between neighbouring ones.
+    lexical = sorted((r for r in ranges if r[0].kind != "paraphrase"), key=lambda r: r[3])
+    for _, a0, a1, b0, b1 in lexical:
+        m, s = _facts(a, a0, a1, b, b0, b1)
+        ev.fact_matches += m
+        ev.fact_substitutions += s
+    # The gaps between neighbouring passages, and before the first one (a dateline, a name).
+    gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
+    if lexical:
+        first = min(lexical, key=lambda r: r[1])
+        gaps.append((max(0, first[1] - max_gap_words), first[1], max(0, first[3] - max_gap_words), first[3]))
+    for ga0, ga1, gb0, gb1 in gaps:
+        if 0 < ga1 - ga0 <= max_gap_words and 0 < gb1 - gb0 <= max_gap_words:
+            m, s = _facts(a, ga0, ga1, b, gb0, gb1)
+            ev.fact_substitutions += s
+    # A template is a whole short report in another's form: most of the derivative is shared.
+    lexical_words = sum(r[4] - r[3] for r in lexical)
+    template = ev.template and lexical_words >= 0.4 * max(1, len(b.words))
+    ev.is_template = template
+    longer = max(len(a.words), len(b.words)) or 1
+    chain: list[tuple[int, int, int]] = []  # (a token start, counted words, is paraphrase) in B order
+    for p, a0, a1, b0, b1 in sorted(ranges, key=lambda r: r[3]):
+        n = b1 - b0
+        if n <= 0:
+            continue
+        kb = np.arange(b0, b1)
+        ka = np.minimum(a0 + np.round((kb - b0) * (max(1, a1 - a0) / n)).astype(np.int64), max(a0, a1 - 1))
+        third = (quoted_a[ka] & quoted_b[kb]) | third_a[ka] | third_b[kb]
+        n_third = int(third.sum())
+        counted = n - n_third
+        why: str | None = None
+        if n_third and (inserted := _shared_insertion(a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end])):
+            # Both quote it with the same editorial insertion: one took the quotation from the
+            # other as that outlet edited it, not from the speaker.
+            ev.copied_insertions.append(inserted)
+            counted, n_third = n, 0
+        ev.third_party_words += n_third
+        if n_third >= 0.5 * n:
+            why = "third-party words (quoted speech, a tweet, a transcript)"
+        if counted and template and p.kind != "paraphrase":
+            why = "a template: the words repeat, the facts differ"
+            ev.template_words += counted
+            counted = 0
+        elif counted and commonness is not None and n < 0.5 * longer:
+            share = commonness.share(b.words[b0:b1])
+            if share is not None and share >= 0.5:
+                why = f"text common to {commonness.min_docs}+ documents of the corpus"
+                ev.common_words += counted
+                counted = 0
+        ev.passages.append(PassageEvidence(p.kind, n, counted, why))
+        if counted:
+            if p.kind == "paraphrase":
+                chain.append((a0, counted, 1))
+            else:
+                ev.prose_words += counted
+                chain.append((a0, counted, 0))
+    ev.rewrite_words, ev.rewrite_sentences = _ordered_paraphrase(chain)
+    return ev
+
+
+def _ordered_paraphrase(chain: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """Words and count of paraphrased passages on the heaviest chain that keeps the source's
+    order (lexical passages may sit on the chain too, but only paraphrases are counted)."""
+    if not chain:
+        return 0, 0
+    n = len(chain)
+    best = [w for _, w, _ in chain]
+    back = [-1] * n
+    for j in range(n):
+        for i in range(j):
+            if chain[i][0] < chain[j][0] and best[i] + chain[j][1] > best[j]:
+                best[j] = best[i] + chain[j][1]
+                back[j] = i
+    k = int(np.argmax(best))
+    words = count = 0
+    while k >= 0:
+        if chain[k][2]:
+            words += chain[k][1]
+            count += 1
+        k = back[k]
+    return words, count
