@@ -32,16 +32,20 @@ _EMAIL_HOST_RE = re.compile(r"[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,})", re.I)
 _CAP_PHRASE_RE = re.compile(r"\b[A-Z][\w&'-]*(?:\s+(?:of\s+|the\s+|on\s+)?[A-Z][\w&'-]*){0,4}")
 
 
-def document_id(outlet: str | None, url: str | None, raw: str) -> str:
-    """The stable id: 16 hex digits of SHA-256 over outlet, URL and raw text.
+def document_id(outlet: str | None, url: str | None, raw: str, record: str | None = None) -> str:
+    """The stable id: 16 hex digits of SHA-256 over outlet, URL and raw text, and the record's
+    own id when a structured record (JSONL, JSON, CSV) gives one.
 
     The same input read twice gets the same id (re-ingest is a no-op); the same URL with
-    changed content gets a new one (a new version).
+    changed content gets a new one (a new version); two records of a data set with the same
+    text (a wire story sent twice) stay two documents.
     """
     h = hashlib.sha256()
     for part in (outlet or "", url or "", raw):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
+    if record:
+        h.update(b"record\x1f" + record.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
 
 
@@ -214,7 +218,9 @@ def build_document(
         ((d, src) for value, src in candidates if value and (d := parse_date(value))), (None, None)
     )
     return Document(
-        id=document_id(the_outlet, the_url, raw.raw),
+        id=document_id(
+            the_outlet, the_url, raw.raw, raw.input_id if raw.format in ("jsonl", "json", "csv") else None
+        ),
         text=text,
         raw=raw.raw,
         url=the_url,

@@ -124,43 +124,48 @@ def _block_hashes(keys: list[str]) -> Iterator[str]:
         yield h.hexdigest()
 
 
-def learn_edge_blocks(
-    texts: Iterable[str], *, short_words: int = 60, max_lines: int = 500
-) -> frozenset[str]:
+def learn_edge_blocks(texts: Iterable[str], *, max_lines: int = 500) -> frozenset[str]:
     """Blocks of lines that open or close two or more of an outlet's documents, word for word
     ("the same place"): a header, a sidebar of latest stories, an author bio, a footer.
 
-    A block of more than ``short_words`` words must recur in three documents, and the documents
-    must go on differently after it (reposts of one article share every line: that is the
-    article); a block that is a whole document of the outlet is an article (its updates start
-    with it), not chrome; a document is never all block.
+    Two documents holding a block must go on about different things after it (their other
+    words barely overlap): documents that share a block and go on about the same story are
+    versions of one article, and the block is its text, not chrome. A block that is a whole
+    document of the outlet is an article too (its updates start with it), and a document is
+    never all block.
     """
-    counts: Counter[str] = Counter()
-    words_of: dict[str, int] = {}
-    after: dict[str, set[str]] = {}
-    whole: set[str] = set()
+    docs = []
     for text in texts:
-        keys = [content_key(ln) for ln in text.splitlines() if ln.strip()]
-        keys = [k for k in keys if k]
-        if not keys:
-            continue
+        keys = [k for k in (content_key(ln) for ln in text.splitlines() if ln.strip()) if k]
+        if keys:
+            docs.append(keys)
+    holders: dict[str, list[tuple[int, int]]] = {}
+    whole: set[str] = set()
+    for d, keys in enumerate(docs):
         for side, seq in (("^", keys), ("$", keys[::-1])):
-            n_words = 0
             for i, h in enumerate(_block_hashes(seq[:max_lines])):
-                n_words += seq[i].count(" ") + 1
                 if i + 1 == len(seq):
                     whole.add(side + h)
                     break
-                counts[side + h] += 1
-                words_of[side + h] = n_words
-                nexts = after.setdefault(side + h, set())
-                if len(nexts) < 2:
-                    nexts.add(seq[i + 1])
-    return frozenset(
-        h
-        for h, c in counts.items()
-        if h not in whole and len(after[h]) > 1 and c >= (2 if words_of[h] <= short_words else 3)
-    )
+                held = holders.setdefault(side + h, [])
+                if len(held) < 8:
+                    held.append((d, i + 1))
+
+    def rest(d: int, side: str, k: int) -> set[str]:
+        keys = docs[d]
+        lines = keys[k:] if side == "^" else keys[: len(keys) - k]
+        return {w for ln in lines for w in ln.split() if len(w) > 3 and not w.isdigit()}
+
+    learned = set()
+    for h, held in holders.items():
+        if len(held) < 2 or h in whole:
+            continue
+        rests = [r for d, k in held if len(r := rest(d, h[0], k)) >= 10]
+        if any(
+            len(x & y) < 0.1 * len(x | y) for i, x in enumerate(rests) for y in rests[i + 1 :]
+        ):
+            learned.add(h)
+    return frozenset(learned)
 
 
 def remove_edge_blocks(text: str, blocks: frozenset[str], *, max_lines: int = 500) -> tuple[str, list[str]]:
@@ -180,6 +185,9 @@ def remove_edge_blocks(text: str, blocks: frozenset[str], *, max_lines: int = 50
     if not head and not tail:
         return text, []
     drop = {idx[j] for j in range(head)} | {idx[len(idx) - 1 - j] for j in range(tail)}
+    left = sum(len(keys[j].split()) for j in range(len(idx)) if idx[j] not in drop)
+    if left < 10:
+        return text, []  # never leave a document without its text
     removed = [all_lines[i].strip() for i in sorted(drop)]
     kept = [ln for i, ln in enumerate(all_lines) if i not in drop]
     return "\n".join(kept).strip(), removed
@@ -241,7 +249,7 @@ def learn_outlet_chrome(
         for k, c in counts.items()
         if len(k) > 1 and c >= (need_long if k.count(" ") >= long_words else need)
     }
-    return OutletChrome(outlet, chrome, learn_edge_blocks(texts, short_words=max(long_words * 3, 60)))
+    return OutletChrome(outlet, chrome, learn_edge_blocks(texts))
 
 
 def remove_outlet_chrome(
@@ -268,6 +276,7 @@ def remove_outlet_chrome(
             kept.append(line)
     if not removed:
         return text, []
-    if unsure_chars > max_share * max(1, len(text.strip())):
+    new_text = "\n".join(kept).strip()
+    if unsure_chars > max_share * max(1, len(text.strip())) or len(new_text.split()) < 5:
         return text, blocks
-    return "\n".join(kept).strip(), removed
+    return new_text, removed
