@@ -124,7 +124,9 @@ def _block_hashes(keys: list[str]) -> Iterator[str]:
         yield h.hexdigest()
 
 
-def learn_edge_blocks(texts: Iterable[str], *, max_lines: int = 500) -> frozenset[str]:
+def learn_edge_blocks(
+    texts: Iterable[str], *, max_lines: int = 500, prose_line_words: int = 15
+) -> frozenset[str]:
     """Blocks of lines that open or close two or more of an outlet's documents, word for word
     ("the same place"): a header, a sidebar of latest stories, an author bio, a footer.
 
@@ -132,7 +134,9 @@ def learn_edge_blocks(texts: Iterable[str], *, max_lines: int = 500) -> frozense
     words barely overlap): documents that share a block and go on about the same story are
     versions of one article, and the block is its text, not chrome. A block that is a whole
     document of the outlet is an article too (its updates start with it), and a document is
-    never all block.
+    never all block. An opening block of prose (lines of more than ``prose_line_words`` words
+    on average) must recur in three documents: two copies of one column, one cut short, share
+    their opening paragraphs, while page headers are bylines, datelines and headlines.
     """
     docs = []
     for text in texts:
@@ -140,14 +144,18 @@ def learn_edge_blocks(texts: Iterable[str], *, max_lines: int = 500) -> frozense
         if keys:
             docs.append(keys)
     holders: dict[str, list[tuple[int, int]]] = {}
+    block_words: dict[str, int] = {}
     whole: set[str] = set()
     for d, keys in enumerate(docs):
         for side, seq in (("^", keys), ("$", keys[::-1])):
+            n_words = 0
             for i, h in enumerate(_block_hashes(seq[:max_lines])):
+                n_words += seq[i].count(" ") + 1
                 if i + 1 == len(seq):
                     whole.add(side + h)
                     break
                 held = holders.setdefault(side + h, [])
+                block_words[side + h] = n_words
                 if len(held) < 8:
                     held.append((d, i + 1))
 
@@ -159,6 +167,9 @@ def learn_edge_blocks(texts: Iterable[str], *, max_lines: int = 500) -> frozense
     learned = set()
     for h, held in holders.items():
         if len(held) < 2 or h in whole:
+            continue
+        lines = held[0][1]
+        if h[0] == "^" and block_words[h] > prose_line_words * lines and len(held) < 3:
             continue
         rests = [r for d, k in held if len(r := rest(d, h[0], k)) >= 10]
         if any(
