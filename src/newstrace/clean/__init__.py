@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
 
 from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
 from newstrace.clean.pages import non_article_reason, notice_reason
-from newstrace.clean.text import detect_language, squeeze, strip_markup
+from newstrace.clean.text import detect_language, fix_mojibake, squeeze, strip_markup
 from newstrace.errors import EmptyDocumentError, NotArticleError
 from newstrace.models import Attribution, Document, RawDocument
 
@@ -143,6 +144,13 @@ def build_document(
         >>> d.title, d.text, d.attributions[0].credited
         ('Title line', 'Body of the story.', 'RT')
     """
+    original_raw = raw.raw  # the id is over the input as read
+    raw = replace(
+        raw,
+        raw=fix_mojibake(raw.raw),
+        body=None if raw.body is None else fix_mojibake(raw.body),
+        title=None if raw.title is None else fix_mojibake(raw.title),
+    )
     text_lines: list[str] = []
     removed: list[str] = list(raw.removed)
     chrome_lines: list[str] = list(raw.removed)
@@ -219,7 +227,7 @@ def build_document(
     )
     return Document(
         id=document_id(
-            the_outlet, the_url, raw.raw, raw.input_id if raw.format in ("jsonl", "json", "csv") else None
+            the_outlet, the_url, original_raw, raw.input_id if raw.format in ("jsonl", "json", "csv") else None
         ),
         text=text,
         raw=raw.raw,

@@ -193,6 +193,30 @@ def strip_markup(text: str) -> tuple[str, Sequence[int]]:
     return "".join(pieces), where
 
 
+# A lead byte of a UTF-8 sequence read as Windows-1252 ("Ã", "Â", "â"), then a continuation byte
+# read the same way: the telltale of double-decoded text.
+_MOJIBAKE_RE = re.compile(
+    "[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair UTF-8 text that was decoded as Windows-1252 somewhere upstream ("â€œ" for "“").
+
+    Scraped corpora are full of it, and it hides quotation marks and apostrophes from every
+    later stage. Only text that shows the telltale pairs is touched (ftfy's ``fix_encoding``).
+
+    >>> fix_mojibake("Trump said â€œweâ€™ll winâ€")
+    'Trump said “we’ll win”'
+    """
+    if not _MOJIBAKE_RE.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
 def squeeze(text: str) -> str:
     """Collapse runs of spaces inside lines and runs of blank lines; strip each line."""
     lines = [_WS_RE.sub(" ", line).strip() for line in text.splitlines()]
