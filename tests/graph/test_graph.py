@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstrace.graph import Edge, Node, best_sources, build_forest, outlet_network
+from newstrace.graph import Edge, Node, best_sources, build_forest, outlet_network, roundups
 
 
 def nodes(*specs: tuple[str, str | None]) -> dict[str, Node]:
@@ -108,9 +108,13 @@ def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) ->
             assert x not in seen
             seen.add(x)
             x = forest.derived_from[x]
-    # Families are the connected components of the edges, each named after one of its roots.
+    # Families are the connected components of the edges (a round-up joining only the story it
+    # takes most from), each named after one of its roots.
+    hubs = roundups(edges)
     comp = {d: {d} for d in forest.family}
     for e in edges:
+        if e.derivative in hubs and e.relation == "partial" and forest.family[e.source] != forest.family[e.derivative]:
+            continue
         merged = comp[e.source] | comp[e.derivative]
         for d in merged:
             comp[d] = merged

@@ -125,6 +125,8 @@ class PairReport:
                 "source": self.source.id,
                 "derivative": self.derivative.id,
                 "confidence": self.direction.confidence,
+                "kind": self.direction.kind,
+                "common_source": self.direction.common_source,
                 "note": self.direction.note,
                 "evidence": [
                     {
@@ -269,8 +271,7 @@ def compare(
         *contained,
         *context,
     ]
-    fallback = "a" if len(a.text) >= len(b.text) else "b"
-    direction = decide(evidence, fallback=fallback)
+    direction = decide(evidence, fallback="a")
     if direction.source == "a":
         src, der, al = a, b, al_ab
         cov_s, cov_d = cov_a, cov_b

@@ -35,20 +35,29 @@ class Evidence:
     detail: str
 
 
+DIRECTION_KINDS = ("directed", "undirected", "common")
+"""``directed``: the evidence says which text is the source; ``undirected``: nothing tells (the
+texts are shown in the order given, and no chain is drawn through them); ``common``: both carry
+the same credit or wire dateline, siblings from a third source."""
+
+
 @dataclass(frozen=True, slots=True)
 class Direction:
-    """The verdict: ``source`` is ``a`` or ``b``, with a confidence in [0, 1]."""
+    """The verdict: ``source`` is ``a`` or ``b``, with a confidence in [0, 1], and its ``kind``
+    (see :data:`DIRECTION_KINDS`); ``common_source`` names the third source of siblings."""
 
     source: str
     confidence: float
     evidence: tuple[Evidence, ...]
     note: str | None = None
+    kind: str = "directed"
+    common_source: str | None = None
 
 
 def outlet_key(name: str | None) -> str:
-    """How names of outlets are compared: lower-case letters and digits only ("RT News" ->
-    "rtnews")."""
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+    """How names of outlets are compared: lower-case letters and digits only, without a leading
+    "The" ("RT News" -> "rtnews", "The Daily Caller" -> "dailycaller")."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^\s*the\s+", "", (name or "").lower()))
 
 
 def _names(doc: Document) -> set[str]:
@@ -62,6 +71,8 @@ def _names(doc: Document) -> set[str]:
     if doc.host:
         out.add(outlet_key(doc.host))
         out.add(outlet_key(doc.host.split(".")[0]))
+    if doc.author and len(doc.author.split()) >= 2:
+        out.add(outlet_key(doc.author))  # "by Yousef Saba:" credits the article he wrote
     out.discard("")
     return out
 
@@ -144,13 +155,27 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
                     Evidence("links", ys, 3.0, f"{_label(x)} links to {_label(y)}: {link.url}")
                 )
                 break
-    shared = (_origins(a) | {outlet_key(t.credited) for t in a.attributions}) & (
-        _origins(b) | {outlet_key(t.credited) for t in b.attributions}
-    )
-    if shared and not out:
-        detail = f"both credit the same origin ({', '.join(sorted(shared))}): they share a source"
-        out.append(Evidence("attribution", None, 0.0, detail))
+    out.extend(common_origin_evidence(a, b) if not out else [])
     return out
+
+
+def _credits(doc: Document) -> dict[str, str]:
+    """Who a document credits as the origin of its text (wire credits, datelines, "Source:",
+    "From X:", "first appeared on"), by outlet key, with the name as written."""
+    kinds = (*REPUBLICATION_KINDS, "wire", "source_line", "via", "from", "read_more")
+    return {outlet_key(t.credited): t.credited for t in doc.attributions if t.kind in kinds}
+
+
+def common_origin_evidence(a: Document, b: Document) -> list[Evidence]:
+    """Both credit the same origin (the same wire, the same "Source:"): siblings, not parent
+    and child."""
+    ca, cb = _credits(a), _credits(b)
+    shared = sorted(set(ca) & set(cb))
+    if not shared:
+        return []
+    names = ", ".join(ca[k] for k in shared)
+    detail = f"both credit {names}: siblings from a common source, not one copying the other"
+    return [Evidence("common_source", None, 0.0, detail)]
 
 
 def date_evidence(a: Document, b: Document) -> list[Evidence]:
@@ -172,17 +197,24 @@ def date_evidence(a: Document, b: Document) -> list[Evidence]:
             ]
         return [Evidence("dates", None, 0.0, f"both published {a.published}")]
     if da or db:
-        side = "a" if da else "b"
         dated, undated = (a, b) if da else (b, a)
         detail = (
-            f"only {_label(dated)} is dated ({dated.published}); {_label(undated)} gives no date"
+            f"only {_label(dated)} is dated ({dated.published}); {_label(undated)} gives no date, "
+            "so the dates say nothing about the order"
         )
-        return [Evidence("dates", side, 0.5, detail)]
+        return [Evidence("dates", None, 0.0, detail)]
     return [Evidence("dates", None, 0.0, "neither article is dated")]
 
 
 def containment_evidence(a: Document, b: Document, cov_a: float, cov_b: float) -> list[Evidence]:
-    """The derivative is the more contained text: most of it comes from the source, not the reverse."""
+    """The derivative is the more contained text: most of it comes from the source, not the reverse.
+
+    Not between two texts of one outlet: its versions of a story (a short breaking item, then
+    the full report; or a full report, then a cut one) run either way.
+    """
+    if a.outlet and outlet_key(a.outlet) == outlet_key(b.outlet):
+        detail = f"both are {a.outlet}'s: versions of one story may be longer or shorter either way"
+        return [Evidence("containment", None, 0.0, detail)]
     diff = cov_b - cov_a
     if max(cov_a, cov_b) < 0.5:
         # A passage lifted into a longer article covers little of either side, and the source
@@ -221,17 +253,27 @@ def cohesion_evidence(
 
 
 def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
-    """Weigh the evidence into a direction and a confidence."""
+    """Weigh the evidence into a direction and a confidence.
+
+    With no evidence either way the pair is ``undirected`` and ``fallback`` (the order the
+    texts were given in) is kept; when both credit the same origin it is ``common``.
+    """
     score = sum(
         e.weight if e.favours == "a" else -e.weight if e.favours == "b" else 0.0 for e in evidence
     )
     for_a = sum(e.weight for e in evidence if e.favours == "a")
     for_b = sum(e.weight for e in evidence if e.favours == "b")
     note = None
+    common = next((e for e in evidence if e.name == "common_source"), None)
     if score == 0:
         source = fallback
-        note = "no evidence of direction; the order shown is arbitrary"
         confidence = 0.0
+        if common is not None:
+            shared = common.detail.split(": siblings")[0].removeprefix("both credit ")
+            note = f"siblings: both credit {shared}; neither is the other's source"
+            return Direction(source, 0.0, tuple(evidence), note, "common", shared)
+        note = "no evidence of direction: shown in the order given, not as source and copy"
+        return Direction(source, 0.0, tuple(evidence), note, "undirected")
     else:
         source = "a" if score > 0 else "b"
         confidence = 1 - math.exp(-abs(score) / 2)

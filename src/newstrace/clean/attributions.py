@@ -23,6 +23,10 @@ _WHO_END = (
     r"|\s+under\s|\s+with\s+(?:permission|the\s+permission)|\s+\(with\s))"
 )
 
+# A proper name as outlets spell theirs: capitalised words ("The Daily Caller", "CNN", "POLITICO").
+_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+|on\s+)?[A-Z][\w&.'’-]*){0,4}"
+_POSSESSIVE_AUTHOR = r"(?:['’]s\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){0,2})"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "original_source",
@@ -77,6 +81,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "wire",
         re.compile(rf"(?P<who>{_WIRES})\s+contributed\s+to\s+this\s+(?:report|story|article)"),
     ),
+    # Credits inside the text, naming where a passage comes from.
+    (
+        "from",
+        re.compile(
+            rf"(?m)(?:^|(?<=[.!?]\s))[ \t]*(?:From|Via|Per)\s+(?P<who>(?:the\s+)?{_NAME}){_POSSESSIVE_AUTHOR}?\s*:",
+        ),
+    ),
+    (
+        "cited",
+        re.compile(
+            rf"(?:\b(?:[Aa]ccording\s+to|[Aa]s\s+reported\s+by|[Rr]eported\s+by|[Aa]s)\s+(?P<who>(?:the\s+)?{_NAME})"
+            rf"(?=\s+(?:reports?|reported|writes|wrote|notes|noted|explains|explained|puts\s+it)\b|\s*[,:]))|"
+            rf"(?:(?<![\w,])(?P<who2>(?:The\s+)?{_NAME})\s+(?:reports|reported)(?:\s+on\s+\w+day)?\s*(?:that|:))",
+        ),
+    ),
+    (
+        "read_more",
+        re.compile(
+            rf"(?i:read\s+(?:the\s+)?(?:rest|more|full\s+(?:story|article))(?:\s+of\s+(?:the|this)\s+(?:story|article))?"
+            rf"(?:\s+and\s+watch\s+the\s+video)?\s+(?:at|on|here|from)|full\s+story(?:\s+here)?\s*:)\s*(?:[:\-–—]\s*)?{_WHO}{_WHO_END}",
+        ),
+    ),
+    (
+        "byline_credit",
+        re.compile(rf"\bby\s+(?P<who>{_NAME})['’]s\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){{0,2}}\s*[:,]"),
+    ),
 ]
 
 _CLOSE_TAG_RE = re.compile(r"(?:</\w+>|\*\*|__)+")
@@ -130,7 +160,7 @@ def find_attributions(raw: str) -> list[Attribution]:
     seen: set[tuple[int, int]] = set()
     for kind, rx in _PATTERNS:
         for m in rx.finditer(plain):
-            who, url = _clean_who(m.group("who"))
+            who, url = _clean_who(m.group("who") or m.group("who2") if "who2" in rx.groupindex else m.group("who"))
             if not _looks_like_name(who):
                 continue
             s, e = m.start(), m.end()
@@ -181,7 +211,7 @@ def is_attribution_line(line: str) -> bool:
     if len(line.split()) > 30:
         return False
     for kind, rx in _PATTERNS:
-        if kind == "wire":
+        if kind in ("wire", "cited", "byline_credit"):
             continue
         m = rx.search(line)
         if m and (m.start() <= 2):

@@ -280,8 +280,8 @@ def _family_ari(store: Any, pairs: list[dict[str, Any]], doc_of: dict[str, str])
     fam = {r["doc_id"]: r["family"] for r in store.families()}
     truth = [find(d) for d in docs]
     pred = [fam.get(doc_of[d]) or f"single:{d}" for d in docs]
-    if len(docs) < 2:
-        return None, len(docs)
+    if len(docs) < 2 or len(set(truth)) == len(truth):
+        return None, len(docs)  # no family in the labels: ARI says nothing
     return round(adjusted_rand_index(truth, pred), 4), len(docs)
 
 

@@ -30,10 +30,18 @@ class Edge:
     confidence: float
     coverage_derivative: float
     coverage_source: float = 0.0
+    direction: str = "directed"
+    """``directed``, or ``undirected``/``common`` (no evidence of who copied whom; siblings of a
+    third source): such an edge joins a family but is never drawn as a hop of a chain."""
+
+    @property
+    def directed(self) -> bool:
+        return self.direction == "directed"
 
     @classmethod
     def from_pair(cls, r: Mapping[str, Any] | sqlite3.Row) -> Edge:
         """The edge of a verified pair row (a store row, or the dict the verifier returns)."""
+        keys = r.keys()
         return cls(
             r["source"],
             r["derivative"],
@@ -41,6 +49,7 @@ class Edge:
             r["confidence"],
             r["coverage_derivative"],
             r["coverage_source"],
+            r["direction"] if "direction" in keys else "directed",
         )
 
 
@@ -89,6 +98,8 @@ def best_sources(edges: Iterable[Edge], nodes: Mapping[str, Node]) -> dict[str, 
     """
     best: dict[str, tuple[tuple[object, ...], Edge]] = {}
     for e in edges:
+        if not e.directed:
+            continue
         src = nodes.get(e.source)
         der = nodes.get(e.derivative)
         d_src, d_der = (
@@ -116,11 +127,51 @@ def _neg(s: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in s)
 
 
-def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
-    """Families (components of all reuse edges) and an acyclic best-source forest.
+class _Components:
+    """Union-find over document ids."""
 
-    Cycles (two duplicates, each the other's best source) are broken at the least confident
-    edge, the earlier-published document (then the smaller id) becoming the origin.
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def roundups(edges: list[Edge]) -> set[str]:
+    """Documents that excerpt several stories (a digest, a newsletter, a round-up): the
+    derivative of ``partial`` edges from two or more sources that the other edges (round-ups'
+    excerpts left out) do not connect."""
+    parts: dict[str, list[Edge]] = defaultdict(list)
+    for e in edges:
+        if e.relation == "partial":
+            parts[e.derivative].append(e)
+    candidates = {d for d, es in parts.items() if len(es) >= 2}
+    if not candidates:
+        return set()
+    comps = _Components()
+    for e in edges:
+        if not (e.relation == "partial" and e.derivative in candidates):
+            comps.union(e.source, e.derivative)
+    return {d for d in candidates if len({comps.find(e.source) for e in parts[d]}) >= 2}
+
+
+def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
+    """Families (components of reuse edges) and an acyclic best-source forest.
+
+    A round-up that excerpts several stories (:func:`roundups`) belongs to the family of the
+    story it takes most from, and does not merge the others into it. Edges without direction
+    (``undirected``, ``common``) join families but are never hops of a chain. Cycles (two
+    duplicates, each the other's best source) are broken at the least confident edge, the
+    earlier-published document (then the smaller id) becoming the origin.
     """
     parent: dict[str, str] = {}
 
@@ -130,11 +181,21 @@ def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
             x = parent[x]
         return x
 
+    hubs = roundups(edges)
+    best = best_sources(edges, nodes)
+    primary = {d: e for d, e in best.items() if d in hubs}
+    for e in edges:  # a round-up without a directed edge joins the story it covers most
+        if e.derivative in hubs and e.derivative not in primary and e.relation == "partial":
+            cur = primary.get(e.derivative)
+            if cur is None or (e.coverage_derivative, _neg(e.source)) > (cur.coverage_derivative, _neg(cur.source)):
+                primary[e.derivative] = e
     for e in edges:
+        if e.derivative in hubs and e.relation == "partial" and primary[e.derivative] is not e:
+            find(e.source), find(e.derivative)
+            continue
         ra, rb = find(e.source), find(e.derivative)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    best = best_sources(edges, nodes)
     derived_from: dict[str, str | None] = {d: e.source for d, e in best.items()}
     for doc in parent:
         derived_from.setdefault(doc, None)
