@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newstrace.clean.attributions import host_of
 from newstrace.clean.dates import to_date
@@ -132,7 +132,12 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
     for x, y, ys in ((a, b, "b"), (b, a, "a")):
         y_names = _names(y)
         y_origins = _origins(y)
+        x_outlet = _names(replace(x, author=None, url=None, canonical_url=None, host=None))
         for att in x.attributions:
+            # "As POLITICO reported" in a Politico article names its own outlet: that tells
+            # nothing about which of two Politico articles came first.
+            if x_outlet and _credit_matches(att.credited, att.url, x_outlet):
+                continue
             if _credit_matches(att.credited, att.url, y_names):
                 detail = (
                     f"{_label(x)} credits {att.credited!r} ({_said(att)}), which is {_label(y)}"
@@ -149,12 +154,21 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
                 out.append(Evidence("attribution", ys, 2.0, detail))
                 break
         y_urls = {u for u in (y.url, y.canonical_url) if u}
+        y_hosts = {h.removeprefix("www.") for u in y_urls if (h := host_of(u))}
+        y_hosts -= {h.removeprefix("www.") for u in (x.url, x.canonical_url) if (h := host_of(u))}
+        site_link = None
         for link in x.links:
             if link.url in y_urls:
                 out.append(
                     Evidence("links", ys, 3.0, f"{_label(x)} links to {_label(y)}: {link.url}")
                 )
+                site_link = None
                 break
+            if site_link is None and (host_of(link.url) or "").removeprefix("www.") in y_hosts:
+                site_link = link.url
+        if site_link is not None:
+            detail = f"{_label(x)} links to {_label(y)}'s site ({site_link}), crediting that outlet"
+            out.append(Evidence("links", ys, 1.5, detail))
     out.extend(common_origin_evidence(a, b) if not out else [])
     return out
 
