@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,6 +171,32 @@ def source_index(source: str) -> tuple[set[str], str]:
     return set(ws), " " + " ".join(ws) + " "
 
 
+def _reused_context(al: Alignment, reach: int = 1) -> Callable[[int, int], list[set[str]]]:
+    """A lookup: for a span of the derivative, the words of the source text that the reused
+    passages in or next to its sentence (``reach`` sentences either side) come from, widened to
+    their sentences (so a passage about a speaker carries the speaker's name)."""
+    b = al.b
+    sent_of = [s.start for s in b.sentences]
+    spans = [(p.b_start, p.b_end, p.a_start, p.a_end) for p in al.passages]
+    a_starts = [s.start for s in al.a.sentences]
+
+    def a_sentence_words(a0: int, a1: int) -> set[str]:
+        i = max(0, bisect.bisect_right(a_starts, a0) - 1)
+        j = bisect.bisect_left(a_starts, a1)
+        s0 = al.a.sentences[i].start if al.a.sentences else a0
+        s1 = al.a.sentences[min(j, len(al.a.sentences)) - 1].end if al.a.sentences else a1
+        return set(words(al.a.text[min(s0, a0) : max(s1, a1)]))
+
+    def lookup(start: int, end: int) -> list[set[str]]:
+        k = max(0, bisect.bisect_right(sent_of, start) - 1)
+        lo = b.sentences[max(0, k - reach)].start if b.sentences else start
+        hi_k = bisect.bisect_left(sent_of, end)
+        hi = b.sentences[min(len(b.sentences) - 1, hi_k - 1 + reach)].end if b.sentences else end
+        return [a_sentence_words(a0, a1) for b0, b1, a0, a1 in spans if b0 < hi and b1 > lo]
+
+    return lookup
+
+
 def attribution_drift(
     al: Alignment,
     *,
@@ -188,6 +215,7 @@ def attribution_drift(
     d_stmts = statements(der.text)
     if not d_stmts:
         return []
+    near = _reused_context(al)
     by_speaker = _speaker_spans(src.text, s_stmts)
     space = TfidfSpace([*src.stems, *der.stems])
     lexical_spans = [(p.b_start, p.b_end) for p in al.passages if p.kind != "paraphrase"]
@@ -197,6 +225,10 @@ def attribution_drift(
     for st in d_stmts:
         # Copied word for word: whatever it attributes, the source said it the same way.
         if any(s <= st.start and e >= st.end for s, e in lexical_spans):
+            continue
+        # Only beside text taken from the source about this person: a new quotation in the
+        # derivative's own reporting is an addition (it may come from its own interview).
+        if not any(st.speaker in ctx for ctx in near(st.start, st.end)):
             continue
         name_words = {w for w in words(st.name)}
         claim = [

@@ -85,7 +85,9 @@ class QuoteFate:
     """What the source says of a quotation of the derivative.
 
     ``status`` is ``preserved`` (the same words, in order, in the source), ``altered`` (a
-    source quotation with edits; ``edits`` lists them) or ``absent`` (no counterpart).
+    source quotation with words changed inside it; ``edits`` lists them, each ``op``
+    (``replace``, ``insert``: words the derivative added, ``delete``: words it dropped) with the
+    ``source`` and ``derivative`` words) or ``absent`` (no counterpart).
     """
 
     quote: Quote
@@ -118,7 +120,7 @@ def quote_fates(
     derivative: str,
     source: str,
     *,
-    min_similarity: float = 0.6,
+    min_similarity: float = 0.75,
     source_tokens: list[Token] | None = None,
 ) -> list[QuoteFate]:
     """For each quotation of ``derivative``, whether ``source`` has it verbatim, altered, or not at all.
@@ -159,10 +161,56 @@ def quote_fates(
     return fates
 
 
+_NEGATIONS = frozenset(
+    "not no never nothing nobody none nor neither cannot can't won't don't doesn't didn't isn't "
+    "aren't wasn't weren't shouldn't wouldn't couldn't everything everyone always all".split()
+)
+_MINOR = frozenset(
+    "a an the and or but so to of in on at for by with as that this it is are was were be been "
+    "uh um er ah oh well like just".split()
+)
+
+
+def _variant(old: str, new: str) -> bool:
+    """Two renderings of the same words: case, spelling, plural, a contraction, a typo."""
+    a, b = old.lower().replace("’", "'"), new.lower().replace("’", "'")
+    if a == b:
+        return True
+    expand = {"'s": " is", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "n't": " not"}
+    for short, long_ in expand.items():
+        a, b = a.replace(short, long_), b.replace(short, long_)
+    if a.replace(" ", "") == b.replace(" ", "") or a.replace("he is", "he has") == b:
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies inside parentheses or square brackets."""
+    before, after = text[:start], text[end:]
+    opened = max(before.rfind("("), before.rfind("["))
+    closed = max(before.rfind(")"), before.rfind("]"))
+    if opened <= closed:
+        return False
+    nxt_close = min((i for i in (after.find(")"), after.find("]")) if i >= 0), default=-1)
+    nxt_open = min((i for i in (after.find("("), after.find("[")) if i >= 0), default=len(after))
+    return 0 <= nxt_close < nxt_open
+
+
+def _substantive(words_: list[str]) -> bool:
+    """Edited words that change what was said: a content word, a negation, a quantifier."""
+    return any(w in _NEGATIONS or (w not in _MINOR and len(w) > 2) for w in words_)
+
+
 def _best_altered(
     q: Quote, words: list[str], indexed: list[tuple[Quote, list[Token], set[str]]], min_sim: float
 ) -> QuoteFate:
-    # Only the source quotations sharing the most words are compared in full.
+    """The source quotation a derivative quotation renders with edits, if any.
+
+    Only changes inside the quotation count: where one text quotes more of a statement than
+    the other (words before or after the shared part), the other simply quoted less. Ellipses,
+    bracketed or parenthetical insertions, spelling and transcription variants and dropped
+    fillers are not alterations; a quotation whose only differences are these is preserved.
+    """
     wset = set(words)
     ranked = sorted(indexed, key=lambda x: -len(wset & x[2]))[:5]
     best: tuple[float, Quote | None, list[Token]] = (0.0, None, [])
@@ -170,9 +218,10 @@ def _best_altered(
         cand = [t.norm for t in toks]
         sm = difflib.SequenceMatcher(None, words, cand, autojunk=False)
         matched = sum(b.size for b in sm.get_matching_blocks())
-        sim = matched / max(len(words), 1)
-        if len(words) < 4:
-            sim = min(sim, sm.ratio() + 0.2)
+        # Matched words, over the shorter of the two: one may quote more of the statement.
+        sim = matched / max(1, min(len(words), len(cand)))
+        if min(len(words), len(cand)) < 6:
+            sim = min(sim, sm.ratio() + 0.1)
         if sim > best[0]:
             best = (sim, sq, toks)
     sim, found, toks = best
@@ -180,27 +229,51 @@ def _best_altered(
         return QuoteFate(q, "absent", similarity=round(sim, 3))
     sq = found
     d_toks = tokenize(q.text)
-    sm = difflib.SequenceMatcher(
-        None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False
-    )
+    sm = difflib.SequenceMatcher(None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False)
     blocks = [b for b in sm.get_matching_blocks() if b.size]
-    lo = blocks[0].b if blocks else 0
-    hi = (blocks[-1].b + blocks[-1].size) if blocks else len(toks)
-    window = toks[lo:hi]
-    sm = difflib.SequenceMatcher(
-        None, [t.norm for t in d_toks], [t.norm for t in window], autojunk=False
-    )
+    # The part both quote: from the first to the last shared word, on each side.
+    d_lo, d_hi = blocks[0].a, blocks[-1].a + blocks[-1].size
+    s_lo, s_hi = blocks[0].b, blocks[-1].b + blocks[-1].size
+    dw, sw = d_toks[d_lo:d_hi], toks[s_lo:s_hi]
+    sm = difflib.SequenceMatcher(None, [t.norm for t in sw], [t.norm for t in dw], autojunk=False)
     edits: list[dict[str, str]] = []
+    variants: list[str] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
-        new = q.text[d_toks[i1].start : d_toks[i2 - 1].end] if i2 > i1 else ""
-        old = sq.text[window[j1].start : window[j2 - 1].end] if j2 > j1 else ""
-        edits.append({"op": op, "source": old, "derivative": new})
-    s = sq.start + (window[0].start if window else 0)
-    e = sq.start + (window[-1].end if window else len(sq.text))
+        old = sq.text[sw[i1].start : sw[i2 - 1].end] if i2 > i1 else ""
+        new = q.text[dw[j1].start : dw[j2 - 1].end] if j2 > j1 else ""
+        # What the derivative puts in place of the change (brackets, an ellipsis) says it edited.
+        around = q.text[dw[j1 - 1].end if j1 else 0 : dw[j2].start if j2 < len(dw) else len(q.text)]
+        around_src = sq.text[sw[i1 - 1].end if i1 else 0 : sw[i2].start if i2 < len(sw) else len(sq.text)]
+        marked = bool(re.search(r"\.\s*\.\s*\.|…|[\[\]()]", around + " " + around_src))
+        if j2 > j1 and _bracketed(q.text, dw[j1].start, dw[j2 - 1].end):
+            marked = True  # "(at his rallies)": an insertion the derivative marked as its own
+        # The source's quotation is interrupted there ("...benefit,’ Clinton started. ‘He..."):
+        # those words are the source's narration, not the speaker's.
+        interrupted = op == "delete" and bool(re.search(r"[’”\"']", around_src))
+        kind = {"replace": "replace", "delete": "delete", "insert": "insert"}[op]
+        changed = [t.norm for t in sw[i1:i2]] + [t.norm for t in dw[j1:j2]]
+        # Words dropped from a quotation shorten it without putting words in anyone's mouth,
+        # unless a negation goes.
+        trimmed = op == "delete" and not any(t.norm in _NEGATIONS for t in sw[i1:i2])
+        if (
+            marked
+            or interrupted
+            or trimmed
+            or (op == "replace" and _variant(old, new))
+            or not _substantive(changed)
+        ):
+            variants.append(f"{old or '∅'}→{new or '∅'}")
+            continue
+        edits.append({"op": kind, "source": old, "derivative": new})
+    s = sq.start + (sw[0].start if sw else 0)
+    e = sq.start + (sw[-1].end if sw else len(sq.text))
     if not edits:
-        return QuoteFate(q, "preserved", s, e, 1.0, (), "same words with gaps")
+        note = "same words with gaps"
+        if variants:
+            note = f"same words; transcription differences: {', '.join(variants[:4])}"
+        return QuoteFate(q, "preserved", s, e, 1.0, (), note)
     return QuoteFate(q, "altered", s, e, round(sim, 3), tuple(edits))
 
 

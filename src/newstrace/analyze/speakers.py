@@ -21,10 +21,12 @@ SPEECH_VERBS = (
     "remarked|remarks|observed|observes|conceded|concedes|maintained|maintains|alleged|alleges|"
     "blamed|blames|wrote|writes|singled\\s+out|pointed\\s+out|went\\s+on|told\\s+\\w+"
 )
+# Words that are nouns as often as verbs ("Soviet states", "the notes"): speech only with "that".
+_NOUN_VERBS = ("states", "notes", "remarks", "claims", "calls", "thinks", "promises", "vows")
 _NAME = r"(?:[A-Z][\w’'-]+\.?\s+){0,3}[A-Z][\w’'-]+"
 _ADV = r"(?:\s+(?:also|then|later|further|again|once\s+again|repeatedly|however|previously|reportedly))?"
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
-_VERB = rf"(?:{SPEECH_VERBS})"
+_VERB = rf"(?:(?!(?:{'|'.join(_NOUN_VERBS)})\b)(?:{SPEECH_VERBS})|(?:{'|'.join(_NOUN_VERBS)})(?=\s+that\b))"
 _TITLES = {
     "mr", "mrs", "ms", "dr", "president", "prime", "minister", "secretary", "senator", "sen",
     "rep", "gov", "governor", "general", "gen", "chancellor", "king", "queen", "pope", "judge",
@@ -32,6 +34,9 @@ _TITLES = {
     "then", "however", "meanwhile", "earlier", "later", "ironically", "journalist", "commentator",
 }  # fmt: skip
 _NOT_PEOPLE = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tonight", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december", "officials", "police", "sources",
     "it",
     "this",
     "that",
