@@ -31,7 +31,7 @@ from newstrace.index.minhash import (
     signatures,
     term_candidates,
 )
-from newstrace.index.shingles import shingle_hashes, term_hashes
+from newstrace.index.shingles import form_words, shingle_hashes, term_hashes
 from newstrace.models import Document
 from newstrace.store import Store
 
@@ -162,8 +162,11 @@ def _verify(pair: tuple[str, str, str]) -> dict[str, Any]:
 def passage_fingerprints(
     text: str, spans: list[tuple[int, int]], *, shingle: int = 5, modulus: int = 8
 ) -> np.ndarray:
-    """The sampled shingle fingerprints of the given spans of ``text`` (sorted, unique)."""
-    parts = [sample_fingerprints(shingle_hashes(text[s:e], shingle), modulus) for s, e in spans]
+    """The sampled form fingerprints of the given spans of ``text`` (sorted, unique): what a
+    verdict's common-text discount rests on."""
+    parts = [
+        sample_fingerprints(shingle_hashes(form_words(words(text[s:e])), shingle), modulus) for s, e in spans
+    ]
     return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
 
 
@@ -197,27 +200,29 @@ def index_documents(
     todo = store.documents_to_index()
     for start in range(0, len(todo), 2000):
         part = todo[start : start + 2000]
-        shingles, terms = [], []
+        shingles, terms, forms = [], [], []
         for _, _, text in part:
             ws = words(text)
             shingles.append(shingle_hashes(ws, params.shingle))
             terms.append(term_hashes(ws))
+            forms.append(sample_fingerprints(shingle_hashes(form_words(ws), params.shingle), params.fingerprint_mod))
         sigs = signatures(shingles, params.num_perm)
         store.put_index(
             (doc_id, thash, sig.tobytes(), sample_fingerprints(sh, params.fingerprint_mod).tobytes(),
-             tm.tobytes(), len(sh))
-            for (doc_id, thash, _), sh, sig, tm in zip(part, shingles, sigs, terms, strict=True)
+             tm.tobytes(), len(sh), fm.tobytes())
+            for (doc_id, thash, _), sh, sig, tm, fm in zip(part, shingles, sigs, terms, forms, strict=True)
         )  # fmt: skip
         if on_progress:
             on_progress("index", start + len(part), len(todo))
     return len(todo)
 
 
-def corpus_commonness(fps: Sequence[np.ndarray], params: DetectParams) -> Commonness:
-    """The fingerprints ``params.common_docs`` or more documents hold: the corpus's common text."""
-    if not fps:
+def corpus_commonness(forms: Sequence[np.ndarray], params: DetectParams) -> Commonness:
+    """The form fingerprints (see :func:`~newstrace.index.shingles.form_words`) that
+    ``params.common_docs`` or more documents hold: the corpus's common text and formulas."""
+    if not forms:
         return Commonness.from_counts(np.zeros(0, np.uint64), np.zeros(0, np.int64), min_docs=params.common_docs)
-    values, counts = np.unique(np.concatenate(fps), return_counts=True)
+    values, counts = np.unique(np.concatenate(forms), return_counts=True)
     return Commonness.from_counts(
         values, counts, min_docs=params.common_docs, shingle=params.shingle, modulus=params.fingerprint_mod
     )
@@ -233,6 +238,7 @@ def candidate_pairs(
     dates: list[date | None] = []
     sig_rows: list[np.ndarray] = []
     fps: list[np.ndarray] = []
+    forms: list[np.ndarray] = []
     terms: list[np.ndarray] = []
     for r in store.index_entries():  # keep the sketches, not the rows
         ids.append(r["doc_id"])
@@ -240,9 +246,11 @@ def candidate_pairs(
         dates.append(to_date(r["published"]))
         sig_rows.append(np.frombuffer(r["minhash"], dtype=np.uint32))
         fps.append(np.frombuffer(r["fingerprints"], dtype=np.uint64))
+        forms.append(np.frombuffer(r["forms"], dtype=np.uint64))
         if params.terms:
             terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
-    common = corpus_commonness(fps, params)
+    common = corpus_commonness(forms, params)
+    del forms
     if len(ids) < 2:
         return {}, common
     sigs = np.vstack(sig_rows)

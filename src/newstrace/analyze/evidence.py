@@ -9,8 +9,10 @@ passage is weighed:
   or a transcript line in either, or quoted in one and spoken in the first or second person
   ("I will release my tax returns"). Prose quoted by the other outlet ("Politico reports: ...") is
   quoted in one text only and is narration in the other: it counts.
-- **common text**: shingles that many documents of the corpus hold (a footer, a promo line, a
-  formula), unless the passage is most of both texts (an article republished many times).
+- **common text**: shingles that many documents of the corpus hold, figures made alike (a
+  footer, a promo line, a formula), unless the passage is a long one that is most of both texts
+  (an article republished many times) or a formula whose figures are all the same in both (one
+  results table sent twice).
 - **templates**: texts whose figures differ while the words around them repeat: the same report
   for another company or another day.
 
@@ -32,7 +34,7 @@ import numpy as np
 from newstrace.align import Alignment, TextInfo
 from newstrace.analyze.quotes import quoted_material
 from newstrace.index.minhash import sample_fingerprints
-from newstrace.index.shingles import shingle_hashes
+from newstrace.index.shingles import form_words, shingle_hashes
 
 __all__ = ["Commonness", "PassageEvidence", "ReuseEvidence", "reuse_evidence"]
 
@@ -54,7 +56,8 @@ class Commonness:
     """
 
     common: np.ndarray
-    """Sorted uint64 fingerprints held by at least ``min_docs`` documents."""
+    """Sorted uint64 form fingerprints (figures made alike) held by at least ``min_docs``
+    documents."""
     min_docs: int = 5
     shingle: int = 5
     modulus: int = 8
@@ -68,8 +71,8 @@ class Commonness:
         return cls(keep, min_docs, shingle, modulus)
 
     def share(self, words: list[str]) -> float | None:
-        """The share of a passage's fingerprints that are common (None: it has none)."""
-        fps = sample_fingerprints(shingle_hashes(words, self.shingle), self.modulus)
+        """The share of a passage's form fingerprints that are common (None: it has none)."""
+        fps = sample_fingerprints(shingle_hashes(form_words(words), self.shingle), self.modulus)
         if len(fps) == 0 or len(self.common) == 0:
             return None if len(fps) == 0 else 0.0
         pos = np.searchsorted(self.common, fps)
@@ -104,6 +107,8 @@ class ReuseEvidence:
     """Numbers the aligned text has alike on both sides."""
     fact_substitutions: int = 0
     """Numbers and names where the other text has another one in the same place."""
+    number_substitutions: int = 0
+    """Of those, numbers."""
     derivative_words: int = 0
     copied_insertions: list[str] = field(default_factory=list)
     """Editorial insertions ("[Trump]") inside quotations that both texts have."""
@@ -124,7 +129,7 @@ class ReuseEvidence:
         """The texts share a form whose figures differ: the same report on another day or about
         another company (a correction changes a figure or two of many)."""
         subs, matches = self.fact_substitutions, self.fact_matches
-        return subs >= 2 and subs >= 0.25 * (subs + matches)
+        return subs >= 2 and self.number_substitutions >= 1 and subs >= 0.25 * (subs + matches)
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__slots__ if k != "passages"}
@@ -172,22 +177,22 @@ def _token_range(info: TextInfo, s: int, e: int) -> tuple[int, int]:
     return bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
 
 
-def _facts(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> tuple[int, int]:
-    """Numbers alike on both sides, and numbers or names replaced by others, between two token
-    ranges. (Names alike are not counted: a template's constant names, "Bank of England", match
-    whatever its figures say.)"""
+def _facts(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> tuple[int, int, int]:
+    """Numbers alike on both sides, numbers replaced by other numbers, and names replaced by
+    other names, between two token ranges. (Names alike are not counted: a template's constant
+    names, "Bank of England", match whatever its figures say.)"""
     aw, bw = a.words[a0:a1], b.words[b0:b1]
     sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
-    matches = subs = 0
+    matches = numbers = names = 0
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             matches += sum(1 for k in range(j1, j2) if _is_number(b, b0 + k))
         elif op == "replace":
-            for is_fact in (_is_number, _is_name):
-                fa = sum(1 for k in range(i1, i2) if is_fact(a, a0 + k))
-                fb = sum(1 for k in range(j1, j2) if is_fact(b, b0 + k))
-                subs += min(fa, fb)
-    return matches, subs
+            numbers += min(sum(1 for k in range(i1, i2) if _is_number(a, a0 + k)),
+                           sum(1 for k in range(j1, j2) if _is_number(b, b0 + k)))  # fmt: skip
+            names += min(sum(1 for k in range(i1, i2) if _is_name(a, a0 + k)),
+                         sum(1 for k in range(j1, j2) if _is_name(b, b0 + k)))  # fmt: skip
+    return matches, numbers, names
 
 
 def _token_flags(info: TextInfo) -> tuple[np.ndarray, np.ndarray]:
@@ -227,10 +232,14 @@ def reuse_evidence(
         ranges.append((p, *_token_range(a, p.a_start, p.a_end), *_token_range(b, p.b_start, p.b_end)))
     # Facts: inside lexical passages, and in the short gaps between neighbouring ones.
     lexical = sorted((r for r in ranges if r[0].kind != "paraphrase"), key=lambda r: r[3])
+    same_figures: set[int] = set()  # passages whose figures (3 or more) are all alike
     for _, a0, a1, b0, b1 in lexical:
-        m, s = _facts(a, a0, a1, b, b0, b1)
+        m, n, c = _facts(a, a0, a1, b, b0, b1)
         ev.fact_matches += m
-        ev.fact_substitutions += s
+        ev.number_substitutions += n
+        ev.fact_substitutions += n + c
+        if m >= 3 and n == 0:
+            same_figures.add(b0)
     # The gaps between neighbouring passages, and before the first one (a dateline, a name).
     gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
     if lexical:
@@ -238,8 +247,9 @@ def reuse_evidence(
         gaps.append((max(0, first[1] - max_gap_words), first[1], max(0, first[3] - max_gap_words), first[3]))
     for ga0, ga1, gb0, gb1 in gaps:
         if 0 < ga1 - ga0 <= max_gap_words and 0 < gb1 - gb0 <= max_gap_words:
-            m, s = _facts(a, ga0, ga1, b, gb0, gb1)
-            ev.fact_substitutions += s
+            _, n, c = _facts(a, ga0, ga1, b, gb0, gb1)
+            ev.number_substitutions += n
+            ev.fact_substitutions += n + c
     # A template is a whole short report in another's form: most of the derivative is shared.
     lexical_words = sum(r[4] - r[3] for r in lexical)
     template = ev.template and lexical_words >= 0.4 * max(1, len(b.words))
@@ -268,7 +278,7 @@ def reuse_evidence(
             why = "a template: the words repeat, the facts differ"
             ev.template_words += counted
             counted = 0
-        elif counted and commonness is not None and n < 0.5 * longer:
+        elif counted and commonness is not None and (n < 0.5 * longer or n < 40) and b0 not in same_figures:
             share = commonness.share(b.words[b0:b1])
             if share is not None and share >= 0.5:
                 why = f"text common to {commonness.min_docs}+ documents of the corpus"
@@ -276,7 +286,12 @@ def reuse_evidence(
                 counted = 0
         ev.passages.append(PassageEvidence(p.kind, n, counted, why))
         if counted:
-            if p.kind == "paraphrase":
+            # A sentence the paraphrase layer matched whole may hold the same words all along
+            # (a long quoted lede): then it is copied prose, whatever its label.
+            same = p.kind == "paraphrase" and n >= 12 and difflib.SequenceMatcher(
+                None, a.words[a0:a1], b.words[b0:b1], autojunk=False
+            ).ratio() >= 0.8
+            if p.kind == "paraphrase" and not same:
                 chain.append((a0, counted, 1))
             else:
                 ev.prose_words += counted

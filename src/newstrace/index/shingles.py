@@ -51,6 +51,16 @@ def shingle_hashes(text_or_words: str | list[str], k: int = 5) -> np.ndarray:
     return np.unique(acc)
 
 
+def form_words(ws: list[str]) -> list[str]:
+    """Words with every figure made the same ("25 cts" and "12 cts" both "# cts"): the form of
+    a text, which a templated report keeps while its facts change.
+
+    >>> form_words(["qtly", "div", "25", "cts", "vs", "1987"])
+    ['qtly', 'div', '#', 'cts', 'vs', '#']
+    """
+    return ["#" if any(c.isdigit() for c in w) else w for w in ws]
+
+
 def term_hashes(text_or_words: str | list[str], sample: int = 2) -> np.ndarray:
     """Hashes of a sample (1 in ``sample``, the same words everywhere) of a text's distinct
     content words: what survives a rewording (names, places, numbers, rare words).

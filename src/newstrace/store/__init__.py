@@ -378,12 +378,13 @@ class Store:
         ).fetchall()
         return [(r["id"], r["text_hash"], r["text"]) for r in rows]
 
-    def put_index(self, rows: Iterable[tuple[str, str, bytes, bytes, bytes, int]]) -> None:
-        """Store index entries ``(doc_id, text_hash, minhash, fingerprints, terms, shingles)``."""
+    def put_index(self, rows: Iterable[tuple[str, str, bytes, bytes, bytes, int, bytes]]) -> None:
+        """Store index entries ``(doc_id, text_hash, minhash, fingerprints, terms, shingles,
+        forms)``."""
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO doc_index (doc_id, text_hash, minhash, fingerprints, terms, shingles) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO doc_index (doc_id, text_hash, minhash, fingerprints, terms, "
+                "shingles, forms) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 list(rows),
             )
 
@@ -392,7 +393,7 @@ class Store:
         a million entries are gigabytes as rows)."""
         return iter(
             self.conn.execute(
-                "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, d.outlet, "
+                "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, i.forms, d.outlet, "
                 "d.published, d.seq FROM doc_index i JOIN documents d ON d.id = i.doc_id ORDER BY d.seq"
             )
         )

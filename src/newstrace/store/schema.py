@@ -165,11 +165,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN published_source TEXT;
     """,
     # 5: what each verdict rests on: the fingerprints of its passages (re-verified when their
-    # status as common text changes), the kind of direction; the corpus's common text.
+    # status as common text changes), the kind of direction; the corpus's common text, from
+    # each document's form fingerprints (figures made alike; sketches are recomputed once).
     """
     ALTER TABLE pairs ADD COLUMN fingerprints BLOB NOT NULL DEFAULT x'';
     ALTER TABLE pairs ADD COLUMN direction TEXT NOT NULL DEFAULT 'directed';
     CREATE TABLE corpus_stats (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    ALTER TABLE doc_index ADD COLUMN forms BLOB NOT NULL DEFAULT x'';
+    DELETE FROM doc_index;
     """,
 ]
 
