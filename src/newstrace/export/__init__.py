@@ -68,7 +68,9 @@ def document_from_row(row: dict[str, Any]) -> Document:
 
 def pair_row(r: Any, family: str | None) -> dict[str, Any]:
     """One row of the ``pairs`` table from a verified pair (store row or dict)."""
+    keys = r.keys()
     return {"source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
+            "direction": r["direction"] if "direction" in keys else "directed",
             "confidence": r["confidence"], "coverage": r["coverage_derivative"],
             "coverage_source": r["coverage_source"], "candidate": r["candidate"], "family": family,
             "report": r["report"]}  # fmt: skip
@@ -269,6 +271,7 @@ def import_tables(directory: str | Path, store: Store) -> dict[str, int]:
             "confidence": float(r["confidence"]), "coverage_source": float(r["coverage_source"]),
             "coverage_derivative": float(r["coverage"]), "candidate": r.get("candidate") or "import",
             "report": r.get("report") or "{}", "hash_a": hashes.get(a, ""), "hash_b": hashes.get(b, ""),
+            "direction": r.get("direction") or "directed",
             "passages": passages.get((r["source"], r["derivative"]), []),
         })  # fmt: skip
     store.put_pairs(rows)

@@ -9,6 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from newstrace.analyze import Commonness
 from newstrace.clean.dates import to_date
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, verify_pair
@@ -23,7 +26,7 @@ from newstrace.export import (
 )
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
-from newstrace.index.shingles import shingle_hashes, term_hashes
+from newstrace.index.shingles import form_words, shingle_hashes, term_hashes
 
 RANK = {"lsh": 0, "fingerprint": 1, "terms": 2}
 
@@ -32,19 +35,21 @@ def _sketch(rows: Iterable[dict[str, Any]], p: DetectParams) -> Iterator[dict[st
     batch = list(rows)
     if not batch:
         return
-    shingles, terms = [], []
+    shingles, terms, forms = [], [], []
     for r in batch:
         ws = words(r["text"])
         shingles.append(shingle_hashes(ws, p.shingle))
         terms.append(term_hashes(ws))
+        forms.append(sample_fingerprints(shingle_hashes(form_words(ws), p.shingle), p.fingerprint_mod))
     sigs = signatures(shingles, p.num_perm)
-    for r, sh, sig, tm in zip(batch, shingles, sigs, terms, strict=True):
+    for r, sh, sig, tm, fm in zip(batch, shingles, sigs, terms, forms, strict=True):
         yield {
             "id": r["id"],
             "outlet": r["outlet"],
             "published": r["published"],
             "sig": sig.tobytes(),
             "fps": sample_fingerprints(sh, p.fingerprint_mod).tolist(),
+            "forms": fm.tolist(),
             "terms": tm.tolist(),
         }
 
@@ -194,6 +199,22 @@ def run_job(
             .map(lambda kv: (kv[0], kv[1][0]))
         )
 
+    # The corpus's common text: form fingerprints held by common_docs or more documents (a
+    # result, not the corpus: the formulas and chrome of the whole collection).
+    common_values = (
+        sketches.flatMap(lambda s: ((fp, 1) for fp in s["forms"]))
+        .reduceByKey(lambda x, y: x + y, parts)
+        .filter(lambda kv: kv[1] >= p.common_docs)
+        .keys()
+        .collect()
+    )
+    common = sc.broadcast(
+        Commonness.from_counts(
+            np.array(common_values, dtype=np.uint64), np.full(len(common_values), p.common_docs),
+            min_docs=p.common_docs, shingle=p.shingle, modulus=p.fingerprint_mod,
+        )
+    )  # fmt: skip
+
     # Verification: the library's aligner next to the two documents. The corpus is
     # partitioned by id once; every later join moves only the other, smaller side to it.
     by_id = docs.map(lambda d: (d.id, d)).partitionBy(parts).cache()
@@ -205,7 +226,7 @@ def run_job(
         .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
         .partitionBy(parts)
         .join(slim, parts)
-        .map(lambda kv: verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1]))
+        .map(lambda kv: verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1], commonness=common.value))
         .cache()
     )
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
