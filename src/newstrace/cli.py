@@ -873,17 +873,27 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
 )
 @click.option("--singletons", default=60, show_default=True, type=click.IntRange(0, 100000))
 @click.option("--seed", default=11, show_default=True, type=int)
+@click.option(
+    "--real-distractors",
+    "labels",
+    type=click.Path(exists=True, file_okay=False),
+    help="Keep every real article of the corpus as a distractor (their true families from the "
+    "pairs labelled by reading in this folder, e.g. eval/real); hops take real outlets' chrome.",
+)
 @_boundary
 def eval_generate_families(
-    out_file: str, corpus: str, n_families: int, singletons: int, seed: int
+    out_file: str, corpus: str, n_families: int, singletons: int, seed: int, labels: str | None
 ) -> None:
     """Write a labelled JSONL corpus of story families with derivation chains (from real articles)."""
-    from newstrace.evaluation.families import generate_families
+    from newstrace.evaluation.families import generate_families, generate_real_families
 
     try:
-        counts = generate_families(
-            out_file, corpus, families=n_families, singletons=singletons, seed=seed
-        )
+        if labels:
+            counts = generate_real_families(out_file, corpus, labels, families=n_families, seed=seed)
+        else:
+            counts = generate_families(
+                out_file, corpus, families=n_families, singletons=singletons, seed=seed
+            )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
     console.print(f"Wrote {out_file}: " + _counts(counts, value_first=False))

@@ -56,8 +56,10 @@ class DetectParams:
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
         semantic_k: neighbours per document in the embedding index.
         semantic_min: cosine of document vectors above which neighbours are candidates.
-        common_docs: fingerprints held by this many documents are the corpus's common text
-            (chrome, formulas): passages made of it are not evidence of reuse.
+        common_docs: form fingerprints held by this many documents of one outlet are its common
+            text (chrome, formulas): passages made of it are not evidence of reuse.
+        common_docs_any: held by this many documents of any outlets, they are the corpus's
+            common text (a story spread across outlets recurs too, so this is higher).
         workers: processes for verification (lexical runs).
     """
 
@@ -73,6 +75,7 @@ class DetectParams:
     semantic_k: int = 5
     semantic_min: float = 0.8
     common_docs: int = 5
+    common_docs_any: int = 25
     workers: int = 2
 
     def __post_init__(self) -> None:
@@ -217,15 +220,50 @@ def index_documents(
     return len(todo)
 
 
-def corpus_commonness(forms: Sequence[np.ndarray], params: DetectParams) -> Commonness:
-    """The form fingerprints (see :func:`~newstrace.index.shingles.form_words`) that
-    ``params.common_docs`` or more documents hold: the corpus's common text and formulas."""
-    if not forms:
-        return Commonness.from_counts(np.zeros(0, np.uint64), np.zeros(0, np.int64), min_docs=params.common_docs)
-    values, counts = np.unique(np.concatenate(forms), return_counts=True)
-    return Commonness.from_counts(
-        values, counts, min_docs=params.common_docs, shingle=params.shingle, modulus=params.fingerprint_mod
+def corpus_commonness(
+    forms: Sequence[np.ndarray], outlets: Sequence[str | None], params: DetectParams
+) -> Commonness:
+    """The corpus's common text and formulas: form fingerprints (see
+    :func:`~newstrace.index.shingles.form_words`) that ``params.common_docs`` or more documents
+    of one outlet hold, or ``params.common_docs_any`` documents of any outlets. (A story that
+    spreads recurs across outlets: its copies are what newstrace traces, so the bar across
+    outlets is higher than within one.)"""
+    empty = np.zeros(0, np.uint64)
+    if not forms or not any(len(f) for f in forms):
+        return Commonness(empty, params.common_docs, params.shingle, params.fingerprint_mod)
+    codes: dict[str | None, int] = {}
+    owner = np.concatenate(
+        [np.full(len(f), codes.setdefault(o, len(codes)), dtype=np.int64) for f, o in zip(forms, outlets, strict=True)]
     )
+    values = np.concatenate(forms)
+    common = common_forms(values, owner, params.common_docs, params.common_docs_any)
+    return Commonness(common, params.common_docs, params.shingle, params.fingerprint_mod)
+
+
+def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, any_outlet: int) -> np.ndarray:
+    """Sorted fingerprints held by ``per_outlet`` documents of one outlet or ``any_outlet`` in
+    all (``values``: each document's distinct fingerprints, concatenated; ``outlet_codes``: the
+    outlet of the document each value came from).
+
+    >>> common_forms(np.array([7, 7, 7, 9, 9], np.uint64), np.array([0, 0, 1, 0, 1]), 2, 5).tolist()
+    [7]
+    """
+    if len(values) == 0:
+        return np.zeros(0, np.uint64)
+    order = np.lexsort((outlet_codes, values))
+    v, c = values[order], outlet_codes[order]
+    new_pair = np.ones(len(v), dtype=bool)
+    new_pair[1:] = (v[1:] != v[:-1]) | (c[1:] != c[:-1])
+    starts = np.flatnonzero(new_pair)
+    pair_counts = np.diff(np.append(starts, len(v)))
+    pair_values = v[starts]
+    new_value = np.ones(len(pair_values), dtype=bool)
+    new_value[1:] = pair_values[1:] != pair_values[:-1]
+    vstarts = np.flatnonzero(new_value)
+    best = np.maximum.reduceat(pair_counts, vstarts)
+    total = np.add.reduceat(pair_counts, vstarts)
+    keep = (best >= per_outlet) | (total >= any_outlet)
+    return np.sort(pair_values[vstarts][keep].astype(np.uint64))
 
 
 def candidate_pairs(
@@ -249,7 +287,7 @@ def candidate_pairs(
         forms.append(np.frombuffer(r["forms"], dtype=np.uint64))
         if params.terms:
             terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
-    common = corpus_commonness(forms, params)
+    common = corpus_commonness(forms, outlets, params)
     del forms
     if len(ids) < 2:
         return {}, common

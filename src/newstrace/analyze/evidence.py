@@ -51,24 +51,15 @@ SPEECH_RATE = 0.04
 class Commonness:
     """Shingle fingerprints that many documents of a corpus hold (its chrome and formulas).
 
-    Built by ``detect`` from the index (see :meth:`from_counts`); ``compare`` of two files has
-    none, and then no passage is discounted as common.
+    Built by ``detect`` from the index (:func:`newstrace.detect.corpus_commonness`); ``compare``
+    of two files has none, and then no passage is discounted as common.
     """
 
     common: np.ndarray
-    """Sorted uint64 form fingerprints (figures made alike) held by at least ``min_docs``
-    documents."""
+    """Sorted uint64 form fingerprints (figures made alike) that many documents hold."""
     min_docs: int = 5
     shingle: int = 5
     modulus: int = 8
-
-    @classmethod
-    def from_counts(
-        cls, values: np.ndarray, counts: np.ndarray, *, min_docs: int = 5, shingle: int = 5, modulus: int = 8
-    ) -> Commonness:
-        """From fingerprint values and the number of documents holding each."""
-        keep = np.sort(values[counts >= min_docs].astype(np.uint64))
-        return cls(keep, min_docs, shingle, modulus)
 
     def share(self, words: list[str]) -> float | None:
         """The share of a passage's form fingerprints that are common (None: it has none)."""
@@ -281,7 +272,7 @@ def reuse_evidence(
         elif counted and commonness is not None and (n < 0.5 * longer or n < 40) and b0 not in same_figures:
             share = commonness.share(b.words[b0:b1])
             if share is not None and share >= 0.5:
-                why = f"text common to {commonness.min_docs}+ documents of the corpus"
+                why = "common text of the corpus (chrome, a formula): many documents hold it"
                 ev.common_words += counted
                 counted = 0
         ev.passages.append(PassageEvidence(p.kind, n, counted, why))

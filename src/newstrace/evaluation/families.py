@@ -184,6 +184,140 @@ def generate_families(
     return {"families": families, "documents": len(rows), **counts}
 
 
+def _outlet_chrome_lines(records: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each outlet's real chrome lines, as newstrace's own learner finds them across its
+    articles: (lines seen opening an article, lines seen closing one)."""
+    from newstrace.clean.boilerplate import learn_outlet_chrome
+    from newstrace.clean.text import content_key
+
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for r in records:
+        by_outlet[r["outlet"]].append(r["text"])
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for outlet, texts in by_outlet.items():
+        keys = learn_outlet_chrome(outlet, texts).keys
+        head: dict[str, str] = {}
+        tail: dict[str, str] = {}
+        for t in texts:
+            lines = [ln.strip() for ln in t.splitlines() if ln.strip()]
+            for ln in lines[:3]:
+                if content_key(ln) in keys:
+                    head.setdefault(content_key(ln), ln)
+            for ln in lines[-4:]:
+                if content_key(ln) in keys:
+                    tail.setdefault(content_key(ln), ln)
+        out[outlet] = (sorted(head.values()), sorted(tail.values()))
+    return out
+
+
+def generate_real_families(
+    out_file: str | Path,
+    corpus: str | Path,
+    labels: str | Path,
+    *,
+    families: int = 60,
+    seed: int = 11,
+) -> dict[str, int]:
+    """A family corpus whose distractors are the real articles of the same outlets and weeks.
+
+    Every article of the real corpus stays in as it is, with its own outlet: they share chrome
+    and quotations with the family members, as real news does, and their true families are
+    those of the real pairs labelled by reading (``labels``: the ``eval/real`` folder). Each
+    generated family starts from a real article that no labelled pair links to another, and
+    grows by hops (see :func:`generate_families`) published by other real outlets, each hop
+    wrapped in its outlet's real chrome lines. Dates fall in the corpus's own weeks.
+    """
+    from newstrace.evaluation.real import REUSE_LABELS, load_pairs
+    from newstrace.ingest import read_path
+
+    rng = random.Random(seed)
+    records: list[dict[str, Any]] = []
+    for item in read_path(corpus, max_size=200_000_000):
+        if isinstance(item, Exception) or not item.input_id:
+            continue
+        records.append({"id": item.input_id, "outlet": item.outlet or "(unknown)", "title": item.title,
+                        "url": item.url, "text": item.raw})  # fmt: skip
+    by_id = {r["id"]: r for r in records}
+    # True families of the real articles: components of the labelled reuse pairs.
+    parent = {r["id"]: r["id"] for r in records}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    linked: set[str] = set()
+    for pr in load_pairs(labels):
+        if pr["a"] in parent and pr["b"] in parent and pr["category"] in REUSE_LABELS:
+            ra, rb = find(pr["a"]), find(pr["b"])
+            parent[max(ra, rb)] = min(ra, rb)
+            linked.update((pr["a"], pr["b"]))
+    sizes: dict[str, int] = defaultdict(int)
+    for r in records:
+        sizes[find(r["id"])] += 1
+    chrome = _outlet_chrome_lines(records)
+    outlets = sorted({r["outlet"] for r in records})
+    week0 = date(2016, 9, 19)
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        root = find(r["id"])
+        rows.append({**r, "date": None, "family": root if sizes[root] > 1 else None,
+                     "derived_from": None, "kind": "real"})  # fmt: skip
+    candidates = [
+        a for a in load_articles(corpus, min_sentences=12) if a.key in by_id and a.key not in linked
+    ]
+    rng.shuffle(candidates)
+    if len(candidates) < families * 2:
+        raise ValueError(f"{corpus}: {len(candidates)} unlinked articles; need {families * 2}")
+    origins, fillers = candidates[:families], candidates[families:]
+    pool = list(fillers)
+    pool_start = len(pool)
+    pool_words = [w for a in pool[:200] for s in a.sentences[:2] for w in s.split() if w.isalpha()]
+    counts: dict[str, int] = defaultdict(int)
+    n_doc = 0
+    origin_ids = {a.key for a in origins}
+    for row in rows:  # an origin is the real article itself, now at the head of a family
+        if row["id"] in origin_ids:
+            row["family"], row["kind"] = row["id"], "origin"
+    for f, origin in enumerate(origins):
+        dated = f % 2 == 0
+        day0 = week0 + timedelta(days=rng.randint(0, 6))
+        root = next(row for row in rows if row["id"] == origin.key)
+        if dated:
+            root["date"] = day0.isoformat()
+        members = [(origin.key, list(origin.sentences), root["outlet"], day0)]
+        for _h in range(rng.randint(2, 4)):
+            par = members[-1] if rng.random() < 0.75 else rng.choice(members)
+            kind = rng.choice(HOP_KINDS)
+            outlet = rng.choice([o for o in outlets if o != par[2]])
+            sents = _hop(kind, par[1], rng, pool, pool_words, credit=par[2])
+            head, foot = chrome.get(outlet, ([], []))
+            day = par[3] + timedelta(days=rng.randint(0, 2))
+            n_doc += 1
+            doc_id = f"generated/{n_doc:05d}"
+            members.append((doc_id, [x for x in sents if not x.startswith("Source: ")], outlet, day))
+            rows.append({
+                "id": doc_id, "outlet": outlet, "title": f"{sents[0][:70]}", "url": None,
+                "date": day.isoformat() if dated else None,
+                "text": "\n\n".join([*head[:1], *sents, *foot[:3]]),
+                "family": origin.key, "derived_from": par[0], "kind": kind,
+            })  # fmt: skip
+            counts[kind] += 1
+    # Articles lent to hops (the host of a "partial", the sentences a "commentary" adds) are
+    # left out of the corpus: they would be real sources of those hops.
+    lent = {a.key for a in fillers[len(pool) : pool_start]} if len(pool) < pool_start else set()
+    rows = [r for r in rows if r["id"] not in lent]
+    rng.shuffle(rows)
+    path = Path(out_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    real_families = sum(1 for root, n in sizes.items() if n > 1)
+    return {"families": families, "real_families": real_families, "documents": len(rows), **counts}
+
+
 def distinct_articles(
     articles: list[Article], k: int = 8, max_shared: float = 0.05
 ) -> list[Article]:
@@ -264,7 +398,8 @@ def score_families(
     """
     ids = [r["id"] for r in labels]
     truth = [r["family"] or f"single-{r['id']}" for r in labels]
-    pred = [predicted_family.get(doc_of[i]) or f"single-{i}" for i in ids]
+    # A labelled document newstrace did not store (a page it skipped as no article) is alone.
+    pred = [predicted_family.get(doc_of.get(i, "")) or f"single-{i}" for i in ids]
     ari = adjusted_rand_index(truth, pred)
     # Pairwise clustering precision/recall over same-family pairs.
     from itertools import combinations
@@ -276,6 +411,12 @@ def score_families(
         p_groups[p].append(k)
     t_pairs = {pq for g in t_groups.values() for pq in combinations(g, 2)}
     p_pairs = {pq for g in p_groups.values() for pq in combinations(g, 2)}
+    # With real distractors (kind "real"), the pairs that measure the generated families are
+    # those with a generated member: a distractor pulled in, or a member left out.
+    generated = {k for k, r in enumerate(labels) if r.get("kind") != "real"}
+    if len(generated) < len(labels):
+        t_pairs = {pq for pq in t_pairs if pq[0] in generated or pq[1] in generated}
+        p_pairs = {pq for pq in p_pairs if pq[0] in generated or pq[1] in generated}
     tp = len(t_pairs & p_pairs)
     pp = tp / len(p_pairs) if p_pairs else 1.0
     pr = tp / len(t_pairs) if t_pairs else 1.0
@@ -298,7 +439,7 @@ def score_families(
         if hit:
             src, _ = found[key]
             dir_ok[bool(r.get("date"))].append(int(src == r["derived_from"]))
-        best_ok.append(int(predicted_source.get(doc_of[r["id"]]) == doc_of[r["derived_from"]]))
+        best_ok.append(int(predicted_source.get(doc_of.get(r["id"], "")) == doc_of.get(r["derived_from"])))
     edge_recall = {k: round(sum(v) / len(v), 4) for k, v in sorted(by_class.items())}
     edge_f1 = {
         k: round(2 * reuse_precision * rc / (reuse_precision + rc), 4)

@@ -201,19 +201,19 @@ def run_job(
 
     # The corpus's common text: form fingerprints held by common_docs or more documents (a
     # result, not the corpus: the formulas and chrome of the whole collection).
+    # (Within one outlet at common_docs, across outlets at common_docs_any: see corpus_commonness.)
     common_values = (
-        sketches.flatMap(lambda s: ((fp, 1) for fp in s["forms"]))
+        sketches.flatMap(lambda s: (((fp, s["outlet"]), 1) for fp in s["forms"]))
         .reduceByKey(lambda x, y: x + y, parts)
-        .filter(lambda kv: kv[1] >= p.common_docs)
+        .map(lambda kv: (kv[0][0], (kv[1], kv[1])))
+        .reduceByKey(lambda x, y: (max(x[0], y[0]), x[1] + y[1]), parts)
+        .filter(lambda kv: kv[1][0] >= p.common_docs or kv[1][1] >= p.common_docs_any)
         .keys()
         .collect()
     )
     common = sc.broadcast(
-        Commonness.from_counts(
-            np.array(common_values, dtype=np.uint64), np.full(len(common_values), p.common_docs),
-            min_docs=p.common_docs, shingle=p.shingle, modulus=p.fingerprint_mod,
-        )
-    )  # fmt: skip
+        Commonness(np.sort(np.array(common_values, dtype=np.uint64)), p.common_docs, p.shingle, p.fingerprint_mod)
+    )
 
     # Verification: the library's aligner next to the two documents. The corpus is
     # partitioned by id once; every later join moves only the other, smaller side to it.
