@@ -171,28 +171,37 @@ def source_index(source: str) -> tuple[set[str], str]:
     return set(ws), " " + " ".join(ws) + " "
 
 
-def _reused_context(al: Alignment, reach: int = 1) -> Callable[[int, int], list[set[str]]]:
-    """A lookup: for a span of the derivative, the words of the source text that the reused
-    passages in or next to its sentence (``reach`` sentences either side) come from, widened to
-    their sentences (so a passage about a speaker carries the speaker's name)."""
+def _reused_speakers(
+    al: Alignment, by_speaker: dict[str, list[tuple[int, int]]], reach: int = 1
+) -> Callable[[int, int], set[str]]:
+    """A lookup: for a span of the derivative, the speakers whose statements in the source the
+    reused passages in or next to its sentence (``reach`` sentences either side) come from, or
+    whose statements the source has in the place the span fills (between the passages before
+    and after it: a replaced quotation)."""
     b = al.b
-    sent_of = [s.start for s in b.sentences]
+    sent_of = [x.start for x in b.sentences]
     spans = [(p.b_start, p.b_end, p.a_start, p.a_end) for p in al.passages]
-    a_starts = [s.start for s in al.a.sentences]
 
-    def a_sentence_words(a0: int, a1: int) -> set[str]:
-        i = max(0, bisect.bisect_right(a_starts, a0) - 1)
-        j = bisect.bisect_left(a_starts, a1)
-        s0 = al.a.sentences[i].start if al.a.sentences else a0
-        s1 = al.a.sentences[min(j, len(al.a.sentences)) - 1].end if al.a.sentences else a1
-        return set(words(al.a.text[min(s0, a0) : max(s1, a1)]))
-
-    def lookup(start: int, end: int) -> list[set[str]]:
+    def lookup(start: int, end: int) -> set[str]:
         k = max(0, bisect.bisect_right(sent_of, start) - 1)
         lo = b.sentences[max(0, k - reach)].start if b.sentences else start
         hi_k = bisect.bisect_left(sent_of, end)
         hi = b.sentences[min(len(b.sentences) - 1, hi_k - 1 + reach)].end if b.sentences else end
-        return [a_sentence_words(a0, a1) for b0, b1, a0, a1 in spans if b0 < hi and b1 > lo]
+        found: set[str] = set()
+
+        def speakers_in(a0: int, a1: int) -> set[str]:
+            return {who for who, ss in by_speaker.items() if any(x < a1 and y > a0 for x, y in ss)}
+
+        for b0, b1, a0, a1 in spans:
+            if b0 < hi and b1 > lo:
+                found |= speakers_in(a0, a1)
+        before = [x for x in spans if x[1] <= start]
+        after = [x for x in spans if x[0] >= end]
+        if before and after:
+            gap0, gap1 = max(before, key=lambda x: x[1])[3], min(after, key=lambda x: x[0])[2]
+            if gap0 <= gap1 and len(al.a.text[gap0:gap1].split()) <= 120:
+                found |= speakers_in(gap0, gap1)
+        return found
 
     return lookup
 
@@ -215,20 +224,20 @@ def attribution_drift(
     d_stmts = statements(der.text)
     if not d_stmts:
         return []
-    near = _reused_context(al)
     by_speaker = _speaker_spans(src.text, s_stmts)
+    near = _reused_speakers(al, by_speaker)
     space = TfidfSpace([*src.stems, *der.stems])
     lexical_spans = [(p.b_start, p.b_end) for p in al.passages if p.kind != "paraphrase"]
-    src_words = set(content_stems(src.words))
     src_index = (set(src.words), " " + " ".join(src.words) + " ")
     out: list[Drift] = []
     for st in d_stmts:
         # Copied word for word: whatever it attributes, the source said it the same way.
         if any(s <= st.start and e >= st.end for s, e in lexical_spans):
             continue
-        # Only beside text taken from the source about this person: a new quotation in the
-        # derivative's own reporting is an addition (it may come from its own interview).
-        if not any(st.speaker in ctx for ctx in near(st.start, st.end)):
+        # Only in or beside text taken from what this person says in the source: a new
+        # quotation in the derivative's own reporting is an addition (it may come from its
+        # own interview), not words put in a mouth.
+        if st.speaker not in near(st.start, st.end):
             continue
         name_words = {w for w in words(st.name)}
         claim = [
@@ -242,16 +251,6 @@ def attribution_drift(
         spans = by_speaker.get(st.speaker)
         st_span = Span(st.start, st.end, st.text)
         if not spans:
-            if st.speaker in src_words or st.speaker in set(src.words):
-                out.append(
-                    Drift(
-                        st.name,
-                        st_span,
-                        "the source names this speaker but never quotes them",
-                        0.0,
-                        tuple(sorted(set(claim))),
-                    )
-                )
             continue
         spoken = set()
         for s, e in spans:
