@@ -122,7 +122,7 @@ def _speaker_spans(text: str, stmts: list[Statement]) -> dict[str, list[tuple[in
     return out
 
 
-_CAPS_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_CAPS_RE = re.compile(r"(?<![.!?]\s)(?<![.!?]\s[\"“‘'])(?<![\"“‘'])(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _ALIASES = {
     "united states": "us", "america": "us", "u s": "us", "united kingdom": "uk", "britain": "uk",
     "great britain": "uk", "european union": "eu", "united nations": "un", "soviet union": "ussr",
@@ -238,6 +238,12 @@ def attribution_drift(
         # quotation in the derivative's own reporting is an addition (it may come from its
         # own interview), not words put in a mouth.
         if st.speaker not in near(st.start, st.end):
+            continue
+        # A quotation the source does not have is the derivative's own reporting (its own
+        # interview, a statement it obtained): an addition. Drift is a claim told as the
+        # speaker's (indirect speech) that the source does not support.
+        quoted = sum(q.end - q.start for q in find_quotes(st.text))
+        if quoted > 0.5 * len(st.text):
             continue
         name_words = {w for w in words(st.name)}
         claim = [
