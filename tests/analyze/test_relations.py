@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from newstrace.analyze import compare
+from newstrace.clean.attributions import find_attributions
 from newstrace.models import Attribution, Document, Link
 
 SOURCE = [
@@ -168,3 +171,62 @@ def test_conflicting_evidence_is_said() -> None:
 def test_no_evidence_gives_zero_confidence() -> None:
     r = compare(doc("a", SOURCE), doc("b", SOURCE))
     assert r.direction.confidence == 0.0 and r.direction.note
+
+
+# -- direction from real evidence -------------------------------------------------------------
+def _excerpt_pair(a_kw: dict, b_kw: dict) -> tuple[Document, Document]:
+    a = doc("a", [*SOURCE[2:7], "Critics say the government ignored years of warnings."], **a_kw)
+    return a, doc("b", SOURCE, **b_kw)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "From Elbe News:",
+        "Elbe News reports that the dykes failed.",
+        "As Elbe News reported, the dykes failed.",
+        "Read the rest of the story at Elbe News",
+        "According to Elbe News, the dykes failed.",
+    ],
+)
+def test_credits_in_the_text_give_direction(credit: str) -> None:
+    a = doc("a", [credit, *SOURCE[2:7]], outlet="Daily Blog")
+    a = replace(a, attributions=tuple(find_attributions(a.text)))
+    r = compare(a, doc("b", SOURCE, outlet="Elbe News"))
+    assert r.source.id == "b" and r.direction.kind == "directed"
+    assert any(e.name == "attribution" and e.favours == "b" for e in r.direction.evidence)
+
+
+def test_two_copies_of_one_wire_story_are_siblings_not_parent_and_child() -> None:
+    wire = Attribution("AP", "wire", "DRESDEN (AP) —", 0, 14)
+    a = doc("a", ["DRESDEN (AP) — " + SOURCE[0], *SOURCE[1:8]], outlet="Paper One", attributions=(wire,))
+    b = doc("b", ["DRESDEN (AP) — " + SOURCE[0], *SOURCE[1:10]], outlet="Paper Two", attributions=(wire,))
+    r = compare(a, b)
+    assert r.direction.kind == "common" and r.direction.common_source == "AP"
+    assert r.direction.confidence == 0.0 and "siblings" in (r.direction.note or "")
+
+
+def test_without_evidence_the_order_given_is_kept_and_said() -> None:
+    """Two versions of one outlet's story, undated: the shorter may be the first or a cut."""
+    short, long_ = doc("s", SOURCE[:6], outlet="Wire"), doc("l", SOURCE, outlet="Wire")
+    for x, y in ((short, long_), (long_, short)):
+        r = compare(x, y)
+        assert r.direction.kind == "undirected" and r.source.id == x.id  # never "the longer"
+        assert "order given" in (r.direction.note or "")
+
+
+def test_a_date_on_one_side_only_and_one_outlets_versions_say_nothing() -> None:
+    a, b = _excerpt_pair({"outlet": "Wire"}, {"outlet": "Wire", "published": "2023-05-01"})
+    r = compare(a, b)
+    named = {e.name: e for e in r.direction.evidence}
+    assert named["dates"].favours is None and named["containment"].favours is None
+    assert r.direction.kind == "undirected"
+
+
+def test_dates_overrule_containment() -> None:
+    """The shorter text came first (a breaking item, then the full report): dates decide."""
+    a, b = _excerpt_pair({"outlet": "Wire A", "published": "2023-05-01"}, {"outlet": "Paper B", "published": "2023-05-03"})
+    r = compare(a, b)
+    assert r.source.id == "a"
+    assert any(e.name == "containment" and e.favours == "b" for e in r.direction.evidence)
+    assert "conflicting" in (r.direction.note or "")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Chrome removal on outlets other than the seeds': generic rules and the outlet learner."""
 
 from __future__ import annotations
@@ -150,3 +151,65 @@ def test_outlet_chrome_learned_across_store(tmp_path: Path, store: Store) -> Non
         assert footer not in doc.text
         assert footer in doc.boilerplate
     assert store.outlet_chrome("Harbour Herald")
+
+
+# -- blocks that open or close several documents of an outlet ----------------------------------
+_NEWS = [
+    ["The tram network will reach the northern suburbs by 2030, the transport authority announced.",
+     "Commuters welcomed the plan, though shopkeepers fear months of roadworks outside their doors."],
+    ["A fire destroyed two warehouses in the harbour overnight; nobody was hurt, firefighters said.",
+     "Investigators are examining an electrical fault in the older building as a possible cause."],
+    ["Pupils at the grammar school will learn Mandarin from September under a pilot programme.",
+     "Teachers were recruited from a partner school in Shanghai, the headmistress explained."],
+    ["The museum reopened its Egyptian gallery after a two-year restoration of the painted coffins.",
+     "Visitors queued around the block on the first morning, many with young children."],
+    ["Councillors approved a budget that cuts library hours but raises spending on street lighting.",
+     "The opposition called the library cuts short-sighted and promised to reverse them."],
+    ["A rare orchid was found flowering on the railway embankment by a retired botanist.",
+     "Rail engineers agreed to pause mowing there until the seeds have ripened in autumn."],
+]  # fmt: skip
+
+
+def _story(i: int) -> list[str]:
+    return _NEWS[i % len(_NEWS)]
+
+
+def test_an_author_bio_at_the_end_of_two_posts_is_chrome() -> None:
+    bio = [
+        "About the author: I am a mother of four in my mid thirties and I have been told I have some psychic abilities.",
+        "This blog is a way for me to organise all my thoughts, and I hope you enjoy reading it.",
+    ]
+    docs = ["\n".join([*_story(0), *bio]), "\n".join([*_story(1), *bio]), "\n".join(_story(2))]
+    chrome = learn_outlet_chrome("Blog", docs)
+    text, removed = remove_outlet_chrome(docs[0], chrome)
+    assert text == "\n".join(_story(0)) and removed == bio
+
+
+def test_a_sidebar_of_headlines_opening_two_pages_is_chrome() -> None:
+    sidebar = ["11/19/16, 11:37 AM CET", "BY Sarah Wheaton", "Alumni of the White House are ready to fight.",
+               "11/19/16, 10:38 AM CET", "BY Ryan Heath", "Dutch minister warns of attacks."]  # fmt: skip
+    docs = ["\n".join([*sidebar, *_story(0)]), "\n".join([*sidebar, *_story(3)])]
+    text, removed = remove_outlet_chrome(docs[1], learn_outlet_chrome("EU", docs))
+    assert text == "\n".join(_story(3)) and removed == sidebar
+
+
+def test_versions_of_one_story_keep_their_shared_lead() -> None:
+    """A wire story sent twice, the second time with a new last paragraph: the lead is the story."""
+    lead = _story(4)
+    v1 = "\n".join([*lead, "The vote was postponed to next week."])
+    v2 = "\n".join([*lead, "The vote was postponed to next week, a spokesman for the budget committee said."])
+    chrome = learn_outlet_chrome("Wire", [v1, v2, "\n".join(_story(5))])
+    assert remove_outlet_chrome(v1, chrome) == (v1, [])
+    assert remove_outlet_chrome(v2, chrome) == (v2, [])
+
+
+def test_two_copies_of_a_column_keep_their_opening_paragraphs() -> None:
+    """One copy cut short after its opening: prose that opens only two documents is no header."""
+    opening = [
+        "I have been chastised for not making good arguments, because I am not politically correct and considerate of feelings.",
+        "I'm from the school of education that believes stupid is as stupid does, and you cannot fix stupid, whatever you try.",
+    ]
+    full = "\n".join([*opening, *_story(0)])
+    cut = "\n".join([*opening, "Read the rest of the story at the author's site."])
+    chrome = learn_outlet_chrome("Site", [full, cut, "\n".join(_story(1))])
+    assert remove_outlet_chrome(full, chrome)[0] == full

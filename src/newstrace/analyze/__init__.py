@@ -6,7 +6,7 @@ evidence, and lists what the derivative added, omitted and altered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,30 @@ def coverage(text: str, spans: list[tuple[int, int, str]]) -> dict[str, float]:
         out[kind] = round(float((m & solid).sum()) / n, 4)
     out["total"] = round(float((total & solid).sum()) / n, 4)
     return out
+
+
+ACCUSATION_CONFIDENCE = 0.5
+"""Direction confidence below which newstrace raises no flag (altered quote, attribution drift):
+when it is not clear who copied whom, it is not clear who changed the words."""
+
+
+def _in_reused_text(al: Alignment, q: QuoteFate, reach: int = 300) -> bool:
+    """Whether a quotation of the derivative sits in or next to a passage taken from the source,
+    whose source side is in or next to the quotation it was matched with."""
+    if q.source_start is None or q.source_end is None:
+        return False
+    qs, qe = q.quote.start, q.quote.end
+    ss, se = q.source_start, q.source_end
+    return any(
+        p.b_start - reach < qe and p.b_end + reach > qs and p.a_start - reach < se and p.a_end + reach > ss
+        for p in al.passages
+    )
+
+
+def _differs_note(accusable: bool) -> str:
+    if not accusable:
+        return "the two quote it differently; who copied whom is not known, so not flagged as altered"
+    return "the two quote it differently, but not in text taken from the source: not flagged as altered"
 
 
 MIN_PROSE_WORDS = 40
@@ -290,9 +314,14 @@ def compare(
     relation = relation_of(
         cov_s, cov_d, evidence, topic_similarity=topic, shared_quotes=shared_quotes
     )
+    # A flag is an accusation: it needs to know who copied whom, and the changed words must sit
+    # in text the derivative took from the source.
+    accusable = direction.kind == "directed" and direction.confidence >= ACCUSATION_CONFIDENCE
+    quotes = [q if q.status != "altered" or (accusable and _in_reused_text(al, q)) else
+              replace(q, status="differs", note=_differs_note(accusable)) for q in quotes]  # fmt: skip
     if relation in ("derived", "partial", "duplicate"):
         added, omitted = added_and_omitted(al)
-        drift = attribution_drift(al, encoder=encoder)
+        drift = attribution_drift(al, encoder=encoder) if accusable else []
     else:
         added, omitted, drift = [], [], []
     notes = list(al.notes)

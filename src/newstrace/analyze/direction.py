@@ -169,7 +169,7 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
         if site_link is not None:
             detail = f"{_label(x)} links to {_label(y)}'s site ({site_link}), crediting that outlet"
             out.append(Evidence("links", ys, 1.5, detail))
-    out.extend(common_origin_evidence(a, b) if not out else [])
+    out.extend(common_origin_evidence(a, b))
     return out
 
 
@@ -279,13 +279,16 @@ def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
     for_b = sum(e.weight for e in evidence if e.favours == "b")
     note = None
     common = next((e for e in evidence if e.name == "common_source"), None)
+    credits = any(e.name in ("attribution", "links") and e.favours for e in evidence)
+    if common is not None and not credits:
+        # Both carry the same wire credit or dateline and neither credits the other: siblings
+        # from a common source, whatever their lengths or dates.
+        shared = common.detail.split(": siblings")[0].removeprefix("both credit ")
+        note = f"siblings: both credit {shared}; neither is the other's source"
+        return Direction(fallback, 0.0, tuple(evidence), note, "common", shared)
     if score == 0:
         source = fallback
         confidence = 0.0
-        if common is not None:
-            shared = common.detail.split(": siblings")[0].removeprefix("both credit ")
-            note = f"siblings: both credit {shared}; neither is the other's source"
-            return Direction(source, 0.0, tuple(evidence), note, "common", shared)
         note = "no evidence of direction: shown in the order given, not as source and copy"
         return Direction(source, 0.0, tuple(evidence), note, "undirected")
     else:

@@ -87,7 +87,10 @@ class QuoteFate:
     ``status`` is ``preserved`` (the same words, in order, in the source), ``altered`` (a
     source quotation with words changed inside it; ``edits`` lists them, each ``op``
     (``replace``, ``insert``: words the derivative added, ``delete``: words it dropped) with the
-    ``source`` and ``derivative`` words) or ``absent`` (no counterpart).
+    ``source`` and ``derivative`` words), ``differs`` (the same statement in other words, where
+    nothing says that the derivative is the one that changed it: the texts' direction is not
+    known, or the quotation is not in text taken from the source) or ``absent`` (no
+    counterpart).
     """
 
     quote: Quote
@@ -163,8 +166,9 @@ def quote_fates(
 
 _NEGATIONS = frozenset(
     "not no never nothing nobody none nor neither cannot can't won't don't doesn't didn't isn't "
-    "aren't wasn't weren't shouldn't wouldn't couldn't everything everyone always all".split()
+    "aren't wasn't weren't shouldn't wouldn't couldn't".split()
 )
+_QUANTIFIERS = frozenset("everything everyone everybody always all every nothing nobody none never".split())
 _MINOR = frozenset(
     "a an the and or but so to of in on at for by with as that this it is are was were be been "
     "uh um er ah oh well like just".split()
@@ -198,7 +202,7 @@ def _bracketed(text: str, start: int, end: int) -> bool:
 
 def _substantive(words_: list[str]) -> bool:
     """Edited words that change what was said: a content word, a negation, a quantifier."""
-    return any(w in _NEGATIONS or (w not in _MINOR and len(w) > 2) for w in words_)
+    return any(w in _NEGATIONS or w in _QUANTIFIERS or (w not in _MINOR and len(w) > 2) for w in words_)
 
 
 def _best_altered(

@@ -173,7 +173,7 @@ def learn_edge_blocks(
             continue
         rests = [r for d, k in held if len(r := rest(d, h[0], k)) >= 10]
         if any(
-            len(x & y) < 0.1 * len(x | y) for i, x in enumerate(rests) for y in rests[i + 1 :]
+            len(x & y) < 0.25 * len(x | y) for i, x in enumerate(rests) for y in rests[i + 1 :]
         ):
             learned.add(h)
     return frozenset(learned)

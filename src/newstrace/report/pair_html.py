@@ -36,7 +36,7 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 vertical-align:top;text-align:left;font-size:.92rem}.bar{vertical-align:middle;border-radius:5px}
 .bar .track{fill:#eee}.bar .k-verbatim{fill:var(--v)}.bar .k-near_verbatim{fill:#f4d35e}.bar .k-paraphrase{fill:#90be6d}
 .sw.omitted{background:#8d99ae55}.st-preserved{color:#2a9d8f}
-.st-altered{color:#e76f51;font-weight:600}.st-absent{color:#e63946;font-weight:600}
+.st-altered{color:#e76f51;font-weight:600}.st-differs{color:#457b9d}.st-absent{color:#e63946;font-weight:600}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
 """
 

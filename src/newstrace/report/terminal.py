@@ -87,7 +87,7 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
     if report["quotes"]:
         c.print(Text(f"Quotations ({len(report['quotes'])})", style="bold"))
         for q in report["quotes"]:
-            style = {"preserved": "green", "altered": "bold yellow", "absent": "bold red"}[
+            style = {"preserved": "green", "altered": "bold yellow", "differs": "cyan", "absent": "bold red"}[
                 q["status"]
             ]
             line = Text.assemble(

@@ -1,0 +1,118 @@
+# ruff: noqa: E501
+"""Relations that mean what they say: only prose one of the texts wrote is evidence of reuse."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newstrace.align import align
+from newstrace.analyze import compare
+from newstrace.analyze.evidence import Commonness, reuse_evidence
+from newstrace.clean.text import words
+from newstrace.detect import DetectParams, common_forms, corpus_commonness
+from newstrace.index.minhash import sample_fingerprints
+from newstrace.index.shingles import form_words, shingle_hashes
+from newstrace.models import Document
+
+STATEMENT = (
+    "We will rebuild every bridge that the water took, we will reopen every road that it closed, "
+    "and we will not rest until the families who lost their homes have a roof over their heads again, "
+    "because that is what we owe them and that is what I promised them when I took this office."
+)
+NARRATION_A = [
+    "Floodwater receded from the centre of Dresden on Thursday, leaving streets covered in mud and debris.",
+    "Engineers began inspecting the old stone bridge, which was closed to traffic on Monday night.",
+    "The regional governor visited a shelter in a school gym in the afternoon.",
+]
+NARRATION_B = [
+    "Residents of the Saxon capital started cleaning their shops as the river fell back to its usual level.",
+    "Army trucks brought drinking water to the eastern districts, where the supply had failed.",
+    "Speaking outside the town hall, the governor promised help.",
+]
+LEDE = (
+    "Regional officials in Saxony quietly shelved a plan to raise the river dykes by a metre in 2019, "
+    "according to internal minutes seen by this newspaper, after a consultant's report warned that the "
+    "work would cost more than 200 million euros and take a decade to finish."
+)
+
+
+def doc(i: str, paras: list[str], **kw: object) -> Document:
+    return Document(id=i, text="\n\n".join(paras), **kw)  # type: ignore[arg-type]
+
+
+def test_shared_third_party_statement_is_related_however_long() -> None:
+    a = doc("a", [*NARRATION_A, f'"{STATEMENT}" the governor said.'])
+    b = doc("b", [*NARRATION_B, f'She added: "{STATEMENT}"'])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and r.evidence.third_party_words >= 50 and r.evidence.words < 10
+
+
+def test_a_tweet_shared_by_two_reports_is_third_party() -> None:
+    tweet = "The water is falling but our work has just begun. Thank you to every volunteer out there tonight, you are heroes, every one of you, and the whole city owes you."
+    sig = "— Governor Keller (@GovKeller) June 4, 2024"
+    r = compare(doc("a", [*NARRATION_A, tweet, sig]), doc("b", [*NARRATION_B, tweet, sig]))
+    assert r.relation == "related"
+
+
+def test_prose_quoted_by_another_outlet_is_an_excerpt() -> None:
+    """Quoted in one text, the other's own narration: one outlet reusing another's reporting."""
+    src = doc("src", [LEDE, *NARRATION_A], outlet="Elbe Courier")
+    der = doc("der", [*NARRATION_B, f'As the Elbe Courier reports: "{LEDE}"', "What a scandal."], outlet="Blog")
+    r = compare(src, der)
+    assert r.relation == "partial" and r.source.id == "src"
+    assert r.evidence is not None and r.evidence.prose_words >= 40
+
+
+def test_one_lifted_paragraph_in_a_long_article_is_partial() -> None:
+    filler = [f"Paragraph {i} of a long feature about the history of the city's bridges and their builders, unrelated to the flood." for i in range(40)]
+    r = compare(doc("src", [LEDE, *NARRATION_A]), doc("der", [*filler[:20], LEDE, *filler[20:]]))
+    assert r.relation == "partial"
+    assert r.coverage["derivative"]["total"] < 0.1
+
+
+def test_a_quotation_copied_with_the_sources_editorial_insertion_counts() -> None:
+    said = "He [Keller] asked many questions about the dykes and I answered them as best I could, because that is my job and I know the subject well after thirty years on the river."
+    a = doc("a", [*NARRATION_A, f'"{said}" the engineer said.'])
+    b = doc("b", [*NARRATION_B, f'"{said}" he told reporters.'])
+    ev = compare(a, b).evidence
+    assert ev is not None and ev.copied_insertions == ["[Keller]"] and ev.prose_words >= 30
+
+
+def test_a_template_with_other_figures_is_not_reuse_but_a_table_sent_twice_is() -> None:
+    def notice(city: str, co: str, amount: str, pay: str, rec: str) -> Document:
+        return doc(co, [f"{city}, March 2 - {co} Corp said its board declared a quarterly dividend of {amount} cts a share, payable {pay} to holders of record {rec}, unchanged from the prior quarter, the company said in a statement."])
+
+    other = compare(notice("CHICAGO", "Alpha", "25", "April 1", "March 15"), notice("DALLAS", "Beta", "12", "May 5", "April 20"))
+    assert other.relation == "related" and other.evidence is not None and other.evidence.is_template
+    again = compare(notice("CHICAGO", "Alpha", "25", "April 1", "March 15"), notice("CHICAGO", "Alpha", "25", "April 1", "March 15"))
+    assert again.relation == "duplicate"
+
+
+def test_common_text_of_the_corpus_is_not_evidence() -> None:
+    footer = "The views expressed in this opinion article are solely those of their author and are not necessarily either shared or endorsed by the publisher of this site, which takes no responsibility for them."
+    a, b = doc("a", [*NARRATION_A, footer]), doc("b", [*NARRATION_B, footer])
+    fps = sample_fingerprints(shingle_hashes(form_words(words(footer))))
+    common = Commonness(np.sort(fps), 5)
+    assert compare(a, b).relation == "partial"  # two files alone: nothing says it is a footer
+    r = compare(a, b, commonness=common)
+    assert r.relation == "related" and r.evidence is not None and r.evidence.common_words > 20
+
+
+def test_common_forms_per_outlet_and_across() -> None:
+    values = np.array([1, 1, 1, 2, 2, 2, 2], dtype=np.uint64)
+    outlets = np.array([0, 0, 0, 0, 1, 2, 3])
+    assert common_forms(values, outlets, 3, 10).tolist() == [1]  # three of one outlet
+    assert common_forms(values, outlets, 3, 4).tolist() == [1, 2]  # or four of any
+    params = DetectParams(common_docs=2, common_docs_any=99)
+    fp = np.array([5, 6], dtype=np.uint64)
+    got = corpus_commonness([fp, fp, fp], ["X", "Y", "Z"], params)
+    assert got.common.tolist() == []  # a story spread over three outlets is not chrome
+    assert corpus_commonness([fp, fp], ["X", "X"], params).common.tolist() == [5, 6]
+
+
+def test_evidence_is_word_by_word() -> None:
+    """A passage holding narration and a quotation counts its narration."""
+    shared = f'{LEDE} "{STATEMENT}" the governor said.'
+    ev = reuse_evidence(align(f"{shared}\n\n" + " ".join(NARRATION_A), f'Intro.\n\n{shared}'))
+    assert 40 <= ev.prose_words <= 70 and ev.third_party_words >= 50
