@@ -104,7 +104,7 @@ def test_altered_and_absent_quotes() -> None:
 def test_attribution_drift_words_put_in_a_mouth() -> None:
     der = [
         *SOURCE[:6],
-        "Brandt also warned that the Chancellor's austerity cuts had left the dykes crumbling and unsafe.",
+        "Brandt also warned that the Finance Ministry's austerity cuts had left the dykes crumbling and unsafe.",
         *SOURCE[7:10],
     ]
     r = compare(doc("src", SOURCE, published="2023-05-02"), doc("der", der, published="2023-05-04"))

@@ -122,7 +122,10 @@ def _speaker_spans(text: str, stmts: list[Statement]) -> dict[str, list[tuple[in
     return out
 
 
-_CAPS_RE = re.compile(r"(?<![.!?]\s)(?<![.!?]\s[\"“‘'])(?<![\"“‘'])(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_NAME_WORD = r"[A-Z][a-z]*[A-Z]?[a-z]+(?:['’-][A-Z]?[a-z]+)?"  # "McGrath", "O'Neill", "Jean-Luc"
+_CAPS_RE = re.compile(
+    rf"(?<![.!?]\s)(?<![.!?]\s[\"“‘'])(?<![\"“‘'])(?<!^)\b{_NAME_WORD}(?:\s+{_NAME_WORD})*"
+)
 _ALIASES = {
     "united states": "us", "america": "us", "u s": "us", "united kingdom": "uk", "britain": "uk",
     "great britain": "uk", "european union": "eu", "united nations": "un", "soviet union": "ussr",
@@ -226,6 +229,9 @@ def attribution_drift(
         return []
     by_speaker = _speaker_spans(src.text, s_stmts)
     near = _reused_speakers(al, by_speaker)
+    der_quoted = np.zeros(len(der.text) + 1, dtype=bool)
+    for q in find_quotes(der.text):  # over the whole text: a quotation runs over sentences
+        der_quoted[q.start : q.end] = True
     space = TfidfSpace([*src.stems, *der.stems])
     lexical_spans = [(p.b_start, p.b_end) for p in al.passages if p.kind != "paraphrase"]
     src_index = (set(src.words), " " + " ".join(src.words) + " ")
@@ -242,8 +248,8 @@ def attribution_drift(
         # A quotation the source does not have is the derivative's own reporting (its own
         # interview, a statement it obtained): an addition. Drift is a claim told as the
         # speaker's (indirect speech) that the source does not support.
-        quoted = sum(q.end - q.start for q in find_quotes(st.text))
-        if quoted > 0.5 * len(st.text):
+        quoted = int(der_quoted[st.start : st.end].sum())
+        if quoted > 0.5 * (st.end - st.start):
             continue
         name_words = {w for w in words(st.name)}
         claim = [
@@ -280,7 +286,9 @@ def attribution_drift(
                 key=lambda se: len(set(content_stems(words(src.text[se[0] : se[1]]))) & set(claim)),
             )
             closest = Span(best[0], best[1], src.text[best[0] : best[1]])
-        entities = novel_entities(st.text, src_index, skip=name_words)
+        # Names the source never mentions, of two words or more ("the Deep State"): a single
+        # capitalised word is as often a party, a nationality or a title as a new name.
+        entities = [e for e in novel_entities(st.text, src_index, skip=name_words) if len(e.split()) >= 2]
         if support < max_support and (entities or (sem is not None and sem < max_semantic)):
             reason = (
                 f"the source never has {st.name} say this: {len(missing)} of {len(set(claim))} "

@@ -231,6 +231,10 @@ def _best_altered(
     sim, found, toks = best
     if found is None or sim < min_sim:
         return QuoteFate(q, "absent", similarity=round(sim, 3))
+    if min(len(words), len(toks)) < 8:
+        # A short line a speaker repeats ("it needs to be intolerable") matches another
+        # occasion's as easily as its own: too little to say which words were changed.
+        return QuoteFate(q, "absent", similarity=round(sim, 3), note="too short to compare")
     sq = found
     d_toks = tokenize(q.text)
     sm = difflib.SequenceMatcher(None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False)
