@@ -185,14 +185,22 @@ def score_corpus(
     store: Any,
     pairs: list[dict[str, Any]],
     flag_labels: list[dict[str, Any]],
+    *,
+    folder: Path | None = None,
 ) -> RealScores:
-    """Score what ``store`` (after ``detect``) reports against the labelled ``pairs`` of one corpus."""
+    """Score what ``store`` (after ``detect``) reports against the labelled ``pairs`` of one corpus.
+
+    A corpus that is a folder of files names its documents by their paths inside ``folder``.
+    """
     s = RealScores(name, documents=store.count())
     doc_of: dict[str, str] = {}
     input_of: dict[str, str] = {}
     for row in store.conn.execute("SELECT id, input_id FROM documents WHERE input_id IS NOT NULL"):
-        doc_of[row["input_id"]] = row["id"]
-        input_of[row["id"]] = row["input_id"]
+        key = row["input_id"]
+        if folder is not None:
+            key = Path(key).resolve().relative_to(folder).as_posix()
+        doc_of[key] = row["id"]
+        input_of[row["id"]] = key
     stored: dict[tuple[str, str], Any] = {}
     for row in store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated")):
         a, b = input_of.get(row["a"]), input_of.get(row["b"])
@@ -341,7 +349,8 @@ def evaluate_real(
             detect(store, DetectParams(semantic=semantic))
             seconds = time.perf_counter() - t0
             scores = score_corpus(spec.name, store, by_corpus.get(spec.name, []),
-                                  [f for f in flag_labels if f["corpus"] == spec.name])  # fmt: skip
+                                  [f for f in flag_labels if f["corpus"] == spec.name],
+                                  folder=spec.path if spec.path.is_dir() else None)  # fmt: skip
             scores.detect_seconds = seconds
         for fname, rows in (("unlabelled-pairs", scores.unlabelled_pairs),
                             ("unlabelled-flags", scores.unlabelled_flags), ("wrong", scores.wrong)):  # fmt: skip
