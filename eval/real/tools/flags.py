@@ -59,7 +59,8 @@ def main() -> None:
                     out.append(f"- derivative (statement in 【】): {_ctx(der['text'], st['start'], st['end'])}")
                     cs = d.get("closest_source")
                     if cs:
-                        out.append(f"- source, closest words of {d['speaker']}: {_ctx(src['text'], cs['start'], cs['end'], 200)}")
+                        near = _ctx(src["text"], cs["start"], cs["end"], 200)
+                        out.append(f"- source, closest words of {d['speaker']}: {near}")
                     break
             else:
                 for q in rep.get("quotes", []):
