@@ -6,6 +6,7 @@ evidence, and lists what the derivative added, omitted and altered.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -215,6 +216,14 @@ class PairReport:
     _a_is_source: bool = True
 
 
+@functools.lru_cache(maxsize=32)
+def analysed(text: str) -> TextInfo:
+    """:func:`~newstrace.align.analyse_text`, remembered for the texts of the last few pairs
+    (detect verifies pairs sorted by id, so one document meets many partners in a row). The
+    result is shared: it must not be changed."""
+    return analyse_text(text)
+
+
 def _oriented(al: Alignment) -> list[dict[str, Any]]:
     return [
         {
@@ -275,7 +284,7 @@ def compare(
         >>> r.source.id, r.relation
         ('s', 'derived')
     """
-    ia, ib = analyse_text(a.text), analyse_text(b.text)
+    ia, ib = analysed(a.text), analysed(b.text)
     al_ab = align(ia, ib, params=params, encoder=encoder)
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
@@ -307,7 +316,7 @@ def compare(
     evidence = reuse_evidence(al, commonness=commonness)
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
-    quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens)
+    quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens, derivative_tokens=al.b.tokens)
     shared_quotes = sum(
         1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
     )

@@ -186,7 +186,22 @@ def _facts(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> tupl
     return matches, numbers, names
 
 
+_FLAGS_CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
 def _token_flags(info: TextInfo) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_compute_token_flags`, remembered for the texts of the last few pairs."""
+    hit = _FLAGS_CACHE.get(info.text)
+    if hit is not None and len(hit[0]) == len(info.tokens):
+        return hit
+    flags = _compute_token_flags(info)
+    if len(_FLAGS_CACHE) >= 32:
+        _FLAGS_CACHE.clear()
+    _FLAGS_CACHE[info.text] = flags
+    return flags
+
+
+def _compute_token_flags(info: TextInfo) -> tuple[np.ndarray, np.ndarray]:
     """Per token of a text: inside any quoted material; inside third-party words (a tweet, a
     transcript line, or a quotation that reads as speech: first or second person)."""
     n = len(info.text)

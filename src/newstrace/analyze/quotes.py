@@ -6,6 +6,7 @@ Scraped news text is messy: curly and straight marks, quotes that run over sever
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -119,33 +120,45 @@ def _find_run(hay: list[str], needle: list[str]) -> int:
         i += 1
 
 
+def _tokens_in(tokens: list[Token], starts: list[int], q: Quote) -> list[Token]:
+    """The tokens of a text that lie inside quotation ``q``, with offsets into ``q.text`` (what
+    tokenizing ``q.text`` gives, without tokenizing again)."""
+    i, j = bisect.bisect_left(starts, q.start), bisect.bisect_left(starts, q.end)
+    return [Token(t.norm, t.start - q.start, t.end - q.start) for t in tokens[i:j] if t.end <= q.end]
+
+
 def quote_fates(
     derivative: str,
     source: str,
     *,
     min_similarity: float = 0.75,
     source_tokens: list[Token] | None = None,
+    derivative_tokens: list[Token] | None = None,
 ) -> list[QuoteFate]:
     """For each quotation of ``derivative``, whether ``source`` has it verbatim, altered, or not at all.
 
-    ``source_tokens`` may pass :func:`~newstrace.clean.text.tokenize` of ``source`` when known.
+    ``source_tokens`` and ``derivative_tokens`` may pass :func:`~newstrace.clean.text.tokenize`
+    of the two texts when known (each text is tokenized once).
     """
     src_tokens = source_tokens if source_tokens is not None else tokenize(source)
+    der_tokens = derivative_tokens if derivative_tokens is not None else tokenize(derivative)
+    src_starts = [t.start for t in src_tokens]
+    der_starts = [t.start for t in der_tokens]
     src_words = [t.norm for t in src_tokens]
     src_quotes = find_quotes(source)
     # The words of the source's quotations, in order: a derivative quote that joins two source
     # quotes (dropping the "he said" between them) is still a preserved quote.
     q_tokens: list[Token] = []
-    for q in src_quotes:
-        q_tokens.extend(Token(t.norm, t.start + q.start, t.end + q.start) for t in tokenize(q.text))
-    q_words = [t.norm for t in q_tokens]
     indexed = []
     for sq in src_quotes:
-        toks = tokenize(sq.text)
+        toks = _tokens_in(src_tokens, src_starts, sq)
+        q_tokens.extend(Token(t.norm, t.start + sq.start, t.end + sq.start) for t in toks)
         indexed.append((sq, toks, {t.norm for t in toks}))
+    q_words = [t.norm for t in q_tokens]
     fates: list[QuoteFate] = []
     for q in find_quotes(derivative):
-        words = [t.norm for t in tokenize(q.text)]
+        d_toks = _tokens_in(der_tokens, der_starts, q)
+        words = [t.norm for t in d_toks]
         if not words:
             continue
         at = _find_run(q_words, words)
@@ -160,7 +173,7 @@ def quote_fates(
             s, e = src_tokens[at].start, src_tokens[at + len(words) - 1].end
             fates.append(QuoteFate(q, "preserved", s, e, 1.0, (), "quotes the source's own words"))
             continue
-        fates.append(_best_altered(q, words, indexed, min_similarity))
+        fates.append(_best_altered(q, d_toks, indexed, min_similarity))
     return fates
 
 
@@ -206,7 +219,7 @@ def _substantive(words_: list[str]) -> bool:
 
 
 def _best_altered(
-    q: Quote, words: list[str], indexed: list[tuple[Quote, list[Token], set[str]]], min_sim: float
+    q: Quote, d_toks: list[Token], indexed: list[tuple[Quote, list[Token], set[str]]], min_sim: float
 ) -> QuoteFate:
     """The source quotation a derivative quotation renders with edits, if any.
 
@@ -215,6 +228,7 @@ def _best_altered(
     bracketed or parenthetical insertions, spelling and transcription variants and dropped
     fillers are not alterations; a quotation whose only differences are these is preserved.
     """
+    words = [t.norm for t in d_toks]
     wset = set(words)
     ranked = sorted(indexed, key=lambda x: -len(wset & x[2]))[:5]
     best: tuple[float, Quote | None, list[Token]] = (0.0, None, [])
@@ -236,7 +250,6 @@ def _best_altered(
         # occasion's as easily as its own: too little to say which words were changed.
         return QuoteFate(q, "absent", similarity=round(sim, 3), note="too short to compare")
     sq = found
-    d_toks = tokenize(q.text)
     sm = difflib.SequenceMatcher(None, [t.norm for t in d_toks], [t.norm for t in toks], autojunk=False)
     blocks = [b for b in sm.get_matching_blocks() if b.size]
     # The part both quote: from the first to the last shared word, on each side.

@@ -109,6 +109,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# Words (lower-case) a text must hold for each pattern to be worth running (empty: always run).
+_CUES: list[tuple[str, ...]] = [
+    ("original",), ("first", "originally"), ("first", "originally"),
+    ("republish", "reprint", "repost", "cross", "syndicat"), (), ("via",), ("(",), (), ("contributed",),
+    ("from", "via", "per "), ("according", "report"), ("read", "full story"), ("by ",),
+]  # fmt: skip
+
 _CLOSE_TAG_RE = re.compile(r"(?:</\w+>|\*\*|__)+")
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+", re.I)
 
@@ -156,9 +163,12 @@ def find_attributions(raw: str) -> list[Attribution]:
     ('Reuters', 'MOSCOW (Reuters) -')
     """
     plain, where = strip_markup(raw)
+    lower = plain.lower()
     found: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
-    for kind, rx in _PATTERNS:
+    for (kind, rx), cues in zip(_PATTERNS, _CUES, strict=True):
+        if cues and not any(c in lower for c in cues):
+            continue  # the words this pattern needs are not in the text
         for m in rx.finditer(plain):
             who, url = _clean_who(m.group("who") or m.group("who2") if "who2" in rx.groupindex else m.group("who"))
             if not _looks_like_name(who):
@@ -210,10 +220,10 @@ def is_attribution_line(line: str) -> bool:
     """True when a whole (short) line is nothing but a credit, such as "Source: RT"."""
     if len(line.split()) > 30:
         return False
+    stripped = line.lstrip()
     for kind, rx in _PATTERNS:
         if kind in ("wire", "cited", "byline_credit"):
             continue
-        m = rx.search(line)
-        if m and (m.start() <= 2):
+        if rx.match(stripped):
             return True
     return False

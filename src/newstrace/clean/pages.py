@@ -129,12 +129,14 @@ def non_article_reason(text: str, title: str | None = None) -> str | None:
     n_words = len(text.split())
     if not lines:
         return None
-    # A notice page: once its notices are taken out, too little is left to be a story.
-    notices = [k for ln in lines if (k := notice_reason(ln))]
-    if notices:
-        rest = sum(len(ln.split()) for ln in lines if not notice_reason(ln))
-        if rest < 25:
-            return notices[0]
+    # A notice page: once its notices are taken out, too little is left to be a story. (A notice
+    # is a short line: a text whose long lines alone hold 25 words is no notice page.)
+    if sum(len(ln.split()) for ln in lines if len(ln.split()) > 40) < 25:
+        notices = [k for ln in lines if (k := notice_reason(ln))]
+        if notices:
+            rest = sum(len(ln.split()) for ln in lines if not notice_reason(ln))
+            if rest < 25:
+                return notices[0]
     if title and content_key(text) and content_key(text) == content_key(title):
         return "a headline only, no article text"
     if n_words <= 30 and all(_headline_like(ln) for ln in lines):

@@ -58,7 +58,7 @@ def form_words(ws: list[str]) -> list[str]:
     >>> form_words(["qtly", "div", "25", "cts", "vs", "1987"])
     ['qtly', 'div', '#', 'cts', 'vs', '#']
     """
-    return ["#" if any(c.isdigit() for c in w) else w for w in ws]
+    return [w if w.isalpha() or not any(c.isdigit() for c in w) else "#" for w in ws]
 
 
 def term_hashes(text_or_words: str | list[str], sample: int = 2) -> np.ndarray:
