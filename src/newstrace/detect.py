@@ -74,7 +74,7 @@ class DetectParams:
     semantic: bool = False
     semantic_k: int = 5
     semantic_min: float = 0.8
-    common_docs: int = 5
+    common_docs: int = 4
     common_docs_any: int = 25
     workers: int = 2
 

@@ -259,6 +259,10 @@ def reuse_evidence(
     # A template is a whole short report in another's form: most of the derivative is shared.
     lexical_words = sum(r[4] - r[3] for r in lexical)
     template = ev.template and lexical_words >= 0.4 * max(1, len(b.words))
+    if ev.fact_substitutions > ev.number_substitutions:
+        # Another name in the same place (the company, the fund, the city of the dateline):
+        # alike figures are another report's, not the same one sent twice.
+        same_figures.clear()
     ev.is_template = template
     longer = max(len(a.words), len(b.words)) or 1
     chain: list[tuple[int, int, int]] = []  # (a token start, counted words, is paraphrase) in B order
