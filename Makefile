@@ -51,11 +51,11 @@ java:
 		echo "*** (Debian/Ubuntu), or: brew install openjdk@17 (macOS); then re-run make test."; }
 
 test: install chromium java
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples eval
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples eval
 	$(BIN)/mypy
 
 bench: install
@@ -76,12 +76,21 @@ fuzz: install
 		grep -E "^stat::(number_of_executed|new_units|peak_rss)" .fuzz/$$t.log; \
 		if [ $$rc -ne 0 ]; then tail -40 .fuzz/$$t.log; echo "fuzz $$t FAILED (see .fuzz/crashes/)"; exit 1; fi; \
 	done
+# Quality figures (README "Measured"): real news labelled by reading first, then the generated
+# corpora. Reuters-21578 (research use only, not in the repository) is built from ../shared/data
+# when it is there; without it the other corpora are measured and the command says so.
+REUTERS := $(OUT)/reuters-21578-000-001.jsonl.gz
 eval: install
+	@mkdir -p $(OUT)
+	@test -f $(REUTERS) || { test -d ../shared/data/reuters-21578 && \
+		$(BIN)/python eval/real/tools/build_reuters.py ../shared/data/reuters-21578 $(REUTERS) --files 0-1; } || true
+	$(BIN)/newstrace eval real eval/real --work $(OUT)/eval-real
+	$(BIN)/newstrace eval generate-families $(OUT)/families-real.jsonl --real-distractors eval/real
+	$(BIN)/newstrace eval families $(OUT)/families-real.jsonl
 	$(BIN)/newstrace eval generate $(OUT)/pan --msrp ../shared/data/msrp/msr_paraphrase_train.txt
 	$(BIN)/newstrace eval pan $(OUT)/pan
 	$(BIN)/newstrace eval generate-families $(OUT)/families.jsonl
-	$(BIN)/newstrace eval families $(OUT)/families.jsonl --lexical
-	$(BIN)/newstrace eval pan $(OUT)/pan
+	$(BIN)/newstrace eval families $(OUT)/families.jsonl
 
 clean:
 	rm -rf $(OUT) build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -125,3 +125,30 @@ def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) ->
         if src is not None:
             assert forest.depth[d] == forest.depth[src] + 1
             assert forest.best_edge[d].source == src
+
+
+def test_a_roundup_joins_the_story_it_takes_most_from_and_merges_none() -> None:
+    """A newsletter excerpting three unrelated stories belongs to one family, not one of all."""
+    ns = {d: Node(d, None, None, 100) for d in ("s1", "c1", "s2", "s3", "digest")}
+    edges = [
+        Edge("s1", "c1", "derived", 0.9, 0.8, 0.7),
+        Edge("s1", "digest", "partial", 0.9, 0.20, 0.3),
+        Edge("s2", "digest", "partial", 0.9, 0.10, 0.3),
+        Edge("s3", "digest", "partial", 0.9, 0.05, 0.3),
+    ]
+    assert roundups(edges) == {"digest"}
+    f = build_forest(edges, ns)
+    assert f.family["digest"] == f.family["s1"] == f.family["c1"]
+    assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
+    assert f.derived_from["digest"] == "s1"
+
+
+def test_undirected_and_sibling_edges_join_families_but_draw_no_chain() -> None:
+    ns = {d: Node(d, None, None, 100) for d in "abc"}
+    edges = [
+        Edge("a", "b", "duplicate", 0.0, 1.0, 1.0, "undirected"),
+        Edge("b", "c", "derived", 0.0, 0.9, 0.5, "common"),
+    ]
+    f = build_forest(edges, ns)
+    assert f.family["a"] == f.family["b"] == f.family["c"]
+    assert all(src is None for src in f.derived_from.values())  # three roots, no hop

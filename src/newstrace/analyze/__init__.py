@@ -29,7 +29,10 @@ from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribu
 from newstrace.analyze.quotes import QuoteFate, quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
-__all__ = ["RELATIONS", "Commonness", "PairReport", "ReuseEvidence", "compare", "coverage", "relation_of"]
+__all__ = [
+    "RELATIONS", "Commonness", "PairReport", "ReuseEvidence", "compare", "coverage", "direction_phrase",
+    "explain_relation", "relation_of",
+]  # fmt: skip
 
 RELATIONS = ("duplicate", "derived", "partial", "related", "unrelated")
 
@@ -222,6 +225,39 @@ def analysed(text: str) -> TextInfo:
     (detect verifies pairs sorted by id, so one document meets many partners in a row). The
     result is shared: it must not be changed."""
     return analyse_text(text)
+
+
+def explain_relation(report: dict[str, Any]) -> str | None:
+    """One sentence on what a report's relation rests on (``compare --json`` schema), e.g. "61
+    words of the source's own prose reused; 183 words of shared third-party words do not count"."""
+    ev = report.get("evidence")
+    if not ev:
+        return None
+    parts = []
+    if ev.get("counted_words"):
+        parts.append(f"{ev['counted_words']} words of one text's own prose reused")
+    excluded = [
+        (ev.get("third_party_words", 0), "third-party words (quotations, tweets, statements)"),
+        (ev.get("common_words", 0), "text many documents of the corpus hold (chrome, formulas)"),
+        (ev.get("template_words", 0), "a template whose figures differ"),
+    ]
+    dropped = [f"{n} words of {what}" for n, what in excluded if n]
+    if dropped:
+        parts.append("not counted: " + "; ".join(dropped))
+    if ev.get("copied_insertions"):
+        parts.append("quotations copied with the source's own insertions " + ", ".join(ev["copied_insertions"]))
+    return "; ".join(parts) or None
+
+
+def direction_phrase(report: dict[str, Any]) -> str:
+    """How a report's direction reads: "source → derivative", or why there is none."""
+    d = report["direction"]
+    kind = d.get("kind", "directed")
+    if kind == "common":
+        return f"siblings: both from {d.get('common_source') or 'a common source'}; neither copied the other"
+    if kind == "undirected":
+        return "no evidence of who copied whom: shown in the order given"
+    return f"source → derivative, confidence {d['confidence']:.0%}"
 
 
 def _oriented(al: Alignment) -> list[dict[str, Any]]:

@@ -169,7 +169,7 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
         if site_link is not None:
             detail = f"{_label(x)} links to {_label(y)}'s site ({site_link}), crediting that outlet"
             out.append(Evidence("links", ys, 1.5, detail))
-    out.extend(common_origin_evidence(a, b))
+    out.extend(common_origin_evidence(a, b) if not out else [])
     return out
 
 

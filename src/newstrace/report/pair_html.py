@@ -11,6 +11,8 @@ import itertools
 from html import escape
 from typing import Any
 
+from newstrace.analyze import direction_phrase, explain_relation
+
 KIND_LABELS = {
     "verbatim": "verbatim copy",
     "near_verbatim": "near-verbatim (small edits)",
@@ -175,7 +177,8 @@ def pair_section(
   <div><span class=rel>{escape(report["relation"])}</span>
   source <b>{escape(report["source"].get("outlet") or report["source"]["id"])}</b> →
   derivative <b>{escape(report["derivative"].get("outlet") or report["derivative"]["id"])}</b>,
-  confidence {d["confidence"]:.0%}{" — " + escape(d["note"]) if d.get("note") else ""}</div>
+  {escape(direction_phrase(report))}{" — " + escape(d["note"]) if d.get("note") else ""}</div>
+  {f'<div class=muted>{escape(why)}</div>' if (why := explain_relation(report)) else ""}
   <ul>{evidence}</ul>
   <div>source reused: {cov["source"]["total"]:.0%} {bar(cov["source"])}
   &nbsp; derivative from source: {cov["derivative"]["total"]:.0%} {bar(cov["derivative"])}</div>

@@ -9,6 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newstrace.analyze import direction_phrase, explain_relation
+
 _KIND_STYLE = {
     "verbatim": "black on yellow",
     "near_verbatim": "black on bright_yellow",
@@ -33,7 +35,7 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
         f" [{src['id']}] → ",
         (der.get("outlet") or der["id"], "bold"),
         f" [{der['id']}]",
-        f"   confidence {d['confidence']:.0%}",
+        f"   {direction_phrase(report)}",
     )
     ev = Table.grid(padding=(0, 1))
     for e in d["evidence"]:
@@ -54,6 +56,9 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
         f"paraphrase {cov['derivative']['paraphrase']:.0%}); source reused {cov['source']['total']:.0%}"
     )
     parts: list[Any] = [head, ev, covline]
+    why = explain_relation(report)
+    if why:
+        parts.append(Text(why, style="cyan"))
     if d.get("note"):
         parts.append(Text(d["note"], style="yellow"))
     for n in report.get("notes", []):
