@@ -137,11 +137,17 @@ def family_view(store: Store, family: str) -> dict[str, Any]:
     edges = {
         (r["source"], r["derivative"]): r
         for r in store.conn.execute(
-            f"SELECT source, derivative, relation, coverage_derivative, confidence FROM pairs "
+            f"SELECT source, derivative, relation, coverage_derivative, confidence, direction FROM pairs "
             f"WHERE relation IN ('duplicate', 'derived', 'partial') AND a IN ({marks}) AND b IN ({marks})",
             [*ids, *ids],
         )
     }
+    # Pairs without a direction (no evidence, or siblings of a common source): drawn as links.
+    links = [
+        {"a": a, "b": b, "relation": r["relation"], "kind": r["direction"]}
+        for (a, b), r in sorted(edges.items())
+        if r["direction"] in ("undirected", "common")
+    ]
     out = []
     for m in members:
         e = edges.get((m["derived_from"], m["doc_id"])) if m["derived_from"] else None
@@ -164,6 +170,7 @@ def family_view(store: Store, family: str) -> dict[str, Any]:
         "family": family,
         "size": len(out),
         "members": out,
+        "links": links,
         "first_published": dated[0] if dated else None,
         "last_published": dated[-1] if dated else None,
     }

@@ -9,7 +9,8 @@ from newstrace.clean.dates import to_date
 
 
 def family_graph_svg(f: dict[str, Any], *, col: int = 230, row: int = 64) -> str:
-    """The derivation graph, origin on the left, an arrow from each source to its derivative."""
+    """The derivation graph, origin on the left, an arrow from each source to its derivative; a
+    dashed line joins two articles whose direction nothing tells (or siblings of one source)."""
     by_depth: dict[int, list[dict[str, Any]]] = {}
     for m in f["members"]:
         by_depth.setdefault(int(m["depth"] or 0), []).append(m)
@@ -32,6 +33,14 @@ def family_graph_svg(f: dict[str, Any], *, col: int = 230, row: int = 64) -> str
             parts.append(
                 f'<line x1="{x1 + 190}" y1="{y1 + 22}" x2="{x2}" y2="{y2 + 22}" stroke="#1d3557" '
                 f'stroke-width="1.5" marker-end="url(#arrow)"><title>{escape(m["relation"] or "")}</title></line>'
+            )
+    for link in f.get("links", []):
+        if link["a"] in pos and link["b"] in pos:
+            (x1, y1), (x2, y2) = sorted((pos[link["a"]], pos[link["b"]]))
+            why = "siblings of a common source" if link["kind"] == "common" else "no evidence of who copied whom"
+            parts.append(
+                f'<line x1="{x1 + 95}" y1="{y1 + 44}" x2="{x2 + 95}" y2="{y2}" stroke="#8d99ae" '
+                f'stroke-width="1.5" stroke-dasharray="5 4"><title>{escape(link["relation"])}: {why}</title></line>'
             )
     for m in f["members"]:
         x, y = pos[m["id"]]
