@@ -227,7 +227,8 @@ def reuse_evidence(
 
     Word by word, a shared passage is third-party words where both texts quote it, where either
     gives it as a tweet or a transcript, or where either quotes it as speech; the rest of it is
-    prose one of the two wrote (narration, or one outlet quoting the other's reporting).
+    prose one of the two wrote (narration, or one outlet quoting the other's reporting). A
+    passage whose narration is shared as well (8 words and a fifth of it at least) counts whole.
     """
     a, b = al.a, al.b
     ev = ReuseEvidence(derivative_words=len(b.words))
@@ -280,6 +281,11 @@ def reuse_evidence(
             # Both quote it with the same editorial insertion: one took the quotation from the
             # other as that outlet edited it, not from the speaker.
             ev.copied_insertions.append(inserted)
+            counted, n_third = n, 0
+        if n_third and counted >= 8 and counted >= 0.2 * n:
+            # The narration around the quotation is shared too: the passage as a whole is the
+            # other's reporting, quotations and all (LABELLING: quote-only unless the prose
+            # around it is reused).
             counted, n_third = n, 0
         ev.third_party_words += n_third
         if n_third >= 0.5 * n:
