@@ -188,7 +188,7 @@ def build_document(
                     byline_date = byline_date or d
                     removed.append(plain)
                     continue
-        if notice_reason(plain) and len(plain.split()) <= 15:
+        if len(plain.split()) <= 15 and notice_reason(plain):
             notices.append(plain)  # "Your browser does not support the audio element."
             removed.append(plain)
             continue

@@ -79,6 +79,9 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+# One pass over a line finds whether any notice is there; the kind is looked up only then.
+_ANY_NOTICE = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _NOTICES), re.I)
+
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _INNER_END = re.compile(r"[a-z]{2}[.!?][\"”’')\]]*\s+[A-Z]")
 
@@ -91,7 +94,7 @@ def notice_reason(line: str) -> str | None:
     >>> notice_reason("The minister said the plan had moved forward.") is None
     True
     """
-    if len(line.split()) > 40:
+    if len(line.split()) > 40 or not _ANY_NOTICE.search(line):
         return None
     for kind, rx in _NOTICES:
         if rx.search(line):
