@@ -330,3 +330,23 @@ def test_failing_source_backs_off_up_to_its_interval(tmp_path: Path, site: Site)
         site.pages["/down.xml"] = Page(rss("Back", []), "application/rss+xml")
         assert w.cycle(force=True).source_errors == []
         assert w.due(time.time() + 599) == []  # healthy again: the normal interval
+
+
+def test_a_feed_items_date_beats_a_year_in_the_page_text() -> None:
+    """The blog page of the found bug: no date in its metadata, 'the 2016 presidential election'
+    in its text, 10 July 2017 in the feed item. Stored as the feed says, and saying so."""
+    from newstrace.watch.loop import extract_article
+    from newstrace.watch.sources import Item
+
+    body = "".join(
+        f"<p>During the 2016 presidential election, {w} commentators said the deep state would resist.</p>"
+        for w in ("many", "some", "several", "a few", "two")
+    )
+    page = f"<html><head><title>Blog</title></head><body><article>{body}</article></body></html>".encode()
+    item = Item("https://blog.example/putin-trump", "Putin and Trump", "2017-07-10T00:00:00+00:00")
+    source = parse_config(
+        {"origins": ["RT"], "sources": [{"folder": ".", "name": "blog"}]}, base=Path(".")
+    ).sources[0]
+    got = extract_article((item, source, page, item.url))
+    assert got.doc is not None, got.error
+    assert (got.doc.published, got.doc.published_source) == ("2017-07-10T00:00:00+00:00", "feed")
