@@ -23,8 +23,9 @@ from newstrace.analyze.direction import (
     containment_evidence,
     date_evidence,
     decide,
+    quotation_evidence,
 )
-from newstrace.analyze.evidence import Commonness, ReuseEvidence, reuse_evidence
+from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting_words, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
@@ -337,6 +338,7 @@ def compare(
     evidence: list[Evidence] = [
         *date_evidence(a, b),
         *attribution_evidence(a, b),
+        *quotation_evidence(a, b, *quoting_words(al_ab)),
         *contained,
         *context,
     ]

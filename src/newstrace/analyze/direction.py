@@ -175,21 +175,37 @@ def attribution_evidence(a: Document, b: Document) -> list[Evidence]:
 
 def _credits(doc: Document) -> dict[str, str]:
     """Who a document credits as the origin of its text (wire credits, datelines, "Source:",
-    "From X:", "first appeared on"), by outlet key, with the name as written."""
-    kinds = (*REPUBLICATION_KINDS, "wire", "source_line", "via", "from", "read_more")
+    "From X:", "first appeared on", "X reports that"), by outlet key, with the name as written."""
+    kinds = (*REPUBLICATION_KINDS, "wire", "source_line", "via", "from", "read_more", "cited", "byline_credit")
     return {outlet_key(t.credited): t.credited for t in doc.attributions if t.kind in kinds}
+
+
+def _same_origin(x: str, y: str) -> bool:
+    """Two credits naming one origin ("The Daily Caller" and "the Daily Caller News Foundation")."""
+    short, long_ = sorted((x, y), key=len)
+    return x == y or (len(short) >= 4 and long_.startswith(short))
 
 
 def common_origin_evidence(a: Document, b: Document) -> list[Evidence]:
     """Both credit the same origin (the same wire, the same "Source:"): siblings, not parent
     and child."""
     ca, cb = _credits(a), _credits(b)
-    shared = sorted(set(ca) & set(cb))
+    shared = sorted(k for k in ca if any(_same_origin(k, j) for j in cb))
     if not shared:
         return []
     names = ", ".join(ca[k] for k in shared)
     detail = f"both credit {names}: siblings from a common source, not one copying the other"
     return [Evidence("common_source", None, 0.0, detail)]
+
+
+def quotation_evidence(a: Document, b: Document, b_quotes_a: int, a_quotes_b: int) -> list[Evidence]:
+    """One text gives the other's own narration in quotation marks (or set off after a colon):
+    it is quoting that text ("As Politico reports: '...'")."""
+    if max(b_quotes_a, a_quotes_b) < 20 or min(b_quotes_a, a_quotes_b) * 3 > max(b_quotes_a, a_quotes_b):
+        return []
+    side, quoter, quoted, n = ("a", b, a, b_quotes_a) if b_quotes_a > a_quotes_b else ("b", a, b, a_quotes_b)
+    detail = f"{_label(quoter)} quotes {n} words that are {_label(quoted)}'s own narration: it is the one quoting"
+    return [Evidence("quotation", side, 2.0, detail)]
 
 
 def date_evidence(a: Document, b: Document) -> list[Evidence]:
@@ -279,7 +295,7 @@ def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
     for_b = sum(e.weight for e in evidence if e.favours == "b")
     note = None
     common = next((e for e in evidence if e.name == "common_source"), None)
-    credits = any(e.name in ("attribution", "links") and e.favours for e in evidence)
+    credits = any(e.name in ("attribution", "links", "quotation") and e.favours for e in evidence)
     if common is not None and not credits:
         # Both carry the same wire credit or dateline and neither credits the other: siblings
         # from a common source, whatever their lengths or dates.

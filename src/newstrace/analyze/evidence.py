@@ -316,6 +316,28 @@ def reuse_evidence(
     return ev
 
 
+def quoting_words(al: Alignment) -> tuple[int, int]:
+    """Shared words one text gives as a quotation and the other as its own narration (not
+    anyone's speech): ``(words B quotes from A's narration, words A quotes from B's)``. Who puts
+    another's reporting in quotation marks is the one quoting it."""
+    a, b = al.a, al.b
+    quoted_a, third_a = _token_flags(a)
+    quoted_b, third_b = _token_flags(b)
+    b_quotes = a_quotes = 0
+    for p in al.passages:
+        a0, a1 = _token_range(a, p.a_start, p.a_end)
+        b0, b1 = _token_range(b, p.b_start, p.b_end)
+        n = b1 - b0
+        if n <= 0:
+            continue
+        kb = np.arange(b0, b1)
+        ka = np.minimum(a0 + np.round((kb - b0) * (max(1, a1 - a0) / n)).astype(np.int64), max(a0, a1 - 1))
+        prose = ~third_a[ka] & ~third_b[kb]
+        b_quotes += int((quoted_b[kb] & ~quoted_a[ka] & prose).sum())
+        a_quotes += int((quoted_a[ka] & ~quoted_b[kb] & prose).sum())
+    return b_quotes, a_quotes
+
+
 def _ordered_paraphrase(chain: list[tuple[int, int, int]]) -> tuple[int, int]:
     """Words and count of paraphrased passages on the heaviest chain that keeps the source's
     order (lexical passages may sit on the chain too, but only paraphrases are counted)."""

@@ -272,7 +272,9 @@ def _best_altered(
             marked = True  # "(at his rallies)": an insertion the derivative marked as its own
         # The source's quotation is interrupted there ("...benefit,’ Clinton started. ‘He..."):
         # those words are the source's narration, not the speaker's.
-        interrupted = op == "delete" and bool(re.search(r"[’”\"']", around_src))
+        # Either quotation may be interrupted there by its outlet's narration ("...,’ Clinton
+        # started. ‘He...", inside a quoted excerpt of another article).
+        interrupted = bool(re.search(r"[’”\"'‘“]", around_src if op == "delete" else around))
         kind = {"replace": "replace", "delete": "delete", "insert": "insert"}[op]
         changed = [t.norm for t in sw[i1:i2]] + [t.norm for t in dw[j1:j2]]
         # Words dropped from a quotation shorten it without putting words in anyone's mouth,
