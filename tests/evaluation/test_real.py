@@ -41,7 +41,7 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.84 and bf.recall >= 0.68
-    assert bf.direction_accuracy >= 0.42 and bf.ari >= 0.6
+    assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.62
     assert fn.true_positives == 0 and fn.reported_labelled <= 10  # no reuse in that sample
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
     # The seed pair: found, right way round, its Deep State drift the one flag raised.
