@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from newstrace.clean import build_document
 from newstrace.errors import InputError, NotArticleError, Rejection
-from newstrace.ingest import iter_files, read_path
+from newstrace.ingest import display_path, iter_files, read_bytes, read_path
 from newstrace.models import Document
 
 if TYPE_CHECKING:
@@ -78,8 +78,8 @@ def _sidecar(path: Path) -> dict[str, str]:
     if not meta.is_file():
         return {}
     try:
-        data = json.loads(meta.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(meta, 1_000_000))
+    except (InputError, ValueError):
         return {}
     return (
         {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
@@ -168,7 +168,7 @@ def ingest(
                     path, fmt=fmt, max_size=cfg.max_file_bytes, field_map=field_map
                 ):
                     if isinstance(item, InputError):
-                        reject(str(path), item)
+                        reject(display_path(path), item)
                         continue
                     try:
                         doc = build_document(
@@ -188,7 +188,7 @@ def ingest(
             except StrictModeStop:
                 raise
             except Exception as exc:  # a reader bug must not abort the batch; it is reported
-                reject(str(path), InputError(f"unexpected {type(exc).__name__}: {exc}"))
+                reject(display_path(path), InputError(f"unexpected {type(exc).__name__}: {exc}"))
             if on_file:
                 on_file(path, n_docs)
         flush()

@@ -8,7 +8,7 @@ that one broken record never hides the good ones beside it.
 from __future__ import annotations
 
 import os
-import zlib
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from newstrace.errors import (
     TooLargeError,
     UnsupportedFormatError,
 )
+from newstrace.ingest.decode import gunzip
 from newstrace.ingest.feed import iter_feed
 from newstrace.ingest.html import read_html
 from newstrace.ingest.tabular import iter_csv, iter_json, iter_jsonl
@@ -26,7 +27,7 @@ from newstrace.ingest.text import read_text
 from newstrace.ingest.warc import iter_warc
 from newstrace.models import RawDocument
 
-__all__ = ["FORMATS", "detect_format", "iter_files", "read_path"]
+__all__ = ["FORMATS", "detect_format", "display_path", "iter_files", "read_bytes", "read_path"]
 
 FORMATS = ("text", "markdown", "html", "warc", "jsonl", "json", "csv", "feed")
 _EXT = {
@@ -98,38 +99,71 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield path
 
 
-def _read_bytes(path: Path, max_size: int) -> bytes:
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can be stored, printed and logged: a file name that is not valid
+    UTF-8 (``bad-\\xff.txt`` on Linux) keeps its odd bytes as ``\\xff`` escapes instead of
+    making every later step fail.
+
+    >>> display_path(os.fsdecode(b"bad-\\xff.txt"))
+    'bad-\\\\xff.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def read_bytes(path: str | os.PathLike[str], max_size: int) -> bytes:
+    """The bytes of a regular file, at most ``max_size`` of them.
+
+    A FIFO, device or socket (or a symlink to one) is refused before it is read, and the read
+    itself stops past ``max_size`` whatever size the file claims: ``/dev/zero`` claims 0.
+
+    Raises:
+        InputError: not a regular file, unreadable, or over ``max_size`` (TooLargeError).
+    """
     try:
-        size = path.stat().st_size
+        # O_NONBLOCK: opening a FIFO nobody writes to would wait forever; for a regular file
+        # it changes nothing.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError as exc:
         raise InputError("no such file") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
-    if size > max_size:
-        raise TooLargeError(
-            f"file is {size / 1e6:.1f} MB, over the {max_size / 1e6:.0f} MB limit (raise it with --max-size)"
-        )
-    try:
-        return path.read_bytes()
     except IsADirectoryError as exc:
         raise InputError("is a directory") from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket"
+                    if stat.S_ISSOCK(st.st_mode) else "a device")  # fmt: skip
+            raise InputError(f"not a regular file ({kind}): not read")
+        if st.st_size > max_size:
+            raise TooLargeError(
+                f"file is {st.st_size / 1e6:.1f} MB, over the {max_size / 1e6:.0f} MB limit "
+                "(raise it with --max-size)"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := f.read(min(1 << 20, max_size + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_size:
+                    raise TooLargeError(
+                        f"file grew past the {max_size / 1e6:.0f} MB limit while it was read"
+                    )
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+        return b"".join(chunks)
 
 
 def _gunzip(data: bytes, max_size: int) -> bytes:
     """Decompress gzip data, refusing bombs (output over the size limit)."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     limit = max(max_size, 1)
     try:
-        out = d.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise MalformedInputError(f"corrupt gzip data: {exc}") from exc
-    if len(out) > limit or d.unconsumed_tail:
-        raise TooLargeError(f"decompresses to over {limit / 1e6:.0f} MB (limit --max-size)")
-    if not d.eof:
-        raise MalformedInputError("truncated gzip data")
-    return out
+        return gunzip(data, limit=limit)
+    except TooLargeError as exc:
+        raise TooLargeError(f"decompresses to over {limit / 1e6:.0f} MB (limit --max-size)") from exc
 
 
 def read_path(
@@ -150,9 +184,9 @@ def read_path(
     Whole-file failures (unreadable, too large, binary) are yielded as one error.
     """
     p = Path(path)
-    spath = str(p)
+    spath = display_path(p)
     try:
-        data = _read_bytes(p, max_size)
+        data = read_bytes(p, max_size)
         if fmt is not None and fmt not in FORMATS:
             raise UnsupportedFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         the_fmt = fmt or detect_format(spath, data[:4096])

@@ -1,10 +1,13 @@
-"""Bytes to text, best effort: BOMs, UTF-8, detected legacy encodings, mixed encodings."""
+"""Bytes to text, best effort: BOMs, UTF-8, detected legacy encodings, mixed encodings; and
+decompression that is measured while it runs, so that a bomb is refused before it is held."""
 
 from __future__ import annotations
 
 import codecs
+import zlib
+from collections.abc import Iterable, Iterator
 
-from newstrace.errors import DecodeError
+from newstrace.errors import DecodeError, MalformedInputError, TooLargeError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -89,9 +92,64 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
         best = from_bytes(data[:200_000]).best()
     except Exception:  # the detector is a best effort; fall through to cp1252
         best = None
-    if best is not None and best.encoding:
+    wide = ("utf_16", "utf_32", "utf-16", "utf-32")
+    if best is not None and best.encoding and (
+        # UTF-16/32 without a byte-order mark and without one NUL byte is a detector's guess
+        # on a few bytes ("caf\xe9" read as two CJK characters), not a wide encoding.
+        b"\x00" in data or not best.encoding.lower().startswith(wide)
+    ):
         try:
             return data.decode(best.encoding).replace("\x00", "")
         except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("cp1252", errors="replace").replace("\x00", "")
+
+
+GZIP = 16 + zlib.MAX_WBITS
+"""``wbits`` for gzip members (a ``Content-Encoding: gzip`` body, a ``.gz`` file)."""
+
+
+def inflate(chunks: Iterable[bytes], *, limit: int, wbits: int = GZIP) -> Iterator[bytes]:
+    """Decompress a stream of compressed ``chunks`` piece by piece, never producing more than
+    ``limit`` bytes in all (however small the input: 1 MB of gzip can hold 1 GB of zeros).
+
+    ``wbits`` is zlib's: :data:`GZIP` (several members are read one after another),
+    ``zlib.MAX_WBITS`` for zlib data and ``-zlib.MAX_WBITS`` for raw deflate.
+
+    Raises:
+        TooLargeError: as soon as the output would pass ``limit``.
+        MalformedInputError: on corrupt or truncated data.
+
+    >>> import gzip
+    >>> b"".join(inflate([gzip.compress(b"abc" * 3)], limit=9))
+    b'abcabcabc'
+    """
+    kind = "gzip" if wbits == GZIP else "deflate"
+    d = zlib.decompressobj(wbits)
+    produced = 0
+    started = False
+    try:
+        for chunk in chunks:
+            buf = chunk
+            while buf:
+                if d.eof:  # the next gzip member (or trailing padding)
+                    if not buf.strip(b"\0"):
+                        break
+                    d = zlib.decompressobj(wbits)
+                started = True
+                out = d.decompress(buf, limit - produced + 1)
+                produced += len(out)
+                if produced > limit:
+                    raise TooLargeError(f"decompresses to over {limit:,} bytes")
+                if out:
+                    yield out
+                buf = d.unconsumed_tail or (d.unused_data if d.eof else b"")
+    except zlib.error as exc:
+        raise MalformedInputError(f"corrupt {kind} data: {exc}") from exc
+    if started and not d.eof:
+        raise MalformedInputError(f"truncated {kind} data")
+
+
+def gunzip(data: bytes, *, limit: int) -> bytes:
+    """The gzip ``data`` decompressed, refused past ``limit`` bytes (see :func:`inflate`)."""
+    return b"".join(inflate([data], limit=limit))
