@@ -71,11 +71,28 @@ class FetchError(NewstraceError):
     ``retry`` says whether trying again later may help (timeouts, 5xx) or not (404, robots).
     """
 
-    def __init__(self, url: str, reason: str, *, retry: bool = True) -> None:
+    def __init__(
+        self, url: str, reason: str, *, retry: bool = True, status: int | None = None
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.retry = retry
+        self.status = status
+
+
+class FetchRefused(FetchError):
+    """A URL that resolves to an address the watcher does not connect to (loopback, private,
+    link-local...: see :mod:`newstrace.watch.guard`), or that redirects to one."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, retry=False)
+
+
+class FetchDeferred(FetchError):
+    """A fetch put off, not failed: the host asked for a pause (``Retry-After``, Crawl-delay)
+    that ends after the fetch's deadline, or the cycle's budget was spent before it started.
+    It is tried again on a later cycle and does not count as a failed attempt."""
 
 
 class NotFoundError(NewstraceError, LookupError):

@@ -31,10 +31,15 @@ def parse_feed(data: bytes) -> Any:
     Raises:
         MalformedInputError: when feedparser itself fails (it can, on broken markup).
     """
+    import io
+
     import feedparser
 
     try:
-        return feedparser.parse(data)
+        # A stream, never the bytes themselves: given a str or bytes, feedparser takes it for
+        # a URL to fetch or a file name to open when it looks like one (a feed whose whole
+        # body is "/etc/passwd" or "/dev/zero" would be read from this machine).
+        return feedparser.parse(io.BytesIO(data))
     except Exception as exc:  # feedparser's loose parser raises KeyError and others on junk
         raise MalformedInputError(f"not a readable RSS/Atom feed ({type(exc).__name__})") from exc
 

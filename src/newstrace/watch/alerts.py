@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,28 +131,59 @@ def find_alerts(store: Store, origins: OriginMatcher, cfg: AlertConfig) -> list[
     return out
 
 
+def _ids_at_end(path: Path, tail: int = 4_000_000) -> set[str]:
+    """Alert ids in the last ``tail`` bytes of a JSONL file (what an interrupted delivery may
+    have written before it could record that it had)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - tail))
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return set()
+    ids = set()
+    for line in lines:
+        try:
+            value = json.loads(line).get("id")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(value, str):
+            ids.add(value)
+    return ids
+
+
 def deliver_jsonl(store: Store, path: str | os.PathLike[str]) -> int:
-    """Append every alert the JSONL file has not received; returns how many were written."""
+    """Append every alert the JSONL file has not received; returns how many were written.
+
+    An alert already at the end of the file (written by a run killed before it recorded
+    the delivery) is recorded, not written twice.
+    """
     pending = store.alerts(pending="jsonl", limit=1_000_000)
     if not pending:
         return 0
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
+    there = _ids_at_end(p)
+    todo = [a for a in pending if a["id"] not in there]
     with p.open("a", encoding="utf-8") as f:
-        for a in pending:
+        for a in todo:
             f.write(json.dumps(a, ensure_ascii=False, sort_keys=True) + "\n")
         f.flush()
         os.fsync(f.fileno())
     store.mark_alerts([a["id"] for a in pending], "jsonl")
-    return len(pending)
+    return len(todo)
 
 
 def deliver_webhook(
-    store: Store, url: str, *, user_agent: str, timeout: float = 10.0
+    store: Store, url: str, *, user_agent: str, timeout: float = 10.0, until: float | None = None
 ) -> tuple[int, int]:
     """POST each alert the webhook has not accepted yet (2xx); returns (sent, failed).
 
-    A failed delivery is tried again on later cycles, up to ten times.
+    Each acceptance is recorded as soon as it is received, so a run killed mid-delivery
+    sends again at most the one alert in flight (each carries its id, also in an
+    ``Idempotency-Key`` header, for the receiver to drop a repeat). A failed delivery is tried
+    again on later cycles, up to ten times; alerts left when ``until`` (a
+    :func:`time.monotonic` time) passes wait for the next cycle.
     """
     import httpx
 
@@ -160,25 +192,25 @@ def deliver_webhook(
         r[0]: r[1]
         for r in store.conn.execute("SELECT id, webhook_attempts FROM alerts WHERE webhook_done = 0")
     }
-    sent: list[str] = []
-    failed: list[str] = []
+    sent = failed = 0
     with httpx.Client(timeout=timeout, headers={"User-Agent": user_agent}) as client:
         for a in pending:
+            if until is not None and time.monotonic() > until:
+                log.info("webhook: %d alert(s) left for the next cycle", len(pending) - sent - failed)
+                break
             if attempts.get(a["id"], 0) >= MAX_WEBHOOK_ATTEMPTS:
                 continue
             try:
-                r = client.post(url, json=a)
+                r = client.post(url, json=a, headers={"Idempotency-Key": a["id"]})
                 ok = 200 <= r.status_code < 300
                 why = f"HTTP {r.status_code}"
             except httpx.HTTPError as exc:
                 ok, why = False, type(exc).__name__
             if ok:
-                sent.append(a["id"])
+                store.mark_alerts([a["id"]], "webhook")
+                sent += 1
             else:
-                failed.append(a["id"])
+                store.mark_alerts([a["id"]], "webhook", done=False)
+                failed += 1
                 log.warning("webhook %s refused alert %s: %s (will retry)", url, a["id"], why)
-    if sent:
-        store.mark_alerts(sent, "webhook")
-    if failed:
-        store.mark_alerts(failed, "webhook", done=False)
-    return len(sent), len(failed)
+    return sent, failed

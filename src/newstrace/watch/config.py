@@ -13,6 +13,10 @@ Example ``watch.toml``::
     retries = 2
     backoff = 1.0
     robots = true
+    deadline = 60                # seconds one fetch may take in all (reads, retries, waits)
+    cycle_budget = 600           # seconds a cycle may spend fetching; the rest waits a cycle
+    allow_private = []           # e.g. ["127.0.0.1:8080", "intranet.local"]: opened despite
+                                 # the refusal of loopback/private/link-local addresses
 
     [alerts]
     jsonl = "alerts.jsonl"
@@ -58,9 +62,17 @@ class FetchConfig:
         retries: further tries after a timeout, a connection error, 429 or 5xx.
         backoff: seconds before the first retry; doubles each time (``Retry-After`` wins).
         robots: obey robots.txt (Disallow and Crawl-delay for this user agent).
-        max_bytes: the largest response body read.
+        max_bytes: the largest response body read (counted after decompression, while
+            reading: a body is never held whole before it is measured).
         concurrency: requests in flight at once (over different hosts).
         max_attempts: tries of one article page, over cycles, before it is given up.
+        deadline: seconds one fetch may take in all (waiting its turn, connecting, reading,
+            retries and ``Retry-After`` waits); a fetch past it is tried again next cycle.
+        cycle_budget: seconds one cycle may spend polling and fetching; pages not started by
+            then wait for the next cycle, and the cycle goes on to detect and alert.
+        allow_private: hosts or addresses (optionally ``:port``) fetched although they are
+            loopback, private, link-local or otherwise not public; everything else of that
+            kind is refused (see :mod:`newstrace.watch.guard`).
     """
 
     user_agent: str = DEFAULT_USER_AGENT
@@ -72,6 +84,9 @@ class FetchConfig:
     max_bytes: int = 5_000_000
     concurrency: int = 8
     max_attempts: int = 5
+    deadline: float = 60.0
+    cycle_budget: float = 600.0
+    allow_private: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +156,11 @@ def _section(cls: type, data: Any, where: str) -> Any:
     out: dict[str, Any] = {}
     for key, value in data.items():
         default = getattr(cls(), key)
-        if default is not None and not isinstance(value, type(default)):
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}.{key} must be a list of strings; got {value!r}")
+            value = tuple(value)
+        elif default is not None and not isinstance(value, type(default)):
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             else:
@@ -175,6 +194,14 @@ def parse_config(data: dict[str, Any], *, base: Path | None = None) -> WatchConf
     if fetch.timeout <= 0 or fetch.per_host_interval < 0 or fetch.retries < 0 or fetch.concurrency < 1:
         raise ConfigError("fetch: timeout must be > 0, per_host_interval and retries >= 0, "
                           "concurrency >= 1")  # fmt: skip
+    if fetch.deadline <= 0 or fetch.cycle_budget <= 0 or fetch.max_bytes < 1:
+        raise ConfigError("fetch: deadline, cycle_budget and max_bytes must be > 0")
+    from newstrace.watch.guard import AddressPolicy
+
+    try:
+        AddressPolicy.from_config(fetch.allow_private)
+    except ValueError as exc:
+        raise ConfigError(f"fetch: {exc}") from exc
     alerts = _section(AlertConfig, data.get("alerts"), "alerts")
     alerts = AlertConfig(
         **{**{f.name: getattr(alerts, f.name) for f in fields(AlertConfig)},

@@ -15,7 +15,14 @@ from typing import Any
 
 from newstrace.clean import build_document
 from newstrace.detect import DetectParams, DetectReport, detect
-from newstrace.errors import ConfigError, FetchError, InputError, NewstraceError, Rejection
+from newstrace.errors import (
+    ConfigError,
+    FetchDeferred,
+    FetchError,
+    InputError,
+    NewstraceError,
+    Rejection,
+)
 from newstrace.ingest.html import read_html
 from newstrace.models import Document
 from newstrace.pipeline import ingest
@@ -49,6 +56,7 @@ class CycleReport:
     not_modified: int = 0
     source_errors: list[tuple[str, str]] = field(default_factory=list)
     new_items: int = 0
+    deferred: int = 0
     fetched: int = 0
     added: int = 0
     item_errors: list[tuple[str, str]] = field(default_factory=list)
@@ -65,6 +73,7 @@ class CycleReport:
             "not_modified": self.not_modified,
             "source_errors": [{"source": s, "reason": r} for s, r in self.source_errors],
             "new_items": self.new_items,
+            "deferred": self.deferred,
             "fetched": self.fetched,
             "added": self.added,
             "item_errors": [{"url": u, "reason": r} for u, r in self.item_errors],
@@ -85,6 +94,7 @@ class _Fetched:
     error: str | None = None
     kind: str = ""
     retry: bool = False
+    deferred: bool = False
 
 
 @dataclass(slots=True)
@@ -92,6 +102,7 @@ class _Polled:
     source: Source
     items: list[Item] = field(default_factory=list)
     error: str | None = None
+    deferred: bool = False
     not_modified: int = 0
     validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
@@ -182,19 +193,25 @@ class Watcher:
         return max(0.0, min(waits, default=self.cfg.interval))
 
     def cycle(self, *, force: bool = False) -> CycleReport:
-        """One full cycle; ``force`` polls every source, due or not."""
+        """One full cycle; ``force`` polls every source, due or not.
+
+        Polling and fetching stop at the config's ``cycle_budget``: what was not fetched by
+        then is put off to the next cycle, and this one goes on to detect and alert.
+        """
         t0 = time.perf_counter()
+        until = time.monotonic() + self.cfg.fetch.cycle_budget
         report = CycleReport()
         sources = list(self.cfg.sources) if force else self.due()
         url_sources = [s for s in sources if s.kind in ("feed", "sitemap")]
         validators = self.store.http_validators()
         with ThreadPoolExecutor(self.cfg.fetch.concurrency) as pool:
-            polled = list(pool.map(lambda s: self._poll(s, validators), url_sources))
+            polled = list(pool.map(lambda s: self._poll(s, validators, until), url_sources))
             for p in polled:
                 self._record_poll(p, report)
             items = self._new_items(polled, report)
             for start in range(0, len(items), BATCH):
-                fetched = list(pool.map(lambda x: self._fetch(*x), items[start : start + BATCH]))
+                batch = items[start : start + BATCH]
+                fetched = list(pool.map(lambda x: self._fetch(x[0], x[1], until), batch))
                 self._store_articles(self._extract(fetched), report)
         for s in sources:
             if s.kind in ("folder", "warc_dir"):
@@ -202,11 +219,11 @@ class Watcher:
         if report.added or report.files or self.store.meta_get("watch_detected") is None:
             report.detect = detect(self.store, self.params)
             self.store.meta_set("watch_detected", str(time.time()))
-        self.alert(report)
+        self.alert(report, until=until)
         report.seconds = time.perf_counter() - t0
         return report
 
-    def alert(self, report: CycleReport) -> None:
+    def alert(self, report: CycleReport, *, until: float | None = None) -> None:
         """Raise alerts for reuse not alerted yet, and hand every pending one to the sinks."""
         fresh = find_alerts(self.store, self.origins, self.cfg.alerts)
         if fresh:
@@ -222,6 +239,7 @@ class Watcher:
             report.webhook_sent, report.webhook_failed = deliver_webhook(
                 self.store, self.cfg.alerts.webhook,
                 user_agent=self.cfg.fetch.user_agent, timeout=self.cfg.fetch.timeout,
+                until=None if until is None else max(until, time.monotonic() + 30.0),
             )  # fmt: skip
 
     def run(self, stop: threading.Event | None = None, *, on_cycle: Any = None) -> None:
@@ -239,14 +257,14 @@ class Watcher:
 
     # -- steps --------------------------------------------------------------------------------
     def _poll(
-        self, source: Source, validators: dict[str, tuple[str | None, str | None]]
+        self, source: Source, validators: dict[str, tuple[str | None, str | None]], until: float
     ) -> _Polled:
         """Fetch a feed or sitemap (conditionally) and list its items. Runs in a worker thread:
         it reads nothing from the store (``validators`` were read before)."""
         out = _Polled(source)
         try:
             etag, modified = validators.get(source.location, (None, None))
-            r = self.fetcher.get(source.location, etag=etag, last_modified=modified)
+            r = self.fetcher.get(source.location, etag=etag, last_modified=modified, until=until)
             if r.not_modified:
                 out.not_modified += 1
                 return out
@@ -259,12 +277,16 @@ class Watcher:
                     out.validators.append((source.location, r.etag, r.last_modified))
                 for child in children[:MAX_CHILD_SITEMAPS]:
                     etag, modified = validators.get(child, (None, None))
-                    c = self.fetcher.get(child, etag=etag, last_modified=modified)
+                    c = self.fetcher.get(child, etag=etag, last_modified=modified, until=until)
                     if c.not_modified:
                         out.not_modified += 1
                         continue
                     out.validators.append((child, c.etag, c.last_modified))
                     out.items += sitemap_urls(c.content)[0]
+        except FetchDeferred as exc:
+            out.deferred, out.error = True, str(exc)
+            out.items.clear()
+            out.validators.clear()
         except (FetchError, InputError) as exc:
             out.error = str(exc) if isinstance(exc, FetchError) else f"{source.location}: {exc}"
             out.validators.clear()
@@ -274,6 +296,9 @@ class Watcher:
         return out
 
     def _record_poll(self, p: _Polled, report: CycleReport) -> None:
+        if p.deferred:  # not polled: still due, asked again next cycle
+            log.info("source %s put off: %s", p.source.name, p.error)
+            return
         report.polled += 1
         report.not_modified += p.not_modified
         if p.error:
@@ -310,12 +335,16 @@ class Watcher:
         report.new_items = len(out)
         return out
 
-    def _fetch(self, item: Item, source: Source) -> _Fetched | tuple[Item, Source, bytes, str]:
+    def _fetch(
+        self, item: Item, source: Source, until: float
+    ) -> _Fetched | tuple[Item, Source, bytes, str]:
         """Fetch one article page (in a worker thread): the page, or what went wrong."""
         if item.entry is not None:
             return item, source, b"", item.url
         try:
-            r = self.fetcher.get(item.url)
+            r = self.fetcher.get(item.url, until=until)
+        except FetchDeferred as exc:
+            return _Fetched(item, source, None, exc.reason, "FetchError", True, deferred=True)
         except FetchError as exc:
             return _Fetched(item, source, None, exc.reason, "FetchError", exc.retry)
         except Exception as exc:  # one page must never stop the cycle
@@ -335,6 +364,11 @@ class Watcher:
         return [f if isinstance(f, _Fetched) else next(done) for f in fetched]
 
     def _store_articles(self, results: list[_Fetched], report: CycleReport) -> None:
+        put_off = [f for f in results if f.deferred]
+        if put_off:  # not tried: no attempt counted, listed again next cycle
+            report.deferred += len(put_off)
+            log.info("%d article(s) put off to the next cycle (%s)", len(put_off), put_off[0].error)
+            results = [f for f in results if not f.deferred]
         good = [f for f in results if f.doc is not None]
         outcomes = self.store.add_documents(f.doc for f in good if f.doc is not None)
         report.fetched += len(results)

@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from newstrace.clean.dates import from_struct_time
-from newstrace.errors import MalformedInputError
-from newstrace.ingest import iter_files
+from newstrace.errors import MalformedInputError, TooLargeError
+from newstrace.ingest import display_path, iter_files
+from newstrace.ingest.decode import gunzip
 from newstrace.ingest.feed import iter_feed, parse_feed
 from newstrace.models import RawDocument
 
@@ -19,6 +20,8 @@ MAX_ITEMS = 1000
 """Items taken from one feed or sitemap per poll (the newest first, as listed)."""
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
+MAX_SITEMAP_BYTES = 50_000_000
+"""The largest sitemap read, decompressed (the limit the sitemap protocol sets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +95,17 @@ def sitemap_urls(data: bytes) -> tuple[list[Item], list[str]]:
     Raises:
         MalformedInputError: when the bytes are not a sitemap.
     """
-    import gzip
-
     import lxml.etree as etree
 
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == b"\x1f\x8b":  # a .xml.gz served as it is, not with a Content-Encoding
         try:
-            data = gzip.decompress(data)[:50_000_000]
-        except (OSError, EOFError) as exc:
+            data = gunzip(data, limit=MAX_SITEMAP_BYTES)
+        except TooLargeError as exc:
+            raise MalformedInputError(
+                f"gzipped sitemap over {MAX_SITEMAP_BYTES:,} bytes once decompressed (the "
+                "sitemap protocol's own limit)"
+            ) from exc
+        except MalformedInputError as exc:
             raise MalformedInputError(f"not a readable gzipped sitemap: {exc}") from exc
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
@@ -140,4 +146,4 @@ def settled_files(folder: str, *, warc_only: bool, settle: float) -> Iterator[tu
             continue
         if now - st.st_mtime < settle:
             continue
-        yield path, f"file:{path}#{st.st_size}:{st.st_mtime_ns}"
+        yield path, f"file:{display_path(path)}#{st.st_size}:{st.st_mtime_ns}"
