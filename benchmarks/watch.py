@@ -58,7 +58,8 @@ def main() -> None:
         cfg = parse_config(
             {
                 "db": "bench.db", "interval": 0, "origins": ["RT"],
-                "fetch": {"per_host_interval": 0.0, "concurrency": args.concurrency, "robots": True},
+                "fetch": {"per_host_interval": 0.0, "concurrency": args.concurrency, "robots": True,
+                          "allow_private": [site.allow]},
                 "detect": {"workers": 2},
                 "sources": [{"feed": site.url(f"/s{f}/feed.xml")} for f in range(args.feeds)],
             },

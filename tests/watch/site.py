@@ -88,6 +88,11 @@ class Site:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    @property
+    def allow(self) -> str:
+        """This site as an ``allow_private`` entry: the watcher refuses loopback otherwise."""
+        return f"127.0.0.1:{self.port}"
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 

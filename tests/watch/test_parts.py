@@ -79,7 +79,7 @@ def test_origin_matcher_by_outlet_and_host() -> None:
 def test_fetch_is_conditional_rate_limited_and_capped(site: Site) -> None:
     site.pages["/a"] = Page(b"x" * 100)
     site.pages["/big"] = Page(b"x" * 5000)
-    with Fetcher(FetchConfig(per_host_interval=0.3, robots=False, max_bytes=1000)) as f:
+    with Fetcher(FetchConfig(per_host_interval=0.3, robots=False, max_bytes=1000, allow_private=(site.allow,))) as f:
         t0 = time.monotonic()
         r1 = f.get(site.url("/a"))
         r2 = f.get(site.url("/a"), etag=r1.etag)
@@ -99,7 +99,8 @@ def test_fetch_is_conditional_rate_limited_and_capped(site: Site) -> None:
 
 def test_fetch_retries_with_backoff_and_retry_after(site: Site) -> None:
     site.pages["/busy"] = Page(b"busy", status=503, headers={"Retry-After": "1"})
-    with Fetcher(FetchConfig(per_host_interval=0, robots=False, retries=2, backoff=0.01)) as f:
+    with Fetcher(FetchConfig(per_host_interval=0, robots=False, retries=2, backoff=0.01,
+                             allow_private=(site.allow,))) as f:
         t0 = time.monotonic()
         with pytest.raises(FetchError, match=r"HTTP 503 \(after 3 tries\)") as exc:
             f.get(site.url("/busy"))
@@ -113,7 +114,7 @@ def test_robots_disallow_and_unreachable_robots(site: Site) -> None:
     site.pages["/robots.txt"] = Page(b"User-agent: newstrace-test\nDisallow: /x/\n", "text/plain")
     site.pages["/x/page"] = Page(b"secret")
     site.pages["/y/page"] = Page(b"public")
-    cfg = FetchConfig(per_host_interval=0, user_agent="newstrace-test/1")
+    cfg = FetchConfig(per_host_interval=0, user_agent="newstrace-test/1", allow_private=(site.allow,))
     with Fetcher(cfg) as f:
         with pytest.raises(FetchError, match=r"robots\.txt") as exc:
             f.get(site.url("/x/page"))
@@ -248,7 +249,7 @@ def test_sitemap_index_warc_drop_and_many_pages(tmp_path: Path, site: Site) -> N
     (drops / "crawl.warc.gz").write_bytes(gzip.compress(_warc_record("http://w.example/1", html)))
     (drops / "notes.txt").write_text("not a WARC: ignored in a warc_dir")
     cfg = parse_config(
-        {"origins": ["RT"], "interval": 3600, "fetch": {"per_host_interval": 0.0},
+        {"origins": ["RT"], "interval": 3600, "fetch": {"per_host_interval": 0.0, "allow_private": [site.allow]},
          "detect": {"workers": 2},
          "sources": [{"feed": site.url("/many/feed.xml")}, {"sitemap": site.url("/s/index.xml")},
                      {"warc_dir": "warcs", "settle": 0}]},
@@ -310,7 +311,8 @@ def test_alert_rules_credit_by_link_self_copies_and_flagged_only(tmp_path: Path)
 def test_failing_source_backs_off_up_to_its_interval(tmp_path: Path, site: Site) -> None:
     site.pages["/down.xml"] = Page(b"down", status=503)
     cfg = parse_config(
-        {"origins": ["RT"], "interval": 600, "fetch": {"retries": 0, "robots": False},
+        {"origins": ["RT"], "interval": 600, "fetch": {"retries": 0, "robots": False,
+                                            "allow_private": [site.allow]},
          "sources": [{"feed": site.url("/down.xml"), "name": "down"}]},
         base=tmp_path,
     )  # fmt: skip
