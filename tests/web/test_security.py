@@ -220,3 +220,76 @@ def test_token_required_on_every_route(hostile: dict[str, Any]) -> None:
             assert ok.status_code in (200, 404), (concrete, ok.status_code)
             checked += 1
     assert checked >= 15
+
+
+# -- hostile requests (issue "Hostile sources") ---------------------------------------------------
+
+
+def test_dns_rebinding_host_header_is_checked(hostile: dict[str, Any]) -> None:
+    """A page at http://evil.example:PORT whose name is rebound to 127.0.0.1 reaches the server
+    with ``Host: evil.example:PORT``: refused before anything else, token or not."""
+    from newstrace.web import create_app
+
+    with Server(create_app(hostile["db"])) as s, httpx.Client(base_url=s.url) as c:
+        p = s.port
+        for host in ("evil.example", f"evil.example:{p}", "Evil.Example.", f"127.0.0.1.evil.example:{p}",
+                     "localhost.evil.example", "[::2]", f"[::1]x:{p}", ""):  # fmt: skip
+            r = c.get("/api/overview", headers={"Host": host})
+            assert r.status_code == 400, (host, r.status_code)
+            assert "is not one this server answers; start it with --allow-host" in r.text, r.text
+        r = c.get("/", headers={"Host": f"evil.example:{p}"})
+        assert r.text == (
+            "Host header 'evil.example' is not one this server answers; "
+            "start it with --allow-host evil.example to allow it"
+        )
+        assert r.headers["content-type"].startswith("text/plain")
+        assert r.headers["x-content-type-options"] == "nosniff"
+        for host in ("127.0.0.1", f"127.0.0.1:{p}", "localhost", f"localhost:{p}", "LOCALHOST",
+                     "[::1]", f"[::1]:{p}", "[0:0:0:0:0:0:0:1]"):  # fmt: skip
+            assert c.get("/api/overview", headers={"Host": host}).status_code == 200, host
+
+    # Off loopback: the bound address and the names given, and nothing else.
+    app = create_app(hostile["db"], token="s3cret", allowed_hosts=["192.0.2.7", "News.Example", "2001:db8::1"])
+    auth = {"Authorization": "Bearer s3cret"}
+    with Server(app) as s, httpx.Client(base_url=s.url) as c:
+        for host in ("192.0.2.7", f"192.0.2.7:{s.port}", "news.example", f"NEWS.example:{s.port}",
+                     "[2001:db8::1]", f"[2001:db8:0::1]:{s.port}", f"localhost:{s.port}"):  # fmt: skip
+            assert c.get("/api/overview", headers={"Host": host, **auth}).status_code == 200, host
+            assert c.get("/api/overview", headers={"Host": host}).status_code == 401, host
+        r = c.get("/api/overview", headers={"Host": "evil.example", **auth})
+        assert r.status_code == 400 and "--allow-host evil.example" in r.text
+
+
+def test_serve_allow_host_option(hostile: dict[str, Any]) -> None:
+    """``newstrace serve --allow-host NAME`` (repeatable), run as a real process: off loopback it
+    answers the bound address and the names given."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.web.conftest import free_port
+
+    port = free_port()
+    args = [sys.executable, "-c", "from newstrace.cli import main; main()", "--db", str(hostile["db"]),
+            "serve", "--host", "0.0.0.0", "--port", str(port), "--token", "s3cret",
+            "--allow-host", "news.example", "--allow-host", "Other.Example"]  # fmt: skip
+    proc = subprocess.Popen(args, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        auth = {"Authorization": "Bearer s3cret"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=auth) as c:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    c.get("/api/overview")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.time() < deadline, proc.stdout and proc.stdout.read()
+                    time.sleep(0.2)
+            for host in ("news.example", f"other.example:{port}", f"0.0.0.0:{port}", f"127.0.0.1:{port}"):
+                assert c.get("/api/overview", headers={"Host": host}).status_code == 200, host
+            r = c.get("/api/overview", headers={"Host": f"evil.example:{port}"})
+            assert r.status_code == 400 and "--allow-host evil.example" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

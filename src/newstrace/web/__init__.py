@@ -5,6 +5,15 @@ app itself, a JSON API with its OpenAPI document. Article text is untrusted: eve
 escaped, a strict Content-Security-Policy forbids inline scripts and any request off the
 machine, and an access token is required whenever the server listens beyond loopback.
 
+Requests are hostile too. The rules, checked in this order by the app's one middleware:
+
+* ``Host``: a request is answered only when its ``Host`` header (port aside, case aside) names
+  this server: ``127.0.0.1``, ``localhost`` or ``[::1]`` always, plus the address it is bound to
+  and every name given with ``newstrace serve --allow-host NAME`` (``create_app(...,
+  allowed_hosts=...)``). Anything else is refused with 400 and a plain message, so a page whose
+  name an attacker rebinds to this machine (DNS rebinding) reads nothing.
+* Size and method: bodies over 64 KiB are 413, anything but GET and HEAD is 405.
+
 Needs the ``web`` extra (``pip install 'newstrace[web]'``).
 """
 
@@ -12,8 +21,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,7 +32,13 @@ from newstrace.errors import ConfigError, NewstraceError, NotFoundError
 
 try:
     from fastapi import FastAPI, Query, Request
-    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from fastapi.responses import (
+        HTMLResponse,
+        JSONResponse,
+        PlainTextResponse,
+        RedirectResponse,
+        Response,
+    )
     from fastapi.templating import Jinja2Templates
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ConfigError("the web app needs the web extra: pip install 'newstrace[web]'") from exc
@@ -35,6 +51,7 @@ CSP = (
 MAX_BODY = 64 * 1024
 MAX_QUERY = 2000
 FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 def is_loopback(host: str) -> bool:
@@ -47,6 +64,32 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header or an ``--allow-host`` value, in one spelling.
+
+    Lower case, without the port or a trailing dot; an IPv6 address in brackets, compressed
+    (``[::1]``). A value that is not a well-formed host comes back lowered but otherwise as it
+    is, so it matches nothing it should not.
+    """
+    v = value.strip().lower()
+    if v.startswith("["):
+        end = v.find("]")
+        if end < 0 or not re.fullmatch(r"(:\d*)?", v[end + 1 :]):
+            return v
+        try:
+            return f"[{ipaddress.IPv6Address(v[1:end]).compressed}]"
+        except ValueError:
+            return v
+    try:
+        return f"[{ipaddress.IPv6Address(v).compressed}]"  # a bare IPv6 address, as in --allow-host ::1
+    except ValueError:
+        pass
+    name, colon, port = v.rpartition(":")
+    if colon and (port.isdigit() or not port):
+        v = name
+    return v.rstrip(".")
+
+
 def check_binding(host: str, token: str | None) -> None:
     """Refuse to listen beyond loopback without an access token."""
     if not is_loopback(host) and not token:
@@ -56,13 +99,18 @@ def check_binding(host: str, token: str | None) -> None:
         )
 
 
-def create_app(db: str | Path, *, token: str | None = None) -> Any:
+def create_app(
+    db: str | Path, *, token: str | None = None, allowed_hosts: Iterable[str] = ()
+) -> Any:
     """The FastAPI application serving the store at ``db`` (read-only).
 
     Args:
         db: the store.
         token: when set, every page and API call needs it (``Authorization: Bearer TOKEN``, or a
             session cookie set by visiting any page once with ``?token=TOKEN``).
+        allowed_hosts: the names and addresses a request's ``Host`` header may give besides
+            ``127.0.0.1``, ``localhost`` and ``[::1]`` (see the module's rules): the address
+            the server is bound to, and the names it is reached by.
     """
     from newstrace import views
     from newstrace.report.pair_html import pair_section
@@ -97,6 +145,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         )
 
     session = secrets.token_urlsafe(24)
+    hosts = frozenset(host_name(h) for h in (*LOOPBACK_NAMES, *allowed_hosts))
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -106,14 +155,31 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         finally:
             s.close()
 
+    def secured(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
     @app.middleware("http")
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        name = host_name(request.headers.get("host", ""))
+        if name not in hosts:
+            shown = name[:100] or "(none)"
+            return secured(
+                PlainTextResponse(
+                    f"Host header '{shown}' is not one this server answers; "
+                    f"start it with --allow-host {shown} to allow it",
+                    status_code=400,
+                )
+            )
         if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            return JSONResponse({"detail": "request too large"}, status_code=413)
+            return secured(JSONResponse({"detail": "request too large"}, status_code=413))
         if request.method not in ("GET", "HEAD"):
-            return JSONResponse({"detail": "this app is read-only"}, status_code=405)
+            return secured(JSONResponse({"detail": "this app is read-only"}, status_code=405))
         if token:
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
             q = request.query_params.get("token", "")
@@ -125,15 +191,10 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
                 target = request.url.path
                 resp: Response = RedirectResponse(target, status_code=303)
                 resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
-                return resp
+                return secured(resp)
             if not ok:
-                return JSONResponse({"detail": "access token required"}, status_code=401)
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+                return secured(JSONResponse({"detail": "access token required"}, status_code=401))
+        return secured(await call_next(request))
 
     @app.exception_handler(NewstraceError)
     async def errors(request: Request, exc: NewstraceError) -> Response:
@@ -310,10 +371,20 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
 
 
 def serve(
-    db: str | Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    allow_hosts: Iterable[str] = (),
 ) -> None:
-    """Run the app with uvicorn (blocking)."""
+    """Run the app with uvicorn (blocking).
+
+    It answers requests whose ``Host`` is a loopback name, ``host`` itself, or one of
+    ``allow_hosts`` (``--allow-host``).
+    """
     check_binding(host, token)
     import uvicorn
 
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    app = create_app(db, token=token, allowed_hosts=(host, *allow_hosts))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
