@@ -293,3 +293,22 @@ def test_serve_allow_host_option(hostile: dict[str, Any]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_non_ascii_token_is_401_not_500(hostile: dict[str, Any]) -> None:
+    """A non-ASCII token, Authorization header, cookie or ?token= is compared as UTF-8 bytes."""
+    from newstrace.web import create_app
+
+    for token in ("s3cret", "sécret-ü"):
+        with Server(create_app(hostile["db"], token=token)) as s, httpx.Client(base_url=s.url) as c:
+            for wrong in ("nöpe", "s3cret-ü", "sécret-ü" if token == "s3cret" else "s3cret"):
+                bearer = b"Bearer " + wrong.encode()
+                assert c.get("/api/overview", headers={"Authorization": bearer}).status_code == 401
+                assert c.get("/api/overview", params={"token": wrong}).status_code == 401, wrong
+                cookie = b"newstrace_session=" + wrong.encode()
+                assert c.get("/api/overview", headers={"Cookie": cookie}).status_code == 401
+            good = {"Authorization": b"Bearer " + token.encode()}
+            assert c.get("/api/overview", headers=good).status_code == 200
+            r = c.get("/api/overview", params={"token": token})
+            assert r.status_code == 303 and "newstrace_session" in r.cookies
+            assert c.get("/api/overview").status_code == 200  # the session cookie

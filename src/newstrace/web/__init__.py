@@ -13,6 +13,8 @@ Requests are hostile too. The rules, checked in this order by the app's one midd
   allowed_hosts=...)``). Anything else is refused with 400 and a plain message, so a page whose
   name an attacker rebinds to this machine (DNS rebinding) reads nothing.
 * Size and method: bodies over 64 KiB are 413, anything but GET and HEAD is 405.
+* Token: compared as bytes (UTF-8; a header's own bytes), in constant time; a wrong token, ASCII
+  or not, is 401.
 
 Needs the ``web`` extra (``pip install 'newstrace[web]'``).
 """
@@ -99,6 +101,19 @@ def check_binding(host: str, token: str | None) -> None:
         )
 
 
+def same_secret(given: bytes, expected: bytes) -> bool:
+    """True when ``given`` is ``expected``, compared in constant time (bytes: any characters)."""
+    return bool(given) and hmac.compare_digest(given, expected)
+
+
+def header_bytes(value: str) -> bytes:
+    """The bytes a client sent for a header value (Starlette decodes them as Latin-1)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # pragma: no cover - not from a real request
+        return value.encode("utf-8")
+
+
 def create_app(
     db: str | Path, *, token: str | None = None, allowed_hosts: Iterable[str] = ()
 ) -> Any:
@@ -145,6 +160,8 @@ def create_app(
         )
 
     session = secrets.token_urlsafe(24)
+    token_bytes = token.encode("utf-8") if token else b""
+    session_bytes = session.encode("utf-8")
     hosts = frozenset(host_name(h) for h in (*LOOPBACK_NAMES, *allowed_hosts))
 
     @contextmanager
@@ -181,13 +198,12 @@ def create_app(
         if request.method not in ("GET", "HEAD"):
             return secured(JSONResponse({"detail": "this app is read-only"}, status_code=405))
         if token:
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            q = request.query_params.get("token", "")
-            cookie = request.cookies.get("newstrace_session", "")
-            ok = (given and hmac.compare_digest(given, token)) or (
-                cookie and hmac.compare_digest(cookie, session)
-            )
-            if not ok and q and hmac.compare_digest(q, token):
+            authorization = header_bytes(request.headers.get("authorization", ""))
+            given = authorization.removeprefix(b"Bearer ").strip()
+            cookie = request.cookies.get("newstrace_session", "").encode("utf-8")
+            ok = same_secret(given, token_bytes) or same_secret(cookie, session_bytes)
+            q = request.query_params.get("token", "").encode("utf-8")
+            if not ok and same_secret(q, token_bytes):
                 target = request.url.path
                 resp: Response = RedirectResponse(target, status_code=303)
                 resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
