@@ -312,3 +312,35 @@ def test_non_ascii_token_is_401_not_500(hostile: dict[str, Any]) -> None:
             r = c.get("/api/overview", params={"token": token})
             assert r.status_code == 303 and "newstrace_session" in r.cookies
             assert c.get("/api/overview").status_code == 200  # the session cookie
+
+
+def _get(c: httpx.Client, raw_path: bytes, headers: dict[str, Any] | None = None) -> httpx.Response:
+    """GET exactly ``raw_path`` (httpx would read ``//host/x`` as another site)."""
+    url = c.base_url.copy_with(raw_path=raw_path)
+    return c.send(c.build_request("GET", url, headers=headers))
+
+
+def test_token_redirect_stays_on_site(hostile: dict[str, Any]) -> None:
+    """After ``?token=`` the redirect goes to a path of this server, never to another site."""
+    from urllib.parse import urlsplit
+
+    from newstrace.web import create_app
+
+    tries = [b"//evil.example/x", b"///evil.example/x", b"/%2F%2Fevil.example/x", b"/%2F/evil.example",
+             b"/\\evil.example/x", b"/%5Cevil.example/x", b"/%5C%5Cevil.example", b"/%09/evil.example",
+             b"/http://evil.example/", b"/%0D%0ALocation:%20http://evil.example/"]  # fmt: skip
+    with Server(create_app(hostile["db"], token="s3cret")) as s, httpx.Client(base_url=s.url) as c:
+        for raw in tries:
+            c.cookies.clear()  # no session: each try goes through ?token=
+            r = _get(c, raw + b"?token=s3cret")
+            assert r.status_code == 303, (raw, r.status_code)
+            loc = r.headers["location"]
+            assert loc.startswith("/") and loc[1:2] not in ("/", "\\"), (raw, loc)
+            assert not any(ch in loc for ch in "\\\t\r\n") and not urlsplit(loc).netloc, (raw, loc)
+            assert httpx.URL(s.url).join(loc).host == "127.0.0.1", (raw, loc)
+        c.cookies.clear()
+        r = _get(c, b"/search?q=Floods&token=s3cret")
+        assert r.status_code == 303 and r.headers["location"] == "/search?q=Floods"
+        c.cookies.clear()
+        r = _get(c, b"/outlets/a%20b?token=s3cret")
+        assert r.status_code == 303 and r.headers["location"] == "/outlets/a%20b"

@@ -14,7 +14,8 @@ Requests are hostile too. The rules, checked in this order by the app's one midd
   name an attacker rebinds to this machine (DNS rebinding) reads nothing.
 * Size and method: bodies over 64 KiB are 413, anything but GET and HEAD is 405.
 * Token: compared as bytes (UTF-8; a header's own bytes), in constant time; a wrong token, ASCII
-  or not, is 401.
+  or not, is 401. After ``?token=`` the redirect goes to the same path on this server (leading
+  slashes collapsed, the other query parameters kept), never to another site.
 
 Needs the ``web`` extra (``pip install 'newstrace[web]'``).
 """
@@ -29,6 +30,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
 from newstrace.errors import ConfigError, NewstraceError, NotFoundError
 
@@ -112,6 +114,21 @@ def header_bytes(value: str) -> bytes:
         return value.encode("latin-1")
     except UnicodeEncodeError:  # pragma: no cover - not from a real request
         return value.encode("utf-8")
+
+
+def same_site_target(path: str, query: str = "") -> str:
+    """Where to redirect a request for ``path``: that path on this server, never another site.
+
+    The path is percent-quoted (no backslash, space or control character is left for a browser
+    to read as a slash), leading slashes are collapsed to one (``//evil.example/x`` is
+    ``/evil.example/x`` here), and whatever still has a scheme or a host becomes ``/``.
+    """
+    quoted = quote(path, safe="/:@!$&'()*+,;=-._~")
+    target = "/" + quoted.lstrip("/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return f"{target}?{query}" if query else target
 
 
 def create_app(
@@ -204,7 +221,8 @@ def create_app(
             ok = same_secret(given, token_bytes) or same_secret(cookie, session_bytes)
             q = request.query_params.get("token", "").encode("utf-8")
             if not ok and same_secret(q, token_bytes):
-                target = request.url.path
+                rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+                target = same_site_target(request.url.path, urlencode(rest))
                 resp: Response = RedirectResponse(target, status_code=303)
                 resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
                 return secured(resp)
