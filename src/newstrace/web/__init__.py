@@ -16,6 +16,8 @@ Requests are hostile too. The rules, checked in this order by the app's one midd
 * Token: compared as bytes (UTF-8; a header's own bytes), in constant time; a wrong token, ASCII
   or not, is 401. After ``?token=`` the redirect goes to the same path on this server (leading
   slashes collapsed, the other query parameters kept), never to another site.
+* Numbers: every integer query parameter has bounds (``offset`` 0 to 2**62, ``limit`` 1 to
+  1000, or 500 for search); out of bounds is 422, as for any malformed parameter.
 
 Needs the ``web`` extra (``pip install 'newstrace[web]'``).
 """
@@ -55,6 +57,9 @@ CSP = (
 MAX_BODY = 64 * 1024
 MAX_QUERY = 2000
 FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
+MAX_LIMIT = 1000
+MAX_SEARCH_LIMIT = 500
+MAX_OFFSET = 2**62  # SQLite integers are signed 64-bit: offset + limit must stay below 2**63
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -332,8 +337,8 @@ def create_app(
     @app.get("/api/documents")
     def api_documents(
         outlet: str | None = None,
-        limit: int = Query(50, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.documents_page(s, outlet=outlet, limit=limit, offset=offset)
@@ -346,15 +351,15 @@ def create_app(
     @app.get("/api/pairs")
     def api_pairs(
         relation: str | None = None,
-        limit: int = Query(50, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.pairs_page(s, relation=relation, limit=limit, offset=offset)
 
     @app.get("/api/families")
     def api_families(
-        limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)
+        limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.families_page(s, limit=limit, offset=offset)
@@ -382,7 +387,7 @@ def create_app(
 
     @app.get("/api/alerts")
     def api_alerts(
-        flag: str | None = Query(None, pattern=FLAG), limit: int = Query(100, ge=1, le=1000)
+        flag: str | None = Query(None, pattern=FLAG), limit: int = Query(100, ge=1, le=MAX_LIMIT)
     ) -> list[dict[str, Any]]:
         """Alerts raised by ``newstrace watch``, newest first."""
         with store() as s:
@@ -394,7 +399,7 @@ def create_app(
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
-        limit: int = Query(50, ge=1, le=500),
+        limit: int = Query(50, ge=1, le=MAX_SEARCH_LIMIT),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.search_view(
