@@ -651,9 +651,20 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
     envvar="NEWSTRACE_TOKEN",
     help="Access token (required off loopback; or NEWSTRACE_TOKEN).",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A name this server is reached by, answered in a request's Host header besides "
+    "127.0.0.1, localhost, [::1] and --host (repeatable); other names get 400, against DNS "
+    "rebinding.",
+)
 @click.pass_context
 @_boundary
-def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, token: str | None, allow_hosts: tuple[str, ...]
+) -> None:
     """Serve the web app (corpus browser, pair views, families, outlets, JSON API)."""
     from newstrace.web import check_binding
     from newstrace.web import serve as run
@@ -664,7 +675,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
         f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it",
         highlight=False,
     )
-    run(_settings(ctx).db, host=host, port=port, token=token)
+    run(_settings(ctx).db, host=host, port=port, token=token, allow_hosts=allow_hosts)
 
 
 @main.command()

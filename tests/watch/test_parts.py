@@ -200,7 +200,7 @@ def test_drop_folder_cli_once_alerts_and_web(tmp_path: Path) -> None:
 
     from newstrace.web import create_app
 
-    client = TestClient(create_app(tmp_path / "w.db"))
+    client = TestClient(create_app(tmp_path / "w.db"), base_url="http://127.0.0.1")
     api = client.get("/api/alerts").json()
     assert [a["id"] for a in api] == [alerts[0]["id"]]
     assert client.get("/api/alerts?flag=altered_quotes").json()[0]["id"] == alerts[0]["id"]

@@ -1,6 +1,7 @@
 """Web security: stored XSS through every field on every page, path traversal on every route
 that takes a name, no write of any kind (CSRF), the token on every route, request size limits,
-and no request leaving the machine. Pages are checked in a real Chromium."""
+no request leaving the machine, and hostile requests (a rebound Host, non-ASCII tokens, off-site
+redirects, out-of-range numbers). Pages are checked in a real Chromium."""
 
 from __future__ import annotations
 
@@ -220,3 +221,154 @@ def test_token_required_on_every_route(hostile: dict[str, Any]) -> None:
             assert ok.status_code in (200, 404), (concrete, ok.status_code)
             checked += 1
     assert checked >= 15
+
+
+# -- hostile requests (issue "Hostile sources") ---------------------------------------------------
+
+
+def test_dns_rebinding_host_header_is_checked(hostile: dict[str, Any]) -> None:
+    """A page at http://evil.example:PORT whose name is rebound to 127.0.0.1 reaches the server
+    with ``Host: evil.example:PORT``: refused before anything else, token or not."""
+    from newstrace.web import create_app
+
+    with Server(create_app(hostile["db"])) as s, httpx.Client(base_url=s.url) as c:
+        p = s.port
+        for host in ("evil.example", f"evil.example:{p}", "Evil.Example.", f"127.0.0.1.evil.example:{p}",
+                     "localhost.evil.example", "[::2]", f"[::1]x:{p}", ""):  # fmt: skip
+            r = c.get("/api/overview", headers={"Host": host})
+            assert r.status_code == 400, (host, r.status_code)
+            assert "is not one this server answers; start it with --allow-host" in r.text, r.text
+        r = c.get("/", headers={"Host": f"evil.example:{p}"})
+        assert r.text == (
+            "Host header 'evil.example' is not one this server answers; "
+            "start it with --allow-host evil.example to allow it"
+        )
+        assert r.headers["content-type"].startswith("text/plain")
+        assert r.headers["x-content-type-options"] == "nosniff"
+        for host in ("127.0.0.1", f"127.0.0.1:{p}", "localhost", f"localhost:{p}", "LOCALHOST",
+                     "[::1]", f"[::1]:{p}", "[0:0:0:0:0:0:0:1]"):  # fmt: skip
+            assert c.get("/api/overview", headers={"Host": host}).status_code == 200, host
+
+    # Off loopback: the bound address and the names given, and nothing else.
+    app = create_app(hostile["db"], token="s3cret", allowed_hosts=["192.0.2.7", "News.Example", "2001:db8::1"])
+    auth = {"Authorization": "Bearer s3cret"}
+    with Server(app) as s, httpx.Client(base_url=s.url) as c:
+        for host in ("192.0.2.7", f"192.0.2.7:{s.port}", "news.example", f"NEWS.example:{s.port}",
+                     "[2001:db8::1]", f"[2001:db8:0::1]:{s.port}", f"localhost:{s.port}"):  # fmt: skip
+            assert c.get("/api/overview", headers={"Host": host, **auth}).status_code == 200, host
+            assert c.get("/api/overview", headers={"Host": host}).status_code == 401, host
+        r = c.get("/api/overview", headers={"Host": "evil.example", **auth})
+        assert r.status_code == 400 and "--allow-host evil.example" in r.text
+
+
+def test_serve_allow_host_option(hostile: dict[str, Any]) -> None:
+    """``newstrace serve --allow-host NAME`` (repeatable), run as a real process: off loopback it
+    answers the bound address and the names given."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.web.conftest import free_port
+
+    port = free_port()
+    args = [sys.executable, "-c", "from newstrace.cli import main; main()", "--db", str(hostile["db"]),
+            "serve", "--host", "0.0.0.0", "--port", str(port), "--token", "s3cret",
+            "--allow-host", "news.example", "--allow-host", "Other.Example"]  # fmt: skip
+    proc = subprocess.Popen(args, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        auth = {"Authorization": "Bearer s3cret"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=auth) as c:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    c.get("/api/overview")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.time() < deadline, proc.stdout and proc.stdout.read()
+                    time.sleep(0.2)
+            for host in ("news.example", f"other.example:{port}", f"0.0.0.0:{port}", f"127.0.0.1:{port}"):
+                assert c.get("/api/overview", headers={"Host": host}).status_code == 200, host
+            r = c.get("/api/overview", headers={"Host": f"evil.example:{port}"})
+            assert r.status_code == 400 and "--allow-host evil.example" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_non_ascii_token_is_401_not_500(hostile: dict[str, Any]) -> None:
+    """A non-ASCII token, Authorization header, cookie or ?token= is compared as UTF-8 bytes."""
+    from newstrace.web import create_app
+
+    for token in ("s3cret", "sécret-ü"):
+        with Server(create_app(hostile["db"], token=token)) as s, httpx.Client(base_url=s.url) as c:
+            for wrong in ("nöpe", "s3cret-ü", "sécret-ü" if token == "s3cret" else "s3cret"):
+                bearer = b"Bearer " + wrong.encode()
+                assert c.get("/api/overview", headers={"Authorization": bearer}).status_code == 401
+                assert c.get("/api/overview", params={"token": wrong}).status_code == 401, wrong
+                cookie = b"newstrace_session=" + wrong.encode()
+                assert c.get("/api/overview", headers={"Cookie": cookie}).status_code == 401
+            good = {"Authorization": b"Bearer " + token.encode()}
+            assert c.get("/api/overview", headers=good).status_code == 200
+            r = c.get("/api/overview", params={"token": token})
+            assert r.status_code == 303 and "newstrace_session" in r.cookies
+            assert c.get("/api/overview").status_code == 200  # the session cookie
+
+
+def _get(c: httpx.Client, raw_path: bytes, headers: dict[str, Any] | None = None) -> httpx.Response:
+    """GET exactly ``raw_path`` (httpx would read ``//host/x`` as another site)."""
+    url = c.base_url.copy_with(raw_path=raw_path)
+    return c.send(c.build_request("GET", url, headers=headers))
+
+
+def test_token_redirect_stays_on_site(hostile: dict[str, Any]) -> None:
+    """After ``?token=`` the redirect goes to a path of this server, never to another site."""
+    from urllib.parse import urlsplit
+
+    from newstrace.web import create_app
+
+    tries = [b"//evil.example/x", b"///evil.example/x", b"/%2F%2Fevil.example/x", b"/%2F/evil.example",
+             b"/\\evil.example/x", b"/%5Cevil.example/x", b"/%5C%5Cevil.example", b"/%09/evil.example",
+             b"/http://evil.example/", b"/%0D%0ALocation:%20http://evil.example/"]  # fmt: skip
+    with Server(create_app(hostile["db"], token="s3cret")) as s, httpx.Client(base_url=s.url) as c:
+        for raw in tries:
+            c.cookies.clear()  # no session: each try goes through ?token=
+            r = _get(c, raw + b"?token=s3cret")
+            assert r.status_code == 303, (raw, r.status_code)
+            loc = r.headers["location"]
+            assert loc.startswith("/") and loc[1:2] not in ("/", "\\"), (raw, loc)
+            assert not any(ch in loc for ch in "\\\t\r\n") and not urlsplit(loc).netloc, (raw, loc)
+            assert httpx.URL(s.url).join(loc).host == "127.0.0.1", (raw, loc)
+        c.cookies.clear()
+        r = _get(c, b"/search?q=Floods&token=s3cret")
+        assert r.status_code == 303 and r.headers["location"] == "/search?q=Floods"
+        c.cookies.clear()
+        r = _get(c, b"/outlets/a%20b?token=s3cret")
+        assert r.status_code == 303 and r.headers["location"] == "/outlets/a%20b"
+
+
+def test_every_int_query_parameter_is_bounded(hostile_server: Server, hostile: dict[str, Any]) -> None:
+    """No integer a client sends reaches SQLite unchecked: out of range is 422, never 500."""
+    from fastapi.routing import APIRoute
+
+    from newstrace.web import create_app
+
+    ints: list[tuple[str, str]] = []
+    for route in create_app(hostile["db"]).routes:
+        if isinstance(route, APIRoute):
+            for field in route.dependant.query_params:
+                if field.field_info.annotation is int:
+                    ints.append((route.path, field.alias))
+    assert {("/api/documents", "offset"), ("/api/pairs", "offset"), ("/api/families", "offset")} <= set(ints)
+    required = {"/api/search": {"q": "floods"}}
+    with httpx.Client(base_url=hostile_server.url) as c:
+        for path, name in ints:
+            base = required.get(path, {})
+            top = (500 if path == "/api/search" else 1000) if name == "limit" else 2**62
+            low = 1 if name == "limit" else 0
+            for bad in (10**30, 2**63, top + 1, low - 1, -(10**30), "1e400", "x"):
+                r = c.get(path, params={**base, name: str(bad)})
+                assert r.status_code == 422, (path, name, bad, r.status_code)
+            for good in (low, top):
+                r = c.get(path, params={**base, name: str(good)})
+                assert r.status_code == 200, (path, name, good, r.status_code)

@@ -5,6 +5,20 @@ app itself, a JSON API with its OpenAPI document. Article text is untrusted: eve
 escaped, a strict Content-Security-Policy forbids inline scripts and any request off the
 machine, and an access token is required whenever the server listens beyond loopback.
 
+Requests are hostile too. The rules, checked in this order by the app's one middleware:
+
+* ``Host``: a request is answered only when its ``Host`` header (port aside, case aside) names
+  this server: ``127.0.0.1``, ``localhost`` or ``[::1]`` always, plus the address it is bound to
+  and every name given with ``newstrace serve --allow-host NAME`` (``create_app(...,
+  allowed_hosts=...)``). Anything else is refused with 400 and a plain message, so a page whose
+  name an attacker rebinds to this machine (DNS rebinding) reads nothing.
+* Size and method: bodies over 64 KiB are 413, anything but GET and HEAD is 405.
+* Token: compared as bytes (UTF-8; a header's own bytes), in constant time; a wrong token, ASCII
+  or not, is 401. After ``?token=`` the redirect goes to the same path on this server (leading
+  slashes collapsed, the other query parameters kept), never to another site.
+* Numbers: every integer query parameter has bounds (``offset`` 0 to 2**62, ``limit`` 1 to
+  1000, or 500 for search); out of bounds is 422, as for any malformed parameter.
+
 Needs the ``web`` extra (``pip install 'newstrace[web]'``).
 """
 
@@ -12,17 +26,25 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
 from newstrace.errors import ConfigError, NewstraceError, NotFoundError
 
 try:
     from fastapi import FastAPI, Query, Request
-    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from fastapi.responses import (
+        HTMLResponse,
+        JSONResponse,
+        PlainTextResponse,
+        RedirectResponse,
+        Response,
+    )
     from fastapi.templating import Jinja2Templates
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ConfigError("the web app needs the web extra: pip install 'newstrace[web]'") from exc
@@ -35,6 +57,10 @@ CSP = (
 MAX_BODY = 64 * 1024
 MAX_QUERY = 2000
 FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
+MAX_LIMIT = 1000
+MAX_SEARCH_LIMIT = 500
+MAX_OFFSET = 2**62  # SQLite integers are signed 64-bit: offset + limit must stay below 2**63
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 def is_loopback(host: str) -> bool:
@@ -47,6 +73,32 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header or an ``--allow-host`` value, in one spelling.
+
+    Lower case, without the port or a trailing dot; an IPv6 address in brackets, compressed
+    (``[::1]``). A value that is not a well-formed host comes back lowered but otherwise as it
+    is, so it matches nothing it should not.
+    """
+    v = value.strip().lower()
+    if v.startswith("["):
+        end = v.find("]")
+        if end < 0 or not re.fullmatch(r"(:\d*)?", v[end + 1 :]):
+            return v
+        try:
+            return f"[{ipaddress.IPv6Address(v[1:end]).compressed}]"
+        except ValueError:
+            return v
+    try:
+        return f"[{ipaddress.IPv6Address(v).compressed}]"  # a bare IPv6 address, as in --allow-host ::1
+    except ValueError:
+        pass
+    name, colon, port = v.rpartition(":")
+    if colon and (port.isdigit() or not port):
+        v = name
+    return v.rstrip(".")
+
+
 def check_binding(host: str, token: str | None) -> None:
     """Refuse to listen beyond loopback without an access token."""
     if not is_loopback(host) and not token:
@@ -56,13 +108,46 @@ def check_binding(host: str, token: str | None) -> None:
         )
 
 
-def create_app(db: str | Path, *, token: str | None = None) -> Any:
+def same_secret(given: bytes, expected: bytes) -> bool:
+    """True when ``given`` is ``expected``, compared in constant time (bytes: any characters)."""
+    return bool(given) and hmac.compare_digest(given, expected)
+
+
+def header_bytes(value: str) -> bytes:
+    """The bytes a client sent for a header value (Starlette decodes them as Latin-1)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # pragma: no cover - not from a real request
+        return value.encode("utf-8")
+
+
+def same_site_target(path: str, query: str = "") -> str:
+    """Where to redirect a request for ``path``: that path on this server, never another site.
+
+    The path is percent-quoted (no backslash, space or control character is left for a browser
+    to read as a slash), leading slashes are collapsed to one (``//evil.example/x`` is
+    ``/evil.example/x`` here), and whatever still has a scheme or a host becomes ``/``.
+    """
+    quoted = quote(path, safe="/:@!$&'()*+,;=-._~")
+    target = "/" + quoted.lstrip("/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return f"{target}?{query}" if query else target
+
+
+def create_app(
+    db: str | Path, *, token: str | None = None, allowed_hosts: Iterable[str] = ()
+) -> Any:
     """The FastAPI application serving the store at ``db`` (read-only).
 
     Args:
         db: the store.
         token: when set, every page and API call needs it (``Authorization: Bearer TOKEN``, or a
             session cookie set by visiting any page once with ``?token=TOKEN``).
+        allowed_hosts: the names and addresses a request's ``Host`` header may give besides
+            ``127.0.0.1``, ``localhost`` and ``[::1]`` (see the module's rules): the address
+            the server is bound to, and the names it is reached by.
     """
     from newstrace import views
     from newstrace.report.pair_html import pair_section
@@ -97,6 +182,9 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         )
 
     session = secrets.token_urlsafe(24)
+    token_bytes = token.encode("utf-8") if token else b""
+    session_bytes = session.encode("utf-8")
+    hosts = frozenset(host_name(h) for h in (*LOOPBACK_NAMES, *allowed_hosts))
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -106,34 +194,46 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         finally:
             s.close()
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            return JSONResponse({"detail": "request too large"}, status_code=413)
-        if request.method not in ("GET", "HEAD"):
-            return JSONResponse({"detail": "this app is read-only"}, status_code=405)
-        if token:
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            q = request.query_params.get("token", "")
-            cookie = request.cookies.get("newstrace_session", "")
-            ok = (given and hmac.compare_digest(given, token)) or (
-                cookie and hmac.compare_digest(cookie, session)
-            )
-            if not ok and q and hmac.compare_digest(q, token):
-                target = request.url.path
-                resp: Response = RedirectResponse(target, status_code=303)
-                resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
-                return resp
-            if not ok:
-                return JSONResponse({"detail": "access token required"}, status_code=401)
-        response = await call_next(request)
+    def secured(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        name = host_name(request.headers.get("host", ""))
+        if name not in hosts:
+            shown = name[:100] or "(none)"
+            return secured(
+                PlainTextResponse(
+                    f"Host header '{shown}' is not one this server answers; "
+                    f"start it with --allow-host {shown} to allow it",
+                    status_code=400,
+                )
+            )
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return secured(JSONResponse({"detail": "request too large"}, status_code=413))
+        if request.method not in ("GET", "HEAD"):
+            return secured(JSONResponse({"detail": "this app is read-only"}, status_code=405))
+        if token:
+            authorization = header_bytes(request.headers.get("authorization", ""))
+            given = authorization.removeprefix(b"Bearer ").strip()
+            cookie = request.cookies.get("newstrace_session", "").encode("utf-8")
+            ok = same_secret(given, token_bytes) or same_secret(cookie, session_bytes)
+            q = request.query_params.get("token", "").encode("utf-8")
+            if not ok and same_secret(q, token_bytes):
+                rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+                target = same_site_target(request.url.path, urlencode(rest))
+                resp: Response = RedirectResponse(target, status_code=303)
+                resp.set_cookie("newstrace_session", session, httponly=True, samesite="strict")
+                return secured(resp)
+            if not ok:
+                return secured(JSONResponse({"detail": "access token required"}, status_code=401))
+        return secured(await call_next(request))
 
     @app.exception_handler(NewstraceError)
     async def errors(request: Request, exc: NewstraceError) -> Response:
@@ -237,8 +337,8 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
     @app.get("/api/documents")
     def api_documents(
         outlet: str | None = None,
-        limit: int = Query(50, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.documents_page(s, outlet=outlet, limit=limit, offset=offset)
@@ -251,15 +351,15 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
     @app.get("/api/pairs")
     def api_pairs(
         relation: str | None = None,
-        limit: int = Query(50, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.pairs_page(s, relation=relation, limit=limit, offset=offset)
 
     @app.get("/api/families")
     def api_families(
-        limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)
+        limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.families_page(s, limit=limit, offset=offset)
@@ -287,7 +387,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
 
     @app.get("/api/alerts")
     def api_alerts(
-        flag: str | None = Query(None, pattern=FLAG), limit: int = Query(100, ge=1, le=1000)
+        flag: str | None = Query(None, pattern=FLAG), limit: int = Query(100, ge=1, le=MAX_LIMIT)
     ) -> list[dict[str, Any]]:
         """Alerts raised by ``newstrace watch``, newest first."""
         with store() as s:
@@ -299,7 +399,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
-        limit: int = Query(50, ge=1, le=500),
+        limit: int = Query(50, ge=1, le=MAX_SEARCH_LIMIT),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.search_view(
@@ -310,10 +410,20 @@ def create_app(db: str | Path, *, token: str | None = None) -> Any:
 
 
 def serve(
-    db: str | Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    allow_hosts: Iterable[str] = (),
 ) -> None:
-    """Run the app with uvicorn (blocking)."""
+    """Run the app with uvicorn (blocking).
+
+    It answers requests whose ``Host`` is a loopback name, ``host`` itself, or one of
+    ``allow_hosts`` (``--allow-host``).
+    """
     check_binding(host, token)
     import uvicorn
 
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    app = create_app(db, token=token, allowed_hosts=(host, *allow_hosts))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
