@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -398,7 +398,9 @@ def test_jsonl_delivery_cut_before_it_was_recorded_does_not_repeat(tmp_path: Pat
 
 
 # -- all at once ------------------------------------------------------------------------------------
-def test_watch_once_against_every_hostile_source_at_once(tmp_path: Path, secret: Server) -> None:
+def test_watch_once_against_every_hostile_source_at_once(
+    tmp_path: Path, secret: Server, figure: Callable[[str], None]
+) -> None:
     """The done-when of issue 15: ``watch --once`` against all of them finishes within its
     budget, stores only what the allow-list permits, reads no local file and stays within
     its memory."""
@@ -466,7 +468,8 @@ def test_watch_once_against_every_hostile_source_at_once(tmp_path: Path, secret:
     assert errors.count("allow_private") >= 6, errors  # loopback spellings, redirects, the secret feed
     assert "once decompressed" in errors and "deadline" in errors and "over 50,000,000" in errors
     assert report["deferred"] == 3  # Retry-After: an hour
-    print(f"\nhostile watch --once: {took:.1f} s (budget 20 s, deadline 4 s), peak RSS {peak_mib:.0f} MiB")
+    figure(f"hostile watch --once: {took:.1f} s (budget 20 s, deadline 4 s), peak RSS "
+           f"{peak_mib:.0f} MiB, internal service asked {len(secret.hits())} times")  # fmt: skip
     assert took < 20 + 4 + 30  # the budget, one deadline, and start-up, detect and alerts
     assert peak_mib < 600, f"peak RSS {peak_mib:.0f} MiB against two 1 GiB bombs"
 
