@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ class SearchHit:
 
 
 MAX_QUERY_TERMS = 32
+BUSY_TIMEOUT_S = 30
+"""How long an open or a write waits for another process's lock on the store."""
 
 
 def _fts_query(query: str) -> str:
@@ -88,12 +91,16 @@ class Store:
         try:
             uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
             self.conn = sqlite3.connect(
-                uri, uri=readonly, timeout=30, isolation_level=None, check_same_thread=False
+                uri,
+                uri=readonly,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
             )
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate(readonly)
@@ -101,22 +108,57 @@ class Store:
             raise StoreError(f"{self.path} is not a usable newstrace store: {exc}") from exc
 
     # -- lifecycle -------------------------------------------------------------------------
-    def _migrate(self, readonly: bool) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+    def _use_wal(self) -> None:
+        """Put the store in WAL mode (a no-op when it is already, the usual case).
+
+        The switch needs an exclusive lock, and when two connections ask for it together SQLite
+        answers "database is locked" at once instead of waiting (waiting could deadlock); so it
+        is tried again for up to :data:`BUSY_TIMEOUT_S`.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _schema_version(self) -> int:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this newstrace "
                 f"understands ({SCHEMA_VERSION}); upgrade newstrace"
             )
+        return version
+
+    def _migrate(self, readonly: bool) -> None:
+        """Bring the schema up to :data:`SCHEMA_VERSION`, safely against other processes.
+
+        Several processes may create or upgrade one store at the same moment (two ``ingest``
+        runs on a new ``--db``). Each migration runs in a ``BEGIN IMMEDIATE`` transaction,
+        which takes the database's write lock (others wait, up to the busy timeout), and the
+        version is read again inside it: whoever gets the lock second finds the work done and
+        applies nothing. A migration and its version number commit together, so a crash
+        leaves the store at one version or the next, never in between.
+        """
+        version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
         if readonly:
             raise StoreError(f"{self.path} needs a schema upgrade; open it once without read-only")
-        for number in range(version, SCHEMA_VERSION):
+        while version < SCHEMA_VERSION:
             with self.transaction():
-                for stmt in _split_sql(MIGRATIONS[number]):
+                version = self._schema_version()  # again, under the lock
+                if version == SCHEMA_VERSION:
+                    break
+                for stmt in _split_sql(MIGRATIONS[version]):
                     self.conn.execute(stmt)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         self.conn.close()
