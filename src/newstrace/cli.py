@@ -7,6 +7,7 @@ nothing; 2 usage or configuration error; 3 store error.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -28,13 +29,28 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _db_path() -> str:
+    """The store the running command uses (for messages), as --db or the settings give it."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    settings = obj.get("settings") if isinstance(obj, dict) else None
+    return str(settings.db) if settings is not None else "the store"
+
+
 def _boundary(fn: F) -> F:
-    """Turn library errors into one clear line and an exit code."""
+    """Turn library errors into one clear line and an exit code (never a traceback): an SQLite
+    error anywhere in a command (a damaged page met by a query, a lock held too long) becomes
+    a store error naming the file (exit code 3)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                from newstrace.store import store_error
+
+                raise store_error(_db_path(), exc) from exc
         except ConfigError as exc:
             err_console.print(f"[red]error:[/] {exc}", highlight=False)
             sys.exit(2)
@@ -56,9 +72,10 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
+    """The store, checked for damage on open (once per command, readers too)."""
     from newstrace.store import Store
 
-    return Store(_settings(ctx).db, readonly=readonly)
+    return Store(_settings(ctx).db, readonly=readonly, verify=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -355,7 +372,7 @@ def compare(
             store = Store(db)
             run_ingest(files, store)
         elif db.exists():
-            store = Store(db, readonly=True)
+            store = Store(db, readonly=True, verify=True)
     try:
         with err_console.status("comparing…", spinner="dots") if not as_json else _null():
             report, src, der = compare_pair(a, b, store=store, semantic=not lexical)
