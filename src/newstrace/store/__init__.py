@@ -272,6 +272,11 @@ class Store:
         version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
+        if readonly and version == 0:
+            raise StoreError(
+                f"{self.path} holds no newstrace store yet (empty, or being created right now); "
+                "run `newstrace ingest` first, or pass --db"
+            )
         if readonly:
             raise StoreError(f"{self.path} needs a schema upgrade; open it once without read-only")
         while version < SCHEMA_VERSION:
