@@ -111,3 +111,12 @@ def test_json_output_escapes_c1_controls(hostile_db: tuple[Path, str, str]) -> N
     code, out = run("--db", str(db), "alerts", "--json")
     assert code == 0 and CONTROL.search(out) is None
     assert json.loads(out)[0]["relation"] == f"derived {EVIL}"
+
+
+def test_strip_controls_keeps_newline_and_tab_only() -> None:
+    from newstrace.report.termsafe import safe, strip_controls
+
+    every = "".join(map(chr, range(0x00, 0xA0)))
+    kept = strip_controls(every)
+    assert kept == "\t\n" + "".join(map(chr, range(0x20, 0x7F)))
+    assert safe("[bold]x[/bold]").plain == "[bold]x[/bold]"

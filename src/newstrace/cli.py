@@ -36,11 +36,16 @@ err_console = Console(stderr=True)
 
 
 def _db_path() -> str:
-    """The store the running command uses (for messages), as --db or the settings give it."""
+    """The store the running command opened (for messages; see :func:`_using`)."""
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
-    settings = obj.get("settings") if isinstance(obj, dict) else None
-    return str(settings.db) if settings is not None else "the store"
+    used = obj.get("db_in_use") if isinstance(obj, dict) else None
+    return str(used) if used else "a database"
+
+
+def _using(ctx: click.Context, db: str | Path) -> None:
+    """Record the store a command opens, so that an SQLite error met later names it."""
+    ctx.find_root().obj["db_in_use"] = str(db)
 
 
 def _boundary(fn: F) -> F:
@@ -91,6 +96,7 @@ def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
     """The store, checked for damage on open (once per command, readers too)."""
     from newstrace.store import Store
 
+    _using(ctx, _settings(ctx).db)
     return Store(_settings(ctx).db, readonly=readonly, verify=True)
 
 
@@ -382,6 +388,7 @@ def compare(
     from newstrace.store import Store
 
     db = Path(_settings(ctx).db)
+    _using(ctx, db)
     files = [x for x in (a, b) if Path(x).is_file()]
     store = None
     if store_docs or len(files) < 2:
@@ -725,6 +732,7 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     cfg = load_config(config_path)
     if ctx.obj.get("db_given"):
         cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
+    _using(ctx, cfg.db)
     handler = logging.StreamHandler()
     handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     log = logging.getLogger("newstrace.watch")

@@ -189,3 +189,16 @@ def test_ingest_stops_at_damage_met_while_writing(
     _assert_clear_store_message(db, code, err)
     assert "rejected" not in out + err
     assert _sha(db) == before
+
+
+def test_store_checks_on_open_for_writing_and_when_asked(damaged: Path, tmp_path: Path) -> None:
+    from newstrace.errors import CorruptStoreError
+    from newstrace.store import Store
+
+    for kwargs in ({}, {"readonly": True, "verify": True}):
+        with pytest.raises(CorruptStoreError, match="is damaged"):
+            Store(damaged, **kwargs)  # type: ignore[arg-type]
+    with Store(tmp_path / "new.db") as store:
+        assert store.checked == "new"
+    with Store(tmp_path / "new.db") as store:
+        assert store.checked == "quick_check"
