@@ -1,5 +1,9 @@
 """The ``newstrace`` command: parse arguments, call the library, print. Nothing else.
 
+Text from outside (anything stored, file names, error messages) is printed only through
+:mod:`newstrace.report.termsafe`: as literal text, never Rich markup, without control
+characters; JSON output escapes them.
+
 Exit codes (set here and only here): 0 success; 1 some inputs were rejected or a lookup found
 nothing; 2 usage or configuration error; 3 store error.
 """
@@ -7,6 +11,8 @@ nothing; 2 usage or configuration error; 3 store error.
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -21,6 +27,7 @@ from rich.text import Text
 
 from newstrace import __version__
 from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
+from newstrace.report.termsafe import plain, safe, safe_json
 from newstrace.settings import Settings, load_settings, parse_size
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,27 +35,57 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _db_path() -> str:
+    """The store the running command opened (for messages; see :func:`_using`)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    used = obj.get("db_in_use") if isinstance(obj, dict) else None
+    return str(used) if used else "a database"
+
+
+def _using(ctx: click.Context, db: str | Path) -> None:
+    """Record the store a command opens, so that an SQLite error met later names it."""
+    ctx.find_root().obj["db_in_use"] = str(db)
+
+
 def _boundary(fn: F) -> F:
-    """Turn library errors into one clear line and an exit code."""
+    """Turn library errors into one clear line and an exit code (never a traceback): an SQLite
+    error anywhere in a command (a damaged page met by a query, a lock held too long) becomes
+    a store error naming the file (exit code 3)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                from newstrace.store import store_error
+
+                raise store_error(_db_path(), exc) from exc
         except ConfigError as exc:
-            err_console.print(f"[red]error:[/] {exc}", highlight=False)
-            sys.exit(2)
+            _fail("error:", exc, 2)
         except StoreError as exc:
-            err_console.print(f"[red]store error:[/] {exc}", highlight=False)
-            sys.exit(3)
+            _fail("store error:", exc, 3)
         except NotFoundError as exc:
-            err_console.print(f"[red]not found:[/] {exc}", highlight=False)
-            sys.exit(1)
+            _fail("not found:", exc, 1)
         except NewstraceError as exc:
-            err_console.print(f"[red]error:[/] {exc}", highlight=False)
-            sys.exit(1)
+            _fail("error:", exc, 1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(label: str, exc: object, code: int) -> None:
+    """Print ``label`` (red) and the error's message (literal text), and exit with ``code``."""
+    err_console.print(Text.assemble((label, "red"), " ", plain(exc)), highlight=False)
+    sys.exit(code)
+
+
+class _SafeFormatter(logging.Formatter):
+    """A log formatter whose lines carry no control characters but newline and tab (log
+    messages quote URLs, feeds' and servers' errors: text from outside)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return plain(super().format(record))
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -56,9 +93,11 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
+    """The store, checked for damage on open (once per command, readers too)."""
     from newstrace.store import Store
 
-    return Store(_settings(ctx).db, readonly=readonly)
+    _using(ctx, _settings(ctx).db)
+    return Store(_settings(ctx).db, readonly=readonly, verify=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,8 +114,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     try:
         ctx.obj = {"settings": load_settings(db=db), "db_given": db}
     except ConfigError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(2)
+        _fail("error:", exc, 2)
 
 
 def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -145,7 +183,7 @@ def ingest(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[name]}"),
+            TextColumn("{task.fields[name]}", markup=False),
             console=err_console,
             transient=True,
             disable=as_json or not err_console.is_terminal,
@@ -154,13 +192,12 @@ def ingest(
         task = progress.add_task("ingest", total=len(files), name="")
 
         def on_file(path: Path, n: int) -> None:
-            progress.update(task, advance=1, name=path.name[-40:])
+            progress.update(task, advance=1, name=plain(path.name)[-40:])
 
         def on_reject(r: Any) -> None:
             progress.console.print(
-                f"[yellow]skipped[/] {r.path}: {r.reason}",
+                Text.assemble(("skipped", "yellow"), " ", plain(f"{r.path}: {r.reason}")),
                 highlight=False,
-                markup=True,
                 soft_wrap=True,
             )
 
@@ -179,8 +216,7 @@ def ingest(
                 on_reject=on_reject,
             )
         except StrictModeStop as stop:
-            err_console.print(f"[red]stopped (--strict):[/] {stop.rejection}", highlight=False)
-            sys.exit(1)
+            _fail("stopped (--strict):", stop.rejection, 1)
         total = store.count()
     if as_json:
         click.echo(
@@ -188,15 +224,17 @@ def ingest(
         )
     else:
         console.print(
-            f"Read {report.files} file(s): [green]{report.added} added[/], {report.versions} new version(s), "
-            f"{report.unchanged} unchanged, [{'red' if report.rejected else 'green'}]{len(report.rejected)} rejected[/]"
-            + (f", {len(report.skipped)} not articles (skipped)" if report.skipped else "")
-            + (
+            Text.assemble(
+                f"Read {report.files} file(s): ",
+                (f"{report.added} added", "green"),
+                f", {report.versions} new version(s), {report.unchanged} unchanged, ",
+                (f"{len(report.rejected)} rejected", "red" if report.rejected else "green"),
+                f", {len(report.skipped)} not articles (skipped)" if report.skipped else "",
                 f"; outlet chrome re-cleaned {report.recleaned} document(s)"
                 if report.recleaned
-                else ""
-            )
-            + f".\nThe store {settings.db} holds {total} document(s).",
+                else "",
+                f".\nThe store {plain(settings.db)} holds {total} document(s).",
+            ),
             highlight=False,
         )
     if report.rejected:
@@ -233,19 +271,19 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
         docs = store.list_documents(outlet=outlet, limit=limit, offset=offset)
         total = store.count()
     if as_json:
-        click.echo(json.dumps([_doc_row(d) for d in docs], indent=2, ensure_ascii=False))
+        click.echo(safe_json([_doc_row(d) for d in docs], indent=2))
         return
     table = Table(title=f"{len(docs)} of {total} documents")
     for col in ("id", "outlet", "published", "words", "title", "credits"):
         table.add_column(col, overflow="fold")
     for d in docs:
         table.add_row(
-            d.id,
-            d.outlet or "-",
-            (d.published or "-")[:10],
+            safe(d.id),
+            safe(d.outlet or "-"),
+            safe((d.published or "-")[:10]),
             str(len(d.text.split())),
-            (d.title or "")[:70],
-            ", ".join(a.credited for a in d.attributions),
+            safe(plain(d.title)[:70]),
+            safe(", ".join(a.credited for a in d.attributions)),
         )
     console.print(table)
 
@@ -261,9 +299,9 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
     with _open_store(ctx, readonly=True) as store:
         doc = store.get(doc_id)
     if as_json:
-        click.echo(json.dumps(doc.to_dict(with_raw=raw), indent=2, ensure_ascii=False))
+        click.echo(safe_json(doc.to_dict(with_raw=raw), indent=2))
         return
-    console.rule(doc.title or doc.id)
+    console.rule(safe(doc.title or doc.id))
     meta = Table.grid(padding=(0, 2))
     for k, v in (
         ("id", doc.id),
@@ -277,12 +315,15 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
         ("language", doc.language),
         ("source", doc.source_path),
     ):
-        meta.add_row(f"[bold]{k}", str(v or "-"))
+        meta.add_row(Text(k, style="bold"), safe(v or "-"))
     for a in doc.attributions:
-        meta.add_row("[bold]credits", f"{a.credited}  [dim]({a.kind}: {a.evidence!r})")
+        meta.add_row(
+            Text("credits", style="bold"),
+            Text.assemble(plain(a.credited), "  ", (plain(f"({a.kind}: {a.evidence!r})"), "dim")),
+        )
     console.print(meta)
     console.print()
-    console.print(doc.text, highlight=False, markup=False)
+    console.print(safe(doc.text), highlight=False)
     if doc.boilerplate:
         console.print(f"\n[dim]{len(doc.boilerplate)} chrome line(s) removed (see --json)")
 
@@ -299,11 +340,7 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
         hits = store.search(" ".join(query), limit=limit)
     if as_json:
         click.echo(
-            json.dumps(
-                [{**_doc_row(h.document), "snippet": h.snippet} for h in hits],
-                indent=2,
-                ensure_ascii=False,
-            )
+            safe_json([{**_doc_row(h.document), "snippet": h.snippet} for h in hits], indent=2)
         )
         return
     if not hits:
@@ -312,10 +349,13 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
     for h in hits:
         d = h.document
         console.print(
-            f"[bold]{d.id}[/] {d.outlet or '-'} {(d.published or '')[:10]}  {d.title or ''}",
+            Text.assemble(
+                (plain(d.id), "bold"),
+                f" {plain(d.outlet or '-')} {plain((d.published or '')[:10])}  {plain(d.title)}",
+            ),
             highlight=False,
         )
-        console.print(f"    {h.snippet}", highlight=False, markup=False)
+        console.print(safe(f"    {h.snippet}"), highlight=False)
 
 
 @main.command()
@@ -348,6 +388,7 @@ def compare(
     from newstrace.store import Store
 
     db = Path(_settings(ctx).db)
+    _using(ctx, db)
     files = [x for x in (a, b) if Path(x).is_file()]
     store = None
     if store_docs or len(files) < 2:
@@ -355,7 +396,7 @@ def compare(
             store = Store(db)
             run_ingest(files, store)
         elif db.exists():
-            store = Store(db, readonly=True)
+            store = Store(db, readonly=True, verify=True)
     try:
         with err_console.status("comparing…", spinner="dots") if not as_json else _null():
             report, src, der = compare_pair(a, b, store=store, semantic=not lexical)
@@ -368,11 +409,11 @@ def compare(
             pair_page(data, source_text=src.text, derivative_text=der.text), "utf-8"
         )
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(data, indent=2))
     else:
         print_pair(data, console)
         if html_out:
-            console.print(f"Side-by-side view written to {html_out}")
+            console.print(safe(f"Side-by-side view written to {html_out}"), highlight=False)
 
 
 @main.command()
@@ -480,7 +521,8 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
         family = store.family_of(full)
         if family is None:
             console.print(
-                f"{full} reuses nothing and is reused by nothing (run `newstrace detect` first?)."
+                safe(f"{full} reuses nothing and is reused by nothing"),
+                "(run `newstrace detect` first?).",
             )
             return
         members = store.family_members(family)
@@ -502,22 +544,23 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
                 }
                 for m in members
             ]
-            click.echo(json.dumps({"family": family, "members": out}, indent=2, ensure_ascii=False))
+            click.echo(safe_json({"family": family, "members": out}, indent=2))
             return
 
         def label(m: Any) -> Text:
             t = Text()
-            t.append(m["outlet"] or "(unknown outlet)", style="bold")
-            t.append(f"  {(m['published'] or 'undated')[:10]}  {m['doc_id']}  ")
-            t.append((m["title"] or "")[:70], style="italic")
+            t.append(plain(m["outlet"] or "(unknown outlet)"), style="bold")
+            t.append(plain(f"  {(m['published'] or 'undated')[:10]}  {m['doc_id']}  "))
+            t.append(plain(m["title"])[:70], style="italic")
             if m["doc_id"] == full:
                 t.append("  ◀", style="bold red")
             if m["derived_from"]:
-                t.append(f"\n{_hop_summary(store, m['derived_from'], m['doc_id'])}", style="dim")
+                hop = plain(_hop_summary(store, m["derived_from"], m["doc_id"]))
+                t.append(f"\n{hop}", style="dim")
             return t
 
         roots = children.get(None, [])
-        tree = Tree(Text(f"story family {family} ({len(members)} articles)", style="bold"))
+        tree = Tree(safe(f"story family {family} ({len(members)} articles)", style="bold"))
 
         def grow(node: Any, m: Any) -> None:
             branch = node.add(label(m))
@@ -542,19 +585,19 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
         fams = export_tables(store)["families"]
     fams.sort(key=lambda f: (-f["size"], f["family"]))
     if as_json:
-        click.echo(json.dumps(fams[:limit], indent=2, ensure_ascii=False))
+        click.echo(safe_json(fams[:limit], indent=2))
         return
     table = Table(title=f"{len(fams)} story families")
     for col in ("family", "size", "origin outlet", "outlets", "first", "last"):
         table.add_column(col, overflow="fold")
     for f in fams[:limit]:
         table.add_row(
-            f["family"],
+            safe(f["family"]),
             str(f["size"]),
-            f["origin_outlet"] or "-",
-            f["outlets"],
-            (f["first_published"] or "-")[:10],
-            (f["last_published"] or "-")[:10],
+            safe(f["origin_outlet"] or "-"),
+            safe(f["outlets"]),
+            safe((f["first_published"] or "-")[:10]),
+            safe((f["last_published"] or "-")[:10]),
         )
     console.print(table)
 
@@ -571,11 +614,7 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
         tables = export_tables(store)
     if as_json:
         click.echo(
-            json.dumps(
-                {"outlets": tables["outlets"], "flows": tables["outlet_flows"]},
-                indent=2,
-                ensure_ascii=False,
-            )
+            safe_json({"outlets": tables["outlets"], "flows": tables["outlet_flows"]}, indent=2)
         )
         return
     t = Table(title="Outlets")
@@ -583,12 +622,12 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
         t.add_column(col, overflow="fold")
     for o in tables["outlets"]:
         t.add_row(
-            o["outlet"],
+            safe(o["outlet"]),
             str(o["articles"]),
             str(o["derived"]),
             f"{o['derived_share']:.0%}",
-            o["sources"] or "-",
-            o["copied_by"] or "-",
+            safe(o["sources"] or "-"),
+            safe(o["copied_by"] or "-"),
         )
     console.print(t)
     f = Table(title="Flows (best-source edges)")
@@ -596,8 +635,8 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
         f.add_column(col)
     for x in sorted(tables["outlet_flows"], key=lambda r: -r["articles"]):
         f.add_row(
-            x["source_outlet"],
-            x["derivative_outlet"],
+            safe(x["source_outlet"]),
+            safe(x["derivative_outlet"]),
             str(x["articles"]),
             str(x["characters"]),
             "-" if x["median_lag_days"] is None else f"{x['median_lag_days']:g}",
@@ -623,7 +662,7 @@ def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
     with _open_store(ctx, readonly=True) as store:
         paths = write_tables(export_tables(store), out_dir, fmt)
     for p in paths:
-        console.print(f"wrote {p}", highlight=False)
+        console.print(safe(f"wrote {p}"), highlight=False)
 
 
 @main.command()
@@ -640,7 +679,7 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
     with _open_store(ctx, readonly=True) as store:
         html = corpus_report(store, max_pairs=max_pairs)
     Path(out_file).write_text(html, "utf-8")
-    console.print(f"Report written to {out_file} ({len(html) / 1e6:.1f} MB)", highlight=False)
+    console.print(safe(f"Report written to {out_file} ({len(html) / 1e6:.1f} MB)"), highlight=False)
 
 
 @main.command()
@@ -672,7 +711,7 @@ def serve(
     check_binding(host, token)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(
-        f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it",
+        safe(f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it"),
         highlight=False,
     )
     run(_settings(ctx).db, host=host, port=port, token=token, allow_hosts=allow_hosts)
@@ -696,7 +735,6 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     twice. --db overrides the configuration's store.
     """
     import dataclasses
-    import logging
     import threading
 
     from newstrace.watch.config import load_config
@@ -705,8 +743,9 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     cfg = load_config(config_path)
     if ctx.obj.get("db_given"):
         cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
+    _using(ctx, cfg.db)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     log = logging.getLogger("newstrace.watch")
     log.addHandler(handler)
     log.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -715,9 +754,11 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
         if not (verbose or once or r.added or r.alerts or r.source_errors or r.item_errors):
             return  # a quiet cycle says nothing unless asked (-v)
         err_console.print(
-            f"cycle: {r.polled} sources polled ({r.not_modified} unchanged, "
+            safe(
+                f"cycle: {r.polled} sources polled ({r.not_modified} unchanged, "
             f"{len(r.source_errors)} failed), {r.new_items} new items, {r.added} articles added, "
-            f"{r.files} files; {len(r.alerts)} new alerts; {r.seconds:.1f} s",
+                f"{r.files} files; {len(r.alerts)} new alerts; {r.seconds:.1f} s"
+            ),
             highlight=False,
         )
 
@@ -728,12 +769,16 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
                 click.echo(json.dumps(report.to_dict(), indent=2))
             else:
                 summary(report)
-                console.print(f"Alerts in {cfg.alerts.jsonl}; state in {cfg.db}.", highlight=False)
+                console.print(
+                    safe(f"Alerts in {cfg.alerts.jsonl}; state in {cfg.db}."), highlight=False
+                )
             return
         console.print(
-            f"Watching {len(cfg.sources)} sources for {', '.join(cfg.origins)}; alerts to "
-            f"{cfg.alerts.jsonl}{' and ' + cfg.alerts.webhook if cfg.alerts.webhook else ''}. "
-            "Ctrl-C stops.",
+            safe(
+                f"Watching {len(cfg.sources)} sources for {', '.join(cfg.origins)}; alerts to "
+                f"{cfg.alerts.jsonl}{' and ' + cfg.alerts.webhook if cfg.alerts.webhook else ''}. "
+                "Ctrl-C stops."
+            ),
             highlight=False,
         )
         stop = threading.Event()
@@ -755,7 +800,7 @@ def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> N
     with _open_store(ctx, readonly=True) as store:
         rows = store.alerts(limit=limit, flag=flag)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(safe_json(rows, indent=2))
         return
     if not rows:
         console.print("No alerts.")
@@ -765,10 +810,11 @@ def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> N
         table.add_column(col)
     for a in rows:
         art, org = a["article"], a["origin"]
+        article = f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or art['id']}"
+        origin = f"{org.get('outlet') or org.get('host') or '?'} [{org['id'][:8]}]"
         table.add_row(
-            a["created"], Text(f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or art['id']}"),
-            Text(f"{org.get('outlet') or org.get('host') or '?'} [{org['id'][:8]}]"), a["relation"],
-            f"{a['coverage']['article']:.0%}", ", ".join(a["flags"]) or "-",
+            safe(a["created"]), safe(article), safe(origin), safe(a["relation"]),
+            f"{a['coverage']['article']:.0%}", safe(", ".join(a["flags"]) or "-"),
         )  # fmt: skip
     console.print(table)
 
@@ -783,7 +829,8 @@ def import_(ctx: click.Context, directory: str) -> None:
 
     with _open_store(ctx) as store:
         counts = import_tables(directory, store)
-    console.print("Imported " + _counts(counts) + f" into {_settings(ctx).db}.")
+    done = "Imported " + _counts(counts) + f" into {_settings(ctx).db}."
+    console.print(safe(done), highlight=False)
 
 
 @main.group(name="spark")
@@ -836,7 +883,8 @@ def spark_detect(
         )
     finally:
         spark.stop()
-    console.print("Spark detect: " + _counts(counts) + f"; tables in {output_dir}")
+    done = "Spark detect: " + _counts(counts) + f"; tables in {output_dir}"
+    console.print(safe(done), highlight=False)
 
 
 @main.group(name="eval")
@@ -866,9 +914,8 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
     from newstrace.evaluation.generate import generate
 
     counts = generate(out_dir, corpus, msrp=msrp, per_kind=per_kind, seed=seed)
-    console.print(
-        f"Wrote {sum(counts.values())} pairs to {out_dir}: " + _counts(counts, value_first=False)
-    )
+    done = f"Wrote {sum(counts.values())} pairs to {out_dir}: " + _counts(counts, value_first=False)
+    console.print(safe(done), highlight=False)
 
 
 @eval_.command("generate-families")
@@ -907,7 +954,7 @@ def eval_generate_families(
             )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
-    console.print(f"Wrote {out_file}: " + _counts(counts, value_first=False))
+    console.print(safe(f"Wrote {out_file}: " + _counts(counts, value_first=False)), highlight=False)
 
 
 @eval_.command("families")
@@ -952,7 +999,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
 
     def progress(corpus: str, stage: str) -> None:
         if not as_json:
-            err_console.print(f"[dim]{corpus}: {stage}…[/]")
+            err_console.print(safe(f"{corpus}: {stage}…", style="dim"))
 
     results = evaluate_real(root, workdir=work, corpora=corpora or None, semantic=semantic,
                             on_progress=progress)  # fmt: skip
@@ -968,7 +1015,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
     t = Table(title=f"Real news labelled by reading ({'lexical + semantic' if semantic else 'lexical'})")
     t.add_column("measure")
     for r in results:
-        t.add_column(r.corpus, justify="right")
+        t.add_column(safe(r.corpus), justify="right")
 
     def flag(r: Any, k: str) -> str:
         fl = r.flags.get(k, {})
@@ -994,7 +1041,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
     console.print(t)
     pooled = results[-1]
     relations = ("duplicate", "derived", "partial", "related", "unrelated", "not proposed", "not stored")
-    c = Table(title=f"Relation by label ({pooled.corpus})")
+    c = Table(title=safe(f"Relation by label ({pooled.corpus})"))
     c.add_column("label")
     for rel in relations:
         c.add_column(rel.replace(" ", "\n"), justify="right")
@@ -1002,9 +1049,8 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
         row = pooled.confusion.get(lab, {})
         c.add_row(lab, *(str(row.get(rel, 0)) for rel in relations))
     console.print(c)
-    console.print(
-        f"[dim]Unlabelled reported pairs and flags, and the wrong verdicts, are listed in {work}/.[/]"
-    )
+    where = f"Unlabelled reported pairs and flags, and the wrong verdicts, are listed in {work}/."
+    console.print(safe(where, style="dim"))
 
 
 @eval_.command("pan")
@@ -1019,7 +1065,7 @@ def eval_pan(corpus_dir: str, lexical: bool, as_json: bool) -> None:
 
     encoder = None if lexical else load_encoder()
     if not lexical and encoder is None:
-        err_console.print(f"[yellow]{encoder_error()}; evaluating lexically[/]")
+        err_console.print(safe(f"{encoder_error()}; evaluating lexically", style="yellow"))
     with Progress(
         TextColumn("[bold]eval"),
         BarColumn(),
@@ -1057,7 +1103,7 @@ def eval_pan(corpus_dir: str, lexical: bool, as_json: bool) -> None:
     for kind, sc in scores.items():
         d = sc.to_dict()
         table.add_row(
-            kind,
+            safe(kind),
             *(f"{d[k]:.3f}" for k in ("plagdet", "precision", "recall", "granularity")),
             str(d["cases"]),
             str(d["detections"]),
@@ -1083,7 +1129,7 @@ def rejections(ctx: click.Context, limit: int) -> None:
     with _open_store(ctx, readonly=True) as store:
         rows = store.rejections(limit=limit)
     for r in rows:
-        console.print(f"{r.path}: {r.reason}", highlight=False, markup=False)
+        console.print(safe(f"{r.path}: {r.reason}"), highlight=False)
     if not rows:
         console.print("No rejected inputs.")
 

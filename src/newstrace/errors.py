@@ -12,6 +12,7 @@
     │   ├── NotArticleError         a page that is no article (redirect, error, paywall, headline only…)
     │   └── MalformedInputError     truncated archive, broken JSON/CSV/feed, bad record
     ├── StoreError                  the database cannot be opened, is too new, or is corrupt
+    │   └── CorruptStoreError       SQLite finds the file damaged: nothing is read or written
     └── NotFoundError               a document, pair or family id that is not in the store
 
 Errors become user-facing messages only at the boundary (``newstrace.cli``). Inside a batch an
@@ -63,6 +64,11 @@ class MalformedInputError(InputError):
 
 class StoreError(NewstraceError):
     """The store cannot be opened or used (wrong schema version, not a database, corrupt)."""
+
+
+class CorruptStoreError(StoreError):
+    """SQLite finds the store damaged (a page overwritten, the file truncated). newstrace
+    writes nothing more into it; the message names the file, the damage and how to recover."""
 
 
 class FetchError(NewstraceError):

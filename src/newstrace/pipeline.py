@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newstrace.clean import build_document
-from newstrace.errors import InputError, NotArticleError, Rejection
+from newstrace.errors import InputError, NotArticleError, Rejection, StoreError
 from newstrace.ingest import display_path, iter_files, read_bytes, read_path
 from newstrace.models import Document
 
@@ -158,6 +159,7 @@ def ingest(
             store.record_rejections([*report.skipped, r])
             raise StrictModeStop(r)
 
+    store_failed = False
     try:
         for path in iter_files(paths):
             report.files += 1
@@ -185,15 +187,18 @@ def ingest(
                     n_docs += 1
                     if len(pending) >= cfg.batch_size:
                         flush()
-            except StrictModeStop:
-                raise
+            except (StrictModeStop, StoreError, sqlite3.DatabaseError):
+                raise  # the store's failure is no input's: it stops the run
             except Exception as exc:  # a reader bug must not abort the batch; it is reported
                 reject(display_path(path), InputError(f"unexpected {type(exc).__name__}: {exc}"))
             if on_file:
                 on_file(path, n_docs)
         flush()
+    except (StoreError, sqlite3.DatabaseError):
+        store_failed = True  # write nothing more into a store that failed (damaged, full…)
+        raise
     finally:
-        if not strict:
+        if not strict and not store_failed:
             store.record_rejections([*report.rejected, *report.skipped])
     # Every outlet marked dirty: this run's, and any that an interrupted run left behind.
     report.recleaned = store.relearn_outlet_chrome(min_docs=cfg.outlet_chrome_min_docs)

@@ -101,3 +101,12 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_readonly_missing_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at"):
         Store(tmp_path / "missing.db", readonly=True)
+
+
+def test_readonly_on_an_empty_file_says_no_store_yet(tmp_path: Path) -> None:
+    """A reader that opens a store another process is creating at that moment (the file there,
+    the schema not yet committed) is told so, not that the store needs an upgrade."""
+    path = tmp_path / "new.db"
+    path.touch()
+    with pytest.raises(StoreError, match="no newstrace store yet"):
+        Store(path, readonly=True)

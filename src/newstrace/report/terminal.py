@@ -1,4 +1,8 @@
-"""Terminal views (rich) of newstrace results."""
+"""Terminal views (rich) of newstrace results.
+
+Every string of a report (outlets, ids, passages, quotations, reasons) is text from outside:
+it is printed only through :mod:`newstrace.report.termsafe` (literal, no control characters).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newstrace.analyze import direction_phrase, explain_relation
+from newstrace.report.termsafe import plain, safe
 
 _KIND_STYLE = {
     "verbatim": "black on yellow",
@@ -19,7 +24,7 @@ _KIND_STYLE = {
 
 
 def _short(s: str, n: int = 160) -> str:
-    s = " ".join(s.split())
+    s = " ".join(plain(s).split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
@@ -31,11 +36,11 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
     head = Text.assemble(
         (f" {report['relation'].upper()} ", "bold white on blue"),
         "  ",
-        (src.get("outlet") or src["id"], "bold"),
-        f" [{src['id']}] → ",
-        (der.get("outlet") or der["id"], "bold"),
-        f" [{der['id']}]",
-        f"   {direction_phrase(report)}",
+        (plain(src.get("outlet") or src["id"]), "bold"),
+        f" [{plain(src['id'])}] → ",
+        (plain(der.get("outlet") or der["id"]), "bold"),
+        f" [{plain(der['id'])}]",
+        f"   {plain(direction_phrase(report))}",
     )
     ev = Table.grid(padding=(0, 1))
     for e in d["evidence"]:
@@ -45,9 +50,9 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
             else ("→ source" if e["favours"] == d["source"] else "→ derivative")
         )
         ev.add_row(
-            Text(e["name"], style="bold"),
+            safe(e["name"], style="bold"),
             Text(f"{side} ×{e['weight']:g}", style="dim"),
-            Text(e["detail"]),
+            safe(e["detail"]),
         )
     cov = report["coverage"]
     covline = Text(
@@ -58,11 +63,11 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
     parts: list[Any] = [head, ev, covline]
     why = explain_relation(report)
     if why:
-        parts.append(Text(why, style="cyan"))
+        parts.append(safe(why, style="cyan"))
     if d.get("note"):
-        parts.append(Text(d["note"], style="yellow"))
+        parts.append(safe(d["note"], style="yellow"))
     for n in report.get("notes", []):
-        parts.append(Text(n, style="dim"))
+        parts.append(safe(n, style="dim"))
     c.print(Panel(Group(*parts), title="newstrace compare", expand=True))
 
     t = Table(title=f"{len(report['passages'])} aligned passages", expand=True, show_lines=False)
@@ -71,7 +76,7 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
     t.add_column("derivative", ratio=1)
     for p in report["passages"]:
         t.add_row(
-            Text(p["kind"], style=_KIND_STYLE.get(p["kind"], "")),
+            safe(p["kind"], style=_KIND_STYLE.get(p["kind"], "")),
             Text(_short(p["source"]["text"])),
             Text(_short(p["derivative"]["text"])),
         )
@@ -82,7 +87,7 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
         for a in report["added"]:
             c.print(
                 Text.assemble(
-                    "  + ", (_short(a["text"], 200), "red"), (f"  ({a['reason']})", "dim")
+                    "  + ", (_short(a["text"], 200), "red"), (plain(f"  ({a['reason']})"), "dim")
                 )
             )
     if report["omitted"]:
@@ -96,12 +101,14 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
                 q["status"]
             ]
             line = Text.assemble(
-                "  ", (f"{q['status']:<9}", style), f" “{_short(q['derivative']['text'], 120)}”"
+                "  ",
+                (plain(f"{q['status']:<9}"), style),
+                f" “{_short(q['derivative']['text'], 120)}”",
             )
             c.print(line)
             for e in q["edits"]:
                 c.print(
-                    Text(
+                    safe(
                         f"             {e['op']}: “{e['source']}” → “{e['derivative']}”",
                         style="yellow",
                     )
@@ -111,7 +118,10 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
         for x in report["attribution_drift"]:
             c.print(
                 Text.assemble(
-                    "  ", (x["speaker"], "bold magenta"), ": ", _short(x["derivative"]["text"], 200)
+                    "  ",
+                    (plain(x["speaker"]), "bold magenta"),
+                    ": ",
+                    _short(x["derivative"]["text"], 200),
                 )
             )
-            c.print(Text(f"      {x['reason']}", style="magenta"))
+            c.print(safe(f"      {x['reason']}", style="magenta"))

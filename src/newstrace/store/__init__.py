@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,11 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remove_outlet_chrome
-from newstrace.errors import NotFoundError, Rejection, StoreError
+from newstrace.errors import CorruptStoreError, NotFoundError, Rejection, StoreError
 from newstrace.models import Attribution, Document, Link
 from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["AddOutcome", "SearchHit", "Store"]
+__all__ = ["AddOutcome", "SearchHit", "Store", "store_error"]
 
 _DOC_COLUMNS = (
     "id", "input_id", "url", "canonical_url", "outlet", "host", "title", "author", "published",
@@ -56,6 +58,55 @@ class SearchHit:
 
 
 MAX_QUERY_TERMS = 32
+BUSY_TIMEOUT_S = 30
+"""How long an open or a write waits for another process's lock on the store."""
+QUICK_CHECK_MAX_BYTES = 512 * 2**20
+"""The largest store (database file and WAL together) whose every page is checked on open
+(``PRAGMA quick_check``); a larger one gets the cheap check (see :meth:`Store.verify`)."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def damaged_store_error(path: str | Path, detail: str) -> CorruptStoreError:
+    """The error for a store SQLite finds damaged: the file, what is wrong, how to recover."""
+    detail = " ".join(detail.split())
+    detail = detail if len(detail) <= 300 else detail[:299] + "…"
+    p = Path(path)
+    new = p.with_name(p.stem + "-recovered" + (p.suffix or ".db"))
+    return CorruptStoreError(
+        f"{p} is damaged ({detail}); newstrace stops and writes nothing more into it. "
+        "Recover what is readable into a new store with "
+        f'`sqlite3 {shlex.quote(str(p))} ".recover" | sqlite3 {shlex.quote(str(new))}` '
+        f"and use --db {shlex.quote(str(new))}, or move {p.name} aside and ingest the inputs again."
+    )
+
+
+def not_a_database_error(path: str | Path, detail: str) -> StoreError:
+    """The error for a file that is no SQLite database (or whose header is destroyed)."""
+    return StoreError(
+        f"{path} is not a usable newstrace store: not an SQLite database, or its header is "
+        f"damaged ({detail}); pass the right --db, or if it was a newstrace store, move it aside "
+        "and ingest the inputs again"
+    )
+
+
+def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """An SQLite error met while using the store at ``path``, as a sentence a person can act on
+    (a damaged file, one that is no database, a lock held too long, a full disk…)."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name.startswith("SQLITE_CORRUPT"):
+        return damaged_store_error(path, str(exc))
+    if name.startswith("SQLITE_NOTADB"):
+        return not_a_database_error(path, str(exc))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError(
+            f"{path} is busy: another process held its lock for over {BUSY_TIMEOUT_S} s ({exc}); "
+            "try again when it is done"
+        )
+    if name.startswith("SQLITE_FULL"):
+        return StoreError(f"{path}: the disk is full ({exc}); nothing of this run was half-written")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return StoreError(f"{path} cannot be opened for this ({exc}); check the file's permissions")
+    return StoreError(f"{path}: database error ({name or type(exc).__name__}: {exc})")
 
 
 def _fts_query(query: str) -> str:
@@ -77,8 +128,29 @@ class Store:
         'added'
     """
 
-    def __init__(self, path: str | Path = "newstrace.db", *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = "newstrace.db",
+        *,
+        readonly: bool = False,
+        verify: bool | None = None,
+    ) -> None:
+        """Open (or create) the store at ``path``.
+
+        Args:
+            readonly: open for reading only (the file must exist and be at the current schema).
+            verify: check the file for damage before anything else (:meth:`verify`); by
+                default when opening for writing, so that nothing is ever written into a damaged
+                store. Readers that open once per command pass ``True``; the web app, which
+                opens per request, reads without it.
+
+        Raises:
+            StoreError: the store cannot be used (:class:`CorruptStoreError` when damaged).
+        """
         self.path = Path(path)
+        self.checked: str = "not checked"
+        """What :meth:`verify` checked when the store was opened (``quick_check``, ``header``
+        or ``new``)."""
         if readonly and not self.path.exists():
             raise StoreError(
                 f"no store at {self.path} (run `newstrace ingest` first, or pass --db)"
@@ -88,35 +160,134 @@ class Store:
         try:
             uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
             self.conn = sqlite3.connect(
-                uri, uri=readonly, timeout=30, isolation_level=None, check_same_thread=False
+                uri,
+                uri=readonly,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
             )
+        except sqlite3.DatabaseError as exc:
+            raise store_error(self.path, exc) from exc
+        try:
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            if verify if verify is not None else not readonly:
+                self.verify()  # before anything below can write
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate(readonly)
+        except BaseException as exc:
+            self.conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise store_error(self.path, exc) from exc
+            raise
+
+    def verify(self) -> None:
+        """Refuse a damaged store: raise :class:`CorruptStoreError` (naming the file, what is
+        wrong and how to recover) when SQLite finds damage. Run once, when the store is opened.
+
+        Up to :data:`QUICK_CHECK_MAX_BYTES` (512 MiB, database file and WAL together), every
+        page is checked with ``PRAGMA quick_check`` (b-tree structure, page and cell bounds,
+        free list; it skips matching indexes to tables). Measured on a 101 MB store of 6,500
+        synthetic articles, 2-core machine: 0.07-0.08 s with the file in the OS cache, 0.27-0.34 s
+        read from disk (an open without the check: 2 ms); so about 0.4 s warm and 1.7 s cold at
+        the limit. A larger store gets the cheap check instead (1 ms warm, 5 ms from disk): the
+        header (SQLite's magic string, a page count the file is long enough to hold) and the
+        schema, read whole; damage deeper in such a store is met by the query that reads it,
+        which fails with the same message (:func:`store_error`), its transaction rolled back.
+        """
+        db_size = self.path.stat().st_size if self.path.exists() else 0
+        if db_size == 0:
+            self.checked = "new"
+            return
+        wal = self.path.with_name(self.path.name + "-wal")
+        wal_size = wal.stat().st_size if wal.exists() else 0
+        try:
+            if db_size + wal_size <= QUICK_CHECK_MAX_BYTES:
+                rows = [str(r[0]) for r in self.conn.execute("PRAGMA quick_check(5)")]
+                if rows != ["ok"]:
+                    raise damaged_store_error(self.path, "SQLite's quick_check: " + "; ".join(rows))
+                self.checked = "quick_check"
+                return
+            with self.path.open("rb") as f:
+                header = f.read(100)
+            if not header.startswith(_SQLITE_MAGIC):
+                raise not_a_database_error(self.path, "no SQLite header")
+            page_size = int.from_bytes(header[16:18], "big")
+            page_size = 65536 if page_size == 1 else page_size
+            pages = int.from_bytes(header[28:32], "big")
+            header_valid = header[24:28] == header[92:96]  # else SQLite ignores the count too
+            if header_valid and wal_size == 0 and pages * page_size > db_size:
+                raise damaged_store_error(
+                    self.path,
+                    f"the file is truncated: its header counts {pages} pages of {page_size} "
+                    f"bytes, the file holds {db_size // page_size}",
+                )
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self.conn.execute("PRAGMA user_version").fetchone()
+            self.checked = "header"
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable newstrace store: {exc}") from exc
+            raise store_error(self.path, exc) from exc
 
     # -- lifecycle -------------------------------------------------------------------------
-    def _migrate(self, readonly: bool) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+    def _use_wal(self) -> None:
+        """Put the store in WAL mode (a no-op when it is already, the usual case).
+
+        The switch needs an exclusive lock, and when two connections ask for it together SQLite
+        answers "database is locked" at once instead of waiting (waiting could deadlock); so it
+        is tried again for up to :data:`BUSY_TIMEOUT_S`.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _schema_version(self) -> int:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this newstrace "
                 f"understands ({SCHEMA_VERSION}); upgrade newstrace"
             )
+        return version
+
+    def _migrate(self, readonly: bool) -> None:
+        """Bring the schema up to :data:`SCHEMA_VERSION`, safely against other processes.
+
+        Several processes may create or upgrade one store at the same moment (two ``ingest``
+        runs on a new ``--db``). Each migration runs in a ``BEGIN IMMEDIATE`` transaction,
+        which takes the database's write lock (others wait, up to the busy timeout), and the
+        version is read again inside it: whoever gets the lock second finds the work done and
+        applies nothing. A migration and its version number commit together, so a crash
+        leaves the store at one version or the next, never in between.
+        """
+        version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
+        if readonly and version == 0:
+            raise StoreError(
+                f"{self.path} holds no newstrace store yet (empty, or being created right now); "
+                "run `newstrace ingest` first, or pass --db"
+            )
         if readonly:
             raise StoreError(f"{self.path} needs a schema upgrade; open it once without read-only")
-        for number in range(version, SCHEMA_VERSION):
+        while version < SCHEMA_VERSION:
             with self.transaction():
-                for stmt in _split_sql(MIGRATIONS[number]):
+                version = self._schema_version()  # again, under the lock
+                if version == SCHEMA_VERSION:
+                    break
+                for stmt in _split_sql(MIGRATIONS[version]):
                     self.conn.execute(stmt)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         self.conn.close()
