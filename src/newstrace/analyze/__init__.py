@@ -351,7 +351,7 @@ def compare(
         al = align(ib, ia, params=params, encoder=encoder)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
-    evidence = reuse_evidence(al, commonness=commonness)
+    reuse = reuse_evidence(al, commonness=commonness)
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens, derivative_tokens=al.b.tokens)
@@ -359,7 +359,7 @@ def compare(
         1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
     )
     relation = relation_of(
-        cov_s, cov_d, evidence, topic_similarity=topic, shared_quotes=shared_quotes
+        cov_s, cov_d, reuse, topic_similarity=topic, shared_quotes=shared_quotes
     )
     # A flag is an accusation: it needs to know who copied whom, and the changed words must sit
     # in text the derivative took from the source.
@@ -389,7 +389,7 @@ def compare(
         drift,
         encoder is not None,
         notes,
-        evidence,
+        reuse,
     )
     report._a_is_source = direction.source == "a"
     return report

@@ -283,10 +283,10 @@ def generate_real_families(
     for f, origin in enumerate(origins):
         dated = f % 2 == 0
         day0 = week0 + timedelta(days=rng.randint(0, 6))
-        root = next(row for row in rows if row["id"] == origin.key)
+        first = next(row for row in rows if row["id"] == origin.key)
         if dated:
-            root["date"] = day0.isoformat()
-        members = [(origin.key, list(origin.sentences), root["outlet"], day0)]
+            first["date"] = day0.isoformat()
+        members = [(origin.key, list(origin.sentences), first["outlet"], day0)]
         for _h in range(rng.randint(2, 4)):
             par = members[-1] if rng.random() < 0.75 else rng.choice(members)
             kind = rng.choice(HOP_KINDS)

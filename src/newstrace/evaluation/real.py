@@ -174,7 +174,7 @@ def _direction_of(report: dict[str, Any], row: Any) -> str:
     d = report.get("direction", {})
     kind = d.get("kind")
     if kind in ("common", "undirected"):
-        return kind
+        return str(kind)
     if kind is None and not row["confidence"]:
         return "undirected"
     return "directed"
