@@ -33,6 +33,15 @@ REUSE_CLASS = {"copy": "verbatim", "excerpt": "partial", "commentary": "partial"
 _OUTLETS = [f"Outlet {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 
 
+
+def _write_jsonl(rows: list[dict[str, Any]], out_file: str | Path) -> None:
+    """Write a generated corpus, one JSON document a line (the folder made if needed)."""
+    path = Path(out_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+
 def _chrome(outlet: str, rng: random.Random) -> tuple[str, str]:
     head = rng.choice(
         [f"{outlet} | News", f"Home » World » {outlet}", f"{outlet} — independent news"]
@@ -176,11 +185,7 @@ def generate_families(
             }
         )
     rng.shuffle(rows)
-    path = Path(out_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    _write_jsonl(rows, out_file)
     return {"families": families, "documents": len(rows), **counts}
 
 
@@ -309,11 +314,7 @@ def generate_real_families(
     lent = {a.key for a in fillers[len(pool) : pool_start]} if len(pool) < pool_start else set()
     rows = [r for r in rows if r["id"] not in lent]
     rng.shuffle(rows)
-    path = Path(out_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    _write_jsonl(rows, out_file)
     real_families = sum(1 for root, n in sizes.items() if n > 1)
     return {"families": families, "real_families": real_families, "documents": len(rows), **counts}
 
