@@ -369,6 +369,18 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
     "--lexical", is_flag=True, help="Skip the semantic layer (faster, misses rewordings)."
 )
 @click.option("--store", "store_docs", is_flag=True, help="Also store documents given as files.")
+@click.option(
+    "--source",
+    "given_source",
+    type=click.Choice(["A", "B"], case_sensitive=False),
+    help="Which one is the source, when you know it (otherwise the evidence decides, and "
+    "with no evidence A is shown as the source, like diff).",
+)
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Compare afresh even when detect has stored a verdict for this pair.",
+)
 @click.pass_context
 @_boundary
 def compare(
@@ -379,10 +391,17 @@ def compare(
     html_out: str | None,
     lexical: bool,
     store_docs: bool,
+    given_source: str | None,
+    recompute: bool,
 ) -> None:
-    """Compare two articles (stored ids or files): relation, direction, passages, mutations."""
-    from newstrace.pipeline import compare_pair
+    """Compare two articles (stored ids or files): relation, direction, passages, mutations.
+
+    When the store holds detect's verdict on the pair, that verdict is shown (the same one
+    trace, the web app, the reports and the exports show); --recompute or --source compares
+    afresh.
+    """
     from newstrace.pipeline import ingest as run_ingest
+    from newstrace.pipeline import verdict
     from newstrace.report.pair_html import pair_page
     from newstrace.report.terminal import print_pair
     from newstrace.store import Store
@@ -391,7 +410,7 @@ def compare(
     _using(ctx, db)
     files = [x for x in (a, b) if Path(x).is_file()]
     store = None
-    if store_docs or len(files) < 2:
+    if store_docs or len(files) < 2 or db.exists():
         if store_docs:
             store = Store(db)
             run_ingest(files, store)
@@ -399,19 +418,33 @@ def compare(
             store = Store(db, readonly=True, verify=True)
     try:
         with err_console.status("comparing…", spinner="dots") if not as_json else _null():
-            report, src, der = compare_pair(a, b, store=store, semantic=not lexical)
+            v = verdict(
+                a,
+                b,
+                store=store,
+                semantic=not lexical,
+                source=given_source.lower() if given_source else None,
+                recompute=recompute or lexical,
+            )
     finally:
         if store is not None:
             store.close()
-    data = report.to_dict()
+    data = dict(v.report)
+    data["stored"] = v.stored
     if html_out:
         Path(html_out).write_text(
-            pair_page(data, source_text=src.text, derivative_text=der.text), "utf-8"
+            pair_page(data, source_text=v.source_text, derivative_text=v.derivative_text), "utf-8"
         )
     if as_json:
         click.echo(safe_json(data, indent=2))
     else:
         print_pair(data, console)
+        if v.stored:
+            console.print(
+                "(detect's stored verdict on this pair; --recompute compares afresh)",
+                highlight=False,
+                style="dim",
+            )
         if html_out:
             console.print(safe(f"Side-by-side view written to {html_out}"), highlight=False)
 

@@ -55,7 +55,8 @@ class DetectParams:
         terms: also propose pairs sharing many rare words (catches reworded copies lexically).
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
         semantic_k: neighbours per document in the embedding index.
-        semantic_min: cosine of document vectors above which neighbours are candidates.
+        semantic_min: cosine of document vectors above which neighbours are candidates; None
+            takes the encoder's calibrated value.
         common_docs: form fingerprints held by this many documents of one outlet are its common
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
@@ -73,7 +74,7 @@ class DetectParams:
     terms: bool = True
     semantic: bool = False
     semantic_k: int = 5
-    semantic_min: float = 0.8
+    semantic_min: float | None = None
     common_docs: int = 4
     common_docs_any: int = 25
     workers: int = 2
@@ -346,6 +347,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> se
         store.put_doc_vectors(encoder.name, fresh)
         cached = store.get_doc_vectors(encoder.name)
     mat = np.vstack([np.frombuffer(cached[i][1], dtype=np.float32) for i in ids])
+    floor = params.semantic_min if params.semantic_min is not None else encoder.profile.neighbours
     out: set[tuple[str, str]] = set()
     k = min(params.semantic_k + 1, len(ids))
     for start in range(0, len(ids), 2048):
@@ -354,7 +356,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> se
         for r, cols in enumerate(top):
             i = start + r
             for j in cols:
-                if j != i and sims[r, j] >= params.semantic_min:
+                if j != i and sims[r, j] >= floor:
                     a, b = ids[i], ids[int(j)]
                     out.add((a, b) if a < b else (b, a))
     return out

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from newstrace.settings import Settings
 from newstrace.store import Store
 
-__all__ = ["IngestReport", "compare_pair", "ingest", "load_document"]
+__all__ = ["IngestReport", "Verdict", "compare_pair", "ingest", "load_document", "verdict"]
 
 
 @dataclass(slots=True)
@@ -234,12 +234,13 @@ def compare_pair(
     *,
     store: Store | None = None,
     semantic: bool = True,
+    source: str | None = None,
 ) -> tuple[PairReport, Document, Document]:
-    """Compare two documents given as ids, paths or :class:`Document` objects.
+    """Compare two documents given as ids, paths or :class:`Document` objects, afresh.
 
     Returns the report and the two documents (as the report orients them: source, derivative).
     With ``semantic=True`` the semantic layer is used when installed; the report's notes say
-    when it is not.
+    when it is not. ``source`` (``"a"``/``"b"``) forces the direction.
     """
     from newstrace.align.semantic import encoder_error, load_encoder
     from newstrace.analyze import compare
@@ -247,7 +248,52 @@ def compare_pair(
     da = a if isinstance(a, Document) else load_document(a, store)
     db = b if isinstance(b, Document) else load_document(b, store)
     encoder = load_encoder() if semantic else None
-    report = compare(da, db, encoder=encoder)
+    report = compare(da, db, encoder=encoder, source=source)
     if semantic and encoder is None:
         report.notes.append(encoder_error() or "semantic layer unavailable")
     return report, report.source, report.derivative
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A pair's report as every view shows it, with both texts.
+
+    Attributes:
+        report: the JSON report (``newstrace compare --json``'s schema).
+        source_text, derivative_text: the two texts, oriented as the report is.
+        stored: True when the report is the one ``detect`` stored; False when computed now.
+    """
+
+    report: dict[str, object]
+    source_text: str
+    derivative_text: str
+    stored: bool
+
+
+def verdict(
+    a: str | os.PathLike[str] | Document,
+    b: str | os.PathLike[str] | Document,
+    *,
+    store: Store | None = None,
+    semantic: bool = True,
+    source: str | None = None,
+    recompute: bool = False,
+) -> Verdict:
+    """One verdict per pair: the stored report when ``detect`` verified the pair, else a fresh one.
+
+    ``compare``, ``trace``, the web app and the reports all go through here, so a pair reads
+    the same everywhere. A forced ``source`` or ``recompute=True`` compares afresh (and says
+    so in the notes); so does a pair the store has not verified.
+    """
+    from newstrace.detect import hydrate_report
+
+    da = a if isinstance(a, Document) else load_document(a, store)
+    db = b if isinstance(b, Document) else load_document(b, store)
+    if store is not None and source is None and not recompute:
+        stored = store.pair_report(da.id, db.id)
+        if stored:
+            src = store.get(stored["source"]["id"])
+            der = store.get(stored["derivative"]["id"])
+            return Verdict(hydrate_report(stored, src, der), src.text, der.text, True)
+    report, src, der = compare_pair(da, db, store=store, semantic=semantic, source=source)
+    return Verdict(report.to_dict(), src.text, der.text, False)

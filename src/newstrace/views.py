@@ -112,19 +112,13 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any]:
 
 
 def pair_view(
-    store: Store, a: str, b: str, *, semantic: bool = False
+    store: Store, a: str, b: str, *, semantic: bool = True
 ) -> tuple[dict[str, Any], str, str]:
     """A pair's full report (stored if detect verified it, else computed now), with both texts."""
-    from newstrace.detect import hydrate_report
-    from newstrace.pipeline import compare_pair
+    from newstrace.pipeline import verdict
 
-    a_id, b_id = store.resolve_id(a), store.resolve_id(b)
-    stored = store.pair_report(a_id, b_id)
-    if stored:
-        src, der = store.get(stored["source"]["id"]), store.get(stored["derivative"]["id"])
-        return hydrate_report(stored, src, der), src.text, der.text
-    report, src, der = compare_pair(a_id, b_id, store=store, semantic=semantic)
-    return report.to_dict(), src.text, der.text
+    v = verdict(store.resolve_id(a), store.resolve_id(b), store=store, semantic=semantic)
+    return dict(v.report), v.source_text, v.derivative_text
 
 
 def family_view(store: Store, family: str) -> dict[str, Any]:

@@ -212,7 +212,25 @@ def test_without_evidence_the_order_given_is_kept_and_said() -> None:
     for x, y in ((short, long_), (long_, short)):
         r = compare(x, y)
         assert r.direction.kind == "undirected" and r.source.id == x.id  # never "the longer"
-        assert "order given" in (r.direction.note or "")
+        assert "only because it came first" in (r.direction.note or "")
+        # What the second text has beyond the first is added, never "omitted" by an arbitrary order.
+        if x is short:
+            assert r.added and not r.omitted
+        else:
+            assert r.omitted and not r.added
+
+
+@pytest.mark.parametrize("given", ["a", "b"])
+def test_the_user_can_say_which_is_the_source(given: str) -> None:
+    """``--source``: the user's word decides, and the inferred evidence stays on record."""
+    a, b = _excerpt_pair({"published": "2023-05-02"}, {"published": "2023-05-01"})
+    inferred = compare(a, b)
+    assert inferred.source.id == "b"  # b is dated earlier
+    r = compare(a, b, source=given)
+    assert r.source.id == given and r.direction.kind == "directed" and r.direction.confidence == 1.0
+    assert any(e.name == "dates" and e.favours == "b" for e in r.direction.evidence)
+    if given == "a":
+        assert "points the other way" in (r.direction.note or "")
 
 
 def test_a_date_on_one_side_only_and_one_outlets_versions_say_nothing() -> None:

@@ -44,7 +44,8 @@ class AlignParams:
         open_share: a sentence of B whose share of words already aligned is below this is
             looked at by the paraphrase layer.
         para_lexical: tf-idf cosine at or above which two sentences are a paraphrase.
-        para_semantic: embedding cosine at or above which two sentences are a paraphrase.
+        para_semantic: embedding cosine at or above which two sentences are a paraphrase;
+            None takes the encoder's calibrated value (:class:`~.semantic.EncoderProfile`).
         para_semantic_support: the tf-idf cosine the semantic match also needs.
         min_para_words: shortest sentence (in words) that may be a paraphrase.
         near_verbatim_ratio: a sentence pair whose word sequences are at least this similar
@@ -60,7 +61,7 @@ class AlignParams:
     max_occurrences: int = 20
     open_share: float = 0.5
     para_lexical: float = 0.55
-    para_semantic: float = 0.72
+    para_semantic: float | None = None
     para_semantic_support: float = 0.12
     min_para_words: int = 5
     near_verbatim_ratio: float = 0.7
@@ -71,7 +72,7 @@ class AlignParams:
             raise ConfigError(f"ngram must be >= 2; got {self.ngram}")
         for name in ("open_share", "para_lexical", "para_semantic", "para_semantic_support"):
             v = getattr(self, name)
-            if not 0 < v <= 1:
+            if v is not None and not 0 < v <= 1:
                 raise ConfigError(f"{name} must be in (0, 1]; got {v}")
 
 
@@ -312,6 +313,10 @@ def _paraphrase_passages(
             bv = encoder.encode([b.sentence_text(open_b[r]) for r in rows])
             sem = np.full((len(open_b), len(a.sentences)), -1.0, dtype=np.float32)
             sem[np.ix_(rows, a_ok)] = bv @ av.T
+    para_min = strong = 1.0
+    if encoder is not None:
+        para_min = p.para_semantic if p.para_semantic is not None else encoder.profile.paraphrase
+        strong = max(para_min, encoder.profile.strong)
     out: list[Passage] = []
     for row, kb in enumerate(open_b):
         lex_best = {ka: s for ka, s in cands[row]}
@@ -324,7 +329,7 @@ def _paraphrase_passages(
             for ka in order:
                 s = float(sem[row, ka])
                 support = lex_best.get(int(ka), 0.0)
-                if s >= p.para_semantic and (support >= p.para_semantic_support or s >= 0.9):
+                if s >= para_min and (support >= p.para_semantic_support or s >= strong):
                     score = max(s, support)
                     if score > best_score:
                         best_ka, best_score = int(ka), score

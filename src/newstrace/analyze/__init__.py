@@ -32,6 +32,7 @@ from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = [
     "RELATIONS", "Commonness", "PairReport", "ReuseEvidence", "compare", "coverage", "direction_phrase",
+    "layers_phrase",
     "explain_relation", "relation_of",
 ]  # fmt: skip
 
@@ -142,6 +143,7 @@ class PairReport:
     semantic: bool
     notes: list[str] = field(default_factory=list)
     evidence: ReuseEvidence | None = None
+    encoder: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema of ``newstrace compare --json``."""
@@ -213,6 +215,7 @@ class PairReport:
                 for d in self.attribution_drift
             ],
             "semantic": self.semantic,
+            "encoder": self.encoder,
             "evidence": None if self.evidence is None else self.evidence.to_dict(),
             "notes": self.notes,
         }
@@ -248,6 +251,14 @@ def explain_relation(report: dict[str, Any]) -> str | None:
     if ev.get("copied_insertions"):
         parts.append("quotations copied with the source's own insertions " + ", ".join(ev["copied_insertions"]))
     return "; ".join(parts) or None
+
+
+def layers_phrase(report: dict[str, Any]) -> str:
+    """Which layers made a report's verdict: lexical only, or lexical and semantic (and which
+    encoder). Stored with every pair, so a view never guesses from what is installed now."""
+    if report.get("semantic"):
+        return f"lexical + semantic layer ({report.get('encoder') or 'sentence embeddings'})"
+    return "lexical layer only (the semantic layer did not run for this verdict)"
 
 
 def direction_phrase(report: dict[str, Any]) -> str:
@@ -302,15 +313,19 @@ def compare(
     encoder: Encoder | None = None,
     params: AlignParams | None = None,
     commonness: Commonness | None = None,
+    source: str | None = None,
 ) -> PairReport:
     """Compare two documents: passages, relation, direction with evidence, and mutations.
 
     Args:
-        a, b: the two documents (order does not matter: direction is inferred).
+        a, b: the two documents. Direction is inferred from the evidence; with none either
+            way, ``a`` is shown as the source (like ``diff``) and the report says so.
         encoder: sentence encoder for the paraphrase layer; None compares lexically.
         params: aligner tunables.
         commonness: the corpus's common text (``detect`` passes it); passages made of it are
             not evidence of reuse.
+        source: ``"a"`` or ``"b"`` forces that side to be the source (the user knows it);
+            the inferred evidence is still reported.
 
     Example:
         >>> from newstrace.models import Document
@@ -342,7 +357,7 @@ def compare(
         *contained,
         *context,
     ]
-    direction = decide(evidence, fallback="a")
+    direction = decide(evidence, fallback="a", given=source)
     if direction.source == "a":
         src, der, al = a, b, al_ab
         cov_s, cov_d = cov_a, cov_b
@@ -374,7 +389,8 @@ def compare(
     notes = list(al.notes)
     if encoder is None:
         notes.append(
-            "lexical comparison only: the semantic layer is off, so reworded passages may be missed"
+            "lexical comparison only: the semantic layer did not run for this verdict, so "
+            "reworded passages may be missed"
         )
     report = PairReport(
         relation,
@@ -390,6 +406,7 @@ def compare(
         encoder is not None,
         notes,
         reuse,
+        encoder.name if encoder is not None else None,
     )
     report._a_is_source = direction.source == "a"
     return report

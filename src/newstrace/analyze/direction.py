@@ -282,18 +282,28 @@ def cohesion_evidence(
     return [Evidence("context", side, round(min(1.0, abs(a_fit - b_fit) * 4), 2), detail)]
 
 
-def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
+def decide(evidence: list[Evidence], *, fallback: str = "a", given: str | None = None) -> Direction:
     """Weigh the evidence into a direction and a confidence.
 
     With no evidence either way the pair is ``undirected`` and ``fallback`` (the order the
-    texts were given in) is kept; when both credit the same origin it is ``common``.
+    texts were given in) is kept; when both credit the same origin it is ``common``. ``given``
+    (``"a"`` or ``"b"``) is the user's word on the source: it decides, and the evidence is kept
+    for the record (with a note when it disagrees).
     """
+    if given is not None:
+        if given not in ("a", "b"):
+            raise ValueError(f"given must be 'a' or 'b'; got {given!r}")
+        inferred = decide(evidence, fallback=given)
+        said = f"source given by the user ({given.upper()})"
+        if inferred.kind == "directed" and inferred.source != given:
+            said += f"; the evidence points the other way (confidence {inferred.confidence:.2f})"
+        return Direction(given, 1.0, tuple(evidence), said, "directed")
     score = sum(
         e.weight if e.favours == "a" else -e.weight if e.favours == "b" else 0.0 for e in evidence
     )
     for_a = sum(e.weight for e in evidence if e.favours == "a")
     for_b = sum(e.weight for e in evidence if e.favours == "b")
-    note = None
+    note: str | None = None
     common = next((e for e in evidence if e.name == "common_source"), None)
     credits = any(e.name in ("attribution", "links", "quotation") and e.favours for e in evidence)
     if common is not None and not credits:
@@ -305,7 +315,11 @@ def decide(evidence: list[Evidence], *, fallback: str = "a") -> Direction:
     if score == 0:
         source = fallback
         confidence = 0.0
-        note = "no evidence of direction: shown in the order given, not as source and copy"
+        side = "A" if fallback == "a" else "B"
+        note = (
+            f"no evidence of direction: {side} is shown as the source only because it came first"
+            " (as in diff), not because the other copied it"
+        )
         return Direction(source, 0.0, tuple(evidence), note, "undirected")
     else:
         source = "a" if score > 0 else "b"

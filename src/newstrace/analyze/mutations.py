@@ -214,15 +214,20 @@ def attribution_drift(
     *,
     encoder: Encoder | None = None,
     max_support: float = 0.5,
-    max_semantic: float = 0.45,
+    max_semantic: float | None = None,
 ) -> list[Drift]:
     """Statements the derivative (B) attributes to a named speaker that the source (A) does not
     attribute to that speaker: words put in someone's mouth, or a claim moved to another speaker.
 
     Support is the idf-weighted share of the statement's content words that the speaker's own
     statements in the source contain; the speaker's name and speech verbs do not count.
+    ``max_semantic`` (None: the encoder's calibrated ``unrelated`` cosine) is the embedding
+    similarity below which the closest thing the speaker said is unlike the claim.
     """
     src, der = al.a, al.b
+    unrelated = 0.0
+    if encoder is not None:
+        unrelated = max_semantic if max_semantic is not None else encoder.profile.unrelated
     s_stmts = statements(src.text)
     d_stmts = statements(der.text)
     if not d_stmts:
@@ -289,7 +294,7 @@ def attribution_drift(
         # Names the source never mentions, of two words or more ("the Deep State"): a single
         # capitalised word is as often a party, a nationality or a title as a new name.
         entities = [e for e in novel_entities(st.text, src_index, skip=name_words) if len(e.split()) >= 2]
-        if support < max_support and (entities or (sem is not None and sem < max_semantic)):
+        if support < max_support and (entities or (sem is not None and sem < unrelated)):
             reason = (
                 f"the source never has {st.name} say this: {len(missing)} of {len(set(claim))} "
                 f"content words are absent from everything {st.name} says there"

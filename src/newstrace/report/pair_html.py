@@ -11,7 +11,7 @@ import itertools
 from html import escape
 from typing import Any
 
-from newstrace.analyze import direction_phrase, explain_relation
+from newstrace.analyze import direction_phrase, explain_relation, layers_phrase
 
 KIND_LABELS = {
     "verbatim": "verbatim copy",
@@ -182,6 +182,7 @@ def pair_section(
   <ul>{evidence}</ul>
   <div>source reused: {cov["source"]["total"]:.0%} {bar(cov["source"])}
   &nbsp; derivative from source: {cov["derivative"]["total"]:.0%} {bar(cov["derivative"])}</div>
+  <div class="muted layers">Compared with: {escape(layers_phrase(report))}</div>
   <ul class=muted>{notes}</ul>
   <div class=legend>{legend}</div>
 </div>

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newstrace.analyze import direction_phrase, explain_relation
+from newstrace.analyze import direction_phrase, explain_relation, layers_phrase
 from newstrace.report.termsafe import plain, safe
 
 _KIND_STYLE = {
@@ -60,7 +60,7 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
         f"(verbatim {cov['derivative']['verbatim']:.0%}, near {cov['derivative']['near_verbatim']:.0%}, "
         f"paraphrase {cov['derivative']['paraphrase']:.0%}); source reused {cov['source']['total']:.0%}"
     )
-    parts: list[Any] = [head, ev, covline]
+    parts: list[Any] = [head, ev, covline, Text(f"compared with: {layers_phrase(report)}", style="dim")]
     why = explain_relation(report)
     if why:
         parts.append(safe(why, style="cyan"))
