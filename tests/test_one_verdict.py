@@ -94,3 +94,28 @@ def test_recompute_and_a_given_source_compare_afresh(detected: tuple[str, str, s
     assert forced["stored"] is False and forced["source"]["id"] == other
     assert "given by the user" in forced["direction"]["note"]
     assert "points the other way" in forced["direction"]["note"]
+
+
+def test_outlet_flows_are_one_computation(detected: tuple[str, str, str]) -> None:
+    """The outlet page, `outlets --json` and the exports give the same flows, to the character."""
+    from newstrace.views import outlet_view
+
+    db, _, _ = detected
+    cli = json.loads(run("--db", db, "outlets", "--json")[1])["flows"]
+    with Store(db, readonly=True) as store:
+        exported = export_tables(store)["outlet_flows"]
+        assert cli == exported and exported
+        checked = 0
+        for f in exported:
+            for side, other, column in (
+                ("source_outlet", "derivative_outlet", "copied_by"),
+                ("derivative_outlet", "source_outlet", "takes_from"),
+            ):
+                if f[side] == "(unknown)":  # no page for documents without an outlet
+                    continue
+                page = outlet_view(store, f[side])
+                shown = next(x for x in page[column] if x["outlet"] == f[other])
+                assert (shown["articles"], shown["characters"]) == (f["articles"], f["characters"])
+                assert shown["characters"] > 0
+                checked += 1
+        assert checked

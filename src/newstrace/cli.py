@@ -641,14 +641,13 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
 @_boundary
 def outlets(ctx: click.Context, as_json: bool) -> None:
     """The outlet network: who takes from whom, how much, how fast."""
-    from newstrace.export import export_tables
+    from newstrace.export import network_tables
 
     with _open_store(ctx, readonly=True) as store:
-        tables = export_tables(store)
+        outlet_table, flow_table = network_tables(store)
+    tables = {"outlets": outlet_table, "outlet_flows": flow_table}
     if as_json:
-        click.echo(
-            safe_json({"outlets": tables["outlets"], "flows": tables["outlet_flows"]}, indent=2)
-        )
+        click.echo(safe_json({"outlets": outlet_table, "flows": flow_table}, indent=2))
         return
     t = Table(title="Outlets")
     for col in ("outlet", "articles", "derived", "share", "takes from", "copied by"):

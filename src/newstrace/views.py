@@ -5,10 +5,8 @@ stores. The web app's pages and its JSON API both return these.
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
-from newstrace.clean.dates import to_date
 from newstrace.errors import NotFoundError
 from newstrace.store import Store
 
@@ -171,54 +169,40 @@ def family_view(store: Store, family: str) -> dict[str, Any]:
 
 
 def outlet_view(store: Store, outlet: str) -> dict[str, Any]:
-    """Who an outlet copies from and who copies it: volumes and lags (over best-source edges)."""
+    """Who an outlet copies from and who copies it: volumes and lags (over best-source edges).
+
+    The figures are the exports' ``outlet_flows`` rows (one computation for every view).
+    """
+    from newstrace.export import network_tables
+
     n = store.conn.execute("SELECT COUNT(*) FROM documents WHERE outlet = ?", (outlet,)).fetchone()[
         0
     ]
     if not n:
         raise NotFoundError(f"no outlet {outlet!r}")
-    rows = store.conn.execute(
-        "SELECT ps.outlet AS so, pd.outlet AS do, ps.published AS sp, pd.published AS dp, "
-        "length(pd.text) AS n, p.coverage_derivative AS cov FROM families f "
-        "JOIN documents pd ON pd.id = f.doc_id JOIN documents ps ON ps.id = f.derived_from "
-        "LEFT JOIN pairs p ON p.source = f.derived_from AND p.derivative = f.doc_id "
-        "WHERE f.derived_from IS NOT NULL AND (ps.outlet = ? OR pd.outlet = ?)",
-        (outlet, outlet),
-    ).fetchall()
-    takes: dict[str, list[Any]] = {}
-    gives: dict[str, list[Any]] = {}
-    for r in rows:
-        if r["do"] == outlet:
-            takes.setdefault(r["so"] or "(unknown)", []).append(r)
-        if r["so"] == outlet:
-            gives.setdefault(r["do"] or "(unknown)", []).append(r)
+    _, flows = network_tables(store)
 
-    def flows(groups: dict[str, list[Any]]) -> list[dict[str, Any]]:
-        out = []
-        for name, items in groups.items():
-            lags = [
-                float((dp - sp).days)
-                for i in items
-                if (dp := to_date(i["dp"])) is not None and (sp := to_date(i["sp"])) is not None
-            ]
-            out.append(
-                {
-                    "outlet": name,
-                    "articles": len(items),
-                    "characters": int(sum((i["cov"] or 0) * (i["n"] or 0) for i in items)),
-                    "median_lag_days": statistics.median(lags) if lags else None,
-                }
-            )
-        return sorted(out, key=lambda x: (-x["articles"], x["outlet"]))
+    def flow(f: dict[str, Any], other: str) -> dict[str, Any]:
+        return {
+            "outlet": f[other],
+            "articles": f["articles"],
+            "characters": f["characters"],
+            "median_lag_days": f["median_lag_days"],
+        }
 
-    derived = sum(len(v) for v in takes.values())
+    def order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda x: (-x["articles"], x["outlet"]))
+
+    takes = order([flow(f, "source_outlet") for f in flows if f["derivative_outlet"] == outlet])
+    gives = order([flow(f, "derivative_outlet") for f in flows if f["source_outlet"] == outlet])
+    derived = sum(f["articles"] for f in takes)
     return {
         "outlet": outlet,
         "articles": n,
         "derived": derived,
         "derived_share": round(derived / n, 4),
-        "takes_from": flows(takes),
-        "copied_by": flows(gives),
+        "takes_from": takes,
+        "copied_by": gives,
     }
 
 

@@ -31,9 +31,16 @@ from newstrace.analyze.quotes import QuoteFate, quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = [
-    "RELATIONS", "Commonness", "PairReport", "ReuseEvidence", "compare", "coverage", "direction_phrase",
+    "RELATIONS",
+    "Commonness",
+    "PairReport",
+    "ReuseEvidence",
+    "compare",
+    "coverage",
+    "direction_phrase",
+    "explain_relation",
     "layers_phrase",
-    "explain_relation", "relation_of",
+    "relation_of",
 ]  # fmt: skip
 
 RELATIONS = ("duplicate", "derived", "partial", "related", "unrelated")

@@ -117,6 +117,16 @@ def outlet_rows(
     return outlets, outlet_flows
 
 
+def network_tables(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``outlets`` and ``outlet_flows`` tables of a store (what the exports, ``outlets``
+    and the web app's outlet pages all show)."""
+    from newstrace.detect import graph_nodes
+
+    nodes = graph_nodes(store)
+    edges = [Edge.from_pair(r) for r in store.pairs()]
+    return outlet_rows(build_forest(edges, nodes), nodes)
+
+
 def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     """All result tables as lists of dicts (the schema ``newstrace spark detect`` also writes)."""
     from newstrace.detect import graph_nodes
