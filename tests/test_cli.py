@@ -33,7 +33,7 @@ def test_ingest_list_show_search(tmp_path: Path, seeds_dir: Path) -> None:
     code, out, _ = run("--db", db, "search", "Tillerson", "--json")
     assert [h["id"] for h in json.loads(out)] == [gr["id"]]
     code, out, _ = run("--db", db, "search", "Tillerson")
-    assert code == 0 and "[Tillerson]" in out
+    assert code == 0 and "**Tillerson**" in out
 
 
 def test_rejections_give_nonzero_exit_and_reason(tmp_path: Path) -> None:

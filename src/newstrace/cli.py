@@ -27,12 +27,14 @@ from rich.text import Text
 
 from newstrace import __version__
 from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
-from newstrace.report.termsafe import plain, safe, safe_json
+from newstrace.report.termsafe import plain, safe, safe_json, safe_marked
 from newstrace.settings import Settings, load_settings, parse_size
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
 err_console = Console(stderr=True)
+SEARCH_MARKERS = ("**", "**")
+"""Put around search matches where the output shows no style (a pipe, a file, TERM=dumb)."""
 
 
 def _db_path() -> str:
@@ -335,27 +337,46 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
 @click.pass_context
 @_boundary
 def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Full-text search over titles and texts."""
+    """Full-text search over titles and texts.
+
+    Every word must match; text in double quotes is a phrase (newstrace search '"Deep State"
+    Trump'). Matches are highlighted, or put between ** where the output shows no style; with
+    --json each hit's snippet is plain text and "matches" gives the [start, end) character
+    offsets of the matches in it ("title_matches" in its title).
+    """
     with _open_store(ctx, readonly=True) as store:
         hits = store.search(" ".join(query), limit=limit)
     if as_json:
         click.echo(
-            safe_json([{**_doc_row(h.document), "snippet": h.snippet} for h in hits], indent=2)
+            safe_json(
+                [
+                    {
+                        **_doc_row(h.document),
+                        "snippet": h.snippet.text,
+                        "matches": [list(s) for s in h.snippet.spans],
+                        "title_matches": [list(s) for s in h.title.spans],
+                    }
+                    for h in hits
+                ],
+                indent=2,
+            )
         )
         return
     if not hits:
         console.print("No match.")
         return
+    markers = SEARCH_MARKERS if console.color_system is None else None
     for h in hits:
         d = h.document
+        line = Text.assemble(
+            (plain(d.id), "bold"), f" {plain(d.outlet or '-')} {plain((d.published or '')[:10])}  "
+        )
+        line.append_text(safe_marked(h.title.parts(), markers=markers))
+        console.print(line, highlight=False)
         console.print(
-            Text.assemble(
-                (plain(d.id), "bold"),
-                f" {plain(d.outlet or '-')} {plain((d.published or '')[:10])}  {plain(d.title)}",
-            ),
+            Text("    ").append_text(safe_marked(h.snippet.parts(), markers=markers)),
             highlight=False,
         )
-        console.print(safe(f"    {h.snippet}"), highlight=False)
 
 
 @main.command()

@@ -215,30 +215,26 @@ def search_view(
     date_to: str | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Full-text search with optional outlet and publication-date filters."""
-    hits = store.search(q, limit=limit * 4 if (outlet or date_from or date_to) else limit)
-    out = []
-    for h in hits:
-        d = h.document
-        if outlet and d.outlet != outlet:
-            continue
-        if date_from and (not d.published or d.published[:10] < date_from):
-            continue
-        if date_to and (not d.published or d.published[:10] > date_to):
-            continue
-        out.append(
-            {
-                "id": d.id,
-                "outlet": d.outlet,
-                "title": d.title,
-                "published": d.published,
-                "url": d.url,
-                "snippet": h.snippet,
-            }
-        )
-        if len(out) >= limit:
-            break
-    return out
+    """Full-text search with optional outlet and publication-date filters, best first.
+
+    Each hit carries its ``snippet`` as plain text with ``matches``, the ``[start, end)``
+    character offsets of the matched words in it, and ``title_matches`` the same for its
+    ``title`` (see :meth:`newstrace.store.Store.search` for how queries are read).
+    """
+    hits = store.search(q, limit=limit, outlet=outlet, date_from=date_from, date_to=date_to)
+    return [
+        {
+            "id": h.document.id,
+            "outlet": h.document.outlet,
+            "title": h.document.title,
+            "published": h.document.published,
+            "url": h.document.url,
+            "snippet": h.snippet.text,
+            "matches": [list(s) for s in h.snippet.spans],
+            "title_matches": [list(s) for s in h.title.spans],
+        }
+        for h in hits
+    ]
 
 
 def documents_page(

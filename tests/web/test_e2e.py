@@ -51,7 +51,7 @@ def test_family_outlet_and_search_pages(browser, server: Server) -> None:  # typ
     page.click(".hit a")
     page.click('a[href^="/families/"]')
     page.wait_for_selector("svg.graph")
-    assert page.locator("svg.graph line").count() == 1 and page.locator("svg.timeline").count() == 1
+    assert page.locator("svg.graph path.edge").count() == 1 and page.locator("svg.timeline").count() == 1
     page.goto(server.url + "/outlets/Global%20Research")
     assert "Copied by" in page.content()
     assert all(u.startswith(server.url) for u in requests)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
 
-__all__ = ["plain", "safe", "safe_json", "strip_controls"]
+__all__ = ["plain", "safe", "safe_json", "safe_marked", "strip_controls"]
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 controls but tab (9) and newline (10), DEL, and the C1 controls (U+0080-U+009F)."""
@@ -50,6 +51,31 @@ def safe(value: object, style: str = "") -> Text:
     """Any value as a :class:`~rich.text.Text` to print, in a table cell or anywhere: literal
     (brackets stay brackets), without control characters."""
     return Text(plain(value), style=style)
+
+
+def safe_marked(
+    parts: Iterable[tuple[str, bool]],
+    *,
+    style: str = "bold reverse",
+    markers: tuple[str, str] | None = None,
+) -> Text:
+    """Text with some pieces marked (search matches), to print: each piece made :func:`plain`
+    on its own, so the marks stay on their words. Marked pieces get ``style``, or, given
+    ``markers`` (for output that shows no style: a pipe, a file, a dumb terminal), the two
+    strings around them.
+
+    >>> safe_marked([("a ", False), ("deep\\x1b", True)], markers=("**", "**")).plain
+    'a **deep**'
+    """
+    out = Text()
+    for piece, hit in parts:
+        if not hit:
+            out.append(plain(piece))
+        elif markers:
+            out.append(markers[0] + plain(piece) + markers[1])
+        else:
+            out.append(plain(piece), style=style)
+    return out
 
 
 def safe_json(obj: Any, **kwargs: Any) -> str:

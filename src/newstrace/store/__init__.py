@@ -23,8 +23,16 @@ from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remov
 from newstrace.errors import CorruptStoreError, NotFoundError, Rejection, StoreError
 from newstrace.models import Attribution, Document, Link
 from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION
+from newstrace.store.search import (
+    MAX_QUERY_TERMS,
+    Highlighted,
+    fts5_query,
+    parse_query,
+    pick_markers,
+    split_marked,
+)
 
-__all__ = ["AddOutcome", "SearchHit", "Store", "store_error"]
+__all__ = ["MAX_QUERY_TERMS", "AddOutcome", "Highlighted", "SearchHit", "Store", "store_error"]
 
 _DOC_COLUMNS = (
     "id", "input_id", "url", "canonical_url", "outlet", "host", "title", "author", "published",
@@ -50,14 +58,27 @@ class AddOutcome:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A full-text search result with a highlighted snippet (``[`` ``]`` around matches)."""
+    """A full-text search result.
+
+    Attributes:
+        document: the matching document.
+        snippet: the passage of its text around the matches (about :data:`SNIPPET_WORDS`
+            words, `` … `` where text is left out), with the spans of the matches.
+        title: its title exactly as stored, with the spans of the matches (none where the
+            title does not match; empty text when it has none).
+        score: FTS5's bm25 rank (lower is better).
+    """
 
     document: Document
-    snippet: str
+    snippet: Highlighted
+    title: Highlighted
     score: float
 
 
-MAX_QUERY_TERMS = 32
+SNIPPET_WORDS = 24
+"""About how many words of text a search hit's snippet shows (FTS5's ``snippet()`` limit)."""
+_MARKS = ("\ufdd0", "\ufdd1")
+"""What FTS5 puts around matches, read back by :func:`~newstrace.store.search.split_marked`."""
 BUSY_TIMEOUT_S = 30
 """How long an open or a write waits for another process's lock on the store."""
 QUICK_CHECK_MAX_BYTES = 512 * 2**20
@@ -107,14 +128,6 @@ def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
         return StoreError(f"{path} cannot be opened for this ({exc}); check the file's permissions")
     return StoreError(f"{path}: database error ({name or type(exc).__name__}: {exc})")
-
-
-def _fts_query(query: str) -> str:
-    """Turn user words into a safe FTS5 query: each word quoted, all required (the first
-    :data:`MAX_QUERY_TERMS` distinct ones: a pasted page must not become a slow query)."""
-    found = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", query[:10_000], re.UNICODE)
-    terms = list(dict.fromkeys(found))[:MAX_QUERY_TERMS]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 class Store:
@@ -459,19 +472,93 @@ class Store:
         ).fetchall()
         return [self._doc(r) for r in rows]
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search over titles and texts (every word must match), best first."""
-        fts = _fts_query(query)
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[SearchHit]:
+        """Full-text search over titles and texts, best first, with the matches highlighted.
+
+        Quoted text is a phrase, every other word must match too; nothing typed is read as
+        FTS5 syntax (:mod:`newstrace.store.search`). The filters are part of the query, so
+        ``limit`` hits come back whenever that many match.
+
+        Args:
+            query: what a person typed (``"Deep State" Trump``).
+            limit: the most hits returned.
+            outlet: only documents of this outlet.
+            date_from: only documents published on or after this day (``YYYY-MM-DD``;
+                undated documents are left out when a date bound is given).
+            date_to: only documents published on or before this day.
+
+        Example:
+            >>> import tempfile, os
+            >>> from newstrace.models import Document
+            >>> with Store(os.path.join(tempfile.mkdtemp(), "n.db")) as store:
+            ...     _ = store.add_documents([Document(id="a1", text="The deep state is here.")])
+            ...     store.search('"Deep State"')[0].snippet.marked("[", "]")
+            'The [deep state] is here.'
+        """
+        fts = fts5_query(parse_query(query))
         if not fts:
             return []
+        where, args = ["documents_fts MATCH :q"], {"q": fts, "limit": limit}
+        if outlet:
+            where.append("d.outlet = :outlet")
+            args["outlet"] = outlet
+        if date_from:  # an undated document's NULL compares false: left out
+            where.append("substr(d.published, 1, 10) >= :date_from")
+            args["date_from"] = date_from
+        if date_to:
+            where.append("substr(d.published, 1, 10) <= :date_to")
+            args["date_to"] = date_to
+        open_mark, close_mark = _MARKS
+        # Ranked first, then snippets and documents for the hits alone: snippet() over every
+        # match before the sort made a common word's search twice as slow.
         rows = self.conn.execute(
-            "SELECT d.*, snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip, "
-            "bm25(documents_fts) AS score FROM documents_fts "
-            "JOIN documents d ON d.seq = documents_fts.rowid "
-            "WHERE documents_fts MATCH ? ORDER BY score LIMIT ?",
-            (fts, limit),
+            "WITH top AS (SELECT documents_fts.rowid AS seq, bm25(documents_fts) AS score "
+            "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
+            f"WHERE {' AND '.join(where)} ORDER BY score LIMIT :limit) "
+            f"SELECT d.*, snippet(documents_fts, 1, :open, :close, ' … ', {SNIPPET_WORDS}) AS snip, "
+            "highlight(documents_fts, 0, :open, :close) AS title_marked, top.score AS score "
+            "FROM top JOIN documents_fts ON documents_fts.rowid = top.seq "
+            "JOIN documents d ON d.seq = top.seq "
+            "WHERE documents_fts MATCH :q ORDER BY top.score, top.seq",
+            {**args, "open": open_mark, "close": close_mark},
         ).fetchall()
-        return [SearchHit(self._doc(r), r["snip"], float(r["score"])) for r in rows]
+        hits = []
+        for r in rows:
+            title, text = r["title"] or "", r["text"] or ""
+            if any(m in title or m in text for m in _MARKS):
+                snippet, title_hl = self._highlight_apart(fts, r["seq"], title, text)
+            else:
+                snippet = split_marked(r["snip"] or "", open_mark, close_mark)
+                title_hl = split_marked(
+                    r["title_marked"] or "", open_mark, close_mark, squeeze=False
+                )
+            hits.append(SearchHit(self._doc(r), snippet, title_hl, float(r["score"])))
+        return hits
+
+    def _highlight_apart(
+        self, fts: str, seq: int, title: str, text: str
+    ) -> tuple[Highlighted, Highlighted]:
+        """Snippet and title of one document that holds the usual match markers itself, marked
+        with others it does not hold (unmarked in the absurd case that it holds them all)."""
+        marks = pick_markers([title, text])
+        open_mark, close_mark = marks or ("", "")
+        r = self.conn.execute(
+            f"SELECT snippet(documents_fts, 1, :open, :close, ' … ', {SNIPPET_WORDS}), "
+            "highlight(documents_fts, 0, :open, :close) FROM documents_fts "
+            "WHERE documents_fts MATCH :q AND rowid = :seq",
+            {"open": open_mark, "close": close_mark, "q": fts, "seq": seq},
+        ).fetchone()
+        if marks is None:
+            return Highlighted(" ".join((r[0] or "").split())), Highlighted(title)
+        return split_marked(r[0] or "", *marks), split_marked(r[1] or "", *marks, squeeze=False)
 
     def outlets(self) -> list[tuple[str | None, int]]:
         """Each outlet with its number of documents, largest first."""
