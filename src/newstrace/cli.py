@@ -89,7 +89,67 @@ class _SafeFormatter(logging.Formatter):
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]  # type: ignore[no-any-return]
+    """The run's settings (defaults, user file, environment, then ``--db``), read once, when a
+    command first needs them: ``--db`` may come after the command's name."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(db=obj.get("db"))
+    return obj["settings"]  # type: ignore[no-any-return]
+
+
+def _db_given(ctx: click.Context) -> bool:
+    """Whether ``--db`` (or ``NEWSTRACE_DB``) named the store, rather than a default."""
+    return ctx.find_root().ensure_object(dict).get("db") is not None
+
+
+def _take_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Record a global option's value for the whole run, wherever it was given.
+
+    Given both before and after the command's name with different values, it is a usage error;
+    a value from the environment gives way to one on the command line.
+    """
+    if value is None or param.name is None:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    source = ctx.get_parameter_source(param.name)
+    from_env = source is click.core.ParameterSource.ENVIRONMENT
+    before = obj.get(param.name)
+    if before is not None and before != value and not obj.get(f"{param.name}:env"):
+        raise click.BadParameter(
+            f"given twice, as {before!r} and {value!r}; give it once (before or after the command)",
+            ctx=ctx,
+            param=param,
+        )
+    if before is None or not from_env:
+        obj[param.name] = value
+        obj[f"{param.name}:env"] = from_env
+
+
+def _global_options(*, after_command: bool) -> list[click.Option]:
+    """The options every command takes, before its name or after it (``newstrace --db s.db
+    list`` is ``newstrace list --db s.db``). Defined here once: the group gets them, and
+    :class:`_Group` adds them to each of its commands."""
+    return [
+        click.Option(
+            ["--db"],
+            envvar=None if after_command else "NEWSTRACE_DB",
+            type=click.Path(dir_okay=False),
+            expose_value=False,
+            is_eager=True,
+            callback=_take_global,
+            help="The store (default ./newstrace.db, or NEWSTRACE_DB); before or after the "
+            "command's name.",
+        )
+    ]
+
+
+class _Group(click.Group):
+    """The top-level group: each command added also takes the global options."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not isinstance(cmd, click.Group):
+            cmd.params.extend(_global_options(after_command=True))
+        super().add_command(cmd, name)
 
 
 def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
@@ -100,21 +160,15 @@ def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
     return Store(_settings(ctx).db, readonly=readonly, verify=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newstrace")
-@click.option(
-    "--db",
-    envvar="NEWSTRACE_DB",
-    type=click.Path(dir_okay=False),
-    help="The store (default ./newstrace.db, or NEWSTRACE_DB).",
-)
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context) -> None:
     """Trace how news stories are copied, rewritten and laundered from outlet to outlet."""
-    try:
-        ctx.obj = {"settings": load_settings(db=db), "db_given": db}
-    except ConfigError as exc:
-        _fail("error:", exc, 2)
+    ctx.ensure_object(dict)
+
+
+main.params.extend(_global_options(after_command=False))
 
 
 def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -741,7 +795,7 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     from newstrace.watch.loop import Watcher
 
     cfg = load_config(config_path)
-    if ctx.obj.get("db_given"):
+    if _db_given(ctx):
         cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
     _using(ctx, cfg.db)
     handler = logging.StreamHandler()
