@@ -54,3 +54,21 @@ def test_every_command_of_the_store_takes_db_after_its_name() -> None:
         if " " in name:
             continue  # `spark detect` and `eval …` use no store
         assert any("--db" in p.opts for p in cmd.params), name
+
+
+# -- 2. a missing path is one rejected input, not the end of the batch ---------------------------
+def test_missing_path_is_one_rejection_and_the_rest_is_ingested(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(TEXT)
+    db = str(tmp_path / "c.db")
+    missing = tmp_path / "missing.txt"
+    code, out, err = run("--db", db, "ingest", str(missing), str(tmp_path / "good.txt"), "--json")
+    assert code == 1  # README: the exit status is 1 when anything was rejected
+    report = json.loads(out)
+    assert report["added"] == 1 and report["files"] == 2
+    assert report["rejected"] == [
+        {"path": str(missing), "reason": "no such file", "kind": "InputError"}
+    ]
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == [f"rejected {missing}: no such file"]
+    code, out, _ = run("--db", db, "rejections")
+    assert f"{missing}: no such file" in out

@@ -186,7 +186,9 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+# Not exists=True: a missing path is one rejected input of the batch (reported, recorded, exit
+# status 1), not a usage error that stops the others from being read.
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -249,8 +251,10 @@ def ingest(
             progress.update(task, advance=1, name=plain(path.name)[-40:])
 
         def on_reject(r: Any) -> None:
+            # One line per input: a rejection, or a page skipped as no article (not an error).
+            label = "skipped" if r.kind == "NotArticleError" else "rejected"
             progress.console.print(
-                Text.assemble(("skipped", "yellow"), " ", plain(f"{r.path}: {r.reason}")),
+                Text.assemble((label, "yellow"), " ", plain(f"{r.path}: {r.reason}")),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -1183,7 +1187,8 @@ def rejections(ctx: click.Context, limit: int) -> None:
     with _open_store(ctx, readonly=True) as store:
         rows = store.rejections(limit=limit)
     for r in rows:
-        console.print(safe(f"{r.path}: {r.reason}"), highlight=False)
+        # One line each, never wrapped: paths are copied from here.
+        console.print(safe(f"{r.path}: {r.reason}"), highlight=False, soft_wrap=True)
     if not rows:
         console.print("No rejected inputs.")
 
