@@ -72,3 +72,21 @@ def test_missing_path_is_one_rejection_and_the_rest_is_ingested(tmp_path: Path) 
     assert lines == [f"rejected {missing}: no such file"]
     code, out, _ = run("--db", db, "rejections")
     assert f"{missing}: no such file" in out
+
+
+# -- 5. rejections --json --------------------------------------------------------------------------
+def test_rejections_json(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{oops")
+    (tmp_path / "empty.txt").write_text("")
+    db = str(tmp_path / "c.db")
+    assert run("--db", db, "ingest", str(tmp_path / "bad.json"), str(tmp_path / "empty.txt"))[0] == 1
+    code, out, _ = run("--db", db, "rejections", "--json")
+    rows = json.loads(out)
+    assert code == 0 and {r["path"] for r in rows} == {
+        str(tmp_path / "bad.json"),
+        str(tmp_path / "empty.txt"),
+    }
+    assert all(set(r) == {"path", "reason", "kind"} and r["reason"] for r in rows)
+    assert {r["kind"] for r in rows} <= {"InputError", "MalformedInputError", "EmptyDocumentError"}
+    code, out, _ = run("--db", db, "rejections", "--json", "--limit", "1")
+    assert len(json.loads(out)) == 1

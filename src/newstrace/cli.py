@@ -1179,13 +1179,26 @@ class _null:
 
 
 @main.command()
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--limit", default=100, show_default=True, type=click.IntRange(1), help="Show at most this many."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print them as JSON: a list of {path, reason, kind}."
+)
 @click.pass_context
 @_boundary
-def rejections(ctx: click.Context, limit: int) -> None:
-    """List inputs that ingest rejected, newest first, with the reason."""
+def rejections(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """List inputs that ingest rejected, newest first, with the reason.
+
+    Pages skipped as no article are listed too (kind NotArticleError).
+    """
     with _open_store(ctx, readonly=True) as store:
         rows = store.rejections(limit=limit)
+    if as_json:
+        click.echo(
+            safe_json([{"path": r.path, "reason": r.reason, "kind": r.kind} for r in rows], indent=2)
+        )
+        return
     for r in rows:
         # One line each, never wrapped: paths are copied from here.
         console.print(safe(f"{r.path}: {r.reason}"), highlight=False, soft_wrap=True)
