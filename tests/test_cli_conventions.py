@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from newstrace.cli import main
@@ -90,3 +91,43 @@ def test_rejections_json(tmp_path: Path) -> None:
     assert {r["kind"] for r in rows} <= {"InputError", "MalformedInputError", "EmptyDocumentError"}
     code, out, _ = run("--db", db, "rejections", "--json", "--limit", "1")
     assert len(json.loads(out)) == 1
+
+
+# -- 3. ambiguous and too-short id prefixes -------------------------------------------------------
+def _store_with_ids(db: Path, ids: list[str]) -> None:
+    from newstrace.models import Document
+    from newstrace.store import Store
+
+    with Store(db) as store:
+        store.add_documents(
+            Document(id=i, text=f"{TEXT} Number {n}.", outlet="Wire", title=f"Story {n}")
+            for n, i in enumerate(ids)
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("show", "{}"), ("show", "{}", "--json"), ("trace", "{}"), ("compare", "{}", "f" * 16, "--lexical")],
+)
+def test_ambiguous_and_short_prefixes_list_the_matches(tmp_path: Path, command: tuple[str, ...]) -> None:
+    ids = [f"abcd{n:012x}" for n in range(15)] + ["f" * 16]
+    db = tmp_path / "ids.db"
+    _store_with_ids(db, ids)
+
+    def attempt(prefix: str) -> tuple[int, str]:
+        code, _, err = run("--db", str(db), *(a.format(prefix) for a in command))
+        return code, err
+
+    code, err = attempt("abcd")
+    assert code == 1 and "ambiguous id: id prefix 'abcd' matches 15 documents; give more" in err
+    listed = [line.split()[0] for line in err.splitlines()[1:] if line.startswith("  abcd")]
+    assert listed == ids[:10]  # bounded: ten shown…
+    assert "… and 5 more" in err  # …and the rest counted
+    code, err = attempt("ab")
+    assert code == 1 and "'ab' is too short (give at least 4 characters); 15 documents match" in err
+    # Too short even when only one document has it today: the store will grow.
+    code, err = attempt("ff")
+    assert code == 1 and "too short" in err and "f" * 16 in err
+    # Unique prefixes of 4 or more characters, in either case, still work.
+    code, err = attempt("abcd00000000000" + "3".upper())
+    assert code == 0, err

@@ -26,7 +26,13 @@ from rich.table import Table
 from rich.text import Text
 
 from newstrace import __version__
-from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
+from newstrace.errors import (
+    AmbiguousIdError,
+    ConfigError,
+    NewstraceError,
+    NotFoundError,
+    StoreError,
+)
 from newstrace.report.termsafe import plain, safe, safe_json
 from newstrace.settings import Settings, load_settings, parse_size
 
@@ -66,6 +72,8 @@ def _boundary(fn: F) -> F:
             _fail("error:", exc, 2)
         except StoreError as exc:
             _fail("store error:", exc, 3)
+        except AmbiguousIdError as exc:
+            _fail("ambiguous id:", exc, 1)  # the message lists the matching documents
         except NotFoundError as exc:
             _fail("not found:", exc, 1)
         except NewstraceError as exc:
@@ -75,8 +83,13 @@ def _boundary(fn: F) -> F:
 
 
 def _fail(label: str, exc: object, code: int) -> None:
-    """Print ``label`` (red) and the error's message (literal text), and exit with ``code``."""
-    err_console.print(Text.assemble((label, "red"), " ", plain(exc)), highlight=False)
+    """Print ``label`` (red) and the error's message (literal text), and exit with ``code``.
+
+    Not wrapped by Rich: the terminal wraps long lines, and paths, ids and commands in the
+    message stay whole for copying."""
+    err_console.print(
+        Text.assemble((label, "red"), " ", plain(exc)), highlight=False, soft_wrap=True
+    )
     sys.exit(code)
 
 

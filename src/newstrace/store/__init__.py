@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remove_outlet_chrome
-from newstrace.errors import CorruptStoreError, NotFoundError, Rejection, StoreError
+from newstrace.errors import (
+    AmbiguousIdError,
+    CorruptStoreError,
+    NotFoundError,
+    Rejection,
+    StoreError,
+)
 from newstrace.models import Attribution, Document, Link
 from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -107,6 +113,32 @@ def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
         return StoreError(f"{path} cannot be opened for this ({exc}); check the file's permissions")
     return StoreError(f"{path}: database error ({name or type(exc).__name__}: {exc})")
+
+
+MIN_ID_PREFIX = 4
+"""The shortest id prefix taken for an id (a shorter one is refused even when it is unique
+today: it would stop being so as the store grows)."""
+ID_MATCHES_SHOWN = 10
+"""How many matching documents an ambiguous id's message lists."""
+
+
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
+def _ambiguous(head: str, rows: Sequence[sqlite3.Row], total: int) -> AmbiguousIdError:
+    """The error for an id that names several documents: ``head``, then one line per match
+    (id, outlet, date, title), at most :data:`ID_MATCHES_SHOWN` of them."""
+    shown = list(rows[:ID_MATCHES_SHOWN])
+    lines = [head]
+    for r in shown:
+        title = " ".join((r["title"] or "").split())
+        title = title if len(title) <= 50 else title[:49] + "…"
+        line = f"  {r['id']}  {r['outlet'] or '(no outlet)'}  {(r['published'] or 'undated')[:10]}"
+        lines.append(f"{line}  {title}" if title else line)
+    if total > len(shown):
+        lines.append(f"  … and {total - len(shown)} more")
+    return AmbiguousIdError("\n".join(lines), [str(r["id"]) for r in shown], total)
 
 
 def _fts_query(query: str) -> str:
@@ -389,29 +421,88 @@ class Store:
         )
 
     def resolve_id(self, id_or_prefix: str) -> str:
-        """The full id of a document given its id, a unique prefix of it, or its input id.
+        """The full id of a document given its id, a unique prefix of it (at least
+        :data:`MIN_ID_PREFIX` characters), or its input id.
 
         Raises:
-            NotFoundError: when nothing, or more than one document, matches.
+            AmbiguousIdError: the prefix is too short, or several documents match; the message
+                lists them (at most :data:`ID_MATCHES_SHOWN`).
+            NotFoundError: nothing matches.
+
+        Example:
+            >>> import tempfile, os
+            >>> store = Store(os.path.join(tempfile.mkdtemp(), "n.db"))
+            >>> _ = store.add_documents([Document(id="ab12" + "0" * 12, text="x"),
+            ...                          Document(id="ab34" + "0" * 12, text="y")])
+            >>> store.resolve_id("AB12")
+            'ab12000000000000'
+            >>> try:
+            ...     store.resolve_id("ab")
+            ... except AmbiguousIdError as exc:
+            ...     print(exc)
+            id prefix 'ab' is too short (give at least 4 characters); 2 documents match:
+              ab12000000000000  (no outlet)  undated
+              ab34000000000000  (no outlet)  undated
+            >>> store.close()
         """
         q = id_or_prefix.strip()
         row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (q,)).fetchone()
         if row:
             return str(row["id"])
-        if re.fullmatch(r"[0-9a-f]{4,15}", q):
-            rows = self.conn.execute(
-                "SELECT id FROM documents WHERE id LIKE ? LIMIT 2", (q + "%",)
-            ).fetchall()
+        prefix = q.lower() if re.fullmatch(r"[0-9a-fA-F]{1,63}", q) else None
+        if prefix is not None and len(prefix) >= MIN_ID_PREFIX:
+            rows = self._ids_with_prefix(prefix, 2)
             if len(rows) == 1:
                 return str(rows[0]["id"])
-            if len(rows) > 1:
-                raise NotFoundError(f"id prefix {q!r} matches several documents; give more digits")
-        rows = self.conn.execute(
-            "SELECT id FROM documents WHERE input_id = ? ORDER BY version DESC LIMIT 2", (q,)
+        by_input = self.conn.execute(
+            "SELECT id, outlet, published, title FROM documents WHERE input_id = ? "
+            "ORDER BY version DESC, id LIMIT ?",
+            (q, ID_MATCHES_SHOWN + 1),
         ).fetchall()
-        if len(rows) == 1:
-            return str(rows[0]["id"])
+        if len(by_input) == 1:
+            return str(by_input[0]["id"])
+        if len(by_input) > 1:
+            total = int(
+                self.conn.execute(
+                    "SELECT COUNT(*) FROM documents WHERE input_id = ?", (q,)
+                ).fetchone()[0]
+            )
+            raise _ambiguous(f"input id {q!r} is shared by {total} documents; give the id:",
+                             by_input, total)  # fmt: skip
+        if prefix is not None:
+            rows = self._ids_with_prefix(prefix, ID_MATCHES_SHOWN + 1)
+            if len(prefix) < MIN_ID_PREFIX and rows:
+                total = self._count_prefix(prefix)
+                raise _ambiguous(
+                    f"id prefix {q!r} is too short (give at least {MIN_ID_PREFIX} characters); "
+                    f"{_documents(total)} match:",
+                    rows,
+                    total,
+                )
+            if len(rows) > 1:
+                total = self._count_prefix(prefix)
+                raise _ambiguous(
+                    f"id prefix {q!r} matches {_documents(total)}; give more characters:",
+                    rows,
+                    total,
+                )
         raise NotFoundError(f"no document with id {q!r} in {self.path}")
+
+    def _ids_with_prefix(self, prefix: str, limit: int) -> list[sqlite3.Row]:
+        """Documents whose id starts with ``prefix`` (lower-case hex), in id order. A range
+        over the primary key: ids are lower-case hex, and ``g`` sorts after every hex digit."""
+        return self.conn.execute(
+            "SELECT id, outlet, published, title FROM documents WHERE id >= ? AND id < ? "
+            "ORDER BY id LIMIT ?",
+            (prefix, prefix + "g", limit),
+        ).fetchall()
+
+    def _count_prefix(self, prefix: str) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM documents WHERE id >= ? AND id < ?", (prefix, prefix + "g")
+            ).fetchone()[0]
+        )
 
     def get(self, id_or_prefix: str) -> Document:
         """One document by id (or unique id prefix, or input id)."""
