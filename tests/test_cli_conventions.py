@@ -131,3 +131,16 @@ def test_ambiguous_and_short_prefixes_list_the_matches(tmp_path: Path, command: 
     # Unique prefixes of 4 or more characters, in either case, still work.
     code, err = attempt("abcd00000000000" + "3".upper())
     assert code == 0, err
+
+
+# -- 4. help text on every option of every command ------------------------------------------------
+def test_every_option_of_every_command_has_help() -> None:
+    missing = []
+    groups: list[tuple[str, click.Command]] = [("newstrace", main)]
+    groups += [(f"newstrace {name}", cmd) for name, cmd in main.commands.items() if isinstance(cmd, click.Group)]
+    for name, cmd in [*groups, *((f"newstrace {n}", c) for n, c in leaf_commands(main))]:
+        assert (cmd.help or "").strip(), f"{name} has no help"
+        for p in cmd.params:
+            if isinstance(p, click.Option) and not (p.help or "").strip():
+                missing.append(f"{name} {'/'.join(p.opts)}")
+    assert not missing, "options without help: " + ", ".join(missing)

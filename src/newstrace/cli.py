@@ -331,9 +331,12 @@ def _doc_row(d: Any) -> dict[str, Any]:
 
 @main.command("list")
 @click.option("--outlet", help="Only this outlet's documents.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--offset", default=0, type=click.IntRange(0))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 100000),
+    help="Show at most this many documents.",
+)
+@click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 @click.pass_context
 @_boundary
 def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_json: bool) -> None:
@@ -361,7 +364,10 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
 
 @main.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print every field as JSON (credits, links, removed chrome…).",
+)
 @click.option("--raw", is_flag=True, help="Include the raw input text (with --json).")
 @click.pass_context
 @_boundary
@@ -401,8 +407,11 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+    help="Show at most this many hits.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON, with snippets.")
 @click.pass_context
 @_boundary
 def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
@@ -499,14 +508,17 @@ def compare(
     type=click.IntRange(0),
     help="Only pair articles published this close together.",
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+    help="Processes that verify candidate pairs.",
+)
 @click.option(
     "--from-scratch",
     is_flag=True,
     help="Forget earlier sketches, pairs and families first (pairs already verified are "
     "otherwise kept, e.g. after switching on --semantic or changing --threshold).",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @click.pass_context
 @_boundary
 def detect(
@@ -580,7 +592,7 @@ def _hop_summary(store: Any, parent: str, child: str) -> str:
 
 @main.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the family's members as JSON.")
 @click.pass_context
 @_boundary
 def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
@@ -644,8 +656,11 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=30, show_default=True, type=click.IntRange(1),
+    help="Show at most this many families.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the families as JSON.")
 @click.pass_context
 @_boundary
 def families(ctx: click.Context, limit: int, as_json: bool) -> None:
@@ -674,7 +689,7 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print outlets and flows as JSON.")
 @click.pass_context
 @_boundary
 def outlets(ctx: click.Context, as_json: bool) -> None:
@@ -722,8 +737,12 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
     type=click.Choice(["jsonl", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
+    help="File format of the tables (Parquet needs the parquet extra).",
 )
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+    help="Folder the tables are written to (created if missing).",
+)
 @click.pass_context
 @_boundary
 def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
@@ -738,9 +757,13 @@ def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
 
 @main.command()
 @click.option(
-    "--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False)
+    "--out", "out_file", default="report.html", show_default=True,
+    type=click.Path(dir_okay=False), help="The HTML file to write.",
 )
-@click.option("--max-pairs", default=300, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--max-pairs", default=300, show_default=True, type=click.IntRange(0),
+    help="Pair views included at most (one per hop of a family, largest families first).",
+)
 @click.pass_context
 @_boundary
 def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
@@ -755,7 +778,10 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--token",
     envvar="NEWSTRACE_TOKEN",
@@ -861,9 +887,15 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
 
 
 @main.command()
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
-@click.option("--flag", type=click.Choice(["no_credit", "altered_quotes", "attribution_drift"]))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1),
+    help="Show at most this many alerts.",
+)
+@click.option(
+    "--flag", type=click.Choice(["no_credit", "altered_quotes", "attribution_drift"]),
+    help="Only alerts raised with this flag.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON (as the sinks get them).")
 @click.pass_context
 @_boundary
 def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> None:
@@ -917,12 +949,20 @@ def spark_() -> None:
     type=click.Path(exists=True),
     help="JSONL or Parquet documents (id, text, and the store's other fields; an export works).",
 )
-@click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--output", "output_dir", required=True, type=click.Path(file_okay=False),
+    help="Folder (or cluster URI) the Parquet tables are written to.",
+)
 @click.option(
     "--master", default=None, help="Spark master (default: as spark-submit sets it, else local[*])."
 )
-@click.option("--threshold", type=float, default=0.3, show_default=True)
-@click.option("--window-days", type=click.IntRange(0))
+@click.option(
+    "--threshold", type=float, default=0.3, show_default=True, help="LSH Jaccard threshold."
+)
+@click.option(
+    "--window-days", type=click.IntRange(0),
+    help="Only pair articles published this close together.",
+)
 @_boundary
 def spark_detect(
     input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None
@@ -977,8 +1017,11 @@ def eval_() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="MSRP training file, for paraphrase splices (e.g. ../shared/data/msrp/msr_paraphrase_train.txt).",
 )
-@click.option("--per-kind", default=30, show_default=True, type=click.IntRange(1, 10000))
-@click.option("--seed", default=13, show_default=True, type=int)
+@click.option(
+    "--per-kind", default=30, show_default=True, type=click.IntRange(1, 10000),
+    help="Pairs written per obfuscation kind.",
+)
+@click.option("--seed", default=13, show_default=True, type=int, help="Random seed (same seed, same pairs).")
 @_boundary
 def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, seed: int) -> None:
     """Write labelled text-reuse pairs in PAN format, built from real article text."""
@@ -996,12 +1039,17 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
     type=click.Path(exists=True),
     default="examples/corpus/buzzfeed-webis-2016.jsonl.gz",
     show_default=True,
+    help="Real articles the families are made from (any format ingest reads).",
 )
 @click.option(
-    "--families", "n_families", default=60, show_default=True, type=click.IntRange(1, 100000)
+    "--families", "n_families", default=60, show_default=True, type=click.IntRange(1, 100000),
+    help="Story families to generate.",
 )
-@click.option("--singletons", default=60, show_default=True, type=click.IntRange(0, 100000))
-@click.option("--seed", default=11, show_default=True, type=int)
+@click.option(
+    "--singletons", default=60, show_default=True, type=click.IntRange(0, 100000),
+    help="Unrelated articles added beside the families.",
+)
+@click.option("--seed", default=11, show_default=True, type=int, help="Random seed (same seed, same corpus).")
 @click.option(
     "--real-distractors",
     "labels",
@@ -1031,7 +1079,7 @@ def eval_generate_families(
 @eval_.command("families")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
 @click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measures as JSON.")
 @_boundary
 def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
     """Clustering and graph measures (ARI, pairwise P/R/F1, direction accuracy) on a labelled corpus."""
@@ -1061,7 +1109,7 @@ def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
 @click.option("--work", default="out/eval-real", show_default=True, type=click.Path(file_okay=False),
               help="Where stores and the lists of unlabelled pairs and flags go.")  # fmt: skip
 @click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print each corpus's measures as JSON.")
 @_boundary
 def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as_json: bool) -> None:
     """Reuse-pair precision/recall, relation confusion, family ARI, direction accuracy and flag
@@ -1127,7 +1175,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
 @eval_.command("pan")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--lexical", is_flag=True, help="Align without the semantic layer.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measures per kind as JSON.")
 @_boundary
 def eval_pan(corpus_dir: str, lexical: bool, as_json: bool) -> None:
     """PAN text-alignment measures (precision, recall, granularity, plagdet) per obfuscation kind."""
