@@ -144,3 +144,65 @@ def test_every_option_of_every_command_has_help() -> None:
             if isinstance(p, click.Option) and not (p.help or "").strip():
                 missing.append(f"{name} {'/'.join(p.opts)}")
     assert not missing, "options without help: " + ", ".join(missing)
+
+
+# -- 6. ids stay whole in an 80-column terminal ---------------------------------------------------
+_AT_80_COLUMNS = """
+import json, sys
+from click.testing import CliRunner
+from newstrace.cli import main
+out = {}
+for args in json.loads(sys.argv[1]):
+    r = CliRunner().invoke(main, args)
+    out[" ".join(args[2:4])] = (r.exit_code, r.stdout + r.stderr)
+print(json.dumps(out))
+"""
+
+
+def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from newstrace.store import Store
+
+    # Long outlets and titles, so that every table has to squeeze its columns.
+    long = "The Extraordinarily Long-Named Independent Outlet of Record"
+    for i, f in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        f.with_name(f.name[:-4] + ".meta.json").write_text(json.dumps({"outlet": f"{long} {i}"}))
+    db = str(tmp_path / "w.db")
+    assert run("--db", db, "ingest", str(seeds_dir))[0] == 0
+    assert run("--db", db, "detect", "--workers", "1")[0] == 0
+    with Store(db) as store:
+        ids = [d.id for d in store.list_documents()]
+        family = store.family_of(ids[0])
+        store.add_alerts([{
+            "id": "alert-1", "created": "2024-05-01T12:00:00+00:00", "relation": "derived",
+            "article": {"id": ids[1], "outlet": long, "title": "A title " * 12},
+            "origin": {"id": ids[0], "outlet": long}, "coverage": {"article": 0.5},
+            "flags": ["no_credit", "altered_quotes", "attribution_drift"],
+        }])  # fmt: skip
+    assert family in ids
+    commands = [["--db", db, *c] for c in (
+        ["list"], ["families"], ["trace", ids[1]], ["show", ids[0]], ["search", "Tillerson"],
+        ["alerts"],
+    )]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    env.pop("TERM", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_80_COLUMNS, json.dumps(commands)],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    outputs = json.loads(done.stdout)
+    for name, (code, text) in outputs.items():
+        assert code == 0, (name, text)
+        assert max(len(line) for line in text.splitlines()) <= 80, name
+        shown = [i for i in ids if i in text]
+        short = [i[:8] for i in ids if i[:8] in text]
+        if name == "alerts":
+            assert len(short) == 2, text  # 8-character prefixes there, whole
+        else:
+            assert shown, (name, text)  # every id shown is whole, on one line
+    assert set(ids) <= {i for i in ids if i in outputs["list"][1]}
+    assert family is not None and family in outputs["families"][1]
+    assert set(ids) <= {i for i in ids if i in outputs["trace " + ids[1]][1]}

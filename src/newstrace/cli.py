@@ -312,6 +312,18 @@ def ingest(
         sys.exit(1)
 
 
+ID_WIDTH = 16
+"""The length of a document id (hex digits of its SHA-256)."""
+SHORT_ID = 8
+"""The prefix of an id shown where space is short (a prefix that commands accept)."""
+
+
+def _id_column(table: Table, header: str, *, width: int = ID_WIDTH) -> None:
+    """Add a column of ids: never wrapped, folded or cut, however narrow the terminal (ids
+    are copied from tables into commands; the other columns give way)."""
+    table.add_column(header, no_wrap=True, overflow="ignore", min_width=width)
+
+
 def _counts(counts: dict[str, int], *, value_first: bool = True) -> str:
     """``{"documents": 3, "pairs": 1}`` as "3 documents, 1 pairs" (or "documents 3, …")."""
     return ", ".join(f"{v} {k}" if value_first else f"{k} {v}" for k, v in counts.items())
@@ -348,7 +360,10 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
         click.echo(safe_json([_doc_row(d) for d in docs], indent=2))
         return
     table = Table(title=f"{len(docs)} of {total} documents")
-    for col in ("id", "outlet", "published", "words", "title", "credits"):
+    _id_column(table, "id")
+    table.add_column("outlet", overflow="fold")
+    table.add_column("published", no_wrap=True)
+    for col in ("words", "title", "credits"):
         table.add_column(col, overflow="fold")
     for d in docs:
         table.add_row(
@@ -674,8 +689,11 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
         click.echo(safe_json(fams[:limit], indent=2))
         return
     table = Table(title=f"{len(fams)} story families")
-    for col in ("family", "size", "origin outlet", "outlets", "first", "last"):
+    _id_column(table, "family")
+    for col in ("size", "origin outlet", "outlets"):
         table.add_column(col, overflow="fold")
+    for col in ("first", "last"):
+        table.add_column(col, no_wrap=True)
     for f in fams[:limit]:
         table.add_row(
             safe(f["family"]),
@@ -909,14 +927,19 @@ def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> N
         console.print("No alerts.")
         return
     table = Table(box=None)
-    for col in ("when", "article", "reuses", "relation", "coverage", "flags"):
+    table.add_column("when")
+    _id_column(table, "article", width=SHORT_ID)
+    table.add_column("title")
+    _id_column(table, "reuses", width=SHORT_ID)
+    for col in ("outlet", "relation", "coverage", "flags"):
         table.add_column(col)
     for a in rows:
         art, org = a["article"], a["origin"]
-        article = f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or art['id']}"
-        origin = f"{org.get('outlet') or org.get('host') or '?'} [{org['id'][:8]}]"
+        article = f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or '-'}"
+        origin = org.get("outlet") or org.get("host") or "?"
         table.add_row(
-            safe(a["created"]), safe(article), safe(origin), safe(a["relation"]),
+            safe(a["created"]), safe(art["id"][:SHORT_ID]), safe(article),
+            safe(org["id"][:SHORT_ID]), safe(origin), safe(a["relation"]),
             f"{a['coverage']['article']:.0%}", safe(", ".join(a["flags"]) or "-"),
         )  # fmt: skip
     console.print(table)
