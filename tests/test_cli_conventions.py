@@ -206,3 +206,45 @@ def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) ->
     assert set(ids) <= {i for i in ids if i in outputs["list"][1]}
     assert family is not None and family in outputs["families"][1]
     assert set(ids) <= {i for i in ids if i in outputs["trace " + ids[1]][1]}
+
+
+# -- 7. progress counts records inside a file, not only files -------------------------------------
+def _big_jsonl(path: Path, n: int, broken: tuple[int, ...] = ()) -> Path:
+    lines = [
+        "{oops" if i in broken else json.dumps({"id": f"r{i}", "text": f"{TEXT} Record {i} of {n}."})
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_ingest_reports_each_record_of_a_large_file(tmp_path: Path) -> None:
+    from newstrace.pipeline import ingest
+    from newstrace.store import Store
+
+    big = _big_jsonl(tmp_path / "big.jsonl", 300, broken=(7, 150))
+    seen: list[tuple[str, int]] = []
+    with Store(tmp_path / "lib.db") as store:
+        report = ingest([big], store, on_record=lambda p, n: seen.append((p.name, n)))
+    assert report.added == 298 and len(report.rejected) == 2
+    assert seen == [("big.jsonl", n) for n in range(1, 301)]  # documents and rejections alike
+
+
+def test_ingest_bar_advances_per_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newstrace.cli as cli
+
+    shown: list[object] = []
+    make = cli._ingest_progress
+
+    def keep(*, disable: bool) -> object:
+        shown.append(make(disable=disable))
+        return shown[-1]
+
+    monkeypatch.setattr(cli, "_ingest_progress", keep)
+    big = _big_jsonl(tmp_path / "big.jsonl", 300, broken=(3,))
+    (tmp_path / "one.txt").write_text(TEXT)
+    code, _, _ = run("--db", str(tmp_path / "c.db"), "ingest", str(big), str(tmp_path / "one.txt"))
+    assert code == 1  # the broken line
+    tasks = {t.description: t for t in shown[0].tasks}  # type: ignore[attr-defined]
+    assert (tasks["files"].total, tasks["files"].completed) == (2, 2)
+    assert tasks["records"].completed == 301  # 299 documents and 1 rejection of big.jsonl, 1 text

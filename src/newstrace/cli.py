@@ -198,6 +198,40 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _ingest_progress(*, disable: bool) -> Progress:
+    """The ingest display on stderr (none when it is no terminal, or with --json)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}", markup=False),
+        console=err_console,
+        transient=True,
+        disable=disable,
+    )
+
+
+class _IngestBars:
+    """Ingest's two bars: files read of all given, and records read (documents and rejected
+    inputs) as they come, so that one large JSONL, CSV or WARC file moves the display too."""
+
+    def __init__(self, progress: Progress, *, files: int) -> None:
+        self.progress = progress
+        self.files = progress.add_task("files", total=files, name="")
+        self.records = progress.add_task("records", total=None, name="")
+        self._path: Path | None = None
+
+    def on_record(self, path: Path, n: int) -> None:
+        if path != self._path:  # the name is made printable once per file, not per record
+            self._path = path
+            self.progress.update(self.records, name=plain(path.name)[-40:])
+        self.progress.advance(self.records)
+
+    def on_file(self, path: Path, n: int) -> None:
+        self.progress.advance(self.files)
+
+
 @main.command()
 # Not exists=True: a missing path is one rejected input of the batch (reported, recorded, exit
 # status 1), not a usage error that stops the others from being read.
@@ -247,21 +281,9 @@ def ingest(
     files = list(iter_files(paths))
     with (
         _open_store(ctx) as store,
-        Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[name]}", markup=False),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as progress,
+        _ingest_progress(disable=as_json or not err_console.is_terminal) as progress,
     ):
-        task = progress.add_task("ingest", total=len(files), name="")
-
-        def on_file(path: Path, n: int) -> None:
-            progress.update(task, advance=1, name=plain(path.name)[-40:])
+        bars = _IngestBars(progress, files=len(files))
 
         def on_reject(r: Any) -> None:
             # One line per input: a rejection, or a page skipped as no article (not an error).
@@ -283,8 +305,9 @@ def ingest(
                 field_map=mapping,
                 strict=strict,
                 settings=settings,
-                on_file=on_file,
+                on_file=bars.on_file,
                 on_reject=on_reject,
+                on_record=bars.on_record,
             )
         except StrictModeStop as stop:
             _fail("stopped (--strict):", stop.rejection, 1)
