@@ -248,3 +248,39 @@ def test_ingest_bar_advances_per_record(tmp_path: Path, monkeypatch: pytest.Monk
     tasks = {t.description: t for t in shown[0].tasks}  # type: ignore[attr-defined]
     assert (tasks["files"].total, tasks["files"].completed) == (2, 2)
     assert tasks["records"].completed == 301  # 299 documents and 1 rejection of big.jsonl, 1 text
+
+
+# -- 8. serve checks its port and store before it prints its URL ---------------------------------
+def test_serve_checks_port_and_store_before_its_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    pytest.importorskip("fastapi")
+    import newstrace.web
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(newstrace.web, "serve", lambda db, **kw: served.append({"db": db, **kw}))
+    db = tmp_path / "s.db"
+    (tmp_path / "a.txt").write_text(TEXT)
+    assert run("--db", str(db), "ingest", str(tmp_path / "a.txt"))[0] == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        code, out, err = run("serve", "--db", str(db), "--port", port)
+        assert code == 2 and f"port {port} on 127.0.0.1 is already in use" in err
+        assert "http://" not in out and not served
+    # Missing and damaged stores are refused with their own message (exit status 3).
+    code, out, err = run("serve", "--db", str(tmp_path / "none.db"), "--port", port)
+    assert code == 3 and "no store at" in err and "http://" not in out
+    (tmp_path / "bad.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    code, out, err = run("serve", "--db", str(tmp_path / "bad.db"), "--port", port)
+    assert code == 3 and "bad.db" in err and "http://" not in out and not served
+    code, out, err = run("serve", "--db", str(db), "--host", "no-such-host.invalid", "--token", "t")
+    assert code == 2 and "cannot listen on 'no-such-host.invalid'" in err
+    # All well (the port is free again): the URL, then the server.
+    code, out, _ = run("serve", "--db", str(db), "--port", port)
+    assert code == 0 and f"http://localhost:{port}/" in out
+    assert served == [{"db": str(db), "host": "127.0.0.1", "port": int(port), "token": None,
+                       "allow_hosts": ()}]  # fmt: skip

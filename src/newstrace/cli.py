@@ -842,11 +842,16 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
 def serve(
     ctx: click.Context, host: str, port: int, token: str | None, allow_hosts: tuple[str, ...]
 ) -> None:
-    """Serve the web app (corpus browser, pair views, families, outlets, JSON API)."""
-    from newstrace.web import check_binding
-    from newstrace.web import serve as run
+    """Serve the web app (corpus browser, pair views, families, outlets, JSON API).
 
-    check_binding(host, token)
+    The token, the store (present, sound) and the port (free) are checked before the URL is
+    printed.
+    """
+    from newstrace.web import serve as run
+    from newstrace.web.preflight import check_serve
+
+    _using(ctx, _settings(ctx).db)
+    check_serve(_settings(ctx).db, host=host, port=port, token=token)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(
         safe(f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it"),
