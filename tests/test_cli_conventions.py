@@ -147,23 +147,36 @@ def test_every_option_of_every_command_has_help() -> None:
 
 
 # -- 6. ids stay whole in an 80-column terminal ---------------------------------------------------
-_AT_80_COLUMNS = """
+_DRIVER = """
 import json, sys
 from click.testing import CliRunner
 from newstrace.cli import main
-out = {}
+out = []
 for args in json.loads(sys.argv[1]):
     r = CliRunner().invoke(main, args)
-    out[" ".join(args[2:4])] = (r.exit_code, r.stdout + r.stderr)
+    out.append((r.exit_code, r.stdout + r.stderr))
 print(json.dumps(out))
 """
 
 
-def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) -> None:
+def run_elsewhere(
+    commands: list[list[str]], *, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+) -> list[tuple[int, str]]:
+    """Run CLI commands in one fresh Python process (its own environment, terminal width and
+    privileges: ``prefix`` such as ``setpriv …``); exit code and output of each."""
     import os
     import subprocess
     import sys
 
+    full = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"), **(env or {})}
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", _DRIVER, json.dumps(commands)],
+        env=full, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    return [(code, text) for code, text in json.loads(done.stdout)]
+
+
+def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) -> None:
     from newstrace.store import Store
 
     # Long outlets and titles, so that every table has to squeeze its columns.
@@ -183,17 +196,12 @@ def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) ->
             "flags": ["no_credit", "altered_quotes", "attribution_drift"],
         }])  # fmt: skip
     assert family in ids
+    names = ["list", "families", "trace", "show", "search", "alerts"]
     commands = [["--db", db, *c] for c in (
         ["list"], ["families"], ["trace", ids[1]], ["show", ids[0]], ["search", "Tillerson"],
         ["alerts"],
     )]  # fmt: skip
-    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    env.pop("TERM", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _AT_80_COLUMNS, json.dumps(commands)],
-        env=env, capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    outputs = json.loads(done.stdout)
+    outputs = dict(zip(names, run_elsewhere(commands, env={"COLUMNS": "80", "TERM": "dumb"}), strict=True))
     for name, (code, text) in outputs.items():
         assert code == 0, (name, text)
         assert max(len(line) for line in text.splitlines()) <= 80, name
@@ -203,9 +211,9 @@ def test_ids_are_never_wrapped_at_80_columns(tmp_path: Path, seeds_dir: Path) ->
             assert len(short) == 2, text  # 8-character prefixes there, whole
         else:
             assert shown, (name, text)  # every id shown is whole, on one line
-    assert set(ids) <= {i for i in ids if i in outputs["list"][1]}
+    assert all(i in outputs["list"][1] for i in ids)
     assert family is not None and family in outputs["families"][1]
-    assert set(ids) <= {i for i in ids if i in outputs["trace " + ids[1]][1]}
+    assert all(i in outputs["trace"][1] for i in ids)
 
 
 # -- 7. progress counts records inside a file, not only files -------------------------------------
@@ -284,3 +292,108 @@ def test_serve_checks_port_and_store_before_its_url(
     assert code == 0 and f"http://localhost:{port}/" in out
     assert served == [{"db": str(db), "host": "127.0.0.1", "port": int(port), "token": None,
                        "allow_hosts": ()}]  # fmt: skip
+
+
+# -- 9. a store on a read-only disk can be read ---------------------------------------------------
+def _unprivileged() -> tuple[str, ...]:
+    """A command prefix under which file modes bind: none for an ordinary user; for root,
+    setpriv with every capability dropped (uid 0 then gets only the owner's bits, as any
+    owner would). Skips when neither is possible: chmod would prove nothing."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: chmod 0444/0555 would not bind")
+    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
+
+
+def _writable_by(prefix: tuple[str, ...], folder: Path) -> bool:
+    import subprocess
+    import sys
+
+    probe = f"open({str(folder / 'probe')!r}, 'w')"
+    return subprocess.run([*prefix, sys.executable, "-c", probe], capture_output=True).returncode == 0
+
+
+def test_read_commands_work_on_a_read_only_store(tmp_path: Path, seeds_dir: Path) -> None:
+    """A WAL store (as newstrace writes them) with mode 0444 in a 0555 folder: SQLite cannot
+    create its -shm file there, which `mode=ro` alone needs. Every command that only reads
+    works, writes nothing beside the store, and a command that writes says why it cannot.
+
+    Covers real permissions: the commands run in a child process whose writes the kernel
+    refuses (checked with a probe file first; as root, with every capability dropped). It does
+    not cover a read-only mount, which SQLite meets the same way (EROFS instead of EACCES)."""
+    import hashlib
+
+    from newstrace.store import Store
+
+    prefix = _unprivileged()
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "s.db"
+    assert run("--db", str(db), "ingest", str(seeds_dir))[0] == 0
+    assert run("--db", str(db), "detect", "--workers", "1")[0] == 0
+    with Store(db) as store:
+        doc = store.list_documents()[0].id
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sorted(p.name for p in folder.iterdir()) == ["s.db"]  # closed cleanly: no log left
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "out"
+    out.mkdir()
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        if _writable_by(prefix, folder):
+            pytest.skip("this system lets the child write a 0555 folder: nothing to test")
+        reads = [
+            ["list", "--json"], ["show", doc, "--json"], ["search", "Tillerson", "--json"],
+            ["trace", doc, "--json"], ["families", "--json"], ["outlets", "--json"],
+            ["rejections", "--json"], ["alerts", "--json"],
+            ["export", "--out", str(out / "x")], ["report", "--out", str(out / "r.html")],
+            ["compare", doc, doc, "--lexical", "--json"],
+        ]  # fmt: skip
+        results = run_elsewhere([[*c, "--db", str(db)] for c in reads], prefix=prefix)
+        for command, (code, text) in zip(reads, results, strict=True):
+            assert code == 0, (command, text)
+        assert len(json.loads(results[0][1])) == 2
+        assert json.loads(results[3][1])["members"]
+        assert (out / "x" / "pairs.jsonl").exists() and (out / "r.html").exists()
+        assert sorted(p.name for p in folder.iterdir()) == ["s.db"]  # no -shm, no -wal
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+        [(code, text)] = run_elsewhere([["ingest", str(seeds_dir), "--db", str(db)]], prefix=prefix)
+        assert code == 3 and "is read-only here" in text and "Traceback" not in text
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+
+
+def test_read_only_store_whose_log_holds_changes_is_refused(tmp_path: Path, seeds_dir: Path) -> None:
+    """The one case `immutable` would get wrong: a write-ahead log with changes not yet in the
+    main file (its writer still open, or killed), and no -shm file that may be created.
+    Reading the file alone would show an older store, so it is refused with what to do."""
+    import shutil
+    import sqlite3
+
+    prefix = _unprivileged()
+    live = tmp_path / "live.db"
+    assert run("--db", str(live), "ingest", str(seeds_dir))[0] == 0
+    writer = sqlite3.connect(live)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("INSERT INTO meta (key, value) VALUES ('pending', 'in the log only')")
+    writer.commit()
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    for name in ("live.db", "live.db-wal"):  # a copy as a killed writer leaves it: no -shm
+        shutil.copy(tmp_path / name, folder / name)
+    writer.close()
+    assert (folder / "live.db-wal").stat().st_size > 0
+    folder.chmod(0o555)
+    try:
+        if _writable_by(prefix, folder):
+            pytest.skip("this system lets the child write a 0555 folder: nothing to test")
+        [(code, text)] = run_elsewhere([["list", "--db", str(folder / "live.db")]], prefix=prefix)
+        assert code == 3 and "write-ahead log live.db-wal holds changes" in text, text
+    finally:
+        folder.chmod(0o755)

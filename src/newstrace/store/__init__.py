@@ -110,7 +110,13 @@ def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
         )
     if name.startswith("SQLITE_FULL"):
         return StoreError(f"{path}: the disk is full ({exc}); nothing of this run was half-written")
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+    if name.startswith("SQLITE_READONLY"):
+        return StoreError(
+            f"{path} is read-only here ({exc}): commands that write to it (ingest, detect, "
+            "import, watch) need write access to the file and its directory; those that only "
+            "read it work"
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
         return StoreError(f"{path} cannot be opened for this ({exc}); check the file's permissions")
     return StoreError(f"{path}: database error ({name or type(exc).__name__}: {exc})")
 
@@ -189,15 +195,15 @@ class Store:
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
+        self.access: Literal["read-write", "read-only", "immutable"] = "read-write"
+        """How the file is open: ``read-only`` (SQLite's ``mode=ro``) or, for a WAL store in a
+        place where its shared-memory file cannot be created, ``immutable`` (see
+        :meth:`_connect_readonly`)."""
         try:
-            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
-            self.conn = sqlite3.connect(
-                uri,
-                uri=readonly,
-                timeout=BUSY_TIMEOUT_S,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            if readonly:
+                self.conn = self._connect_readonly()
+            else:
+                self.conn = _connect(str(self.path))
         except sqlite3.DatabaseError as exc:
             raise store_error(self.path, exc) from exc
         try:
@@ -215,6 +221,43 @@ class Store:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise store_error(self.path, exc) from exc
             raise
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Open the file for reading only, however little the reader may write around it.
+
+        SQLite's ``mode=ro`` reads a store on a read-only file, but a store in WAL mode (every
+        store newstrace wrote) also needs its ``-shm`` file, which SQLite creates beside the
+        database when it is missing: in a directory the reader cannot write (a read-only disk,
+        a 0555 folder) that fails. Then, when no write-ahead log holds changes (a store whose
+        last writer closed it cleanly has none), the file is opened ``immutable``: SQLite takes
+        it that nothing changes it while it is read, which is true of such a place unless a
+        process with more rights writes it meanwhile. A log that does hold changes cannot be
+        read without the ``-shm`` file, and ignoring it would show an older store, so that is
+        refused with what to do.
+        """
+        uri = self.path.absolute().as_uri() + "?mode=ro"  # as_uri: '?', '#', '%' in names
+        conn = _connect(uri, uri=True)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()  # reads the WAL index, if any
+            self.access = "read-only"
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            name = str(getattr(exc, "sqlite_errorname", ""))
+            if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                raise
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{self.path} cannot be read here: its write-ahead log {wal.name} holds changes "
+                f"not yet in the main file, and reading them needs {self.path.name}-shm, which "
+                "cannot be created in this directory; copy the store with its -wal file to a "
+                "writable place, or have a process that may write there open it once "
+                "(which folds the log into the file)"
+            )
+        conn = _connect(uri + "&immutable=1", uri=True)
+        self.access = "immutable"
+        return conn
 
     def verify(self) -> None:
         """Refuse a damaged store: raise :class:`CorruptStoreError` (naming the file, what is
@@ -918,6 +961,14 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result (``ok`` when the file is sound)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection as the store uses them: autocommit (transactions are explicit), waiting
+    up to :data:`BUSY_TIMEOUT_S` for locks, usable from the thread that did not open it."""
+    return sqlite3.connect(
+        target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
 
 
 def _split_sql(script: str) -> list[str]:
