@@ -397,3 +397,70 @@ def test_read_only_store_whose_log_holds_changes_is_refused(tmp_path: Path, seed
         assert code == 3 and "write-ahead log live.db-wal holds changes" in text, text
     finally:
         folder.chmod(0o755)
+
+
+# -- 10. exports: related pairs, and the pair report as columns ------------------------------------
+_QUOTE = (
+    '"We will not accept any agreement that leaves our farmers worse off than they were before the '
+    'negotiations began, and we have told our partners so very clearly," the minister said.'
+)
+
+
+def test_pairs_export_has_related_pairs_and_typed_columns(tmp_path: Path, seeds_dir: Path) -> None:
+    import csv
+
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    # Two reports of one meeting sharing a minister's quotation: related, not copied.
+    story = tmp_path / "story.jsonl"
+    story.write_text("\n".join(json.dumps(r) for r in (
+        {"id": "one", "outlet": "Daily One", "text": "Farm ministers met in Brussels on Monday to discuss "
+         f"the new trade accord with South American states.\n\n{_QUOTE}\n\nTalks are expected to continue "
+         "until Thursday, when a final communique is due from the presidency."},
+        {"id": "two", "outlet": "Weekly Two", "text": "Protests by tractor drivers blocked roads around the "
+         f"Belgian capital as officials gathered for a summit.\n\n{_QUOTE}\n\nPolice estimated that around two "
+         "thousand vehicles took part in the demonstration, which ended peacefully at dusk."},
+    )))  # fmt: skip
+    db = str(tmp_path / "e.db")
+    assert run("--db", db, "ingest", str(story), str(seeds_dir))[0] == 0
+    code, out, _ = run("--db", db, "detect", "--workers", "1", "--json")
+    assert json.loads(out)["by_relation"] == {"derived": 1, "related": 1}
+    for fmt in ("csv", "parquet", "jsonl"):
+        assert run("--db", db, "export", "--format", fmt, "--out", str(tmp_path / fmt))[0] == 0
+
+    with (tmp_path / "csv" / "pairs.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = list(rows[0])
+    assert header[:6] == ["source", "derivative", "relation", "direction", "confidence", "coverage"]
+    assert {"passages", "coverage_verbatim", "added", "omitted", "quotes_altered",
+            "attribution_drift", "direction_evidence", "family"} <= set(header)  # fmt: skip
+    assert "report" not in header and not any(v.startswith(("{", "[")) for r in rows for v in r.values())
+    by_relation = {r["relation"]: r for r in rows}
+    assert set(by_relation) == {"derived", "related"}
+    related, derived = by_relation["related"], by_relation["derived"]
+    assert related["passages"] == "1" and related["direction"] == "undirected"
+    assert int(derived["passages"]) > 1 and derived["attribution_drift"] == "1"
+    assert "attribution" in derived["direction_evidence"]
+    with (tmp_path / "csv" / "passages.csv").open(newline="") as f:
+        shared = [p for p in csv.DictReader(f) if (p["source"], p["derivative"]) ==
+                  (related["source"], related["derivative"])]  # fmt: skip
+    assert len(shared) == 1 and "farmers worse off" in shared[0]["source_text"]
+
+    table = pq.read_table(tmp_path / "parquet" / "pairs.parquet")
+    types = {f.name: f.type for f in table.schema}
+    assert types["relation"] == pa.string() and types["confidence"] == pa.float64()
+    assert types["passages"] == pa.int64() and types["quotes_altered"] == pa.int64()
+    assert types["semantic"] == pa.bool_() and types["common_source"] == pa.string()
+    assert sorted(table.column("relation").to_pylist()) == ["derived", "related"]
+    jsonl = [json.loads(line) for line in (tmp_path / "jsonl" / "pairs.jsonl").read_text().splitlines()]
+    assert sorted(r["relation"] for r in jsonl) == ["derived", "related"]
+    assert all(json.loads(r["report"])["relation"] == r["relation"] for r in jsonl)  # for import
+
+    # A related pair is no hop: no outlet flow between the two reports.
+    flows = json.loads(run("--db", db, "outlets", "--json")[1])["flows"]
+    assert not {f["source_outlet"] for f in flows} & {"Daily One", "Weekly Two"}
+    # And the Parquet export imports whole, related pair included.
+    db2 = str(tmp_path / "imported.db")
+    code, out, _ = run("--db", db2, "import", str(tmp_path / "parquet"))
+    assert code == 0 and "2 pairs" in out

@@ -776,10 +776,15 @@ class Store:
         row = self.conn.execute("SELECT report FROM pairs WHERE a = ? AND b = ?", (a, b)).fetchone()
         return json.loads(row["report"]) if row else None
 
-    def passages(self) -> list[sqlite3.Row]:
+    def passages(
+        self, *, relations: Sequence[str] = ("duplicate", "derived", "partial")
+    ) -> list[sqlite3.Row]:
+        """The passages of verified pairs of the given relations, with each pair's orientation."""
+        marks = ",".join("?" for _ in relations)
         return self.conn.execute(
             "SELECT p.*, q.source, q.derivative FROM passages p JOIN pairs q ON q.a = p.a AND q.b = p.b "
-            "WHERE q.relation IN ('duplicate', 'derived', 'partial') ORDER BY p.a, p.b, p.idx"
+            f"WHERE q.relation IN ({marks}) ORDER BY p.a, p.b, p.idx",
+            list(relations),
         ).fetchall()
 
     # -- families --------------------------------------------------------------------------
