@@ -464,3 +464,27 @@ def test_pairs_export_has_related_pairs_and_typed_columns(tmp_path: Path, seeds_
     db2 = str(tmp_path / "imported.db")
     code, out, _ = run("--db", db2, "import", str(tmp_path / "parquet"))
     assert code == 0 and "2 pairs" in out
+
+
+# -- 11. watch: a dropped file waiting to settle is logged with -v --------------------------------
+def test_watch_verbose_logs_files_waiting_to_settle(tmp_path: Path) -> None:
+    pytest.importorskip("httpx")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "fresh.txt").write_text(TEXT)  # just written: not settled for 60 s
+
+    def config(settle: float) -> str:
+        path = tmp_path / f"watch-{settle:g}.toml"
+        path.write_text(
+            'db = "w.db"\norigins = ["RT"]\n[alerts]\njsonl = "alerts.jsonl"\n'
+            f'[[sources]]\nfolder = "drop"\nsettle = {settle}\n'
+        )
+        return str(path)
+
+    code, out, err = run("watch", "--config", config(60), "--once", "--json", "-v")
+    assert code == 0 and json.loads(out)["added"] == 0
+    assert "fresh.txt is waiting to settle (changed" in err and "unchanged for 60 s" in err
+    code, out, err = run("watch", "--config", config(60), "--once", "--json")
+    assert code == 0 and "waiting to settle" not in err  # info, shown with -v only
+    code, out, err = run("watch", "--config", config(0), "--once", "--json", "-v")
+    assert code == 0 and json.loads(out)["added"] == 1 and "waiting to settle" not in err

@@ -14,7 +14,8 @@ import json
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -860,6 +861,23 @@ def serve(
     run(_settings(ctx).db, host=host, port=port, token=token, allow_hosts=allow_hosts)
 
 
+@contextmanager
+def _watch_log(verbose: bool) -> Iterator[None]:
+    """The watcher's log on stderr for one command (removed after it: a second run in the same
+    process must not write to the first one's stream): warnings, or with -v every step."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("newstrace.watch")
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
 @main.command()
 @click.option(
     "--config", "config_path", required=True, type=click.Path(dir_okay=False),
@@ -867,7 +885,11 @@ def serve(
 )  # fmt: skip
 @click.option("--once", is_flag=True, help="Run one full cycle (every source) and exit.")
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the cycle as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every fetch problem, not only alerts.")
+@click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Also log what waits (sources and pages put off, dropped files not yet settled) and "
+    "summarise every cycle, not only problems and alerts.",
+)
 @click.pass_context
 @_boundary
 def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbose: bool) -> None:
@@ -887,11 +909,6 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     if _db_given(ctx):
         cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
     _using(ctx, cfg.db)
-    handler = logging.StreamHandler()
-    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
-    log = logging.getLogger("newstrace.watch")
-    log.addHandler(handler)
-    log.setLevel(logging.INFO if verbose else logging.WARNING)
 
     def summary(r: Any) -> None:
         if not (verbose or once or r.added or r.alerts or r.source_errors or r.item_errors):
@@ -905,7 +922,7 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
             highlight=False,
         )
 
-    with Watcher(cfg) as watcher:
+    with _watch_log(verbose), Watcher(cfg) as watcher:
         if once:
             report = watcher.cycle(force=True)
             if as_json:
