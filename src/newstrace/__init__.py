@@ -14,6 +14,7 @@ Heavy parts (semantic matching, Spark, the web app) are extras imported lazily.
 from __future__ import annotations
 
 from newstrace.errors import (
+    AmbiguousIdError,
     ConfigError,
     DecodeError,
     EmptyDocumentError,
@@ -32,6 +33,7 @@ from newstrace.models import Attribution, Document, Link, RawDocument
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousIdError",
     "Attribution",
     "ConfigError",
     "DecodeError",

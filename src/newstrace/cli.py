@@ -14,7 +14,8 @@ import json
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +27,13 @@ from rich.table import Table
 from rich.text import Text
 
 from newstrace import __version__
-from newstrace.errors import ConfigError, NewstraceError, NotFoundError, StoreError
+from newstrace.errors import (
+    AmbiguousIdError,
+    ConfigError,
+    NewstraceError,
+    NotFoundError,
+    StoreError,
+)
 from newstrace.report.termsafe import plain, safe, safe_json, safe_marked
 from newstrace.settings import Settings, load_settings, parse_size
 
@@ -68,6 +75,8 @@ def _boundary(fn: F) -> F:
             _fail("error:", exc, 2)
         except StoreError as exc:
             _fail("store error:", exc, 3)
+        except AmbiguousIdError as exc:
+            _fail("ambiguous id:", exc, 1)  # the message lists the matching documents
         except NotFoundError as exc:
             _fail("not found:", exc, 1)
         except NewstraceError as exc:
@@ -77,8 +86,13 @@ def _boundary(fn: F) -> F:
 
 
 def _fail(label: str, exc: object, code: int) -> None:
-    """Print ``label`` (red) and the error's message (literal text), and exit with ``code``."""
-    err_console.print(Text.assemble((label, "red"), " ", plain(exc)), highlight=False)
+    """Print ``label`` (red) and the error's message (literal text), and exit with ``code``.
+
+    Not wrapped by Rich: the terminal wraps long lines, and paths, ids and commands in the
+    message stay whole for copying."""
+    err_console.print(
+        Text.assemble((label, "red"), " ", plain(exc)), highlight=False, soft_wrap=True
+    )
     sys.exit(code)
 
 
@@ -91,7 +105,67 @@ class _SafeFormatter(logging.Formatter):
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]  # type: ignore[no-any-return]
+    """The run's settings (defaults, user file, environment, then ``--db``), read once, when a
+    command first needs them: ``--db`` may come after the command's name."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(db=obj.get("db"))
+    return obj["settings"]  # type: ignore[no-any-return]
+
+
+def _db_given(ctx: click.Context) -> bool:
+    """Whether ``--db`` (or ``NEWSTRACE_DB``) named the store, rather than a default."""
+    return ctx.find_root().ensure_object(dict).get("db") is not None
+
+
+def _take_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Record a global option's value for the whole run, wherever it was given.
+
+    Given both before and after the command's name with different values, it is a usage error;
+    a value from the environment gives way to one on the command line.
+    """
+    if value is None or param.name is None:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    source = ctx.get_parameter_source(param.name)
+    from_env = source is click.core.ParameterSource.ENVIRONMENT
+    before = obj.get(param.name)
+    if before is not None and before != value and not obj.get(f"{param.name}:env"):
+        raise click.BadParameter(
+            f"given twice, as {before!r} and {value!r}; give it once (before or after the command)",
+            ctx=ctx,
+            param=param,
+        )
+    if before is None or not from_env:
+        obj[param.name] = value
+        obj[f"{param.name}:env"] = from_env
+
+
+def _global_options(*, after_command: bool) -> list[click.Option]:
+    """The options every command takes, before its name or after it (``newstrace --db s.db
+    list`` is ``newstrace list --db s.db``). Defined here once: the group gets them, and
+    :class:`_Group` adds them to each of its commands."""
+    return [
+        click.Option(
+            ["--db"],
+            envvar=None if after_command else "NEWSTRACE_DB",
+            type=click.Path(dir_okay=False),
+            expose_value=False,
+            is_eager=True,
+            callback=_take_global,
+            help="The store (default ./newstrace.db, or NEWSTRACE_DB); before or after the "
+            "command's name.",
+        )
+    ]
+
+
+class _Group(click.Group):
+    """The top-level group: each command added also takes the global options."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not isinstance(cmd, click.Group):
+            cmd.params.extend(_global_options(after_command=True))
+        super().add_command(cmd, name)
 
 
 def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
@@ -102,21 +176,15 @@ def _open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
     return Store(_settings(ctx).db, readonly=readonly, verify=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newstrace")
-@click.option(
-    "--db",
-    envvar="NEWSTRACE_DB",
-    type=click.Path(dir_okay=False),
-    help="The store (default ./newstrace.db, or NEWSTRACE_DB).",
-)
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context) -> None:
     """Trace how news stories are copied, rewritten and laundered from outlet to outlet."""
-    try:
-        ctx.obj = {"settings": load_settings(db=db), "db_given": db}
-    except ConfigError as exc:
-        _fail("error:", exc, 2)
+    ctx.ensure_object(dict)
+
+
+main.params.extend(_global_options(after_command=False))
 
 
 def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -133,8 +201,44 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _ingest_progress(*, disable: bool) -> Progress:
+    """The ingest display on stderr (none when it is no terminal, or with --json)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}", markup=False),
+        console=err_console,
+        transient=True,
+        disable=disable,
+    )
+
+
+class _IngestBars:
+    """Ingest's two bars: files read of all given, and records read (documents and rejected
+    inputs) as they come, so that one large JSONL, CSV or WARC file moves the display too."""
+
+    def __init__(self, progress: Progress, *, files: int) -> None:
+        self.progress = progress
+        self.files = progress.add_task("files", total=files, name="")
+        self.records = progress.add_task("records", total=None, name="")
+        self._path: Path | None = None
+
+    def on_record(self, path: Path, n: int) -> None:
+        if path != self._path:  # the name is made printable once per file, not per record
+            self._path = path
+            self.progress.update(self.records, name=plain(path.name)[-40:])
+        self.progress.advance(self.records)
+
+    def on_file(self, path: Path, n: int) -> None:
+        self.progress.advance(self.files)
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+# Not exists=True: a missing path is one rejected input of the batch (reported, recorded, exit
+# status 1), not a usage error that stops the others from being read.
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -180,25 +284,15 @@ def ingest(
     files = list(iter_files(paths))
     with (
         _open_store(ctx) as store,
-        Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[name]}", markup=False),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as progress,
+        _ingest_progress(disable=as_json or not err_console.is_terminal) as progress,
     ):
-        task = progress.add_task("ingest", total=len(files), name="")
-
-        def on_file(path: Path, n: int) -> None:
-            progress.update(task, advance=1, name=plain(path.name)[-40:])
+        bars = _IngestBars(progress, files=len(files))
 
         def on_reject(r: Any) -> None:
+            # One line per input: a rejection, or a page skipped as no article (not an error).
+            label = "skipped" if r.kind == "NotArticleError" else "rejected"
             progress.console.print(
-                Text.assemble(("skipped", "yellow"), " ", plain(f"{r.path}: {r.reason}")),
+                Text.assemble((label, "yellow"), " ", plain(f"{r.path}: {r.reason}")),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -214,8 +308,9 @@ def ingest(
                 field_map=mapping,
                 strict=strict,
                 settings=settings,
-                on_file=on_file,
+                on_file=bars.on_file,
                 on_reject=on_reject,
+                on_record=bars.on_record,
             )
         except StrictModeStop as stop:
             _fail("stopped (--strict):", stop.rejection, 1)
@@ -243,6 +338,18 @@ def ingest(
         sys.exit(1)
 
 
+ID_WIDTH = 16
+"""The length of a document id (hex digits of its SHA-256)."""
+SHORT_ID = 8
+"""The prefix of an id shown where space is short (a prefix that commands accept)."""
+
+
+def _id_column(table: Table, header: str, *, width: int = ID_WIDTH) -> None:
+    """Add a column of ids: never wrapped, folded or cut, however narrow the terminal (ids
+    are copied from tables into commands; the other columns give way)."""
+    table.add_column(header, no_wrap=True, overflow="ignore", min_width=width)
+
+
 def _counts(counts: dict[str, int], *, value_first: bool = True) -> str:
     """``{"documents": 3, "pairs": 1}`` as "3 documents, 1 pairs" (or "documents 3, …")."""
     return ", ".join(f"{v} {k}" if value_first else f"{k} {v}" for k, v in counts.items())
@@ -262,9 +369,12 @@ def _doc_row(d: Any) -> dict[str, Any]:
 
 @main.command("list")
 @click.option("--outlet", help="Only this outlet's documents.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--offset", default=0, type=click.IntRange(0))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 100000),
+    help="Show at most this many documents.",
+)
+@click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 @click.pass_context
 @_boundary
 def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_json: bool) -> None:
@@ -276,7 +386,10 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
         click.echo(safe_json([_doc_row(d) for d in docs], indent=2))
         return
     table = Table(title=f"{len(docs)} of {total} documents")
-    for col in ("id", "outlet", "published", "words", "title", "credits"):
+    _id_column(table, "id")
+    table.add_column("outlet", overflow="fold")
+    table.add_column("published", no_wrap=True)
+    for col in ("words", "title", "credits"):
         table.add_column(col, overflow="fold")
     for d in docs:
         table.add_row(
@@ -292,7 +405,10 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
 
 @main.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print every field as JSON (credits, links, removed chrome…).",
+)
 @click.option("--raw", is_flag=True, help="Include the raw input text (with --json).")
 @click.pass_context
 @_boundary
@@ -332,8 +448,11 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+    help="Show at most this many hits.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON, with snippets.")
 @click.pass_context
 @_boundary
 def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
@@ -482,14 +601,17 @@ def compare(
     type=click.IntRange(0),
     help="Only pair articles published this close together.",
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+    help="Processes that verify candidate pairs.",
+)
 @click.option(
     "--from-scratch",
     is_flag=True,
     help="Forget earlier sketches, pairs and families first (pairs already verified are "
     "otherwise kept, e.g. after switching on --semantic or changing --threshold).",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @click.pass_context
 @_boundary
 def detect(
@@ -563,7 +685,7 @@ def _hop_summary(store: Any, parent: str, child: str) -> str:
 
 @main.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the family's members as JSON.")
 @click.pass_context
 @_boundary
 def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
@@ -627,8 +749,11 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=30, show_default=True, type=click.IntRange(1),
+    help="Show at most this many families.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the families as JSON.")
 @click.pass_context
 @_boundary
 def families(ctx: click.Context, limit: int, as_json: bool) -> None:
@@ -642,8 +767,11 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
         click.echo(safe_json(fams[:limit], indent=2))
         return
     table = Table(title=f"{len(fams)} story families")
-    for col in ("family", "size", "origin outlet", "outlets", "first", "last"):
+    _id_column(table, "family")
+    for col in ("size", "origin outlet", "outlets"):
         table.add_column(col, overflow="fold")
+    for col in ("first", "last"):
+        table.add_column(col, no_wrap=True)
     for f in fams[:limit]:
         table.add_row(
             safe(f["family"]),
@@ -657,7 +785,7 @@ def families(ctx: click.Context, limit: int, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print outlets and flows as JSON.")
 @click.pass_context
 @_boundary
 def outlets(ctx: click.Context, as_json: bool) -> None:
@@ -704,8 +832,12 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
     type=click.Choice(["jsonl", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
+    help="File format of the tables (Parquet needs the parquet extra).",
 )
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+    help="Folder the tables are written to (created if missing).",
+)
 @click.pass_context
 @_boundary
 def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
@@ -720,9 +852,13 @@ def export(ctx: click.Context, fmt: str, out_dir: str) -> None:
 
 @main.command()
 @click.option(
-    "--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False)
+    "--out", "out_file", default="report.html", show_default=True,
+    type=click.Path(dir_okay=False), help="The HTML file to write.",
 )
-@click.option("--max-pairs", default=300, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--max-pairs", default=300, show_default=True, type=click.IntRange(0),
+    help="Pair views included at most (one per hop of a family, largest families first).",
+)
 @click.pass_context
 @_boundary
 def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
@@ -737,7 +873,10 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--token",
     envvar="NEWSTRACE_TOKEN",
@@ -757,17 +896,39 @@ def report(ctx: click.Context, out_file: str, max_pairs: int) -> None:
 def serve(
     ctx: click.Context, host: str, port: int, token: str | None, allow_hosts: tuple[str, ...]
 ) -> None:
-    """Serve the web app (corpus browser, pair views, families, outlets, JSON API)."""
-    from newstrace.web import check_binding
-    from newstrace.web import serve as run
+    """Serve the web app (corpus browser, pair views, families, outlets, JSON API).
 
-    check_binding(host, token)
+    The token, the store (present, sound) and the port (free) are checked before the URL is
+    printed.
+    """
+    from newstrace.web import serve as run
+    from newstrace.web.preflight import check_serve
+
+    _using(ctx, _settings(ctx).db)
+    check_serve(_settings(ctx).db, host=host, port=port, token=token)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(
         safe(f"newstrace at http://{shown}:{port}/ (store {_settings(ctx).db}); Ctrl-C stops it"),
         highlight=False,
     )
     run(_settings(ctx).db, host=host, port=port, token=token, allow_hosts=allow_hosts)
+
+
+@contextmanager
+def _watch_log(verbose: bool) -> Iterator[None]:
+    """The watcher's log on stderr for one command (removed after it: a second run in the same
+    process must not write to the first one's stream): warnings, or with -v every step."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("newstrace.watch")
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 @main.command()
@@ -777,7 +938,11 @@ def serve(
 )  # fmt: skip
 @click.option("--once", is_flag=True, help="Run one full cycle (every source) and exit.")
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the cycle as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every fetch problem, not only alerts.")
+@click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Also log what waits (sources and pages put off, dropped files not yet settled) and "
+    "summarise every cycle, not only problems and alerts.",
+)
 @click.pass_context
 @_boundary
 def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbose: bool) -> None:
@@ -794,14 +959,9 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
     from newstrace.watch.loop import Watcher
 
     cfg = load_config(config_path)
-    if ctx.obj.get("db_given"):
+    if _db_given(ctx):
         cfg = dataclasses.replace(cfg, db=_settings(ctx).db)
     _using(ctx, cfg.db)
-    handler = logging.StreamHandler()
-    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
-    log = logging.getLogger("newstrace.watch")
-    log.addHandler(handler)
-    log.setLevel(logging.INFO if verbose else logging.WARNING)
 
     def summary(r: Any) -> None:
         if not (verbose or once or r.added or r.alerts or r.source_errors or r.item_errors):
@@ -815,7 +975,7 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
             highlight=False,
         )
 
-    with Watcher(cfg) as watcher:
+    with _watch_log(verbose), Watcher(cfg) as watcher:
         if once:
             report = watcher.cycle(force=True)
             if as_json:
@@ -843,9 +1003,15 @@ def watch(ctx: click.Context, config_path: str, once: bool, as_json: bool, verbo
 
 
 @main.command()
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
-@click.option("--flag", type=click.Choice(["no_credit", "altered_quotes", "attribution_drift"]))
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1),
+    help="Show at most this many alerts.",
+)
+@click.option(
+    "--flag", type=click.Choice(["no_credit", "altered_quotes", "attribution_drift"]),
+    help="Only alerts raised with this flag.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON (as the sinks get them).")
 @click.pass_context
 @_boundary
 def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> None:
@@ -859,14 +1025,19 @@ def alerts(ctx: click.Context, limit: int, flag: str | None, as_json: bool) -> N
         console.print("No alerts.")
         return
     table = Table(box=None)
-    for col in ("when", "article", "reuses", "relation", "coverage", "flags"):
+    table.add_column("when")
+    _id_column(table, "article", width=SHORT_ID)
+    table.add_column("title")
+    _id_column(table, "reuses", width=SHORT_ID)
+    for col in ("outlet", "relation", "coverage", "flags"):
         table.add_column(col)
     for a in rows:
         art, org = a["article"], a["origin"]
-        article = f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or art['id']}"
-        origin = f"{org.get('outlet') or org.get('host') or '?'} [{org['id'][:8]}]"
+        article = f"{art.get('outlet') or art.get('host') or '?'}: {art.get('title') or '-'}"
+        origin = org.get("outlet") or org.get("host") or "?"
         table.add_row(
-            safe(a["created"]), safe(article), safe(origin), safe(a["relation"]),
+            safe(a["created"]), safe(art["id"][:SHORT_ID]), safe(article),
+            safe(org["id"][:SHORT_ID]), safe(origin), safe(a["relation"]),
             f"{a['coverage']['article']:.0%}", safe(", ".join(a["flags"]) or "-"),
         )  # fmt: skip
     console.print(table)
@@ -899,12 +1070,20 @@ def spark_() -> None:
     type=click.Path(exists=True),
     help="JSONL or Parquet documents (id, text, and the store's other fields; an export works).",
 )
-@click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--output", "output_dir", required=True, type=click.Path(file_okay=False),
+    help="Folder (or cluster URI) the Parquet tables are written to.",
+)
 @click.option(
     "--master", default=None, help="Spark master (default: as spark-submit sets it, else local[*])."
 )
-@click.option("--threshold", type=float, default=0.3, show_default=True)
-@click.option("--window-days", type=click.IntRange(0))
+@click.option(
+    "--threshold", type=float, default=0.3, show_default=True, help="LSH Jaccard threshold."
+)
+@click.option(
+    "--window-days", type=click.IntRange(0),
+    help="Only pair articles published this close together.",
+)
 @_boundary
 def spark_detect(
     input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None
@@ -959,8 +1138,11 @@ def eval_() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="MSRP training file, for paraphrase splices (e.g. ../shared/data/msrp/msr_paraphrase_train.txt).",
 )
-@click.option("--per-kind", default=30, show_default=True, type=click.IntRange(1, 10000))
-@click.option("--seed", default=13, show_default=True, type=int)
+@click.option(
+    "--per-kind", default=30, show_default=True, type=click.IntRange(1, 10000),
+    help="Pairs written per obfuscation kind.",
+)
+@click.option("--seed", default=13, show_default=True, type=int, help="Random seed (same seed, same pairs).")
 @_boundary
 def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, seed: int) -> None:
     """Write labelled text-reuse pairs in PAN format, built from real article text."""
@@ -978,12 +1160,17 @@ def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, se
     type=click.Path(exists=True),
     default="examples/corpus/buzzfeed-webis-2016.jsonl.gz",
     show_default=True,
+    help="Real articles the families are made from (any format ingest reads).",
 )
 @click.option(
-    "--families", "n_families", default=60, show_default=True, type=click.IntRange(1, 100000)
+    "--families", "n_families", default=60, show_default=True, type=click.IntRange(1, 100000),
+    help="Story families to generate.",
 )
-@click.option("--singletons", default=60, show_default=True, type=click.IntRange(0, 100000))
-@click.option("--seed", default=11, show_default=True, type=int)
+@click.option(
+    "--singletons", default=60, show_default=True, type=click.IntRange(0, 100000),
+    help="Unrelated articles added beside the families.",
+)
+@click.option("--seed", default=11, show_default=True, type=int, help="Random seed (same seed, same corpus).")
 @click.option(
     "--real-distractors",
     "labels",
@@ -1013,7 +1200,7 @@ def eval_generate_families(
 @eval_.command("families")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
 @click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measures as JSON.")
 @_boundary
 def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
     """Clustering and graph measures (ARI, pairwise P/R/F1, direction accuracy) on a labelled corpus."""
@@ -1043,7 +1230,7 @@ def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
 @click.option("--work", default="out/eval-real", show_default=True, type=click.Path(file_okay=False),
               help="Where stores and the lists of unlabelled pairs and flags go.")  # fmt: skip
 @click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print each corpus's measures as JSON.")
 @_boundary
 def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as_json: bool) -> None:
     """Reuse-pair precision/recall, relation confusion, family ARI, direction accuracy and flag
@@ -1109,7 +1296,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
 @eval_.command("pan")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--lexical", is_flag=True, help="Align without the semantic layer.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the measures per kind as JSON.")
 @_boundary
 def eval_pan(corpus_dir: str, lexical: bool, as_json: bool) -> None:
     """PAN text-alignment measures (precision, recall, granularity, plagdet) per obfuscation kind."""
@@ -1174,15 +1361,29 @@ class _null:
 
 
 @main.command()
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--limit", default=100, show_default=True, type=click.IntRange(1), help="Show at most this many."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print them as JSON: a list of {path, reason, kind}."
+)
 @click.pass_context
 @_boundary
-def rejections(ctx: click.Context, limit: int) -> None:
-    """List inputs that ingest rejected, newest first, with the reason."""
+def rejections(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """List inputs that ingest rejected, newest first, with the reason.
+
+    Pages skipped as no article are listed too (kind NotArticleError).
+    """
     with _open_store(ctx, readonly=True) as store:
         rows = store.rejections(limit=limit)
+    if as_json:
+        click.echo(
+            safe_json([{"path": r.path, "reason": r.reason, "kind": r.kind} for r in rows], indent=2)
+        )
+        return
     for r in rows:
-        console.print(safe(f"{r.path}: {r.reason}"), highlight=False)
+        # One line each, never wrapped: paths are copied from here.
+        console.print(safe(f"{r.path}: {r.reason}"), highlight=False, soft_wrap=True)
     if not rows:
         console.print("No rejected inputs.")
 

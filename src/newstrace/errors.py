@@ -14,6 +14,7 @@
     ├── StoreError                  the database cannot be opened, is too new, or is corrupt
     │   └── CorruptStoreError       SQLite finds the file damaged: nothing is read or written
     └── NotFoundError               a document, pair or family id that is not in the store
+        └── AmbiguousIdError        an id prefix too short, or matching several documents
 
 Errors become user-facing messages only at the boundary (``newstrace.cli``). Inside a batch an
 ``InputError`` becomes a :class:`Rejection` with the path and the reason, and the batch goes on.
@@ -103,6 +104,19 @@ class FetchDeferred(FetchError):
 
 class NotFoundError(NewstraceError, LookupError):
     """An id that is not in the store."""
+
+
+class AmbiguousIdError(NotFoundError):
+    """An id prefix that does not name one document: too short, or shared by several.
+
+    The message lists the matching documents (at most a few); ``matches`` holds their ids and
+    ``total`` how many match in all.
+    """
+
+    def __init__(self, message: str, matches: list[str], total: int) -> None:
+        super().__init__(message)
+        self.matches = matches
+        self.total = total
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,7 @@ def ingest(
     settings: Settings | None = None,
     on_file: Callable[[Path, int], None] | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
+    on_record: Callable[[Path, int], None] | None = None,
 ) -> IngestReport:
     """Read files and folders into ``store``.
 
@@ -115,6 +116,9 @@ def ingest(
         settings: limits (``max_file_bytes``) and batch size.
         on_file: called after each file with its path and the number of documents it gave.
         on_reject: called for each rejected input.
+        on_record: called for each record read from a file (a document, or an input
+            rejected or skipped), with the file's path and the number of its records read so
+            far: progress inside a large JSONL, CSV, WARC or feed, not only from file to file.
 
     Returns:
         An :class:`IngestReport`; rejected inputs are in ``report.rejected`` (and in the store).
@@ -164,11 +168,14 @@ def ingest(
         for path in iter_files(paths):
             report.files += 1
             side = _sidecar(path)
-            n_docs = 0
+            n_docs = n_records = 0
             try:
                 for item in read_path(
                     path, fmt=fmt, max_size=cfg.max_file_bytes, field_map=field_map
                 ):
+                    n_records += 1
+                    if on_record:
+                        on_record(path, n_records)
                     if isinstance(item, InputError):
                         reject(display_path(path), item)
                         continue

@@ -110,3 +110,14 @@ def test_readonly_on_an_empty_file_says_no_store_yet(tmp_path: Path) -> None:
     path.touch()
     with pytest.raises(StoreError, match="no newstrace store yet"):
         Store(path, readonly=True)
+
+
+def test_read_only_open_takes_any_file_name(tmp_path: Path) -> None:
+    # The read-only URI is built with Path.as_uri: '?', '#' and '%' in a name are not
+    # parameters or fragments to SQLite.
+    odd = tmp_path / "a?mode=rwc#x%20.db"
+    with Store(odd) as s:
+        s.add_documents([Document(id="abcdef0123456789", text="x")])
+    with Store(odd, readonly=True) as s:
+        assert s.count() == 1 and s.access == "read-only"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(odd.name)) == []

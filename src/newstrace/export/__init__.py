@@ -20,6 +20,49 @@ from newstrace.store import Store
 
 TABLES = ("documents", "pairs", "passages", "families", "outlets", "outlet_flows")
 FORMATS = ("jsonl", "csv", "parquet")
+REUSE = ("duplicate", "derived", "partial")
+PAIR_RELATIONS = (*REUSE, "related")
+"""The pairs exported: reuse, and ``related`` pairs (the same story, not copied: shared
+quotations at most, or a template), told apart by their ``relation``."""
+
+PAIR_COLUMNS: dict[str, str] = {
+    "source": "string",
+    "derivative": "string",
+    "relation": "string",
+    "direction": "string",
+    "confidence": "float64",
+    "coverage": "float64",
+    "coverage_source": "float64",
+    "coverage_verbatim": "float64",
+    "coverage_near_verbatim": "float64",
+    "coverage_paraphrase": "float64",
+    "passages": "int64",
+    "evidence_words": "int64",
+    "third_party_words": "int64",
+    "added": "int64",
+    "omitted": "int64",
+    "quotes": "int64",
+    "quotes_altered": "int64",
+    "attribution_drift": "int64",
+    "direction_evidence": "string",
+    "common_source": "string",
+    "semantic": "bool",
+    "candidate": "string",
+    "family": "string",
+    "report": "string",
+}
+"""The ``pairs`` table: one typed column per fact of a pair's report (Parquet's schema, in
+this order). ``coverage*`` are shares of the derivative (``coverage_source`` of the source);
+``passages`` counts aligned passages; ``evidence_words`` the words of prose one text wrote
+that the verdict counts as reuse, ``third_party_words`` those both quote from someone else;
+``added``/``omitted`` spans, ``quotes`` quotations (``quotes_altered`` changed), and
+``attribution_drift`` claims, count what the pair view lists; ``direction_evidence`` names
+what favours the direction (``attribution; containment``). ``report`` is the whole compare
+report as JSON, for ``newstrace import``; CSV leaves it out (see :data:`CSV_LEAVES_OUT`)."""
+
+CSV_LEAVES_OUT: dict[str, tuple[str, ...]] = {"pairs": ("report",)}
+"""Columns a CSV export leaves out: nested JSON that is no use in a spreadsheet (its facts are
+columns of their own)."""
 
 
 def document_row(d: Document, family: tuple[str, str | None, int] | None) -> dict[str, Any]:
@@ -67,13 +110,44 @@ def document_from_row(row: dict[str, Any]) -> Document:
 
 
 def pair_row(r: Any, family: str | None) -> dict[str, Any]:
-    """One row of the ``pairs`` table from a verified pair (store row or dict)."""
+    """One row of the ``pairs`` table (:data:`PAIR_COLUMNS`) from a verified pair (store row or
+    dict, with its report as JSON). Counts are None where the report does not hold them (pairs
+    imported without one)."""
     keys = r.keys()
-    return {"source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
-            "direction": r["direction"] if "direction" in keys else "directed",
-            "confidence": r["confidence"], "coverage": r["coverage_derivative"],
-            "coverage_source": r["coverage_source"], "candidate": r["candidate"], "family": family,
-            "report": r["report"]}  # fmt: skip
+    raw = r["report"] if "report" in keys else None
+    rep: dict[str, Any] = json.loads(raw) if isinstance(raw, str) and raw else {}
+    by_kind = rep.get("coverage", {}).get("derivative", {})
+    evidence = rep.get("evidence", {})
+    direction = rep.get("direction", {})
+
+    def count(key: str) -> int | None:
+        return len(rep[key]) if isinstance(rep.get(key), list) else None
+
+    quotes = rep.get("quotes")
+    favours = r["source"]
+    return {
+        "source": r["source"], "derivative": r["derivative"], "relation": r["relation"],
+        "direction": r["direction"] if "direction" in keys else "directed",
+        "confidence": r["confidence"], "coverage": r["coverage_derivative"],
+        "coverage_source": r["coverage_source"],
+        "coverage_verbatim": by_kind.get("verbatim"),
+        "coverage_near_verbatim": by_kind.get("near_verbatim"),
+        "coverage_paraphrase": by_kind.get("paraphrase"),
+        "passages": count("passages"),
+        "evidence_words": evidence.get("counted_words"),
+        "third_party_words": evidence.get("third_party_words"),
+        "added": count("added"), "omitted": count("omitted"), "quotes": count("quotes"),
+        "quotes_altered": sum(q.get("status") == "altered" for q in quotes)
+        if isinstance(quotes, list) else None,
+        "attribution_drift": count("attribution_drift"),
+        "direction_evidence": "; ".join(
+            e["name"] for e in direction.get("evidence", [])
+            if e.get("favours") == favours and e.get("weight")
+        ) if direction else None,
+        "common_source": direction.get("common_source"),
+        "semantic": rep.get("semantic"),
+        "candidate": r["candidate"], "family": family, "report": raw,
+    }  # fmt: skip
 
 
 def passage_row(
@@ -135,14 +209,14 @@ def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     documents = sorted(
         (document_row(d, fam.get(d.id)) for _, d in store.iter_documents()), key=lambda r: r["id"]
     )
-    rows = store.pairs()
+    rows = store.pairs(relations=PAIR_RELATIONS)
     pairs = sorted(
         (pair_row(r, fam.get(r["derivative"], (None,))[0]) for r in rows),
         key=lambda r: (r["source"], r["derivative"]),
     )
     texts: dict[str, str] = {}
     passages = []
-    for p in store.passages():
+    for p in store.passages(relations=PAIR_RELATIONS):
         for doc_id in (p["source"], p["derivative"]):
             if doc_id not in texts:
                 texts[doc_id] = store.get(doc_id).text
@@ -169,7 +243,7 @@ def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     for doc_id, (family, _, _) in fam.items():
         members[family].append(doc_id)
     families = [family_row(f, ids, nodes) for f, ids in sorted(members.items())]
-    edges = [Edge.from_pair(r) for r in rows]
+    edges = [Edge.from_pair(r) for r in rows if r["relation"] in REUSE]  # related: no hop
     outlets, outlet_flows = outlet_rows(build_forest(edges, nodes), nodes)
     return {
         "documents": documents,
@@ -195,9 +269,9 @@ def write_tables(
         if fmt == "jsonl":
             _write_jsonl(path, rows)
         elif fmt == "csv":
-            _write_csv(path, rows)
+            _write_csv(path, rows, leave_out=CSV_LEAVES_OUT.get(name, ()))
         else:
-            _write_parquet(path, rows)
+            _write_parquet(path, rows, types=PAIR_COLUMNS if name == "pairs" else None)
         paths.append(path)
     return paths
 
@@ -215,22 +289,34 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_csv(path: Path, rows: list[dict[str, Any]], *, leave_out: Iterable[str] = ()) -> None:
+    skip = set(leave_out)
+    cols = [c for c in _columns(rows) if c not in skip]
     with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=_columns(rows) or ["empty"], lineterminator="\n")
+        w = csv.DictWriter(
+            f, fieldnames=cols or ["empty"], lineterminator="\n", extrasaction="ignore"
+        )
         w.writeheader()
         for r in rows:
             w.writerow(r)
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_parquet(
+    path: Path, rows: list[dict[str, Any]], *, types: dict[str, str] | None = None
+) -> None:
+    """Write rows as Parquet; ``types`` (column -> Arrow type name) fixes the schema, so that
+    a column is typed even when every value in it is None, or there are no rows."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise ConfigError("Parquet export needs pyarrow: pip install 'newstrace[parquet]'") from exc
-    cols = _columns(rows)
-    table = pa.table({c: [r.get(c) for r in rows] for c in cols}) if cols else pa.table({})
+    if types:
+        schema = pa.schema([(c, pa.type_for_alias(t)) for c, t in types.items()])
+        table = pa.Table.from_pylist(rows, schema=schema)
+    else:
+        cols = _columns(rows)
+        table = pa.table({c: [r.get(c) for r in rows] for c in cols}) if cols else pa.table({})
     pq.write_table(table, path)
 
 

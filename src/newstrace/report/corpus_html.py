@@ -20,7 +20,7 @@ padding:.4rem .8rem}summary{cursor:pointer;font-weight:600}nav a{margin-right:1r
 def corpus_report(store: Store, *, max_pairs: int = 300) -> str:
     """Render the whole store's results as one HTML document (string)."""
     from newstrace.detect import hydrate_report
-    from newstrace.export import export_tables
+    from newstrace.export import REUSE, export_tables
 
     tables = export_tables(store)
     docs = {d["id"]: d for d in tables["documents"]}
@@ -42,7 +42,7 @@ def corpus_report(store: Store, *, max_pairs: int = 300) -> str:
         for k, v in (
             ("articles", len(docs)),
             ("outlets", len({d["outlet"] for d in docs.values()})),
-            ("reuse pairs", len(tables["pairs"])),
+            ("reuse pairs", sum(p["relation"] in REUSE for p in tables["pairs"])),
             ("story families", len(fams)),
         )
     )

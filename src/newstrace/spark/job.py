@@ -17,6 +17,7 @@ from newstrace.clean.text import words
 from newstrace.detect import DetectParams, verify_pair
 from newstrace.errors import ConfigError
 from newstrace.export import (
+    PAIR_RELATIONS,
     document_from_row,
     document_row,
     family_row,
@@ -230,6 +231,7 @@ def run_job(
         .cache()
     )
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
+    exported = verified.filter(lambda r: r["relation"] in PAIR_RELATIONS)  # reuse and related
 
     # Families: connected components by min-label propagation, then each family's forest.
     edges = reuse.flatMap(lambda r: [(r["a"], r["b"]), (r["b"], r["a"])]).partitionBy(parts).cache()
@@ -289,13 +291,13 @@ def run_job(
     )
     fam_of = fam_kv.map(lambda kv: (kv[0], kv[1][0]))
     pairs = (
-        reuse.map(lambda r: (r["derivative"], r))
+        exported.map(lambda r: (r["derivative"], r))
         .leftOuterJoin(fam_of)
         .map(lambda kv: pair_row(kv[1][0], kv[1][1]))
     )
     texts = by_id.mapValues(lambda d: d.text)
     passages = (
-        reuse.map(lambda r: (r["source"], r))
+        exported.map(lambda r: (r["source"], r))
         .partitionBy(parts)
         .join(texts, parts)
         .map(lambda kv: (kv[1][0]["derivative"], kv[1]))

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remove_outlet_chrome
-from newstrace.errors import CorruptStoreError, NotFoundError, Rejection, StoreError
+from newstrace.errors import (
+    AmbiguousIdError,
+    CorruptStoreError,
+    NotFoundError,
+    Rejection,
+    StoreError,
+)
 from newstrace.models import Attribution, Document, Link
 from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newstrace.store.search import (
@@ -125,9 +131,41 @@ def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
         )
     if name.startswith("SQLITE_FULL"):
         return StoreError(f"{path}: the disk is full ({exc}); nothing of this run was half-written")
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+    if name.startswith("SQLITE_READONLY"):
+        return StoreError(
+            f"{path} is read-only here ({exc}): commands that write to it (ingest, detect, "
+            "import, watch) need write access to the file and its directory; those that only "
+            "read it work"
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
         return StoreError(f"{path} cannot be opened for this ({exc}); check the file's permissions")
     return StoreError(f"{path}: database error ({name or type(exc).__name__}: {exc})")
+
+
+MIN_ID_PREFIX = 4
+"""The shortest id prefix taken for an id (a shorter one is refused even when it is unique
+today: it would stop being so as the store grows)."""
+ID_MATCHES_SHOWN = 10
+"""How many matching documents an ambiguous id's message lists."""
+
+
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
+def _ambiguous(head: str, rows: Sequence[sqlite3.Row], total: int) -> AmbiguousIdError:
+    """The error for an id that names several documents: ``head``, then one line per match
+    (id, outlet, date, title), at most :data:`ID_MATCHES_SHOWN` of them."""
+    shown = list(rows[:ID_MATCHES_SHOWN])
+    lines = [head]
+    for r in shown:
+        title = " ".join((r["title"] or "").split())
+        title = title if len(title) <= 50 else title[:49] + "…"
+        line = f"  {r['id']}  {r['outlet'] or '(no outlet)'}  {(r['published'] or 'undated')[:10]}"
+        lines.append(f"{line}  {title}" if title else line)
+    if total > len(shown):
+        lines.append(f"  … and {total - len(shown)} more")
+    return AmbiguousIdError("\n".join(lines), [str(r["id"]) for r in shown], total)
 
 
 class Store:
@@ -170,15 +208,15 @@ class Store:
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
+        self.access: Literal["read-write", "read-only", "immutable"] = "read-write"
+        """How the file is open: ``read-only`` (SQLite's ``mode=ro``) or, for a WAL store in a
+        place where its shared-memory file cannot be created, ``immutable`` (see
+        :meth:`_connect_readonly`)."""
         try:
-            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
-            self.conn = sqlite3.connect(
-                uri,
-                uri=readonly,
-                timeout=BUSY_TIMEOUT_S,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            if readonly:
+                self.conn = self._connect_readonly()
+            else:
+                self.conn = _connect(str(self.path))
         except sqlite3.DatabaseError as exc:
             raise store_error(self.path, exc) from exc
         try:
@@ -196,6 +234,43 @@ class Store:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise store_error(self.path, exc) from exc
             raise
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Open the file for reading only, however little the reader may write around it.
+
+        SQLite's ``mode=ro`` reads a store on a read-only file, but a store in WAL mode (every
+        store newstrace wrote) also needs its ``-shm`` file, which SQLite creates beside the
+        database when it is missing: in a directory the reader cannot write (a read-only disk,
+        a 0555 folder) that fails. Then, when no write-ahead log holds changes (a store whose
+        last writer closed it cleanly has none), the file is opened ``immutable``: SQLite takes
+        it that nothing changes it while it is read, which is true of such a place unless a
+        process with more rights writes it meanwhile. A log that does hold changes cannot be
+        read without the ``-shm`` file, and ignoring it would show an older store, so that is
+        refused with what to do.
+        """
+        uri = self.path.absolute().as_uri() + "?mode=ro"  # as_uri: '?', '#', '%' in names
+        conn = _connect(uri, uri=True)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()  # reads the WAL index, if any
+            self.access = "read-only"
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            name = str(getattr(exc, "sqlite_errorname", ""))
+            if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                raise
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{self.path} cannot be read here: its write-ahead log {wal.name} holds changes "
+                f"not yet in the main file, and reading them needs {self.path.name}-shm, which "
+                "cannot be created in this directory; copy the store with its -wal file to a "
+                "writable place, or have a process that may write there open it once "
+                "(which folds the log into the file)"
+            )
+        conn = _connect(uri + "&immutable=1", uri=True)
+        self.access = "immutable"
+        return conn
 
     def verify(self) -> None:
         """Refuse a damaged store: raise :class:`CorruptStoreError` (naming the file, what is
@@ -402,29 +477,88 @@ class Store:
         )
 
     def resolve_id(self, id_or_prefix: str) -> str:
-        """The full id of a document given its id, a unique prefix of it, or its input id.
+        """The full id of a document given its id, a unique prefix of it (at least
+        :data:`MIN_ID_PREFIX` characters), or its input id.
 
         Raises:
-            NotFoundError: when nothing, or more than one document, matches.
+            AmbiguousIdError: the prefix is too short, or several documents match; the message
+                lists them (at most :data:`ID_MATCHES_SHOWN`).
+            NotFoundError: nothing matches.
+
+        Example:
+            >>> import tempfile, os
+            >>> store = Store(os.path.join(tempfile.mkdtemp(), "n.db"))
+            >>> _ = store.add_documents([Document(id="ab12" + "0" * 12, text="x"),
+            ...                          Document(id="ab34" + "0" * 12, text="y")])
+            >>> store.resolve_id("AB12")
+            'ab12000000000000'
+            >>> try:
+            ...     store.resolve_id("ab")
+            ... except AmbiguousIdError as exc:
+            ...     print(exc)
+            id prefix 'ab' is too short (give at least 4 characters); 2 documents match:
+              ab12000000000000  (no outlet)  undated
+              ab34000000000000  (no outlet)  undated
+            >>> store.close()
         """
         q = id_or_prefix.strip()
         row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (q,)).fetchone()
         if row:
             return str(row["id"])
-        if re.fullmatch(r"[0-9a-f]{4,15}", q):
-            rows = self.conn.execute(
-                "SELECT id FROM documents WHERE id LIKE ? LIMIT 2", (q + "%",)
-            ).fetchall()
+        prefix = q.lower() if re.fullmatch(r"[0-9a-fA-F]{1,63}", q) else None
+        if prefix is not None and len(prefix) >= MIN_ID_PREFIX:
+            rows = self._ids_with_prefix(prefix, 2)
             if len(rows) == 1:
                 return str(rows[0]["id"])
-            if len(rows) > 1:
-                raise NotFoundError(f"id prefix {q!r} matches several documents; give more digits")
-        rows = self.conn.execute(
-            "SELECT id FROM documents WHERE input_id = ? ORDER BY version DESC LIMIT 2", (q,)
+        by_input = self.conn.execute(
+            "SELECT id, outlet, published, title FROM documents WHERE input_id = ? "
+            "ORDER BY version DESC, id LIMIT ?",
+            (q, ID_MATCHES_SHOWN + 1),
         ).fetchall()
-        if len(rows) == 1:
-            return str(rows[0]["id"])
+        if len(by_input) == 1:
+            return str(by_input[0]["id"])
+        if len(by_input) > 1:
+            total = int(
+                self.conn.execute(
+                    "SELECT COUNT(*) FROM documents WHERE input_id = ?", (q,)
+                ).fetchone()[0]
+            )
+            raise _ambiguous(f"input id {q!r} is shared by {total} documents; give the id:",
+                             by_input, total)  # fmt: skip
+        if prefix is not None:
+            rows = self._ids_with_prefix(prefix, ID_MATCHES_SHOWN + 1)
+            if len(prefix) < MIN_ID_PREFIX and rows:
+                total = self._count_prefix(prefix)
+                raise _ambiguous(
+                    f"id prefix {q!r} is too short (give at least {MIN_ID_PREFIX} characters); "
+                    f"{_documents(total)} match:",
+                    rows,
+                    total,
+                )
+            if len(rows) > 1:
+                total = self._count_prefix(prefix)
+                raise _ambiguous(
+                    f"id prefix {q!r} matches {_documents(total)}; give more characters:",
+                    rows,
+                    total,
+                )
         raise NotFoundError(f"no document with id {q!r} in {self.path}")
+
+    def _ids_with_prefix(self, prefix: str, limit: int) -> list[sqlite3.Row]:
+        """Documents whose id starts with ``prefix`` (lower-case hex), in id order. A range
+        over the primary key: ids are lower-case hex, and ``g`` sorts after every hex digit."""
+        return self.conn.execute(
+            "SELECT id, outlet, published, title FROM documents WHERE id >= ? AND id < ? "
+            "ORDER BY id LIMIT ?",
+            (prefix, prefix + "g", limit),
+        ).fetchall()
+
+    def _count_prefix(self, prefix: str) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM documents WHERE id >= ? AND id < ?", (prefix, prefix + "g")
+            ).fetchone()[0]
+        )
 
     def get(self, id_or_prefix: str) -> Document:
         """One document by id (or unique id prefix, or input id)."""
@@ -729,10 +863,15 @@ class Store:
         row = self.conn.execute("SELECT report FROM pairs WHERE a = ? AND b = ?", (a, b)).fetchone()
         return json.loads(row["report"]) if row else None
 
-    def passages(self) -> list[sqlite3.Row]:
+    def passages(
+        self, *, relations: Sequence[str] = ("duplicate", "derived", "partial")
+    ) -> list[sqlite3.Row]:
+        """The passages of verified pairs of the given relations, with each pair's orientation."""
+        marks = ",".join("?" for _ in relations)
         return self.conn.execute(
             "SELECT p.*, q.source, q.derivative FROM passages p JOIN pairs q ON q.a = p.a AND q.b = p.b "
-            "WHERE q.relation IN ('duplicate', 'derived', 'partial') ORDER BY p.a, p.b, p.idx"
+            f"WHERE q.relation IN ({marks}) ORDER BY p.a, p.b, p.idx",
+            list(relations),
         ).fetchall()
 
     # -- families --------------------------------------------------------------------------
@@ -914,6 +1053,14 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result (``ok`` when the file is sound)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection as the store uses them: autocommit (transactions are explicit), waiting
+    up to :data:`BUSY_TIMEOUT_S` for locks, usable from the thread that did not open it."""
+    return sqlite3.connect(
+        target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
 
 
 def _split_sql(script: str) -> list[str]:

@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from newstrace.clean import build_document
@@ -23,6 +24,7 @@ from newstrace.errors import (
     NewstraceError,
     Rejection,
 )
+from newstrace.ingest import display_path
 from newstrace.ingest.html import read_html
 from newstrace.models import Document
 from newstrace.pipeline import ingest
@@ -392,10 +394,16 @@ class Watcher:
 
     def _ingest_folder(self, source: Source, report: CycleReport) -> None:
         report.polled += 1
+        def waiting(path: Path, age: float) -> None:
+            log.info(
+                "source %s: %s is waiting to settle (changed %.1f s ago; read once unchanged "
+                "for %g s)", source.name, display_path(path), max(age, 0.0), source.settle,
+            )  # fmt: skip
+
         try:
             files = list(
                 settled_files(source.location, warc_only=source.kind == "warc_dir",
-                              settle=source.settle)
+                              settle=source.settle, on_unsettled=waiting)
             )  # fmt: skip
         except InputError as exc:
             report.source_errors.append((source.name, str(exc)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -131,9 +131,19 @@ def sitemap_urls(data: bytes) -> tuple[list[Item], list[str]]:
     return items, children
 
 
-def settled_files(folder: str, *, warc_only: bool, settle: float) -> Iterator[tuple[Path, str]]:
+def settled_files(
+    folder: str,
+    *,
+    warc_only: bool,
+    settle: float,
+    on_unsettled: Callable[[Path, float], None] | None = None,
+) -> Iterator[tuple[Path, str]]:
     """Files under ``folder`` left unchanged for ``settle`` seconds, each with a key that
-    changes when the file does (path, size, modification time)."""
+    changes when the file does (path, size, modification time).
+
+    A file changed more recently is left for a later poll (it may still be being written);
+    ``on_unsettled`` hears of each, with the seconds since it last changed.
+    """
     if not os.path.isdir(folder):
         raise MalformedInputError(f"{folder}: no such folder")
     now = time.time()
@@ -145,5 +155,7 @@ def settled_files(folder: str, *, warc_only: bool, settle: float) -> Iterator[tu
         except OSError:
             continue
         if now - st.st_mtime < settle:
+            if on_unsettled:
+                on_unsettled(path, now - st.st_mtime)
             continue
         yield path, f"file:{display_path(path)}#{st.st_size}:{st.st_mtime_ns}"
