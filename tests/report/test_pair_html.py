@@ -4,12 +4,15 @@ place."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newstrace.analyze import compare
 from newstrace.models import Attribution, Document
@@ -92,14 +95,17 @@ def seed_html() -> str:
 def test_seed_pair_edits_are_marked_inside_their_passages(seed_html: str) -> None:
     # The blog rewrites RT's "for maintaining" as "in Syria to maintain" in a near-verbatim
     # passage: struck through on the source's side, underlined on the derivative's, in place.
+    # One span per passage, the edits nested in it.
     assert re.search(
-        r'<span class="psg k-near_verbatim" data-side="s" data-p="\d+">'
-        r'<del class="wd wd-sub" title="replaced by: in Syria to maintain">for maintaining</del></span>',
+        r'<span class="psg k-near_verbatim" data-side="s" data-p="\d+">of the de-escalation zones '
+        r'<del class="wd wd-sub" title="replaced by: in Syria to maintain">for maintaining</del>'
+        r" the territorial integrity of the</span>",
         seed_html,
     )
     assert re.search(
-        r'<span class="psg k-near_verbatim" data-side="d" data-p="\d+">'
-        r'<ins class="wd wd-sub" title="replaces: for maintaining">in Syria to maintain</ins></span>',
+        r'<span class="psg k-near_verbatim" data-side="d" data-p="\d+">of the de-escalation zones '
+        r'<ins class="wd wd-sub" title="replaces: for maintaining">in Syria to maintain</ins>'
+        r" the territorial integrity of the</span>",
         seed_html,
     )
     # Words only one side has: the commentator's introduction the blog added to a paraphrase,
@@ -123,7 +129,7 @@ def test_legend_explains_the_marks_with_the_marks(seed_html: str) -> None:
     assert "struck through" in legend and "underlined" in legend
     # Not colour alone: each kind has its own line, and words for a screen reader.
     assert "del.wd-del{" in seed_html and "line-through" in seed_html and "underline" in seed_html
-    assert 'content:" [inserted: "' in seed_html and 'content:" [deleted: "' in seed_html
+    assert 'content:" (inserted)"' in seed_html and 'content:" (deleted)"' in seed_html
 
 
 def test_whole_quotation_with_its_edits_in_place() -> None:
@@ -166,9 +172,30 @@ def test_word_changes_are_escaped() -> None:
 def test_segments_nest_edits_inside_overlapping_marks() -> None:
     text = "one two three four five"
     marks = [(0, 13, "psg", "0"), (8, 23, "added", None)]
-    edits = [DiffMark(4, 18, "ins", "wd wd-ins")]
+    edits = [DiffMark(4, 18, "ins", "wd wd-ins"), DiffMark(0, 3, "del", "wd wd-del")]
     html = _segments(text, marks, edits)
     _balanced(html)
     assert unescape(re.sub(r"<[^>]+>", "", html)) == text
-    assert html.count("<ins") == 3  # cut where "added" begins and "psg" ends: each piece marked
-    assert '<span class="psg added" data-p="0"><ins class="wd wd-ins">three</ins></span>' in html
+    assert html == (
+        '<span class="psg" data-p="0"><del class="wd wd-del">one</del> <ins class="wd wd-ins">two </ins></span>'
+        '<span class="psg added" data-p="0"><ins class="wd wd-ins">three</ins></span>'
+        '<span class="added"><ins class="wd wd-ins"> four</ins> five</span>'
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab <&\"'\n", max_size=40),
+    st.lists(st.tuples(st.integers(-2, 42), st.integers(-2, 42), st.sampled_from(["psg", "added"])), max_size=5),
+    st.lists(st.integers(0, 40), max_size=8),
+)
+def test_segments_keep_the_text_and_nest(text: str, raw: list[tuple[int, int, str]], cuts: list[int]) -> None:
+    marks = [(s, e, c, str(k) if c == "psg" else None) for k, (s, e, c) in enumerate(raw)]
+    points = sorted({min(len(text), x) for x in cuts})
+    # Edits from alternate runs between cut points: sorted, never overlapping.
+    edits = [DiffMark(s, e, "ins" if k % 2 else "del", "wd") for k, (s, e) in enumerate(itertools.pairwise(points)) if k % 3 != 2]
+    html = _segments(text, marks, edits)
+    _balanced(html)
+    assert unescape(re.sub(r"<[^>]+>", "", html)) == text
+    marked = "".join(re.findall(r"<(?:ins|del) class=\"wd\">([^<]*)</(?:ins|del)>", html))
+    assert unescape(marked) == "".join(text[m.start : m.end] for m in edits)

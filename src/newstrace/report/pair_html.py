@@ -30,14 +30,14 @@ del.wd-del{background:#e6394626;text-decoration-line:line-through;text-decoratio
 ins.wd-ins{background:#2a9d8f38;text-decoration-line:underline;text-decoration-color:#1b7a6e;text-underline-offset:3px}
 del.wd-sub{background:#f4a2614d;text-decoration-line:line-through;text-decoration-style:double;text-decoration-color:#8a4500}
 ins.wd-sub{background:#f4a2614d;text-decoration-line:underline;text-decoration-style:double;text-decoration-color:#8a4500;text-underline-offset:3px}
-del.wd::before,del.wd::after,ins.wd::before,ins.wd::after{position:absolute;width:1px;height:1px;overflow:hidden;
-clip-path:inset(100%);white-space:nowrap}
-del.wd-del::before{content:" [deleted: "}ins.wd-ins::before{content:" [inserted: "}
-del.wd-sub::before{content:" [replaced: "}ins.wd-sub::before{content:" [replacement: "}
-del.wd::after,ins.wd::after{content:"] "}.legend .wd-legend{display:block;margin-top:.3rem}
+del.wd::after,ins.wd::after{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(100%);
+white-space:nowrap}del.wd-del::after{content:" (deleted)"}ins.wd-ins::after{content:" (inserted)"}
+del.wd-sub::after{content:" (replaced)"}ins.wd-sub::after{content:" (replacement)"}
+.legend .wd-legend{display:block;margin-top:.3rem}
 """
 """The word-diff marks: each kind has its own line style besides its colour, and says what it
-is to a screen reader (text that is visually hidden)."""
+is to a screen reader after its words (text that is visually hidden; after, not before, so that
+a passage's first box on the page is always text)."""
 
 CSS = """
 :root{--v:#ffb703;--n:#ffe8a3;--p:#90be6d88;--add:#e63946;--om:#8d99ae;--fg:#1d1d1f;--mut:#666}
@@ -141,12 +141,35 @@ def diff_marks(
     return a_marks, b_marks
 
 
+def _with_edits(text: str, lo: int, hi: int, edits: Sequence[DiffMark], k: int) -> tuple[str, int]:
+    """``text[lo:hi]`` escaped, with the parts the ``edits`` (sorted, not overlapping) cover
+    wrapped in their elements; ``k`` is the first edit that may reach ``lo``. Returns the HTML
+    and the first edit that may reach ``hi``."""
+    while k < len(edits) and edits[k].end <= lo:
+        k += 1
+    out: list[str] = []
+    pos = lo
+    while k < len(edits) and edits[k].start < hi:
+        m = edits[k]
+        s, e = max(pos, m.start), min(hi, m.end)
+        out.append(escape(text[pos:s]))
+        title = f' title="{escape(m.title)}"' if m.title else ""
+        out.append(f'<{m.element} class="{m.css}"{title}>{escape(text[s:e])}</{m.element}>')
+        pos = e
+        if m.end > hi:
+            break  # it goes on in the next piece
+        k += 1
+    out.append(escape(text[pos:hi]))
+    return "".join(out), k
+
+
 def _segments(text: str, marks: Sequence[Mark], edits: Sequence[DiffMark] = ()) -> str:
     """Render ``text`` with possibly overlapping marks ``(start, end, css_class, passage_id)``
-    and, inside them, word-diff ``edits`` (which do not overlap each other).
+    and word-diff ``edits`` (which do not overlap each other) inside them.
 
-    The text is cut at every boundary; each piece carries the classes of the marks over it in
-    a span, and the edit over it, if any, as an ``ins`` or ``del`` element inside the span.
+    The text is cut at every mark boundary; each piece carries the classes of the marks over it
+    in one span, and the edits in it as ``ins`` and ``del`` elements inside the span (an edit
+    that crosses a mark boundary is cut there).
     """
     n = len(text)
     opens: dict[int, list[int]] = defaultdict(list)
@@ -158,24 +181,14 @@ def _segments(text: str, marks: Sequence[Mark], edits: Sequence[DiffMark] = ()) 
             opens[s].append(k)
             closes[e].append(k)
             bounds.update((s, e))
-    edit_at: dict[int, DiffMark] = {}
-    for m in edits:
-        if m.end > m.start:
-            edit_at[m.start] = m
-            bounds.update((max(0, min(n, m.start)), max(0, min(n, m.end))))
+    inner = sorted((m for m in edits if m.end > m.start), key=lambda m: m.start)
+    next_edit = 0
     active: set[int] = set()
-    edit: DiffMark | None = None
     out: list[str] = []
     for lo, hi in itertools.pairwise(sorted(bounds)):
         active.difference_update(closes.get(lo, ()))
         active.update(opens.get(lo, ()))
-        if edit is not None and edit.end <= lo:
-            edit = None
-        edit = edit_at.get(lo, edit)
-        piece = escape(text[lo:hi])
-        if edit is not None:
-            title = f' title="{escape(edit.title)}"' if edit.title else ""
-            piece = f'<{edit.element} class="{edit.css}"{title}>{piece}</{edit.element}>'
+        piece, next_edit = _with_edits(text, lo, hi, inner, next_edit)
         if not active:
             out.append(piece)
             continue
