@@ -151,6 +151,11 @@ def test_a_function_word_between_two_changes_joins_them() -> None:
         ("replace", "Police said the fire ", "Officers say the blaze "),
         ("equal", "started at night", "started at night"),
     ]
+    # A negation kept between two changes stays in sight.
+    a, b = "Experts not convinced", "Critics not persuaded"
+    assert [(o.tag, a[o.a_start : o.a_end]) for o in word_diff(a, b)] == [
+        ("replace", "Experts "), ("equal", "not"), ("replace", " convinced")
+    ]  # fmt: skip
     a, b = "a red car and a green van", "a blue car and a grey van"
     # "car and a" holds a content word: the two changes stay apart.
     assert [o.tag for o in word_diff(a, b)].count("replace") == 2

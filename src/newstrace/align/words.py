@@ -173,12 +173,16 @@ def diff_tokens(
     return ops
 
 
+_SLIGHT_WORDS = STOPWORDS - {"no", "nor", "not"}
+"""Function words that may join two changes; never a negation, which a reader must see kept."""
+
+
 def _slight(keys: Sequence[str]) -> bool:
     """An equal run too slight to show between two changes: nothing, one mark, or one
     function word ("the", "of", ","): the changes read better as one."""
     solid = [k for k in keys if not k.isspace()]
     return len(solid) == 0 or (
-        len(solid) == 1 and (not any(c.isalnum() for c in solid[0]) or solid[0] in STOPWORDS)
+        len(solid) == 1 and (not any(c.isalnum() for c in solid[0]) or solid[0] in _SLIGHT_WORDS)
     )
 
 
