@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newstrace.align import align, merge_passages
 from newstrace.align.seeds import chain_seeds, find_seeds
+from newstrace.clean.text import words
 from newstrace.models import Passage
 
 WORDS = [
@@ -106,3 +108,23 @@ def test_repetitive_input_is_bounded() -> None:
     a = "the same sentence again and again . " * 500
     al = align(a, a)
     assert all(p.kind == "paraphrase" or p.b_end <= len(a) for p in al.passages)
+
+
+@pytest.mark.parametrize(
+    "inserted",
+    ["new", "and eastern", '"><img src=x onerror="alert(1)">', "of the city, officials said"],
+)
+def test_verbatim_means_the_same_words(inserted: str) -> None:
+    # Passages merged over a gap whose words differ are near-verbatim, never verbatim.
+    body = (
+        "The council voted on Tuesday to expand the tram network to the northern suburbs, "
+        "the mayor said, adding that the work would be finished by 2030. "
+    )
+    b_text = body.replace("northern suburbs", f"northern {inserted} suburbs") + body
+    al = align(body * 2, b_text)
+    assert al.passages
+    for p in al.passages:
+        same = words(al.a.text[p.a_start : p.a_end]) == words(al.b.text[p.b_start : p.b_end])
+        assert (p.kind == "verbatim") == same or p.kind == "paraphrase", p
+    covering = [p for p in al.passages if p.b_start <= b_text.index(inserted) < p.b_end]
+    assert all(p.kind == "near_verbatim" for p in covering)

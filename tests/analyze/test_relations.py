@@ -96,7 +96,7 @@ def test_altered_and_absent_quotes() -> None:
     fates = {q.quote.text[:25]: q for q in r.quotes}
     altered = fates["We have never seen water "]
     assert altered.status == "altered"
-    ops = {(e["source"], e["derivative"]) for e in altered.edits}
+    ops = {(e.source, e.derivative) for e in altered.edits}
     assert ("quickly", "fast") in ops and ("everything", "nothing") in ops
     assert fates["This is the worst disaste"].status == "absent"
 

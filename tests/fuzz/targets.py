@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 
+from newstrace.align.words import word_diff
 from newstrace.analyze import compare
 from newstrace.clean import build_document
 from newstrace.errors import NewstraceError
@@ -20,6 +21,7 @@ from newstrace.ingest.tabular import iter_csv, iter_json, iter_jsonl
 from newstrace.ingest.text import read_text
 from newstrace.ingest.warc import iter_warc
 from newstrace.models import Document, RawDocument
+from newstrace.report.pair_html import pair_section
 from newstrace.watch.sources import feed_items, sitemap_urls
 
 
@@ -55,7 +57,8 @@ def _sitemap(data: bytes) -> list[object]:
 
 def align_target(data: bytes) -> None:
     """Two texts from the bytes (split at the first NUL, or in half); compare must hold its
-    invariants: spans inside their texts, coverage in [0, 1], a known relation."""
+    invariants (spans inside their texts, coverage in [0, 1], a known relation), each passage's
+    word diff must tile both sides, and the pair view must render."""
     cut = data.find(b"\x00")
     cut = len(data) // 2 if cut < 0 else cut
     a = data[:cut].decode("utf-8", "replace")
@@ -71,6 +74,15 @@ def align_target(data: bytes) -> None:
         assert 0 <= p["derivative"]["start"] <= p["derivative"]["end"] <= der_len
     for side in ("source", "derivative"):
         assert 0.0 <= r["coverage"][side]["total"] <= 1.0 + 1e-9
+    # The word changes the views mark: operations that tile both sides of every passage.
+    src_text, der_text = (a, b) if r["source"]["id"] == "a" * 16 else (b, a)
+    for p in r["passages"]:
+        s = src_text[p["source"]["start"] : p["source"]["end"]]
+        d = der_text[p["derivative"]["start"] : p["derivative"]["end"]]
+        ops = word_diff(s, d)
+        assert "".join(s[o.a_start : o.a_end] for o in ops) == s
+        assert "".join(d[o.b_start : o.b_end] for o in ops) == d
+    pair_section(r, source_text=src_text, derivative_text=der_text)
 
 
 TARGETS: dict[str, Callable[[bytes], None]] = {

@@ -269,7 +269,26 @@ def align(
             )
     passages = _disjoint_in_b(sorted(passages, key=lambda x: (x.b_start, -x.b_end)))
     merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
-    return Alignment(merged, a, b, encoder is not None, notes)
+    return Alignment([_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes)
+
+
+def _true_kind(psg: Passage, a: TextInfo, b: TextInfo) -> Passage:
+    """A verbatim passage merged from neighbours over a gap whose words differ ("the northern
+    suburbs" and "the northern and eastern suburbs") is near-verbatim: verbatim means the same
+    words."""
+    if psg.kind != "verbatim":
+        return psg
+
+    def words_in(info: TextInfo, start: int, end: int) -> list[str]:
+        i = bisect.bisect_left(info.tokens, start, key=lambda t: t.start)
+        j = bisect.bisect_left(info.tokens, end, key=lambda t: t.start)
+        return info.words[i:j]
+
+    aw, bw = words_in(a, psg.a_start, psg.a_end), words_in(b, psg.b_start, psg.b_end)
+    if aw == bw:
+        return psg
+    shared = len(set(aw) & set(bw)) / max(1, len(set(bw)))
+    return Passage("near_verbatim", psg.a_start, psg.a_end, psg.b_start, psg.b_end, round(min(psg.score, shared), 4))
 
 
 def _paraphrase_passages(

@@ -202,7 +202,7 @@ class PairReport:
                         "text": self.source.text[q.source_start : q.source_end],
                     },
                     "similarity": q.similarity,
-                    "edits": list(q.edits),
+                    "edits": [e.to_dict() for e in q.edits],
                     "note": q.note,
                 }
                 for q in self.quotes

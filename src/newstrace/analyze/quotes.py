@@ -10,6 +10,7 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from newstrace.clean.text import Token, tokenize
 
@@ -81,17 +82,91 @@ def _add(line: str, base: int, s: int, e: int, out: list[Quote]) -> None:
         out.append(Quote(base + s, base + e, line[s:e]))
 
 
+def quote_core(text: str) -> tuple[int, int]:
+    """The span of a quotation's text without the punctuation and whitespace at either end:
+    what two versions of a quotation are compared on (where a comma sits against the closing
+    mark is the outlet's style, not the speaker's words).
+
+    >>> t = "We will win, "
+    >>> s, e = quote_core(t); t[s:e]
+    'We will win'
+    """
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+EditOp = Literal["insert", "delete", "replace"]
+
+
+def edit_label(op: str, source: str, derivative: str) -> str:
+    """How an edit of a quotation reads, source -> derivative: the inserted words, the deleted
+    words, or the old words and the new.
+
+    >>> edit_label("insert", "", "to us")
+    'inserted “to us”'
+    >>> edit_label("delete", "not", "")
+    'deleted “not”'
+    >>> edit_label("replace", "quickly", "fast")
+    'replaced “quickly” → “fast”'
+    """
+    if op == "insert":
+        return f"inserted “{derivative}”"
+    if op == "delete":
+        return f"deleted “{source}”"
+    return f"replaced “{source}” → “{derivative}”"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteEdit:
+    """One change inside a quotation, read source -> derivative.
+
+    ``op`` is ``insert`` (words the derivative added: ``derivative`` holds them, ``source`` is
+    empty), ``delete`` (words it dropped: ``source`` holds them) or ``replace`` (``source``'s
+    words became ``derivative``'s). The offsets place the words in the source's and the
+    derivative's text; an empty side is the point where the words were added or dropped.
+    """
+
+    op: EditOp
+    source: str
+    derivative: str
+    source_start: int
+    source_end: int
+    derivative_start: int
+    derivative_end: int
+
+    @property
+    def label(self) -> str:
+        """The edit in words, e.g. ``inserted “to us”`` (see :func:`edit_label`)."""
+        return edit_label(self.op, self.source, self.derivative)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The edit in ``compare --json``: ``op``, ``source``, ``derivative``, ``label`` and
+        the four offsets."""
+        return {
+            "op": self.op,
+            "source": self.source,
+            "derivative": self.derivative,
+            "label": self.label,
+            "source_start": self.source_start,
+            "source_end": self.source_end,
+            "derivative_start": self.derivative_start,
+            "derivative_end": self.derivative_end,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteFate:
     """What the source says of a quotation of the derivative.
 
     ``status`` is ``preserved`` (the same words, in order, in the source), ``altered`` (a
-    source quotation with words changed inside it; ``edits`` lists them, each ``op``
-    (``replace``, ``insert``: words the derivative added, ``delete``: words it dropped) with the
-    ``source`` and ``derivative`` words), ``differs`` (the same statement in other words, where
-    nothing says that the derivative is the one that changed it: the texts' direction is not
-    known, or the quotation is not in text taken from the source) or ``absent`` (no
-    counterpart).
+    source quotation with words changed inside it; ``edits`` lists them, see
+    :class:`QuoteEdit`), ``differs`` (the same statement in other words, where nothing says
+    that the derivative is the one that changed it: the texts' direction is not known, or the
+    quotation is not in text taken from the source) or ``absent`` (no counterpart).
     """
 
     quote: Quote
@@ -99,7 +174,7 @@ class QuoteFate:
     source_start: int | None = None
     source_end: int | None = None
     similarity: float = 0.0
-    edits: tuple[dict[str, str], ...] = ()
+    edits: tuple[QuoteEdit, ...] = ()
     note: str | None = None
 
 
@@ -257,13 +332,18 @@ def _best_altered(
     s_lo, s_hi = blocks[0].b, blocks[-1].b + blocks[-1].size
     dw, sw = d_toks[d_lo:d_hi], toks[s_lo:s_hi]
     sm = difflib.SequenceMatcher(None, [t.norm for t in sw], [t.norm for t in dw], autojunk=False)
-    edits: list[dict[str, str]] = []
+    edits: list[QuoteEdit] = []
     variants: list[str] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
-        old = sq.text[sw[i1].start : sw[i2 - 1].end] if i2 > i1 else ""
-        new = q.text[dw[j1].start : dw[j2 - 1].end] if j2 > j1 else ""
+        # Offsets in the quotations' texts; an empty side is the point of the insertion
+        # (before the next word, or after the last).
+        o0 = sw[i1].start if i1 < len(sw) else sw[-1].end
+        o1 = sw[i2 - 1].end if i2 > i1 else o0
+        n0 = dw[j1].start if j1 < len(dw) else dw[-1].end
+        n1 = dw[j2 - 1].end if j2 > j1 else n0
+        old, new = sq.text[o0:o1], q.text[n0:n1]
         # What the derivative puts in place of the change (brackets, an ellipsis) says it edited.
         around = q.text[dw[j1 - 1].end if j1 else 0 : dw[j2].start if j2 < len(dw) else len(q.text)]
         around_src = sq.text[sw[i1 - 1].end if i1 else 0 : sw[i2].start if i2 < len(sw) else len(sq.text)]
@@ -275,7 +355,7 @@ def _best_altered(
         # Either quotation may be interrupted there by its outlet's narration ("...,’ Clinton
         # started. ‘He...", inside a quoted excerpt of another article).
         interrupted = bool(re.search(r"[’”\"'‘“]", around_src if op == "delete" else around))
-        kind = {"replace": "replace", "delete": "delete", "insert": "insert"}[op]
+        kind: EditOp = "replace" if op == "replace" else "delete" if op == "delete" else "insert"
         changed = [t.norm for t in sw[i1:i2]] + [t.norm for t in dw[j1:j2]]
         # Words dropped from a quotation shorten it without putting words in anyone's mouth,
         # unless a negation goes.
@@ -289,7 +369,7 @@ def _best_altered(
         ):
             variants.append(f"{old or '∅'}→{new or '∅'}")
             continue
-        edits.append({"op": kind, "source": old, "derivative": new})
+        edits.append(QuoteEdit(kind, old, new, sq.start + o0, sq.start + o1, q.start + n0, q.start + n1))
     s = sq.start + (sw[0].start if sw else 0)
     e = sq.start + (sw[-1].end if sw else len(sq.text))
     if not edits:

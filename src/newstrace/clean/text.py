@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# A word as above, or any one other character that is not whitespace (a punctuation mark).
+_WORD_OR_MARK_RE = re.compile(rf"{_WORD_RE.pattern}|[^\w\s]|_", re.UNICODE)
 _WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _MD_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -67,16 +69,31 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, *, punctuation: bool = False) -> list[Token]:
     """Split ``text`` into words (letters and digits; inner apostrophes kept).
+
+    With ``punctuation``, every other character that is not whitespace is a token of its own
+    too, its ``norm`` the ASCII form of a typographic mark (what a word diff compares): the
+    tokens then cover all of ``text`` but its whitespace.
 
     >>> [t.norm for t in tokenize("Putin's “Deep State”, 2017!")]
     ["putin's", 'deep', 'state', '2017']
+    >>> [t.norm for t in tokenize("Putin's “Deep State”, 2017!", punctuation=True)]
+    ["putin's", '"', 'deep', 'state', '"', ',', '2017', '!']
     """
-    return [
-        Token(fold(m.group().replace("’", "'")), m.start(), m.end())
-        for m in _WORD_RE.finditer(text)
-    ]
+    if not punctuation:
+        return [
+            Token(fold(m.group().replace("’", "'")), m.start(), m.end())
+            for m in _WORD_RE.finditer(text)
+        ]
+    out = []
+    for m in _WORD_OR_MARK_RE.finditer(text):
+        tok = m.group()
+        if len(tok) == 1 and not tok.isalnum():
+            out.append(Token(normalize_quotes(tok), m.start(), m.end()))
+        else:
+            out.append(Token(fold(tok.replace("’", "'")), m.start(), m.end()))
+    return out
 
 
 def words(text: str) -> list[str]:

@@ -8,16 +8,36 @@ All article text and metadata are escaped: they are untrusted input.
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from newstrace.align.words import word_diff
 from newstrace.analyze import direction_phrase, explain_relation, layers_phrase
+from newstrace.analyze.quotes import edit_label, quote_core
 
 KIND_LABELS = {
     "verbatim": "verbatim copy",
     "near_verbatim": "near-verbatim (small edits)",
     "paraphrase": "paraphrase",
 }
+
+DIFF_CSS = """
+del.wd,ins.wd{color:inherit;border-radius:2px;text-decoration-thickness:2px;text-decoration-skip-ink:none}
+del.wd-del{background:#e6394626;text-decoration-line:line-through;text-decoration-color:#b3261e}
+ins.wd-ins{background:#2a9d8f38;text-decoration-line:underline;text-decoration-color:#1b7a6e;text-underline-offset:3px}
+del.wd-sub{background:#f4a2614d;text-decoration-line:line-through;text-decoration-style:double;text-decoration-color:#8a4500}
+ins.wd-sub{background:#f4a2614d;text-decoration-line:underline;text-decoration-style:double;text-decoration-color:#8a4500;text-underline-offset:3px}
+del.wd::after,ins.wd::after{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(100%);
+white-space:nowrap}del.wd-del::after{content:" (deleted)"}ins.wd-ins::after{content:" (inserted)"}
+del.wd-sub::after{content:" (replaced)"}ins.wd-sub::after{content:" (replacement)"}
+.legend .wd-legend{display:block;margin-top:.3rem}
+"""
+"""The word-diff marks: each kind has its own line style besides its colour, and says what it
+is to a screen reader after its words (text that is visually hidden; after, not before, so that
+a passage's first box on the page is always text)."""
 
 CSS = """
 :root{--v:#ffb703;--n:#ffe8a3;--p:#90be6d88;--add:#e63946;--om:#8d99ae;--fg:#1d1d1f;--mut:#666}
@@ -40,7 +60,7 @@ vertical-align:top;text-align:left;font-size:.92rem}.bar{vertical-align:middle;b
 .sw.omitted{background:#8d99ae55}.st-preserved{color:#2a9d8f}
 .st-altered{color:#e76f51;font-weight:600}.st-differs{color:#457b9d}.st-absent{color:#e63946;font-weight:600}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
-"""
+""" + DIFF_CSS
 
 JS = """
 (function(){
@@ -60,27 +80,121 @@ JS = """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
 
-def _segments(text: str, marks: list[tuple[int, int, str, str | None]]) -> str:
-    """Render ``text`` with possibly overlapping marks ``(start, end, css_class, passage_id)``.
+Mark = tuple[int, int, str, str | None]
+"""A highlight of a text: ``(start, end, css_class, passage_id)``; marks may overlap."""
 
-    The text is cut at every mark boundary; each piece carries the classes of the marks over it.
-    """
-    bounds = {0, len(text)}
-    for s, e, _, _ in marks:
-        bounds.add(max(0, min(len(text), s)))
-        bounds.add(max(0, min(len(text), e)))
-    cuts = sorted(bounds)
-    out: list[str] = []
-    for lo, hi in itertools.pairwise(cuts):
-        if hi <= lo:
+
+@dataclass(frozen=True, slots=True)
+class DiffMark:
+    """A word-diff change on one side of a comparison: an ``ins`` or ``del`` element over
+    ``text[start:end]`` with ``css`` classes and, for a substitution, the other side's words
+    as its ``title``."""
+
+    start: int
+    end: int
+    element: str
+    css: str
+    title: str | None = None
+
+
+DIFF_KINDS = ("near_verbatim", "paraphrase")
+"""Passage kinds whose words are diffed in place (verbatim ones are the same words)."""
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either end of ``text[start:end]``."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _title(words: str) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= 200 else words[:199] + "…"
+
+
+def diff_marks(
+    a: str, b: str, *, a_offset: int = 0, b_offset: int = 0
+) -> tuple[list[DiffMark], list[DiffMark]]:
+    """The word changes from ``a`` to ``b`` as marks on each side: deleted and replaced words
+    of ``a`` as ``del``, inserted and replacing words of ``b`` as ``ins`` (substitutions carry
+    the class ``wd-sub`` and the other side's words as a title). Offsets are shifted by
+    ``a_offset`` and ``b_offset`` (where ``a`` and ``b`` sit in their documents)."""
+    a_marks: list[DiffMark] = []
+    b_marks: list[DiffMark] = []
+    for op in word_diff(a, b):
+        if op.tag == "equal":
             continue
-        piece = escape(text[lo:hi])
-        classes = [c for s, e, c, _ in marks if s <= lo and e >= hi]
-        pid = next((p for s, e, _, p in marks if p is not None and s <= lo and e >= hi), None)
-        if not classes:
+        s0, s1 = _trimmed(a, op.a_start, op.a_end)
+        d0, d1 = _trimmed(b, op.b_start, op.b_end)
+        sub = op.tag == "replace"
+        if s1 > s0:
+            title = f"replaced by: {_title(b[d0:d1])}" if sub else None
+            css = "wd wd-sub" if sub else "wd wd-del"
+            a_marks.append(DiffMark(a_offset + s0, a_offset + s1, "del", css, title))
+        if d1 > d0:
+            title = f"replaces: {_title(a[s0:s1])}" if sub else None
+            css = "wd wd-sub" if sub else "wd wd-ins"
+            b_marks.append(DiffMark(b_offset + d0, b_offset + d1, "ins", css, title))
+    return a_marks, b_marks
+
+
+def _with_edits(text: str, lo: int, hi: int, edits: Sequence[DiffMark], k: int) -> tuple[str, int]:
+    """``text[lo:hi]`` escaped, with the parts the ``edits`` (sorted, not overlapping) cover
+    wrapped in their elements; ``k`` is the first edit that may reach ``lo``. Returns the HTML
+    and the first edit that may reach ``hi``."""
+    while k < len(edits) and edits[k].end <= lo:
+        k += 1
+    out: list[str] = []
+    pos = lo
+    while k < len(edits) and edits[k].start < hi:
+        m = edits[k]
+        s, e = max(pos, m.start), min(hi, m.end)
+        out.append(escape(text[pos:s]))
+        title = f' title="{escape(m.title)}"' if m.title else ""
+        out.append(f'<{m.element} class="{m.css}"{title}>{escape(text[s:e])}</{m.element}>')
+        pos = e
+        if m.end > hi:
+            break  # it goes on in the next piece
+        k += 1
+    out.append(escape(text[pos:hi]))
+    return "".join(out), k
+
+
+def _segments(text: str, marks: Sequence[Mark], edits: Sequence[DiffMark] = ()) -> str:
+    """Render ``text`` with possibly overlapping marks ``(start, end, css_class, passage_id)``
+    and word-diff ``edits`` (which do not overlap each other) inside them.
+
+    The text is cut at every mark boundary; each piece carries the classes of the marks over it
+    in one span, and the edits in it as ``ins`` and ``del`` elements inside the span (an edit
+    that crosses a mark boundary is cut there).
+    """
+    n = len(text)
+    opens: dict[int, list[int]] = defaultdict(list)
+    closes: dict[int, list[int]] = defaultdict(list)
+    bounds = {0, n}
+    for k, (s, e, _, _) in enumerate(marks):
+        s, e = max(0, min(n, s)), max(0, min(n, e))
+        if e > s:
+            opens[s].append(k)
+            closes[e].append(k)
+            bounds.update((s, e))
+    inner = sorted((m for m in edits if m.end > m.start), key=lambda m: m.start)
+    next_edit = 0
+    active: set[int] = set()
+    out: list[str] = []
+    for lo, hi in itertools.pairwise(sorted(bounds)):
+        active.difference_update(closes.get(lo, ()))
+        active.update(opens.get(lo, ()))
+        piece, next_edit = _with_edits(text, lo, hi, inner, next_edit)
+        if not active:
             out.append(piece)
             continue
-        attrs = f' class="{" ".join(classes)}"'
+        over = [marks[k] for k in sorted(active)]
+        attrs = f' class="{" ".join(c for _, _, c, _ in over)}"'
+        pid = next((p for _, _, _, p in over if p is not None), None)
         if pid is not None:
             attrs += f' data-p="{escape(pid)}"'
         out.append(f"<span{attrs}>{piece}</span>")
@@ -102,22 +216,30 @@ def pair_section(
     report: dict[str, Any], *, source_text: str, derivative_text: str, prefix: str = ""
 ) -> str:
     """The pair view as an HTML fragment (used by the pair page and the corpus report)."""
-    s_marks: list[tuple[int, int, str, str | None]] = []
-    d_marks: list[tuple[int, int, str, str | None]] = []
+    s_marks: list[Mark] = []
+    d_marks: list[Mark] = []
+    s_edits: list[DiffMark] = []
+    d_edits: list[DiffMark] = []
     for i, p in enumerate(report["passages"]):
         pid = f"{prefix}{i}"
-        s_marks.append((p["source"]["start"], p["source"]["end"], f"psg k-{p['kind']}", pid))
-        d_marks.append(
-            (p["derivative"]["start"], p["derivative"]["end"], f"psg k-{p['kind']}", pid)
-        )
+        s0, s1 = p["source"]["start"], p["source"]["end"]
+        d0, d1 = p["derivative"]["start"], p["derivative"]["end"]
+        s_marks.append((s0, s1, f"psg k-{p['kind']}", pid))
+        d_marks.append((d0, d1, f"psg k-{p['kind']}", pid))
+        if p["kind"] in DIFF_KINDS:
+            a_m, b_m = diff_marks(
+                source_text[s0:s1], derivative_text[d0:d1], a_offset=s0, b_offset=d0
+            )
+            s_edits.extend(a_m)
+            d_edits.extend(b_m)
     for a in report["added"]:
         d_marks.append((a["start"], a["end"], "added", None))
     for o in report["omitted"]:
         s_marks.append((o["start"], o["end"], "omitted", None))
     for dr in report["attribution_drift"]:
         d_marks.append((dr["derivative"]["start"], dr["derivative"]["end"], "drift", None))
-    src_html = _segments(source_text, s_marks).replace("data-p=", 'data-side="s" data-p=')
-    der_html = _segments(derivative_text, d_marks).replace("data-p=", 'data-side="d" data-p=')
+    src_html = _segments(source_text, s_marks, s_edits).replace("data-p=", 'data-side="s" data-p=')
+    der_html = _segments(derivative_text, d_marks, d_edits).replace("data-p=", 'data-side="d" data-p=')
     d = report["direction"]
 
     def side(e: dict[str, Any]) -> str:
@@ -149,17 +271,8 @@ def pair_section(
         '<span><i class="sw omitted"></i>omitted from the source</span>'
         '<span><i class="sw drift"></i>attribution drift</span>'
     )
-    quotes = "".join(
-        f"<tr><td class=st-{escape(q['status'])}>{escape(q['status'])}</td><td>“{escape(q['derivative']['text'])}”</td>"
-        f"<td>{escape(q['source']['text']) if q['source'] else '—'}</td><td>"
-        + "; ".join(
-            f"{escape(e['op'])}: “{escape(e['source'])}” → “{escape(e['derivative'])}”"
-            for e in q["edits"]
-        )
-        + (escape(q["note"]) if q.get("note") else "")
-        + "</td></tr>"
-        for q in report["quotes"]
-    )
+    legend += WORD_LEGEND
+    quotes = "".join(_quote_row(q) for q in report["quotes"])
     drift = "".join(
         f"<tr><td>{escape(x['speaker'])}</td><td>{escape(x['derivative']['text'])}</td><td>{escape(x['reason'])}"
         f"<br><span class=muted>unsupported: {escape(', '.join(x['unsupported_terms']))}</span></td>"
@@ -198,6 +311,39 @@ def pair_section(
 <h2>Added ({len(report["added"])})</h2><ul>{added}</ul>
 <h2>Omitted ({len(report["omitted"])})</h2><ul>{omitted}</ul>
 """
+
+
+WORD_LEGEND = (
+    '<span class="wd-legend">inside near-verbatim and paraphrased passages and quotations: '
+    '<del class="wd wd-del">deleted</del> (struck through, source side), '
+    '<ins class="wd wd-ins">inserted</ins> (underlined, derivative side), '
+    '<del class="wd wd-sub">replaced</del> <ins class="wd wd-sub">replacement</ins> '
+    "(struck or underlined twice; hover for the other side's words)</span>"
+)
+"""The legend of the word-diff marks, drawn with the marks themselves."""
+
+
+def _quote_row(q: dict[str, Any]) -> str:
+    """One quotation of the derivative: status, both versions whole with their word changes
+    marked in place, and the edits in words (source -> derivative)."""
+    der = q["derivative"]["text"]
+    src = q["source"]["text"] if q["source"] else None
+    if src is None:
+        der_html, src_html = escape(der), "—"
+    else:
+        (s0, s1), (d0, d1) = quote_core(src), quote_core(der)
+        s_edits, d_edits = diff_marks(src[s0:s1], der[d0:d1], a_offset=s0, b_offset=d0)
+        der_html, src_html = _segments(der, [], d_edits), f"“{_segments(src, [], s_edits)}”"
+    edits = "; ".join(
+        escape(edit_label(e["op"], e["source"], e["derivative"])) for e in q["edits"]
+    )
+    note = escape(q["note"]) if q.get("note") else ""
+    status = escape(q["status"])
+    return (
+        f"<tr class=quote><td class=st-{status}>{status}</td><td class=q-der>“{der_html}”</td>"
+        f"<td class=q-src>{src_html}</td><td class=q-edits>{edits}{'<br>' if edits and note else ''}"
+        f"{note}</td></tr>"
+    )
 
 
 def page(title: str, body: str) -> str:
