@@ -5,14 +5,106 @@ stores. The web app's pages and its JSON API both return these.
 
 from __future__ import annotations
 
+import re
 import statistics
+from collections.abc import Iterable
 from typing import Any
 
 from newstrace.clean.dates import to_date
-from newstrace.errors import NotFoundError
+from newstrace.errors import ConfigError, NotFoundError
 from newstrace.store import Store
 
 REUSE = ("duplicate", "derived", "partial")
+FAMILY_SORTS = ("size", "date", "name")
+"""The orders of :func:`families_page`: largest, newest (first publication) or A-Z first."""
+OUTLET_SORTS = ("articles", "derived", "copied", "share", "name")
+"""The orders of :func:`outlets_page`: most articles, most derived from others, most copied by
+others, largest share derived, or A-Z first."""
+NAME_CHARS = 120
+
+
+def _headline(title: str | None, max_chars: int) -> str | None:
+    """A title on one line, cut at a word before ``max_chars`` (with an ellipsis); None if blank."""
+    text = re.sub(r"\s+", " ", title or "").strip()
+    if not text:
+        return None
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut).rstrip(" ,;:-") + "…"
+
+
+def family_name(
+    family: str,
+    members: Iterable[tuple[str, str | None, str | None]],
+    *,
+    max_chars: int = NAME_CHARS,
+) -> str:
+    """A story family's readable name: the headline of its origin.
+
+    A family's id is its origin's document id. When the origin has no headline, the name is the
+    headline of the earliest-published member that has one (undated members after dated ones,
+    by id), and when no member has one, the family id itself. Headlines are put on one line and
+    cut at a word before ``max_chars``.
+
+    Args:
+        family: the family id (its origin's document id).
+        members: ``(doc_id, title, published)`` of the family's members; the origin among them.
+        max_chars: the longest name returned (at least 10).
+
+    Example:
+        >>> family_name("a1", [("b2", "Copy: floods", "2017-07-09"), ("a1", None, "2017-07-08")])
+        'Copy: floods'
+        >>> family_name("a1", [("a1", "Floods close the  river road", None)])
+        'Floods close the river road'
+    """
+    if max_chars < 10:
+        raise ConfigError(f"max_chars must be at least 10; got {max_chars}")
+    rows = list(members)
+    for doc_id, title, _ in rows:
+        if doc_id == family and (name := _headline(title, max_chars)):
+            return name
+    for _, title, _ in sorted(rows, key=lambda r: (r[2] is None, r[2] or "", r[0])):
+        if name := _headline(title, max_chars):
+            return name
+    return family
+
+
+def family_names(store: Store, families: Iterable[str]) -> dict[str, str]:
+    """The readable name (:func:`family_name`) of each of ``families``, read from ``store``.
+
+    Families that are not in the store are named by their id. Two queries whatever the number
+    of families: the origins' headlines, then the members of the few families whose origin has
+    none.
+    """
+    wanted = sorted(set(families))
+    titles: dict[str, str | None] = {}
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" for _ in chunk)
+        for r in store.conn.execute(
+            f"SELECT id, title FROM documents WHERE id IN ({marks})", chunk
+        ):
+            titles[r["id"]] = r["title"]
+    names = {f: n for f in wanted if (n := _headline(titles.get(f), NAME_CHARS))}
+    untitled = [f for f in wanted if f not in names]
+    members: dict[str, list[tuple[str, str | None, str | None]]] = {f: [] for f in untitled}
+    for chunk in _chunks(untitled):
+        marks = ",".join("?" for _ in chunk)
+        for r in store.conn.execute(
+            "SELECT f.family, d.id, d.title, d.published FROM families f CROSS JOIN documents d "
+            f"ON d.id = f.doc_id WHERE f.family IN ({marks})",
+            chunk,
+        ):
+            members[r["family"]].append((r["id"], r["title"], r["published"]))
+    for f in untitled:
+        names[f] = family_name(f, members[f])
+    return names
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _doc_summary(row: Any) -> dict[str, Any]:
@@ -33,6 +125,7 @@ def overview(store: Store, *, top: int = 10) -> dict[str, Any]:
         "JOIN documents d ON d.id = f.family GROUP BY f.family ORDER BY reused DESC, f.family LIMIT ?",
         (top,),
     ).fetchall()
+    names = family_names(store, [r["id"] for r in origins])
     derived = _derived_by_outlet(store)
     copiers = sorted(derived.items(), key=lambda kv: (-kv[1], kv[0] or ""))[:top]
     totals = dict(c.execute("SELECT outlet, COUNT(*) FROM documents GROUP BY outlet").fetchall())
@@ -43,7 +136,9 @@ def overview(store: Store, *, top: int = 10) -> dict[str, Any]:
         "last_published": span[1],
         "pairs": {k: by_rel.get(k, 0) for k in (*REUSE, "related")},
         "families": c.execute("SELECT COUNT(DISTINCT family) FROM families").fetchone()[0],
-        "top_origins": [{**_doc_summary(r), "reused_by": r["reused"]} for r in origins],
+        "top_origins": [
+            {**_doc_summary(r), "name": names[r["id"]], "reused_by": r["reused"]} for r in origins
+        ],
         "top_copiers": [
             {"outlet": outlet, "derived": n, "articles": totals.get(outlet, 0),
              "share": round(n / max(1, totals.get(outlet, 1)), 4)}
@@ -105,6 +200,7 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any]:
     return {
         **doc.to_dict(),
         "family": fam["family"] if fam else None,
+        "family_name": family_names(store, [fam["family"]])[fam["family"]] if fam else None,
         "derived_from": fam["derived_from"] if fam else None,
         "sources": sources,
         "copies": copies,
@@ -168,6 +264,7 @@ def family_view(store: Store, family: str) -> dict[str, Any]:
     dated = sorted(m["published"] for m in out if m["published"])
     return {
         "family": family,
+        "name": family_name(family, ((m["id"], m["title"], m["published"]) for m in out)),
         "size": len(out),
         "members": out,
         "links": links,
@@ -289,27 +386,177 @@ def pairs_page(
     return [dict(r) for r in rows]
 
 
-def families_page(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        "SELECT f.family, COUNT(*) AS size, d.outlet AS origin_outlet, d.title AS origin_title, "
-        "d.published AS origin_published FROM families f JOIN documents d ON d.id = f.family "
-        "GROUP BY f.family ORDER BY size DESC, f.family LIMIT ? OFFSET ?",
-        (limit, offset),
-    ).fetchall()
-    return [dict(r) for r in rows]
+def families_page(
+    store: Store,
+    *,
+    sort: str = "size",
+    descending: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """A page of story families, each with its name, size, time span and outlets.
+
+    Args:
+        store: the store.
+        sort: ``size`` (members), ``date`` (first publication; undated families last either
+            way) or ``name`` (:func:`family_name`, case-insensitive); ties go by family id.
+        descending: the direction; by default largest, newest and A-Z first.
+        limit: families per page.
+        offset: families skipped.
+
+    Returns:
+        One dict per family: ``family`` (its id, the origin's document id), ``name``,
+        ``size``, ``first_published``, ``last_published``, ``outlets`` (most members first;
+        ``None`` for members without an outlet), ``origin_outlet``, ``origin_title`` and
+        ``origin_published``.
+
+    Example:
+        >>> families_page(store, sort="date", limit=1)[0]["name"]  # doctest: +SKIP
+        'Putin: Trump Different than on TV'
+    """
+    if sort not in FAMILY_SORTS:
+        raise ConfigError(f"sort must be one of {', '.join(FAMILY_SORTS)}; got {sort!r}")
+    if descending is None:
+        descending = sort != "name"
+    c = store.conn
+    # Driven from the families table (small beside documents), one row per family and outlet.
+    fams: dict[str, dict[str, Any]] = {}
+    for r in c.execute(
+        "SELECT f.family AS family, d.outlet AS outlet, COUNT(*) AS n, MIN(d.published) AS first, "
+        "MAX(d.published) AS last FROM families f CROSS JOIN documents d ON d.id = f.doc_id "
+        "GROUP BY f.family, d.outlet"
+    ):
+        f = fams.setdefault(
+            r["family"], {"family": r["family"], "size": 0, "first": [], "last": [], "by": []}
+        )
+        f["size"] += r["n"]
+        f["by"].append((r["outlet"], r["n"]))
+        if r["first"]:
+            f["first"].append(r["first"])
+            f["last"].append(r["last"])
+    names = family_names(store, fams)
+    origins = {
+        r["id"]: r
+        for r in c.execute(
+            "SELECT d.id, d.outlet, d.title, d.published FROM families f CROSS JOIN documents d "
+            "ON d.id = f.doc_id WHERE f.doc_id = f.family"
+        )
+    }
+    rows = []
+    for fid, f in fams.items():
+        origin = origins.get(fid)
+        rows.append(
+            {
+                "family": fid,
+                "name": names[fid],
+                "size": f["size"],
+                "first_published": min(f["first"]) if f["first"] else None,
+                "last_published": max(f["last"]) if f["last"] else None,
+                "outlets": [o for o, _ in sorted(f["by"], key=lambda x: (-x[1], x[0] or "~"))],
+                "origin_outlet": origin["outlet"] if origin else None,
+                "origin_title": origin["title"] if origin else None,
+                "origin_published": origin["published"] if origin else None,
+            }
+        )
+    rows.sort(key=lambda r: r["family"])
+    if sort == "size":
+        rows.sort(key=lambda r: r["size"], reverse=descending)
+    elif sort == "name":
+        rows.sort(key=lambda r: r["name"].casefold(), reverse=descending)
+    else:
+        dated = sorted(
+            (r for r in rows if r["first_published"]),
+            key=lambda r: r["first_published"],
+            reverse=descending,
+        )
+        rows = dated + [r for r in rows if not r["first_published"]]
+    return rows[offset : offset + limit]
 
 
-def outlets_page(store: Store) -> list[dict[str, Any]]:
-    """Every outlet with its number of articles and of articles derived from another."""
+def families_count(store: Store) -> int:
+    """How many story families the store holds."""
+    return int(store.conn.execute("SELECT COUNT(DISTINCT family) FROM families").fetchone()[0])
+
+
+def outlets_page(
+    store: Store, *, sort: str = "articles", descending: bool | None = None
+) -> list[dict[str, Any]]:
+    """Every outlet with its articles, the reuse it takes in and the reuse it gives out.
+
+    Args:
+        store: the store.
+        sort: ``articles``, ``derived`` (its articles with a best source: reuse in),
+            ``copied`` (articles of any outlet whose best source is one of its articles: reuse
+            out), ``share`` (derived / articles) or ``name``; ties go by name.
+        descending: the direction; by default the largest figure first, names A-Z.
+
+    Returns:
+        One dict per outlet: ``outlet`` (``None`` for articles without one), ``articles``,
+        ``derived``, ``derived_share`` and ``copied``.
+    """
+    if sort not in OUTLET_SORTS:
+        raise ConfigError(f"sort must be one of {', '.join(OUTLET_SORTS)}; got {sort!r}")
+    if descending is None:
+        descending = sort != "name"
     derived = _derived_by_outlet(store)
+    copied = {
+        r["outlet"]: int(r["n"])
+        for r in store.conn.execute(
+            "SELECT s.outlet AS outlet, COUNT(*) AS n FROM families f CROSS JOIN documents s "
+            "ON s.id = f.derived_from WHERE f.derived_from IS NOT NULL GROUP BY s.outlet"
+        )
+    }
     rows = store.conn.execute(
         "SELECT outlet, COUNT(*) AS n FROM documents GROUP BY outlet"
     ).fetchall()
     out = [
-        {"outlet": r["outlet"], "articles": int(r["n"]), "derived": derived.get(r["outlet"], 0)}
+        {
+            "outlet": r["outlet"],
+            "articles": int(r["n"]),
+            "derived": derived.get(r["outlet"], 0),
+            "derived_share": round(derived.get(r["outlet"], 0) / max(1, int(r["n"])), 4),
+            "copied": copied.get(r["outlet"], 0),
+        }
         for r in rows
     ]
-    return sorted(out, key=lambda r: (-r["articles"], r["outlet"] or ""))
+    out.sort(key=lambda r: (r["outlet"] is None, (r["outlet"] or "").casefold()))
+    if sort == "name":
+        if descending:
+            named = [r for r in out if r["outlet"] is not None]
+            out = named[::-1] + [r for r in out if r["outlet"] is None]
+        return out
+    key = "derived_share" if sort == "share" else sort
+    out.sort(key=lambda r: r[key], reverse=descending)
+    return out
+
+
+def pair_links(store: Store, source: str, derivative: str) -> dict[str, Any]:
+    """Where a pair view leads: both articles with their outlets and story families.
+
+    Returns:
+        ``source`` and ``derivative``: each ``id``, ``title``, ``outlet``, ``published``,
+        ``family`` (``None`` when the article is in none) and ``family_name``.
+    """
+    out: dict[str, Any] = {}
+    rows = {
+        r["id"]: r
+        for r in store.conn.execute(
+            "SELECT d.id, d.title, d.outlet, d.published, f.family FROM documents d "
+            "LEFT JOIN families f ON f.doc_id = d.id WHERE d.id IN (?, ?)",
+            (source, derivative),
+        )
+    }
+    names = family_names(store, [r["family"] for r in rows.values() if r["family"]])
+    for role, doc_id in (("source", source), ("derivative", derivative)):
+        r = rows.get(doc_id)
+        if r is None:
+            raise NotFoundError(f"no document {doc_id!r}")
+        out[role] = {
+            **_doc_summary(r),
+            "family": r["family"],
+            "family_name": names.get(r["family"]) if r["family"] else None,
+        }
+    return out
 
 
 def alerts_page(
