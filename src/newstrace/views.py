@@ -288,15 +288,16 @@ def outlet_view(store: Store, outlet: str) -> dict[str, Any]:
         "WHERE f.derived_from IS NOT NULL AND (ps.outlet = ? OR pd.outlet = ?)",
         (outlet, outlet),
     ).fetchall()
-    takes: dict[str, list[Any]] = {}
-    gives: dict[str, list[Any]] = {}
+    # Articles without an outlet are grouped under None: shown as "unknown outlet", not linked.
+    takes: dict[str | None, list[Any]] = {}
+    gives: dict[str | None, list[Any]] = {}
     for r in rows:
         if r["do"] == outlet:
-            takes.setdefault(r["so"] or "(unknown)", []).append(r)
+            takes.setdefault(r["so"], []).append(r)
         if r["so"] == outlet:
-            gives.setdefault(r["do"] or "(unknown)", []).append(r)
+            gives.setdefault(r["do"], []).append(r)
 
-    def flows(groups: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    def flows(groups: dict[str | None, list[Any]]) -> list[dict[str, Any]]:
         out = []
         for name, items in groups.items():
             lags = [
@@ -312,7 +313,7 @@ def outlet_view(store: Store, outlet: str) -> dict[str, Any]:
                     "median_lag_days": statistics.median(lags) if lags else None,
                 }
             )
-        return sorted(out, key=lambda x: (-x["articles"], x["outlet"]))
+        return sorted(out, key=lambda x: (-x["articles"], x["outlet"] is None, x["outlet"] or ""))
 
     derived = sum(len(v) for v in takes.values())
     return {

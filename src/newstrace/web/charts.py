@@ -44,7 +44,7 @@ def family_graph_svg(f: dict[str, Any], *, col: int = 230, row: int = 64) -> str
             )
     for m in f["members"]:
         x, y = pos[m["id"]]
-        label = escape((m["outlet"] or "(unknown)")[:26])
+        label = escape((m["outlet"] or "unknown outlet")[:26])
         sub = escape(
             ((m["published"] or "undated")[:10])
             + (f" · {m['relation']}" if m["relation"] else " · origin")
@@ -105,7 +105,7 @@ def bars_svg(rows: list[dict[str, Any]], *, key: str = "articles", width: int = 
     for i, r in enumerate(top):
         w = (width - 220) * r[key] / peak
         parts.append(
-            f'<text x="0" y="{i * 24 + 17}" class="ns">{escape(str(r["outlet"])[:28])}</text>'
+            f'<text x="0" y="{i * 24 + 17}" class="ns">{escape((r["outlet"] or "unknown outlet")[:28])}</text>'
             f'<rect x="200" y="{i * 24 + 4}" width="{w:.1f}" height="16" class="bar"/>'
             f'<text x="{205 + w:.1f}" y="{i * 24 + 17}" class="ns">{r[key]}</text>'
         )
