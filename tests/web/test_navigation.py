@@ -1,5 +1,7 @@
-"""No dead ends, in a real headless Chromium: the pair view's links, the families and outlets
-indexes (listed, sorted, paged), the header on every page, the unknown outlet never linked."""
+"""No dead ends, narrow screens and the keyboard, in a real headless Chromium: the pair view's
+links, the families and outlets indexes (listed, sorted, paged), the header on every page, the
+unknown outlet never linked, nothing wider than a 390 px phone, and the pair view's passages
+reached with Tab and linked with Enter."""
 
 from __future__ import annotations
 
@@ -260,3 +262,107 @@ def test_unknown_outlet_is_named_never_linked(
         assert not [c for c in cells if "None" in c or "(unknown)" in c], path
     assert seen >= 8
     assert httpx.get(families_server.url + "/outlets/None").status_code == 404
+
+
+# -- 2. narrow screens and the keyboard ----------------------------------------------------------
+@pytest.fixture
+def phone(browser: Any, families_server: Server) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    p = ctx.new_page()
+    yield p
+    ctx.close()
+
+
+def test_nothing_wider_than_a_phone(
+    phone: Any, families_server: Server, ids: dict[str, Any]
+) -> None:
+    for path, _ in [
+        *_pages(ids),
+        (f"/pairs/{ids['clinton_pair'][0]}/{ids['clinton_pair'][1]}", None),
+    ]:
+        phone.goto(families_server.url + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    # The pair view's texts are stacked, each inside the screen, both in view at once.
+    a, b = ids["seed_pair"]
+    phone.goto(f"{families_server.url}/pairs/{a}/{b}")
+    src = phone.locator("#source").bounding_box()
+    der = phone.locator("#derivative").bounding_box()
+    assert src["x"] >= 0 and src["x"] + src["width"] <= 390
+    assert der["x"] >= 0 and der["x"] + der["width"] <= 390
+    assert der["y"] >= src["y"] + src["height"]  # stacked, source above
+    assert src["height"] + der["height"] < 844  # both fit on the screen together
+
+
+def test_stacked_texts_scroll_together(
+    phone: Any, families_server: Server, ids: dict[str, Any]
+) -> None:
+    a, b = ids["seed_pair"]
+    phone.goto(f"{families_server.url}/pairs/{a}/{b}")
+    assert phone.is_checked("#linkscroll")
+    der = phone.locator("#derivative")
+    # Scroll the source to its fourth passage: the derivative follows to that passage's counterpart.
+    pid = phone.locator('#source .psg[data-side="s"][tabindex="0"]').nth(3).get_attribute("data-p")
+    phone.evaluate(
+        """p => { const pane = document.getElementById('source');
+                  const el = pane.querySelector('[data-side="s"][data-p="' + p + '"]');
+                  pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top; }""",
+        pid,
+    )
+    phone.wait_for_function("document.getElementById('derivative').scrollTop > 0", timeout=5000)
+    box = der.bounding_box()
+    counterpart = phone.locator(f'#derivative [data-side="d"][data-p="{pid}"]').first.bounding_box()
+    assert box["y"] - 5 <= counterpart["y"] <= box["y"] + box["height"] / 2, (box, counterpart)
+    # Unlinked: scrolling one text leaves the other where it is.
+    phone.uncheck("#linkscroll")
+    before = der.evaluate("e => e.scrollTop")
+    phone.evaluate("document.getElementById('source').scrollTop = 0")
+    phone.wait_for_timeout(200)
+    assert der.evaluate("e => e.scrollTop") == before
+
+
+def _focused(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        """() => { const e = document.activeElement, s = getComputedStyle(e);
+                   return {cls: e.className, side: e.dataset.side || null, p: e.dataset.p || null,
+                           outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                           pane: e.closest('.doc') ? e.closest('.doc').id : null}; }"""
+    )
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_passages_reached_with_tab_and_linked_with_enter(
+    browser: Any, families_server: Server, ids: dict[str, Any], width: int
+) -> None:
+    ctx = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 900})
+    page = ctx.new_page()
+    a, b = ids["seed_pair"]
+    page.goto(f"{families_server.url}/pairs/{a}/{b}")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        f = _focused(page)
+        if f["side"]:
+            break
+    assert f["side"] == "s" and f["pane"] == "source", f
+    assert "psg" in f["cls"] and f["outline"] != "none" and f["width"] >= 2, (
+        f
+    )  # a visible focus ring
+    first = f["p"]
+    page.keyboard.press("Tab")  # the next passage, one tab stop each
+    f = _focused(page)
+    assert f["side"] == "s" and f["p"] != first
+    second = f["p"]
+    page.keyboard.press("Enter")
+    g = _focused(page)
+    assert g["side"] == "d" and g["p"] == second and g["pane"] == "derivative", g
+    assert "linked" in g["cls"] and g["outline"] != "none" and g["width"] >= 2, g
+    # The counterpart is in view, inside its pane's visible part.
+    pane = page.locator("#derivative").bounding_box()
+    target = page.locator(f'#derivative [data-side="d"][data-p="{second}"]').first.bounding_box()
+    assert pane["y"] <= target["y"] + target["height"] and target["y"] <= pane["y"] + pane["height"]
+    assert 0 <= target["y"] <= page.viewport_size["height"]
+    assert "linked" in (page.get_attribute(f'#source [data-p="{second}"]', "class") or "")
+    page.keyboard.press("Enter")  # and back again
+    h = _focused(page)
+    assert h["side"] == "s" and h["p"] == second
+    ctx.close()

@@ -179,10 +179,12 @@ def create_app(
     def css() -> Response:
         return Response(app_css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
+    app_js = pair_html.JS + (HERE / "static" / "app.js").read_text("utf-8")
+
     @app.get("/assets/app.js", include_in_schema=False)
     def js() -> Response:
         return Response(
-            pair_html.JS, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+            app_js, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
         )
 
     session = secrets.token_urlsafe(24)
