@@ -419,59 +419,74 @@ def families_page(
         raise ConfigError(f"sort must be one of {', '.join(FAMILY_SORTS)}; got {sort!r}")
     if descending is None:
         descending = sort != "name"
+    # Only what the order needs is read for every family; the page's families are read whole.
+    return _family_rows(store, _family_order(store, sort, descending, limit, offset))
+
+
+def _family_order(
+    store: Store, sort: str, descending: bool, limit: int, offset: int
+) -> list[str]:
+    """The ids of one page of families in the given order (ties by id)."""
     c = store.conn
-    # Driven from the families table (small beside documents), one row per family and outlet.
-    fams: dict[str, dict[str, Any]] = {}
-    for r in c.execute(
-        "SELECT f.family AS family, d.outlet AS outlet, COUNT(*) AS n, MIN(d.published) AS first, "
-        "MAX(d.published) AS last FROM families f CROSS JOIN documents d ON d.id = f.doc_id "
-        "GROUP BY f.family, d.outlet"
-    ):
-        f = fams.setdefault(
-            r["family"], {"family": r["family"], "size": 0, "first": [], "last": [], "by": []}
-        )
-        f["size"] += r["n"]
-        f["by"].append((r["outlet"], r["n"]))
-        if r["first"]:
-            f["first"].append(r["first"])
-            f["last"].append(r["last"])
-    names = family_names(store, fams)
-    origins = {
-        r["id"]: r
-        for r in c.execute(
-            "SELECT d.id, d.outlet, d.title, d.published FROM families f CROSS JOIN documents d "
-            "ON d.id = f.doc_id WHERE f.doc_id = f.family"
-        )
+    if sort == "size":  # from the families table alone, paged by SQLite
+        rows = c.execute(
+            "SELECT family FROM families GROUP BY family "
+            f"ORDER BY COUNT(*) {'DESC' if descending else 'ASC'}, family LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [r[0] for r in rows]
+    if sort == "date":
+        firsts = c.execute(
+            "SELECT f.family, MIN(d.published) FROM families f CROSS JOIN documents d "
+            "ON d.id = f.doc_id GROUP BY f.family"
+        ).fetchall()
+        dated = sorted((first, fid) for fid, first in firsts if first)
+        if descending:  # newest first, ties still by id
+            dated.sort(key=lambda x: x[0], reverse=True)
+        undated = sorted(fid for fid, first in firsts if not first)
+        order = [fid for _, fid in dated] + undated
+    else:
+        fams = [r[0] for r in c.execute("SELECT DISTINCT family FROM families")]
+        names = family_names(store, fams)
+        order = sorted(sorted(fams), key=lambda f: names[f].casefold(), reverse=descending)
+    return order[offset : offset + limit]
+
+
+def _family_rows(store: Store, families: list[str]) -> list[dict[str, Any]]:
+    """The index rows of these families (see :func:`families_page`), in this order."""
+    members: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {
+        f: [] for f in families
     }
+    for chunk in _chunks(families):
+        marks = ",".join("?" for _ in chunk)
+        for r in store.conn.execute(
+            "SELECT f.family, d.id, d.outlet, d.title, d.published FROM families f "
+            f"CROSS JOIN documents d ON d.id = f.doc_id WHERE f.family IN ({marks})",
+            chunk,
+        ):
+            members[r[0]].append((r[1], r[2], r[3], r[4]))
     rows = []
-    for fid, f in fams.items():
-        origin = origins.get(fid)
+    for fid in families:
+        ms = members[fid]
+        dated = sorted(p for _, _, _, p in ms if p)
+        counts: dict[str | None, int] = {}
+        for _, outlet, _, _ in ms:
+            counts[outlet] = counts.get(outlet, 0) + 1
+        origin = next((m for m in ms if m[0] == fid), None)
         rows.append(
             {
                 "family": fid,
-                "name": names[fid],
-                "size": f["size"],
-                "first_published": min(f["first"]) if f["first"] else None,
-                "last_published": max(f["last"]) if f["last"] else None,
-                "outlets": [o for o, _ in sorted(f["by"], key=lambda x: (-x[1], x[0] or "~"))],
-                "origin_outlet": origin["outlet"] if origin else None,
-                "origin_title": origin["title"] if origin else None,
-                "origin_published": origin["published"] if origin else None,
+                "name": family_name(fid, ((i, t, p) for i, _, t, p in ms)),
+                "size": len(ms),
+                "first_published": dated[0] if dated else None,
+                "last_published": dated[-1] if dated else None,
+                "outlets": sorted(counts, key=lambda o: (-counts[o], o is None, o or "")),
+                "origin_outlet": origin[1] if origin else None,
+                "origin_title": origin[2] if origin else None,
+                "origin_published": origin[3] if origin else None,
             }
         )
-    rows.sort(key=lambda r: r["family"])
-    if sort == "size":
-        rows.sort(key=lambda r: r["size"], reverse=descending)
-    elif sort == "name":
-        rows.sort(key=lambda r: r["name"].casefold(), reverse=descending)
-    else:
-        dated = sorted(
-            (r for r in rows if r["first_published"]),
-            key=lambda r: r["first_published"],
-            reverse=descending,
-        )
-        rows = dated + [r for r in rows if not r["first_published"]]
-    return rows[offset : offset + limit]
+    return rows
 
 
 def families_count(store: Store) -> int:
