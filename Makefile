@@ -7,7 +7,7 @@ OUT := out
 EXTRAS := dev,semantic,parquet,web,spark,watch
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench eval fuzz clean install chromium java
+.PHONY: demo test lint bench eval fuzz clean install chromium java screenshots
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+# The README's pictures of the web app (docs/web-*.png), from the demo store (built when missing).
+screenshots: install chromium
+	$(BIN)/python docs/screenshots.py --db $(OUT)/demo.db --out docs
 
 # The Spark tests need Java 17 (PySpark starts a JVM); without it they are skipped, and said so.
 java:

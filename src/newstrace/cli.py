@@ -692,6 +692,8 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
     """The family tree of an article: origin, hops, each hop's relation and what it added."""
     from rich.tree import Tree
 
+    from newstrace.views import family_name
+
     with _open_store(ctx, readonly=True) as store:
         full = store.resolve_id(doc_id)
         family = store.family_of(full)
@@ -702,6 +704,7 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
             )
             return
         members = store.family_members(family)
+        name = family_name(family, ((m["doc_id"], m["title"], m["published"]) for m in members))
         children: dict[str | None, list[Any]] = {}
         for m in members:
             children.setdefault(m["derived_from"], []).append(m)
@@ -720,7 +723,7 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
                 }
                 for m in members
             ]
-            click.echo(safe_json({"family": family, "members": out}, indent=2))
+            click.echo(safe_json({"family": family, "name": name, "members": out}, indent=2))
             return
 
         def label(m: Any) -> Text:
@@ -736,7 +739,9 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
             return t
 
         roots = children.get(None, [])
-        tree = Tree(safe(f"story family {family} ({len(members)} articles)", style="bold"))
+        tree = Tree(
+            safe(f"story family “{name}” ({len(members)} articles, {family})", style="bold")
+        )
 
         def grow(node: Any, m: Any) -> None:
             branch = node.add(label(m))
@@ -759,24 +764,28 @@ def trace(ctx: click.Context, doc_id: str, as_json: bool) -> None:
 def families(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Story families, largest first."""
     from newstrace.export import export_tables
+    from newstrace.views import family_names
 
     with _open_store(ctx, readonly=True) as store:
         fams = export_tables(store)["families"]
+        names = family_names(store, [f["family"] for f in fams])
     fams.sort(key=lambda f: (-f["size"], f["family"]))
+    fams = [{"family": f["family"], "name": names[f["family"]], **f} for f in fams]
     if as_json:
         click.echo(safe_json(fams[:limit], indent=2))
         return
     table = Table(title=f"{len(fams)} story families")
     _id_column(table, "family")
-    for col in ("size", "origin outlet", "outlets"):
-        table.add_column(col, overflow="fold")
-    for col in ("first", "last"):
-        table.add_column(col, no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=3)
+    table.add_column("size", justify="right")
+    table.add_column("outlets", overflow="fold", ratio=2)
+    table.add_column("first", no_wrap=True)
+    table.add_column("last", no_wrap=True)
     for f in fams[:limit]:
         table.add_row(
             safe(f["family"]),
+            safe(f["name"]),
             str(f["size"]),
-            safe(f["origin_outlet"] or "-"),
             safe(f["outlets"]),
             safe((f["first_published"] or "-")[:10]),
             safe((f["last_published"] or "-")[:10]),

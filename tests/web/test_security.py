@@ -90,7 +90,8 @@ def _paths(h: dict[str, Any]) -> list[str]:
         "/", "/alerts", "/search?q=Floods", "/search?q=" + quote("<script>"),
         *(f"/documents/{quote(i, safe='')}" for i in h["ids"]),
         f"/pairs/{quote(a, safe='')}/{quote(b, safe='')}", f"/families/{quote(h['family'], safe='')}",
-        f"/outlets/{quote(h['outlet'], safe='')}",
+        f"/outlets/{quote(h['outlet'], safe='')}", "/families", "/families?sort=name", "/outlets",
+        "/outlets?sort=name",
     ]  # fmt: skip
 
 

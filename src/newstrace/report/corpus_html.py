@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from typing import Any
 
 from newstrace.report.pair_html import page, pair_section
 from newstrace.store import Store
+from newstrace.views import family_name
 
 EXTRA_CSS = """
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;border-radius:8px;
@@ -73,8 +75,15 @@ def corpus_report(store: Store, *, max_pairs: int = 300) -> str:
             inner += f"<li>{doc_label(k)} <a href='#pair-{escape(doc_id)}-{escape(k)}'>pair view</a>{tree(k)}</li>"
         return f"<ul class=tree>{inner}</ul>" if inner else ""
 
+    def fam_name(f: dict[str, Any]) -> str:
+        members = (docs.get(i, {"id": i}) for i in f["members"].split())
+        return family_name(
+            f["family"], ((d["id"], d.get("title"), d.get("published")) for d in members)
+        )
+
     fam_html = "".join(
-        f"<details id='fam-{escape(f['family'])}'><summary>{f['size']} articles · {escape(f['outlets'])}</summary>"
+        f"<details id='fam-{escape(f['family'])}'><summary>{escape(fam_name(f))} "
+        f"<span class=muted>· {f['size']} articles · {escape(f['outlets'])}</span></summary>"
         f"<div>{doc_label(f['origin'])}{tree(f['origin'])}</div></details>"
         for f in fams
     )

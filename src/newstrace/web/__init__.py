@@ -60,6 +60,10 @@ FLAG = "^(no_credit|altered_quotes|attribution_drift)$"
 MAX_LIMIT = 1000
 MAX_SEARCH_LIMIT = 500
 MAX_OFFSET = 2**62  # SQLite integers are signed 64-bit: offset + limit must stay below 2**63
+FAMILY_SORT = "^(size|date|name)$"
+OUTLET_SORT = "^(articles|derived|copied|share|name)$"
+ORDER = "^(asc|desc)$"
+PAGE_SIZE = 50
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -175,10 +179,12 @@ def create_app(
     def css() -> Response:
         return Response(app_css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
+    app_js = pair_html.JS + (HERE / "static" / "app.js").read_text("utf-8")
+
     @app.get("/assets/app.js", include_in_schema=False)
     def js() -> Response:
         return Response(
-            pair_html.JS, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+            app_js, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
         )
 
     session = secrets.token_urlsafe(24)
@@ -296,7 +302,48 @@ def create_app(
     def pair_page(request: Request, a: str, b: str) -> Response:
         with store() as s:
             rep, src, der = views.pair_view(s, a, b)
-        return page(request, "pair.html", r=rep, src=src, der=der)
+            links = views.pair_links(s, rep["source"]["id"], rep["derivative"]["id"])
+        return page(request, "pair.html", r=rep, src=src, der=der, links=links)
+
+    @app.get("/families", response_class=HTMLResponse, include_in_schema=False)
+    def families_index(
+        request: Request,
+        sort: str = Query("size", pattern=FAMILY_SORT),
+        order: str | None = Query(None, pattern=ORDER),
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ) -> Response:
+        with store() as s:
+            rows = views.families_page(
+                s, sort=sort, descending=_descending(order), limit=limit, offset=offset
+            )
+            total = views.families_count(s)
+        return page(
+            request,
+            "families.html",
+            families=rows,
+            total=total,
+            sort=sort,
+            order=order or ("asc" if sort == "name" else "desc"),
+            offset=offset,
+            page_size=limit,
+        )
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_index(
+        request: Request,
+        sort: str = Query("articles", pattern=OUTLET_SORT),
+        order: str | None = Query(None, pattern=ORDER),
+    ) -> Response:
+        with store() as s:
+            rows = views.outlets_page(s, sort=sort, descending=_descending(order))
+        return page(
+            request,
+            "outlets.html",
+            outlets=rows,
+            sort=sort,
+            order=order or ("asc" if sort == "name" else "desc"),
+        )
 
     @app.get("/families/{family}", response_class=HTMLResponse, include_in_schema=False)
     def family_page(request: Request, family: str) -> Response:
@@ -314,10 +361,12 @@ def create_app(
 
         with store() as s:
             o = views.outlet_view(s, outlet)
+            recent = views.documents_page(s, outlet=outlet, limit=20)
         return page(
             request,
             "outlet.html",
             o=o,
+            recent=recent,
             takes=bars_svg(o["takes_from"]),
             gives=bars_svg(o["copied_by"]),
         )
@@ -359,10 +408,17 @@ def create_app(
 
     @app.get("/api/families")
     def api_families(
-        limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+        sort: str = Query("size", pattern=FAMILY_SORT),
+        order: str | None = Query(None, pattern=ORDER),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> list[dict[str, Any]]:
+        """Story families with their names: ``sort`` by size, date (first publication) or name;
+        ``order`` asc or desc (by default largest, newest, A-Z first)."""
         with store() as s:
-            return views.families_page(s, limit=limit, offset=offset)
+            return views.families_page(
+                s, sort=sort, descending=_descending(order), limit=limit, offset=offset
+            )
 
     @app.get("/api/families/{family}")
     def api_family(family: str) -> dict[str, Any]:
@@ -370,9 +426,13 @@ def create_app(
             return views.family_view(s, family)
 
     @app.get("/api/outlets")
-    def api_outlets() -> list[dict[str, Any]]:
+    def api_outlets(
+        sort: str = Query("articles", pattern=OUTLET_SORT),
+        order: str | None = Query(None, pattern=ORDER),
+    ) -> list[dict[str, Any]]:
+        """Outlets with their articles, reuse in (``derived``) and out (``copied``)."""
         with store() as s:
-            return views.outlets_page(s)
+            return views.outlets_page(s, sort=sort, descending=_descending(order))
 
     @app.get("/api/outlets/{outlet:path}")
     def api_outlet(outlet: str) -> dict[str, Any]:
@@ -407,6 +467,11 @@ def create_app(
             )
 
     return app
+
+
+def _descending(order: str | None) -> bool | None:
+    """``?order=`` as the views take it: None keeps each sort's own default direction."""
+    return None if order is None else order == "desc"
 
 
 def serve(

@@ -200,7 +200,7 @@ def family_graph_svg(f: dict[str, Any]) -> str:
         box = lay.boxes[m["id"]]
         x, y = box.x + ox, box.y + oy
         title = m["title"] or "(no headline)"
-        outlet = m["outlet"] or "(unknown outlet)"
+        outlet = m["outlet"] or "unknown outlet"
         day = (m["published"] or "")[:10] if box.dated else "undated"
         role = "origin" if not m["derived_from"] else (m["relation"] or "")
         sub = f"{day} · {role}" if role else day
@@ -269,7 +269,7 @@ def timeline_svg(f: dict[str, Any], *, width: int = 900) -> str:
     labels: list[tuple[float, int, str, float]] = []  # (centre, row, text, dot x)
     unlabelled = 0
     for d, ms in sorted(days.items()):
-        outlets = list(dict.fromkeys(m["outlet"] or "(unknown)" for m in ms))
+        outlets = list(dict.fromkeys(m["outlet"] or "unknown outlet" for m in ms))
         text = fit_text(
             outlets[0] + (f" +{len(outlets) - 1}" if len(outlets) > 1 else ""), 150, _LABEL_PX
         )
@@ -312,7 +312,7 @@ def timeline_svg(f: dict[str, Any], *, width: int = 900) -> str:
             parts.append(
                 f'<a href="/documents/{escape(m["id"])}"><circle cx="{x:.1f}" '
                 f'cy="{axis - k * 14:.1f}" r="6" class="dot{root}" fill="#457b9d">'
-                f"<title>{escape(m['outlet'] or '(unknown)')} {d.isoformat()}</title></circle></a>"
+                f"<title>{escape(m["outlet"] or "unknown outlet")} {d.isoformat()}</title></circle></a>"
             )
     for cx, row, text, dot_x in labels:
         y = first_row + row * _ROW
@@ -348,7 +348,7 @@ def bars_svg(rows: list[dict[str, Any]], *, key: str = "articles", width: int = 
     for i, r in enumerate(top):
         w = (width - 220) * r[key] / peak
         parts.append(
-            f'<text x="0" y="{i * 24 + 17}" class="ns">{escape(str(r["outlet"])[:28])}</text>'
+            f'<text x="0" y="{i * 24 + 17}" class="ns">{escape((r["outlet"] or "unknown outlet")[:28])}</text>'
             f'<rect x="200" y="{i * 24 + 4}" width="{w:.1f}" height="16" class="bar"/>'
             f'<text x="{205 + w:.1f}" y="{i * 24 + 17}" class="ns">{r[key]}</text>'
         )
