@@ -312,7 +312,7 @@ def timeline_svg(f: dict[str, Any], *, width: int = 900) -> str:
             parts.append(
                 f'<a href="/documents/{escape(m["id"])}"><circle cx="{x:.1f}" '
                 f'cy="{axis - k * 14:.1f}" r="6" class="dot{root}" fill="#457b9d">'
-                f"<title>{escape(m["outlet"] or "unknown outlet")} {d.isoformat()}</title></circle></a>"
+                f"<title>{escape(m['outlet'] or 'unknown outlet')} {d.isoformat()}</title></circle></a>"
             )
     for cx, row, text, dot_x in labels:
         y = first_row + row * _ROW
