@@ -552,9 +552,18 @@ def pair_links(store: Store, source: str, derivative: str) -> dict[str, Any]:
 def alerts_page(
     store: Store, *, flag: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
-    """The watcher's alerts, newest first, each with the path of its pair view."""
+    """The watcher's alerts, newest first, each with the path of its pair view; each altered
+    quotation's edits carry their reading (``inserted “…”``, ``replaced “old” → “new”``)."""
+    from newstrace.analyze.quotes import edit_label
+
     out = []
     for a in store.alerts(flag=flag, limit=limit):
         x, y = sorted((a["origin"]["id"], a["article"]["id"]))
+        for q in a.get("mutations", {}).get("altered_quotes", []):
+            q["labels"] = [
+                e.get("label") or edit_label(e["op"], e.get("source", ""), e.get("derivative", ""))
+                for e in q.get("edits", [])
+                if isinstance(e, dict) and "op" in e
+            ]
         out.append(a | {"pair_path": f"/pairs/{x}/{y}"})
     return out

@@ -207,6 +207,9 @@ def test_drop_folder_cli_once_alerts_and_web(tmp_path: Path) -> None:
     assert client.get("/api/alerts?flag=bogus").status_code == 422
     page = client.get("/alerts")
     assert page.status_code == 200 and "Patriot Blog" in page.text and "no credit" in page.text
+    # An altered quotation is shown with its edits read source -> article.
+    edits = alerts[0]["mutations"]["altered_quotes"][0]["edits"]
+    assert edits and ("replaced “" in page.text or "inserted “" in page.text)
     pair = client.get(api[0]["pair_path"])
     assert pair.status_code == 200 and "Deep State" in pair.text
 
