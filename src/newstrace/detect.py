@@ -61,7 +61,7 @@ class DetectParams:
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
             common text (a story spread across outlets recurs too, so this is higher).
-        workers: processes for verification (lexical runs).
+        workers: processes for verification.
     """
 
     shingle: int = 5
@@ -156,11 +156,12 @@ def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) ->
 # -- verification workers --------------------------------------------------------------------
 _DOCS: dict[str, Document] = {}
 _COMMON: Commonness | None = None
+_ENCODER: Any = None
 
 
 def _verify(pair: tuple[str, str, str]) -> dict[str, Any]:
     a_id, b_id, why = pair
-    return verify_pair(_DOCS[a_id], _DOCS[b_id], why, commonness=_COMMON)
+    return verify_pair(_DOCS[a_id], _DOCS[b_id], why, _ENCODER, commonness=_COMMON)
 
 
 def passage_fingerprints(
@@ -427,8 +428,10 @@ def verify_all(
     on_progress: Callable[[str, int, int], None] | None,
     commonness: Commonness | None = None,
 ) -> None:
-    """Verify candidate pairs in chunks (in parallel for lexical runs) and store the results."""
-    global _DOCS, _COMMON
+    """Verify candidate pairs in chunks, in worker processes when there are enough of them, and
+    store the results. The encoder is loaded before the workers fork, so they share its
+    weights (mapped, copy-on-write) instead of loading them each."""
+    global _DOCS, _COMMON, _ENCODER
     _COMMON = commonness
     chunk = 2000
     encoder = None
@@ -436,13 +439,13 @@ def verify_all(
         from newstrace.align.semantic import load_encoder
 
         encoder = load_encoder()
+    _ENCODER = encoder
     done = 0
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         _DOCS = store.get_many(sorted({x for a, b, _ in part for x in (a, b)}))
         if (
-            encoder is None
-            and p.workers > 1
+            p.workers > 1
             and len(part) > 50
             and "fork" in mp.get_all_start_methods()
         ):
@@ -458,6 +461,7 @@ def verify_all(
             on_progress("verify", done, len(todo))
     _DOCS = {}
     _COMMON = None
+    _ENCODER = None
 
 
 def rebuild_graph(store: Store) -> Forest:

@@ -175,3 +175,21 @@ def test_minhash_tracks_jaccard(a: list[str], b: list[str]) -> None:
     true = len(np.intersect1d(ha, hb)) / max(1, len(np.union1d(ha, hb)))
     est = jaccard_estimate(signature(ha, 256), signature(hb, 256))
     assert abs(est - true) < 0.2
+
+
+@pytest.mark.semantic
+def test_semantic_detect_gives_the_same_pairs_in_worker_processes(
+    tmp_path: Path, labelled: Path
+) -> None:
+    """``detect --semantic`` verifies in forked workers sharing the loaded encoder: the stored
+    pairs are exactly those of one process (reports included), and the semantic layer ran."""
+    tables = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            ingest([labelled], store)
+            report = detect(store, DetectParams(semantic=True, workers=workers))
+            assert report.verified > 50  # enough for the worker pool to be used
+            tables.append(export_tables(store)["pairs"])
+    one, two = tables
+    assert one == two and one
+    assert all(json.loads(p["report"])["semantic"] for p in one)
