@@ -54,12 +54,15 @@ class EncoderProfile:
         strong: at or above this a paraphrase needs no lexical support.
         unrelated: below this a claim is unlike anything the speaker said.
         neighbours: document vectors at or above this make a candidate pair.
+        translation: a sentence and a sentence (or two) of another language at or above this
+            are a translation on their own (:mod:`~newstrace.align.crosslingual`).
     """
 
     paraphrase: float
     strong: float
     unrelated: float
     neighbours: float
+    translation: float = 0.6
 
 
 class Encoder(Protocol):
@@ -258,7 +261,9 @@ class USEEncoder(_Cached):
     """
 
     name = "use-multilingual-v3"
-    profile = EncoderProfile(paraphrase=0.75, strong=0.95, unrelated=0.40, neighbours=0.77)
+    profile = EncoderProfile(
+        paraphrase=0.75, strong=0.95, unrelated=0.40, neighbours=0.77, translation=0.60
+    )
 
     def __init__(self, *, cache_size: int = 200_000, threads: int = 1) -> None:
         super().__init__(512, cache_size)
