@@ -56,6 +56,8 @@ class EncoderProfile:
         neighbours: document vectors at or above this make a candidate pair.
         translation: a sentence and a sentence (or two) of another language at or above this
             are a translation on their own (:mod:`~newstrace.align.crosslingual`).
+        translation_neighbours: document vectors (lead or window) of two languages at or
+            above this make a candidate pair.
     """
 
     paraphrase: float
@@ -63,6 +65,7 @@ class EncoderProfile:
     unrelated: float
     neighbours: float
     translation: float = 0.6
+    translation_neighbours: float = 0.6
 
 
 class Encoder(Protocol):
@@ -262,7 +265,8 @@ class USEEncoder(_Cached):
 
     name = "use-multilingual-v3"
     profile = EncoderProfile(
-        paraphrase=0.75, strong=0.95, unrelated=0.40, neighbours=0.77, translation=0.60
+        paraphrase=0.75, strong=0.95, unrelated=0.40, neighbours=0.77, translation=0.60,
+        translation_neighbours=0.60,
     )
 
     def __init__(self, *, cache_size: int = 200_000, threads: int = 1) -> None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from newstrace.clean.text import Token, tokenize
+from newstrace.clean.text import Token, tokenize, word_count
 
 _PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
 _OPEN_RE = re.compile(r"[“«„\"]")
@@ -438,14 +438,7 @@ def quoted_material(text: str) -> list[QuotedSpan]:
 # are (people, places, organisations written in the same script) survive it. A quotation whose
 # surviving facts were swapped for others is altered, whatever the language.
 _NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NAME_RE = re.compile(r"(?<![\w'’-])[^\W\d_][^\W_]{2,}(?:['’-][^\W_]+)*")
-
-
-def _quote_words(text: str) -> int:
-    """Words of a quotation; Chinese, Japanese and Korean characters count 1 / 1.5 each."""
-    cjk = len(_CJK_RE.findall(text))
-    return len(_CJK_RE.sub(" ", text).split()) + round(cjk / 1.5)
 
 
 def number_key(number: str) -> str:
@@ -533,7 +526,7 @@ def translated_quote_fates(al: Any, encoder: Any, *, min_words: int = 6) -> list
             fates.append(QuoteFate(q, "absent", similarity=round(sim, 3)))
             continue
         edits: list[QuoteEdit] = []
-        if min(_quote_words(q.text), _quote_words(sq.text)) >= min_words:
+        if min(word_count(q.text), word_count(sq.text)) >= min_words:
             for numbers, found in (
                 (True, (_numbers(sq.text, sq.start), _numbers(q.text, q.start))),
                 (False, (_names(sq.text, sq.start, both), _names(q.text, q.start, both))),
