@@ -449,6 +449,14 @@ def merge_passages(
     holds at most ``max_gap_words`` words on each side. Merging is idempotent.
     """
     out: list[Passage] = []
+    a_starts = sorted(x.a_start for x in passages)
+
+    def a_gap_free(lo: int, hi: int) -> bool:
+        # Text of A between two passages where another passage starts (a reordered sentence
+        # aligned elsewhere) is not a gap to merge over.
+        k = bisect.bisect_left(a_starts, lo)
+        return k >= len(a_starts) or a_starts[k] >= hi
+
     for psg in sorted(passages, key=lambda x: (x.b_start, x.a_start)):
         if out:
             prev = out[-1]
@@ -459,6 +467,7 @@ def merge_passages(
                 and psg.a_start >= prev.a_end
                 and len(b_text[prev.b_end : psg.b_start].split()) <= max_gap_words
                 and len(a_text[prev.a_end : psg.a_start].split()) <= max_gap_words
+                and a_gap_free(prev.a_end, psg.a_start)
             ):
                 kind = prev.kind if prev.kind == psg.kind else _weaker(prev.kind, psg.kind)
                 la, lb = prev.b_end - prev.b_start, psg.b_end - psg.b_start
