@@ -43,6 +43,7 @@ __all__ = [
     "monotonic_beads",
     "reordered_beads",
     "script_of",
+    "text_language",
     "translation_beads",
     "window_texts",
 ]
@@ -95,6 +96,12 @@ def script_of(text: str, *, sample: int = 3000) -> str | None:
     return max(sorted(counts), key=lambda s: counts[s])
 
 
+def text_language(text: str) -> str | None:
+    """The language of a text whose document states none: the one guess of the language stage
+    (:func:`~newstrace.clean.text.detect_language`), read through this one function."""
+    return detect_language(text)
+
+
 def _primary(code: str | None) -> str | None:
     """``"es-ES"`` -> ``"es"``; empty or undetermined codes are None."""
     if not code:
@@ -125,8 +132,8 @@ def languages_differ(
     sa, sb = script_of(a_text), script_of(b_text)
     if sa and sb and sa != sb:
         return True
-    la = la or _primary(detect_language(a_text))
-    lb = lb or _primary(detect_language(b_text))
+    la = la or _primary(text_language(a_text))
+    lb = lb or _primary(text_language(b_text))
     return bool(la and lb and la != lb)
 
 

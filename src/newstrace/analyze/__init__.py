@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.align import Alignment, AlignParams, TextInfo, align, analyse_text
-from newstrace.align.crosslingual import languages_differ
+from newstrace.align.crosslingual import languages_differ, text_language
 from newstrace.align.lexical import TfidfSpace, content_stems
 from newstrace.align.semantic import Encoder
 from newstrace.analyze.direction import (
@@ -30,7 +30,6 @@ from newstrace.analyze.direction import (
 from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting_words, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
-from newstrace.clean.text import detect_language
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = [
@@ -333,7 +332,7 @@ def _context_fit(al: Alignment) -> tuple[float | None, float | None]:
 
 def _language_of(doc: Document) -> str | None:
     """A document's language: as stored, else guessed from its text."""
-    return doc.language or detect_language(doc.text)
+    return doc.language or text_language(doc.text)
 
 
 def _language_label(doc: Document) -> str:

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from newstrace.align.crosslingual import text_language
 from newstrace.clean.attributions import host_of
 from newstrace.clean.dates import to_date
-from newstrace.clean.text import detect_language, function_words, strip_markup, words
+from newstrace.clean.text import function_words, strip_markup, words
 from newstrace.models import Attribution, Document
 
 REPUBLICATION_KINDS = ("original_source", "republished", "first_appeared")
@@ -218,8 +219,8 @@ def translation_evidence(a: Document, b: Document, al: Any) -> list[Evidence]:
     Weak on its own (weight 1.0: confidence 0.39, below what a flag needs): the outlet may have
     taken the words from another text in that language.
     """
-    la = a.language or detect_language(a.text)
-    lb = b.language or detect_language(b.text)
+    la = a.language or text_language(a.text)
+    lb = b.language or text_language(b.text)
     if not la or not lb or la == lb:
         return []
     fa, fb = function_words(la), function_words(lb)
