@@ -249,7 +249,7 @@ def token_weights(info: TextInfo) -> np.ndarray:
 
     >>> from newstrace.align import analyse_text
     >>> token_weights(analyse_text("Xinhua 新华社北京电")).tolist()
-    [1, 3]
+    [1, 4]
     """
     n = len(info.tokens)
     if not _CJK.search(info.text):
