@@ -134,6 +134,7 @@ class Document:
             "title": self.title,
             "published": self.published,
             "published_source": self.published_source,
+            "language": self.language,
             "attributions": [a.to_dict() for a in self.attributions],
         }
 
@@ -182,7 +183,9 @@ class Span:
         return cls(start, end, text[start:end])
 
 
-PASSAGE_KINDS = ("verbatim", "near_verbatim", "paraphrase")
+PASSAGE_KINDS = ("verbatim", "near_verbatim", "paraphrase", "translation")
+"""Kinds of aligned passage, strongest evidence first (a character covered by two counts once,
+for the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +194,11 @@ class Passage:
 
     Attributes:
         kind: ``verbatim`` (identical after normalising case, punctuation and whitespace),
-            ``near_verbatim`` (small edits) or ``paraphrase`` (same content reworded).
+            ``near_verbatim`` (small edits), ``paraphrase`` (same content reworded) or
+            ``translation`` (same content in another language).
         a_start, a_end, b_start, b_end: character offsets into the two clean texts.
         score: similarity in [0, 1] (share of matching words for lexical passages, the
-            sentence similarity for paraphrases).
+            sentence similarity for paraphrases and translations).
     """
 
     kind: str

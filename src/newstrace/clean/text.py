@@ -96,6 +96,22 @@ def tokenize(text: str, *, punctuation: bool = False) -> list[Token]:
     return out
 
 
+_CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` split at whitespace, where Chinese, Japanese and Korean characters
+    (written without spaces) count 1 / 1.5 each.
+
+    >>> word_count("Xinhua reports: 新华社北京电")
+    6
+    """
+    cjk = len(_CJK_CHAR_RE.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(_CJK_CHAR_RE.sub(" ", text).split()) + round(cjk / 1.5)
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text`` (``tokenize`` without offsets).
 
@@ -113,7 +129,11 @@ _ABBREV = frozenset(
         "sept oct nov dec fig al approx est"
     ).split()
 )
-_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|\n\s*\n|\n")
+# Western marks end a sentence before whitespace; the full-width marks of Chinese and Japanese
+# end one wherever they stand (those scripts put no space after them).
+_SENT_END_RE = re.compile(
+    r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,19 +286,60 @@ _STOPWORDS = {
     "pt": "o a os as de que e do da em um uma para com não se por dos das",
     "nl": "de het een en van is dat op te niet met voor zijn er aan ook",
     "ru": "и в не на что с по как это он она к из у за от но так",
+    "uk": "і та що не на в у з до це як від його її які який також але для",
     "pl": "i w nie na się z że do to jest jak o po ale co",
+    "cs": "a v se na je že s z do to o k ve pro ale jako by jsou byl bylo také který",
 }
-_STOPSETS = {lang: frozenset(ws.split()) for lang, ws in _STOPWORDS.items()}
+# Words are compared folded (case and accents stripped, as :func:`words` gives them).
+_STOPSETS = {lang: frozenset(fold(w) for w in ws.split()) for lang, ws in _STOPWORDS.items()}
+_SCRIPT_LANGUAGES = (
+    # (first, last code point, language): scripts that name their language on their own.
+    (0x3040, 0x30FF, "ja"),  # kana (before Han: Japanese text mixes kana with Han)
+    (0xAC00, 0xD7AF, "ko"),
+    (0x4E00, 0x9FFF, "zh"),
+    (0x0590, 0x05FF, "he"),
+    (0x0370, 0x03FF, "el"),
+    (0x0E00, 0x0E7F, "th"),
+)
+
+
+def function_words(lang: str) -> frozenset[str]:
+    """The commonest function words of a language (folded), as :func:`detect_language` reads
+    them; empty for a language it does not know by its words.
+
+    >>> sorted(function_words("es"))[:3]
+    ['al', 'como', 'con']
+    """
+    return _STOPSETS.get(lang, frozenset())
+
+
+def _script_language(text: str) -> str | None:
+    """The language a text's script alone tells (Chinese, Japanese, Korean, Hebrew, Greek,
+    Thai), when a third of its letters are in that script."""
+    letters = [ord(c) for c in text if c.isalpha()]
+    if not letters:
+        return None
+    for lo, hi, lang in _SCRIPT_LANGUAGES:
+        n = sum(1 for c in letters if lo <= c <= hi)
+        if n >= len(letters) / 3 and (lang != "ja" or n >= 20):
+            return lang
+    return None
 
 
 def detect_language(text: str) -> str | None:
     """Guess the ISO 639-1 language of ``text`` from its commonest function words.
 
-    Returns None when the text is too short or matches no known language well.
+    Chinese, Japanese, Korean, Hebrew, Greek and Thai are told by their script. Returns None
+    when the text is too short or matches no known language well.
 
     >>> detect_language("The president said that the talks were a success for both of them.")
     'en'
+    >>> detect_language("Президент заявив, що переговори були успішними для обох сторін і що це важливо.")
+    'uk'
     """
+    by_script = _script_language(text[:3000])
+    if by_script is not None:
+        return by_script
     toks = words(text[:3000])
     if len(toks) < 5:
         return None
