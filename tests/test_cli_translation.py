@@ -27,3 +27,7 @@ def test_compare_a_spanish_translation_with_its_english_original(tmp_path: Path)
     shown = CliRunner().invoke(main, [*args, "--source", "B"], catch_exceptions=False)
     assert shown.exit_code == 0
     assert "translated (en → es)" in shown.output and "translation" in shown.output
+    html = tmp_path / "pair.html"
+    r = CliRunner().invoke(main, [*args, "--source", "B", "--html", str(html)], catch_exceptions=False)
+    page = html.read_text("utf-8")
+    assert "language: en" in page and "language: es" in page  # each side says its language

@@ -67,7 +67,7 @@ def test_a_translated_uncredited_copy_of_a_watched_origin_raises_an_alert(
             "alerts": {"jsonl": "alerts.jsonl", "base_url": "http://127.0.0.1:8765"},
             "detect": {"workers": 1, "semantic": True},
             "sources": [{"feed": site.url(f"/{n}/feed.xml"), "name": n} for n in ("wire", "blog")],
-        },  # fmt: skip
+        },
         base=tmp_path,
     )
     with Watcher(cfg) as w:

@@ -204,9 +204,12 @@ def _segments(text: str, marks: Sequence[Mark], edits: Sequence[DiffMark] = ()) 
     return "".join(out)
 
 
-def _doc_head(d: dict[str, Any], role: str) -> str:
+def _doc_head(d: dict[str, Any], role: str, language: str | None = None) -> str:
+    lang = d.get("language") or language
     meta = " · ".join(
-        escape(str(x)) for x in (d.get("outlet"), d.get("published"), d.get("id")) if x
+        escape(str(x))
+        for x in (d.get("outlet"), d.get("published"), f"language: {lang}" if lang else None, d.get("id"))
+        if x
     )
     credits = ", ".join(escape(a["credited"]) for a in d.get("attributions", []))
     return (
@@ -288,6 +291,11 @@ def pair_section(
     )
     omitted = "".join(f"<li>{escape(o['text'])}</li>" for o in report["omitted"])
     notes = "".join(f"<li>{escape(n)}</li>" for n in report.get("notes", []))
+    langs = report.get("languages") or {}
+    heads = (
+        _doc_head(report["source"], "Source", langs.get("source")),
+        _doc_head(report["derivative"], "Derivative", langs.get("derivative")),
+    )
     return f"""
 <div class=verdict>
   <div><span class=rel>{escape(report["relation"])}</span>
@@ -303,8 +311,8 @@ def pair_section(
   <div class=legend>{legend}</div>
 </div>
 <div class=cols>
-  <div class=doc id="{escape(prefix)}source">{_doc_head(report["source"], "Source")}{src_html}</div>
-  <div class=doc id="{escape(prefix)}derivative">{_doc_head(report["derivative"], "Derivative")}{der_html}</div>
+  <div class=doc id="{escape(prefix)}source">{heads[0]}{src_html}</div>
+  <div class=doc id="{escape(prefix)}derivative">{heads[1]}{der_html}</div>
 </div>
 <h2>Quotations in the derivative ({len(report["quotes"])})</h2>
 <table><tr><th>status</th><th>derivative</th><th>source</th><th>edits</th></tr>{quotes}</table>
