@@ -91,6 +91,9 @@ class ReuseEvidence:
     rewrite_words: int = 0
     """Words of the derivative in paraphrased sentences that follow the source's order."""
     rewrite_sentences: int = 0
+    """Those sentences (neighbouring ones make one passage: see :attr:`rewrite_runs`)."""
+    rewrite_runs: int = 0
+    """Those sentences' passages: runs of neighbouring paraphrased sentences."""
     third_party_words: int = 0
     common_words: int = 0
     template_words: int = 0
@@ -111,8 +114,14 @@ class ReuseEvidence:
     @property
     def words(self) -> int:
         """The words that count as reuse: prose, and paraphrased sentences in the source's order
-        when there are three of them or they go with copied prose."""
-        rewrite = self.rewrite_sentences >= 3 or self.prose_words >= 12
+        when they make three separate passages, or go with copied prose, or are three sentences
+        or more that make most of the derivative (a thorough rewrite: its sentences follow each
+        other, so they make one passage)."""
+        rewrite = (
+            self.rewrite_runs >= 3
+            or self.prose_words >= 12
+            or (self.rewrite_sentences >= 3 and 2 * self.rewrite_words >= self.derivative_words)
+        )
         return self.prose_words + (self.rewrite_words if rewrite else 0)
 
     @property
@@ -266,7 +275,7 @@ def reuse_evidence(
         same_figures.clear()
     ev.is_template = template
     longer = max(len(a.words), len(b.words)) or 1
-    chain: list[tuple[int, int, int]] = []  # (a token start, counted words, is paraphrase) in B order
+    chain: list[tuple[int, int, int]] = []  # (a token start, counted words, paraphrased sentences) in B order
     for p, a0, a1, b0, b1 in sorted(ranges, key=lambda r: r[3]):
         n = b1 - b0
         if n <= 0:
@@ -308,11 +317,12 @@ def reuse_evidence(
                 None, a.words[a0:a1], b.words[b0:b1], autojunk=False
             ).ratio() >= 0.8
             if p.kind == "paraphrase" and not same:
-                chain.append((a0, counted, 1))
+                # Neighbouring paraphrased sentences are merged into one passage: count them.
+                chain.append((a0, counted, _sentences_in(b, b0, b1)))
             else:
                 ev.prose_words += counted
                 chain.append((a0, counted, 0))
-    ev.rewrite_words, ev.rewrite_sentences = _ordered_paraphrase(chain)
+    ev.rewrite_words, ev.rewrite_runs, ev.rewrite_sentences = _ordered_paraphrase(chain)
     return ev
 
 
@@ -338,11 +348,18 @@ def quoting_words(al: Alignment) -> tuple[int, int]:
     return b_quotes, a_quotes
 
 
-def _ordered_paraphrase(chain: list[tuple[int, int, int]]) -> tuple[int, int]:
-    """Words and count of paraphrased passages on the heaviest chain that keeps the source's
-    order (lexical passages may sit on the chain too, but only paraphrases are counted)."""
+def _sentences_in(info: TextInfo, t0: int, t1: int) -> int:
+    """How many of a text's sentences start inside the token range ``[t0, t1)`` (at least 1)."""
+    starts = info.sentence_starts
+    return max(1, bisect.bisect_left(starts, t1) - bisect.bisect_left(starts, t0))
+
+
+def _ordered_paraphrase(chain: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """Words, passages and sentences of paraphrase on the heaviest chain that keeps the source's
+    order (lexical passages may sit on the chain too, but only paraphrases are counted; a chain
+    entry's last field is its paraphrased sentences, 0 for a lexical passage)."""
     if not chain:
-        return 0, 0
+        return 0, 0, 0
     n = len(chain)
     best = [w for _, w, _ in chain]
     back = [-1] * n
@@ -352,10 +369,11 @@ def _ordered_paraphrase(chain: list[tuple[int, int, int]]) -> tuple[int, int]:
                 best[j] = best[i] + chain[j][1]
                 back[j] = i
     k = int(np.argmax(best))
-    words = count = 0
+    words = runs = sentences = 0
     while k >= 0:
         if chain[k][2]:
             words += chain[k][1]
-            count += 1
+            runs += 1
+            sentences += chain[k][2]
         k = back[k]
-    return words, count
+    return words, runs, sentences
