@@ -156,6 +156,52 @@ def test_direction_evidence(a_kw: dict, b_kw: dict, expect_source: str, evidence
     assert any(e.name == evidence and e.favours == expect_source for e in r.direction.evidence)
 
 
+EXCERPT = [*SOURCE[2:7], "Critics say the government ignored years of warnings."]
+FOLLOW_UP = {"outlet": "Elbe News", "url": "https://elbenews.example/floods-latest"}
+FIRST = {"outlet": "Daily Blog", "url": "https://dailyblog.example/dykes"}
+
+
+@pytest.mark.parametrize(
+    ("a_kw", "b_kw", "b_text", "overruling"),
+    [
+        # B, the longer text, came out three days after A.
+        ({"published": "2023-05-01"}, {"published": "2023-05-04"}, SOURCE, ("dates", 2.0)),
+        # B credits A's outlet: a "Source:" line, or "From X:" in its text.
+        (
+            FIRST,
+            {**FOLLOW_UP, "attributions": (Attribution("Daily Blog", "source_line", "Source: Daily Blog", 0, 18),)},
+            SOURCE,
+            ("attribution", 3.0),
+        ),
+        (FIRST, FOLLOW_UP, ["From Daily Blog:", *SOURCE], ("attribution", 3.0)),
+        # B links to A's article.
+        (FIRST, {**FOLLOW_UP, "links": (Link(FIRST["url"], "as first reported"),)}, SOURCE, ("links", 3.0)),
+    ],
+    ids=["dates", "source-line", "from-credit", "link"],
+)
+def test_direction_evidence_overrules_containment(
+    a_kw: dict, b_kw: dict, b_text: list[str], overruling: tuple[str, float]
+) -> None:
+    """The more contained text is nonetheless the source when dates, a credit or a link say
+    so: B, a longer follow-up, took all of A and added the background A lacks. Containment
+    still favours B, and is kept on record as conflicting evidence."""
+    a = doc("a", EXCERPT, **a_kw)
+    b = doc("b", b_text, **b_kw)
+    if not b.attributions:
+        b = replace(b, attributions=tuple(find_attributions(b.text)))
+    r = compare(a, b)
+    assert r.source.id == "a" and r.direction.kind == "directed"
+    assert r.relation in ("derived", "partial")
+    name, weight = overruling
+    said = [(e.name, e.favours, e.weight) for e in r.direction.evidence if e.favours]
+    assert said == [(name, "a", weight), ("containment", "b", pytest.approx(1.35, abs=0.05))]
+    assert r.direction.note and "conflicting" in r.direction.note
+    # The same texts without the overruling evidence: containment alone says B.
+    bare = compare(doc("a", EXCERPT, outlet="Daily Blog"), doc("b", SOURCE, outlet="Elbe News"))
+    assert bare.source.id == "b"
+    assert [(e.name, e.favours) for e in bare.direction.evidence if e.favours] == [("containment", "b")]
+
+
 def test_conflicting_evidence_is_said() -> None:
     a = doc(
         "a",
