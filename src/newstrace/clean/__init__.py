@@ -13,7 +13,12 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
+from newstrace.clean.attributions import (
+    find_attributions,
+    host_of,
+    is_attribution_line,
+    site_label,
+)
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
 from newstrace.clean.pages import non_article_reason, notice_reason
@@ -97,7 +102,7 @@ def _infer_outlet(chrome_lines: list[str], full_plain: str) -> tuple[str | None,
         return None, None
     host = hosts.most_common(1)[0][0]
     host = host[4:] if host.startswith("www.") else host
-    label = re.sub(r"[^a-z0-9]", "", host.split(".")[-2] if "." in host else host)
+    label = re.sub(r"[^a-z0-9]", "", site_label(host))
     names: Counter[str] = Counter()
     for text in [*chrome_lines, full_plain]:
         for m in _CAP_PHRASE_RE.finditer(text):
