@@ -96,6 +96,17 @@ def test_the_outlet_is_the_name_a_sites_own_chrome_gives(
     assert outlet not in doc.text  # the chrome that named it is not article text
 
 
+def test_a_canonical_url_is_no_site_name(tmp_path: Path, store: Store) -> None:
+    """trafilatura names a site without a name by its canonical URL's host; the chrome's name
+    is still found (and the host is the page's own)."""
+    html, outlet, host = SITES["gazette"]
+    html = html.replace("</title>", '</title><link rel="canonical" href="https://www.harbourgazette.com/2023/ferry">')
+    (tmp_path / "p.html").write_text(html, encoding="utf-8")
+    report = ingest([tmp_path / "p.html"], store)
+    doc = store.get(report.ids[0])
+    assert (doc.outlet, doc.host) == (outlet, host)
+
+
 def test_a_host_no_capitalised_name_spells_is_the_outlet(tmp_path: Path, store: Store) -> None:
     html = page(
         "Ferry service to the islands cut for winter",

@@ -215,6 +215,12 @@ def build_document(
         if all(link_attr.url != a.url for a in attributions):
             attributions.append(link_attr)
     the_url = url or raw.url
+    # A canonical URL on another host than the page's own (known only now: --url, a sidecar):
+    # the page names another site's article as the original of its text, a credit.
+    canonical, own, other = raw.canonical_url, host_of(the_url), host_of(raw.canonical_url)
+    if canonical and own and other and other != own and all(a.url != canonical for a in attributions):
+        evidence = f'<link rel="canonical" href="{canonical}">'
+        attributions.append(Attribution(other, "link", evidence, -1, -1, canonical))
     inferred_outlet, inferred_host = (None, None)
     if not (outlet or raw.outlet):
         inferred_outlet, inferred_host = _infer_outlet(chrome_lines, strip_markup(raw.raw)[0])
