@@ -387,3 +387,34 @@ def test_a_canonical_url_that_credits_nobody(tmp_path: Path, store: Store, canon
     ingest([path], store, url=url)
     (doc,) = [d for _, d in store.iter_documents()]
     assert doc.attributions == ()
+
+
+def test_meta_json_sidecars_supply_outlet_url_and_date(tmp_path: Path) -> None:
+    """``NAME.meta.json`` beside an input gives its outlet, URL and date (README, Ingest): the
+    user's word, above a page's own metadata; the sidecar is no input itself; flags beat it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Ferry service cut\n\n" + BODY)
+    (folder / "story.meta.json").write_text(json.dumps(
+        {"outlet": "Harbour Gazette", "url": "https://harbourgazette.example/2023/ferry", "date": "2023-10-05"}
+    ))  # fmt: skip
+    (folder / "page.html").write_text(HTML)  # og:site_name, a canonical URL and a date of its own
+    (folder / "page.meta.json").write_text(json.dumps({"outlet": "Courier Mirror", "date": "5 March 2021"}))
+    (folder / "plain.txt").write_text("No sidecar here\n\n" + BODY.replace("Tuesday", "Friday"))
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([folder], store)
+        assert (report.added, report.files, report.rejected, report.skipped) == (3, 3, [], [])
+        docs = {Path(d.source_path or "").name: d for _, d in store.iter_documents()}
+    story, page, plain = docs["story.txt"], docs["page.html"], docs["plain.txt"]
+    assert (story.outlet, story.url, story.published, story.published_source) == (
+        "Harbour Gazette", "https://harbourgazette.example/2023/ferry", "2023-10-05", "user"
+    )
+    assert (page.outlet, page.published, page.published_source) == ("Courier Mirror", "2021-03-05", "user")
+    assert page.url == "https://valleycourier.example/news/tram"  # the sidecar gave none: the page's
+    assert (plain.outlet, plain.published) == (None, None)
+    # A flag beats the sidecar.
+    with Store(tmp_path / "flags.db") as store:
+        ingest([folder / "story.txt"], store, outlet="Given Outlet", date="2024-01-02")
+        (doc,) = [d for _, d in store.iter_documents()]
+    assert (doc.outlet, doc.published) == ("Given Outlet", "2024-01-02")
+    assert doc.url == "https://harbourgazette.example/2023/ferry"
