@@ -177,6 +177,7 @@ def test_minhash_tracks_jaccard(a: list[str], b: list[str]) -> None:
     assert abs(est - true) < 0.2
 
 
+@pytest.mark.slow  # about 40 s on two cores
 @pytest.mark.semantic
 def test_semantic_detect_gives_the_same_pairs_in_worker_processes(
     tmp_path: Path, labelled: Path

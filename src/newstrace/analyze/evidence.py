@@ -99,6 +99,9 @@ class ReuseEvidence:
     rewrite_words: int = 0
     """Words of the derivative in paraphrased sentences that follow the source's order."""
     rewrite_sentences: int = 0
+    """Those sentences (neighbouring ones make one passage: see :attr:`rewrite_runs`)."""
+    rewrite_runs: int = 0
+    """Those sentences' passages: runs of neighbouring paraphrased sentences."""
     translation_words: int = 0
     """Words of the derivative in translated sentences that follow the source's order."""
     translation_sentences: int = 0
@@ -121,12 +124,18 @@ class ReuseEvidence:
 
     @property
     def words(self) -> int:
-        """The words that count as reuse: prose, paraphrased sentences in the source's order
-        when there are three of them or they go with copied prose, and translated sentences in
-        the source's order when there are three of them (one or two may be two reports rendering
-        one statement: on the multilingual set, counting 40 words in fewer sentences found 3
-        more excerpts and 2 more false pairs), or they go with copied prose."""
-        rewrite = self.rewrite_sentences >= 3 or self.prose_words >= 12
+        """The words that count as reuse: prose; paraphrased sentences in the source's order
+        when they make three separate passages, or go with copied prose, or are three sentences
+        or more that make most of the derivative (a thorough rewrite: its sentences follow each
+        other, so they make one passage); and translated sentences in the source's order when
+        there are three of them (one or two may be two reports rendering one statement: on the
+        multilingual set, counting 40 words in fewer sentences found 3 more excerpts and 2 more
+        false pairs), or they go with copied prose."""
+        rewrite = (
+            self.rewrite_runs >= 3
+            or self.prose_words >= 12
+            or (self.rewrite_sentences >= 3 and 2 * self.rewrite_words >= self.derivative_words)
+        )
         translated = self.translation_sentences >= MIN_TRANSLATED_SENTENCES or self.prose_words >= 12
         return (
             self.prose_words
@@ -359,12 +368,13 @@ def reuse_evidence(
                 sentences = sum(1 for s in b.sentences if s.start < p.b_end and s.end > p.b_start)
                 chain.append((a0, counted, 2, sentences))
             elif p.kind == "paraphrase" and not same:
-                chain.append((a0, counted, 1, 1))
+                # Neighbouring paraphrased sentences are merged into one passage: count them.
+                chain.append((a0, counted, 1, _sentences_in(b, b0, b1)))
             else:
                 ev.prose_words += counted
                 chain.append((a0, counted, 0, 0))
-    ev.rewrite_words, ev.rewrite_sentences = _ordered(chain, 1)
-    ev.translation_words, ev.translation_sentences = _ordered(chain, 2)
+    ev.rewrite_words, ev.rewrite_runs, ev.rewrite_sentences = _ordered(chain, 1)
+    ev.translation_words, _, ev.translation_sentences = _ordered(chain, 2)
     return ev
 
 
@@ -394,12 +404,18 @@ def quoting_words(al: Alignment) -> tuple[int, int]:
     return b_quotes, a_quotes
 
 
-def _ordered(chain: list[tuple[int, int, int, int]], kind: int) -> tuple[int, int]:
-    """Words and sentences of the passages of ``kind`` (1 paraphrase, 2 translation) on the
-    heaviest chain that keeps the source's order (passages of other kinds may sit on the chain
-    too, but only those of ``kind`` are counted)."""
+def _sentences_in(info: TextInfo, t0: int, t1: int) -> int:
+    """How many of a text's sentences start inside the token range ``[t0, t1)`` (at least 1)."""
+    starts = info.sentence_starts
+    return max(1, bisect.bisect_left(starts, t1) - bisect.bisect_left(starts, t0))
+
+
+def _ordered(chain: list[tuple[int, int, int, int]], kind: int) -> tuple[int, int, int]:
+    """Words, passages and sentences of the passages of ``kind`` (1 paraphrase, 2 translation)
+    on the heaviest chain that keeps the source's order (passages of other kinds may sit on the
+    chain too, but only those of ``kind`` are counted; an entry's last field is its sentences)."""
     if not chain:
-        return 0, 0
+        return 0, 0, 0
     n = len(chain)
     best = [w for _, w, _, _ in chain]
     back = [-1] * n
@@ -409,10 +425,11 @@ def _ordered(chain: list[tuple[int, int, int, int]], kind: int) -> tuple[int, in
                 best[j] = best[i] + chain[j][1]
                 back[j] = i
     k = int(np.argmax(best))
-    words = count = 0
+    words = runs = sentences = 0
     while k >= 0:
         if chain[k][2] == kind:
             words += chain[k][1]
-            count += chain[k][3]
+            runs += 1
+            sentences += chain[k][3]
         k = back[k]
-    return words, count
+    return words, runs, sentences

@@ -13,7 +13,12 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
+from newstrace.clean.attributions import (
+    find_attributions,
+    host_of,
+    is_attribution_line,
+    site_label,
+)
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
 from newstrace.clean.pages import non_article_reason, notice_reason
@@ -97,7 +102,7 @@ def _infer_outlet(chrome_lines: list[str], full_plain: str) -> tuple[str | None,
         return None, None
     host = hosts.most_common(1)[0][0]
     host = host[4:] if host.startswith("www.") else host
-    label = re.sub(r"[^a-z0-9]", "", host.split(".")[-2] if "." in host else host)
+    label = re.sub(r"[^a-z0-9]", "", site_label(host))
     names: Counter[str] = Counter()
     for text in [*chrome_lines, full_plain]:
         for m in _CAP_PHRASE_RE.finditer(text):
@@ -210,6 +215,12 @@ def build_document(
         if all(link_attr.url != a.url for a in attributions):
             attributions.append(link_attr)
     the_url = url or raw.url
+    # A canonical URL on another host than the page's own (known only now: --url, a sidecar):
+    # the page names another site's article as the original of its text, a credit.
+    canonical, own, other = raw.canonical_url, host_of(the_url), host_of(raw.canonical_url)
+    if canonical and own and other and other != own and all(a.url != canonical for a in attributions):
+        evidence = f'<link rel="canonical" href="{canonical}">'
+        attributions.append(Attribution(other, "link", evidence, -1, -1, canonical))
     inferred_outlet, inferred_host = (None, None)
     if not (outlet or raw.outlet):
         inferred_outlet, inferred_host = _infer_outlet(chrome_lines, strip_markup(raw.raw)[0])

@@ -72,6 +72,19 @@ def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
     return out
 
 
+def _site_name(doc: Any) -> str | None:
+    """The site name the page gives (og:site_name, publisher, its title's site part). Without
+    one, trafilatura names the site by the host of the page's canonical URL, which may be
+    another site's (a republished article's original): that is no name the page gives, and
+    the outlet is then looked for in the page's chrome, or taken from its own URL."""
+    name = (getattr(doc, "sitename", None) or "").strip() or None
+    url = getattr(doc, "url", None)
+    m = re.match(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)", url or "")
+    if name and m and name.lower() == m.group(1).lower():
+        return None
+    return name
+
+
 def read_html(
     data: bytes | str,
     path: str,
@@ -144,20 +157,9 @@ def read_html(
         published = None  # a bare year made into 1 January: not a date
     if not published:
         published, published_source = fallback_date, fallback_source
+    # A canonical URL on another host is a credit too: build_document adds it, once the page's
+    # own URL is known (a --url or a .meta.json may give it).
     credits = link_attributions(links, own_host)
-    if canonical and host_of(canonical) and own_host and host_of(canonical) != own_host:
-        from newstrace.models import Attribution
-
-        credits.append(
-            Attribution(
-                host_of(canonical) or canonical,
-                "link",
-                f'<link rel="canonical" href="{canonical}">',
-                -1,
-                -1,
-                canonical,
-            )
-        )
     return [
         RawDocument(
             raw=page,
@@ -166,7 +168,7 @@ def read_html(
             format=fmt,
             url=the_url,
             canonical_url=canonical or the_url,
-            outlet=getattr(doc, "sitename", None) or None,
+            outlet=_site_name(doc),
             title=title,
             author=getattr(doc, "author", None),
             published=published,

@@ -6,6 +6,7 @@ transaction, so a crash leaves each document either fully stored or absent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -359,6 +360,8 @@ class Store:
         """
         version = self._schema_version()
         if version == SCHEMA_VERSION:
+            if not readonly:
+                self._repair_drift()
             return
         if readonly and version == 0:
             raise StoreError(
@@ -376,6 +379,53 @@ class Store:
                     self.conn.execute(stmt)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
+        self._repair_drift()
+
+    def _repair_drift(self) -> None:
+        """Add what the schema lacks at its version: migrations 2 and 5 were extended after
+        stores had been made with them (the sketch index's ``terms`` and ``forms``, the
+        ``outlet_dirty`` table, an index), so such a store is at the version without them.
+
+        Whatever the migrations make and the file lacks is created: a table, an index, a
+        trigger, a column (with its default). The sketch index is a cache that ``detect``
+        refills, so when its columns differ it is made anew, empty. Costs a look at the schema
+        (one query) on each open for writing; changes nothing in a sound store.
+        """
+        want = _expected_schema()
+        have = {r[0]: r[1] for r in self.conn.execute("SELECT name, type FROM sqlite_master")}
+        present: dict[str, set[str]] = {}
+        for table, col in self.conn.execute(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'"
+        ):
+            present.setdefault(table, set()).add(col)
+        steps: list[str] = []
+        remade: set[str] = set()
+        for name, (kind, _, sql, columns) in want.items():
+            if kind != "table" or name not in have:
+                continue
+            missing = [c for c in columns if c[0] not in present.get(name, set())]
+            if missing and name in _CACHE_TABLES:
+                steps += [f'DROP TABLE "{name}"', sql]
+                remade.add(name)
+                continue
+            for col, decl, notnull, default in missing:
+                if notnull and default is None:
+                    raise StoreError(
+                        f"{self.path}: table {name} lacks column {col}, which cannot be added "
+                        "to existing rows; ingest again into a new store"
+                    )
+                extra = (" NOT NULL" if notnull else "") + (
+                    f" DEFAULT {default}" if default is not None else ""
+                )
+                steps.append(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {decl}{extra}')
+        for name, (kind, table, sql, _) in sorted(want.items(), key=lambda kv: kv[1][0] != "table"):
+            if name not in have or (kind != "table" and table in remade):
+                steps.append(sql)
+        if steps:
+            with self.transaction():
+                for stmt in steps:
+                    self.conn.execute(stmt)
 
     def close(self) -> None:
         self.conn.close()
@@ -1061,6 +1111,37 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(
         target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+
+
+_CACHE_TABLES = frozenset({"doc_index"})
+"""Tables that hold only what newstrace recomputes (per-document sketches)."""
+
+
+@functools.cache
+def _expected_schema() -> dict[str, tuple[str, str, str, list[tuple[str, str, int, str | None]]]]:
+    """What the migrations make, by name: ``(type, table, sql, columns)``, columns of tables
+    as ``(name, declared type, not null, default)``; SQLite's own objects and the full-text
+    index's shadow tables (made with it) left out."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS:
+            for stmt in _split_sql(script):
+                conn.execute(stmt)
+        rows = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'documents_fts_%'"
+        ).fetchall()
+        out = {}
+        for kind, name, table, sql in rows:
+            cols = (
+                [(r[1], r[2], r[3], r[4]) for r in conn.execute(f'PRAGMA table_info("{name}")')]
+                if kind == "table"
+                else []
+            )
+            out[name] = (kind, table, sql, cols)
+        return out
+    finally:
+        conn.close()
 
 
 def _split_sql(script: str) -> list[str]:
