@@ -187,4 +187,4 @@ def test_detect_semantic_adds_the_paraphrased_copy_lexical_detect_misses(
     with Store(tmp_path / "semantic.db") as store:
         ids = [r["doc_id"] for r in store.index_entries()]
         proposed = semantic_pairs(store, ids, DetectParams(semantic=True))
-    assert proposed == {(found[0]["a_id"], found[0]["b_id"])}
+    assert proposed == {(found[0]["a_id"], found[0]["b_id"]): "semantic"}
