@@ -238,38 +238,3 @@ def content_key(text: str) -> str:
     """The folded words of ``text`` joined by spaces: equal for texts that differ only in
     case, punctuation and whitespace. (Remembered: chrome lines recur by the thousand.)"""
     return " ".join(words(text))
-
-
-_STOPWORDS = {
-    "en": "the and of to in is that for it was on with as he his are be by this have from",
-    "de": "der die und das ist nicht sich mit den dem ein eine auch auf für von zu im",
-    "fr": "le la les et des est une pour dans qui que pas sur avec du au ce il elle",
-    "es": "el la los las y de que en un una por con para es se del al lo como",
-    "it": "il la di che e un una per non sono della del con gli le da si",
-    "pt": "o a os as de que e do da em um uma para com não se por dos das",
-    "nl": "de het een en van is dat op te niet met voor zijn er aan ook",
-    "ru": "и в не на что с по как это он она к из у за от но так",
-    "pl": "i w nie na się z że do to jest jak o po ale co",
-}
-_STOPSETS = {lang: frozenset(ws.split()) for lang, ws in _STOPWORDS.items()}
-
-
-def detect_language(text: str) -> str | None:
-    """Guess the ISO 639-1 language of ``text`` from its commonest function words.
-
-    Returns None when the text is too short or matches no known language well.
-
-    >>> detect_language("The president said that the talks were a success for both of them.")
-    'en'
-    """
-    toks = words(text[:3000])
-    if len(toks) < 5:
-        return None
-    best, best_score = None, 0
-    for lang, stop in _STOPSETS.items():
-        score = sum(1 for t in toks if t in stop)
-        if score > best_score:
-            best, best_score = lang, score
-    if best is None or best_score < max(2, len(toks) // 25):
-        return None
-    return best
