@@ -295,7 +295,8 @@ def detect_language(text: str, title: str | None = None) -> tuple[str | None, fl
 
     Returns:
         The language's code (as :func:`normalise_code` gives it) or None, and the
-        identifier's probability for its best language (0.0 when nothing was detected).
+        identifier's probability for it (for a longer text, the mean over the chunks that
+        voted for it; 0.0 for too little text and for mixed text).
 
     Example:
         >>> detect_language("Der Bundestag hat am Donnerstag ein neues Gesetz beschlossen, "
@@ -324,11 +325,11 @@ def detect_language(text: str, title: str | None = None) -> tuple[str | None, fl
                 votes[c] += len(chunk)
                 probs.setdefault(c, []).append((p, len(chunk)))
         if votes:
-            code, n = votes.most_common(1)[0]
+            best, n = votes.most_common(1)[0]
             if n < MIXED_SHARE * sum(votes.values()):
                 return None, 0.0
-            weighted = probs[code]
-            return code, sum(p * w for p, w in weighted) / sum(w for _, w in weighted)
+            weighted = probs[best]
+            return best, sum(p * w for p, w in weighted) / sum(w for _, w in weighted)
     code, prob = _classify(sample)
     if code is None or prob < MIN_CONFIDENCE:
         return None, prob
