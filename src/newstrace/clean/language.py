@@ -237,24 +237,14 @@ def _headline_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_DENSE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
+"""Characters of scripts that write about a word per character: kana, Han, Hangul."""
+
+
 def _evidence(text: str) -> int:
-    n = 0
-    for c in text:
-        if c.isalpha():
-            n += 3 if _dense(c) else 1
-    return n
-
-
-def _dense(c: str) -> bool:
-    """A character of a script that writes about a word per character (Han, kana, Hangul)."""
-    o = ord(c)
-    return (
-        0x3040 <= o <= 0x30FF  # kana
-        or 0x3400 <= o <= 0x9FFF  # CJK unified ideographs (and extension A)
-        or 0xAC00 <= o <= 0xD7AF  # Hangul syllables
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x3FFFF
-    )
+    """Letters in ``text``, each Han, kana or Hangul character counting three."""
+    return len(_LETTER.findall(text)) + 2 * len(_DENSE.findall(text))
 
 
 def _chunks(text: str) -> list[str]:
