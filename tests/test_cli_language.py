@@ -134,3 +134,15 @@ def test_the_spark_job_detects_what_its_input_does_not_state() -> None:
     assert (found.language, found.language_source) == ("de", "detected")
     stated = Document(id="y", text=GERMAN, language="fr", language_source="record")
     assert _with_language(stated) is stated
+
+
+def test_show_says_when_a_language_is_not_examined_yet(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:  # written straight, as an upgraded store holds it
+        store.add_documents([Document(id="a" * 16, text=GERMAN)])
+    code, out = run("--db", str(path), "show", "a" * 16)
+    assert code == 0 and "not examined yet" in out
+    with Store(path) as store:
+        store.fill_languages()
+    code, out = run("--db", str(path), "show", "a" * 16)
+    assert "de (detected)" in out

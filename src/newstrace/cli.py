@@ -333,7 +333,8 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
 
 
 def _language_line(doc: Any) -> str:
-    """"de (detected)", "en (from metadata)", "unknown (detected)", or "-" when not examined."""
+    """The language as ``show`` prints it: ``de (detected)``, ``en (from metadata)``,
+    ``unknown (detected)``, or that it is not examined yet (a store from before schema 6)."""
     if doc.language_source is None:
         return "- (not examined yet: the next ingest or detect finds it)"
     how = "detected" if doc.language_source == "detected" else f"from {doc.language_source}"
