@@ -444,6 +444,7 @@ def detect(
         1
     """
     p = params or DetectParams()
+    store.fill_languages()  # documents of an upgraded store not examined yet
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
     found, common = candidate_pairs(store, p, report)

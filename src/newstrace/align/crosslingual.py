@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from newstrace.align.semantic import Encoder
-from newstrace.clean.text import Sentence, detect_language
+from newstrace.clean.language import detect_language
+from newstrace.clean.text import Sentence
 
 __all__ = [
     "Bead",
@@ -98,8 +99,9 @@ def script_of(text: str, *, sample: int = 3000) -> str | None:
 
 def text_language(text: str) -> str | None:
     """The language of a text whose document states none: the one guess of the language stage
-    (:func:`~newstrace.clean.text.detect_language`), read through this one function."""
-    return detect_language(text)
+    (:func:`~newstrace.clean.language.detect_language`: None when unsure), read through this
+    one function."""
+    return detect_language(text)[0]
 
 
 def _primary(code: str | None) -> str | None:
@@ -117,7 +119,7 @@ def languages_differ(
 
     The documents' own language codes decide when both are known; otherwise the texts' scripts
     (Cyrillic and Latin are two languages whatever else is known), then their commonest
-    function words (:func:`~newstrace.clean.text.detect_language`). When nothing tells, the
+    language identifier (:func:`~newstrace.clean.language.detect_language`). When nothing tells, the
     texts are taken to be in one language: the monolingual aligner is the default.
 
     >>> languages_differ("El gobierno anunció nuevas medidas para la economía del país.",

@@ -292,62 +292,13 @@ _STOPWORDS = {
 }
 # Words are compared folded (case and accents stripped, as :func:`words` gives them).
 _STOPSETS = {lang: frozenset(fold(w) for w in ws.split()) for lang, ws in _STOPWORDS.items()}
-_SCRIPT_LANGUAGES = (
-    # (first, last code point, language): scripts that name their language on their own.
-    (0x3040, 0x30FF, "ja"),  # kana (before Han: Japanese text mixes kana with Han)
-    (0xAC00, 0xD7AF, "ko"),
-    (0x4E00, 0x9FFF, "zh"),
-    (0x0590, 0x05FF, "he"),
-    (0x0370, 0x03FF, "el"),
-    (0x0E00, 0x0E7F, "th"),
-)
 
 
 def function_words(lang: str) -> frozenset[str]:
-    """The commonest function words of a language (folded), as :func:`detect_language` reads
-    them; empty for a language it does not know by its words.
+    """The commonest function words of a language (folded), for telling which language a
+    passage left untranslated is in; empty for a language not listed here.
 
     >>> sorted(function_words("es"))[:3]
     ['al', 'como', 'con']
     """
     return _STOPSETS.get(lang, frozenset())
-
-
-def _script_language(text: str) -> str | None:
-    """The language a text's script alone tells (Chinese, Japanese, Korean, Hebrew, Greek,
-    Thai), when a third of its letters are in that script."""
-    letters = [ord(c) for c in text if c.isalpha()]
-    if not letters:
-        return None
-    for lo, hi, lang in _SCRIPT_LANGUAGES:
-        n = sum(1 for c in letters if lo <= c <= hi)
-        if n >= len(letters) / 3 and (lang != "ja" or n >= 20):
-            return lang
-    return None
-
-
-def detect_language(text: str) -> str | None:
-    """Guess the ISO 639-1 language of ``text`` from its commonest function words.
-
-    Chinese, Japanese, Korean, Hebrew, Greek and Thai are told by their script. Returns None
-    when the text is too short or matches no known language well.
-
-    >>> detect_language("The president said that the talks were a success for both of them.")
-    'en'
-    >>> detect_language("Президент заявив, що переговори були успішними для обох сторін і що це важливо.")
-    'uk'
-    """
-    by_script = _script_language(text[:3000])
-    if by_script is not None:
-        return by_script
-    toks = words(text[:3000])
-    if len(toks) < 5:
-        return None
-    best, best_score = None, 0
-    for lang, stop in _STOPSETS.items():
-        score = sum(1 for t in toks if t in stop)
-        if score > best_score:
-            best, best_score = lang, score
-    if best is None or best_score < max(2, len(toks) // 25):
-        return None
-    return best

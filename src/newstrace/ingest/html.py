@@ -56,6 +56,26 @@ def page_text(tree: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def page_language(tree: Any) -> str | None:
+    """The language a page states: ``<html lang>`` (or ``xml:lang``), else its
+    ``Content-Language`` (when it names one language), else ``og:locale``; as written."""
+    root = tree.getroottree().getroot()
+    # The HTML parser keeps "xml:lang" as the attribute's name; an XML parser, namespaced.
+    xml_lang = root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    for value in (root.get("lang"), xml_lang):
+        if value and value.strip():
+            return str(value).strip()
+    for el in tree.xpath("//meta[@http-equiv][@content]"):
+        if el.get("http-equiv", "").strip().lower() == "content-language":
+            values = [v.strip() for v in el.get("content", "").split(",") if v.strip()]
+            if len(values) == 1:
+                return str(values[0])
+    for el in tree.xpath("//meta[@property='og:locale'][@content]"):
+        if el.get("content", "").strip():
+            return str(el.get("content")).strip()
+    return None
+
+
 def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
     if base_url:
         with contextlib.suppress(ValueError):
@@ -141,6 +161,7 @@ def read_html(
         if canonical:
             break
     the_url = url or getattr(doc, "url", None) or canonical
+    language = page_language(tree)
     links = _links(tree, the_url)
     page = page_text(tree)
     title = getattr(doc, "title", None)
@@ -173,7 +194,8 @@ def read_html(
             author=getattr(doc, "author", None),
             published=published,
             published_source=published_source if published else None,
-            language=getattr(doc, "language", None),
+            language=language,
+            language_source="metadata",
             links=tuple(Link(u, t) for u, t, _ in links[:500]),
             removed=removed,
             prechopped=True,

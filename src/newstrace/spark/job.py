@@ -13,6 +13,7 @@ import numpy as np
 
 from newstrace.analyze import Commonness
 from newstrace.clean.dates import to_date
+from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, verify_pair
 from newstrace.errors import ConfigError
@@ -28,6 +29,7 @@ from newstrace.export import (
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
 from newstrace.index.shingles import form_words, shingle_hashes, term_hashes
+from newstrace.models import Document
 
 RANK = {"lsh": 0, "fingerprint": 1, "terms": 2}
 
@@ -82,6 +84,13 @@ def _pairs_of(ids: list[str]) -> Iterator[tuple[str, str]]:
             yield ids[i], ids[j]
 
 
+def _with_language(d: Document) -> Document:
+    """The document with its language: as its row gives it, else detected from its text."""
+    if d.language_source is not None:
+        return d
+    return replace(d, language=detect_language(d.text, d.title)[0], language_source="detected")
+
+
 def run_job(
     spark: Any, input_path: str, output_dir: str, params: DetectParams | None = None
 ) -> dict[str, int]:
@@ -105,6 +114,7 @@ def run_job(
     docs = (
         raw.rdd.map(lambda r: document_from_row(r.asDict()))
         .filter(lambda d: bool(d.text.strip()))
+        .map(_with_language)
         .cache()
     )
     meta = docs.map(
