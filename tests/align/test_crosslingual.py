@@ -20,8 +20,8 @@ from newstrace.align.crosslingual import (
     reordered_beads,
     script_of,
 )
+from newstrace.align.crosslingual import text_language as detect_language
 from newstrace.align.semantic import EncoderProfile
-from newstrace.clean.text import detect_language
 
 
 def _m(rows: list[list[float]]) -> np.ndarray:

@@ -131,9 +131,7 @@ _ABBREV = frozenset(
 )
 # Western marks end a sentence before whitespace; the full-width marks of Chinese and Japanese
 # end one wherever they stand (those scripts put no space after them).
-_SENT_END_RE = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n"
-)
+_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n")
 
 
 @dataclass(frozen=True, slots=True)
