@@ -109,3 +109,14 @@ def load_settings(**cli: Any) -> Settings:
             env[f.name] = parse_size(v) if f.name == "max_file_bytes" else v
     settings = settings.merged(**env)
     return settings.merged(**cli)
+
+
+def cache_dir() -> Path:
+    """Where derived model files are kept (the semantic encoder's and the language
+    identifier's, unpacked for fast loading): ``NEWSTRACE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/newstrace`` (``~/.cache/newstrace``)."""
+    explicit = os.environ.get("NEWSTRACE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newstrace"

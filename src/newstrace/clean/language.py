@@ -52,11 +52,18 @@ its length, and when no language holds :data:`MIXED_SHARE` of the votes the text
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from newstrace.errors import ConfigError
@@ -222,13 +229,91 @@ def _classify(text: str) -> tuple[str | None, float]:
     if _identifier is None:
         with _lock:
             if _identifier is None:
-                # Loaded on first use only (about a second: the model is decompressed), so that
-                # `import newstrace` and commands that detect nothing stay fast.
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                # Loaded on first use only, so that `import newstrace` and commands that detect
+                # nothing stay fast; unpacked once into the cache (see load_identifier).
+                _identifier = load_identifier()
     code, prob = _identifier.classify(text.lower() if _headline_case(text) else text)
     return normalise_code(code), float(prob)
+
+
+_PROBE = "The minister said on Tuesday that the talks would continue next week in Geneva."
+
+
+def load_identifier() -> Any:
+    """py3langid's identifier (normalised probabilities), through a derived-file cache.
+
+    The model ships LZMA-compressed: inflating it costs most of a second on every load. The
+    first load writes the inflated arrays under :func:`~newstrace.settings.cache_dir` (about
+    70 MB, written whole or not at all); later loads map them back in a few milliseconds. A
+    cache that does not reproduce the probe's classification is rebuilt; without a writable
+    cache folder the model loads the slow way.
+    """
+    from importlib.metadata import version
+
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from newstrace.settings import cache_dir
+
+    folder = cache_dir() / f"py3langid-{version('py3langid')}"
+    if folder.is_dir():
+        try:
+            return _load_cached_identifier(folder, LanguageIdentifier)
+        except Exception:  # damaged, partial or foreign: rebuilt, never trusted
+            shutil.rmtree(folder, ignore_errors=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    with contextlib.suppress(OSError):
+        _write_identifier_cache(identifier, folder)
+    return identifier
+
+
+def _write_identifier_cache(identifier: Any, folder: Path) -> None:
+    import numpy as np
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
+    try:
+        np.save(tmp / "ptc.npy", np.ascontiguousarray(identifier.nb_ptc), allow_pickle=False)
+        np.save(tmp / "pc.npy", np.ascontiguousarray(identifier.nb_pc), allow_pickle=False)
+        np.save(tmp / "output.npy", np.asarray(identifier.tk_output, dtype=np.int64), allow_pickle=False)
+        meta = {
+            "classes": list(identifier.nb_classes),
+            "nextmove": identifier.tk_nextmove.typecode,
+            "row": identifier.tk_row.typecode,
+            "probe": list(identifier.classify(_PROBE)),
+        }
+        (tmp / "nextmove.bin").write_bytes(identifier.tk_nextmove.tobytes())
+        (tmp / "row.bin").write_bytes(identifier.tk_row.tobytes())
+        (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
+        if folder.exists():  # another process finished first
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _load_cached_identifier(folder: Path, cls: Any) -> Any:
+    import numpy as np
+
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    nextmove = array(meta["nextmove"])
+    nextmove.frombytes((folder / "nextmove.bin").read_bytes())
+    row = array(meta["row"])
+    row.frombytes((folder / "row.bin").read_bytes())
+    identifier = cls(
+        np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False),
+        np.load(folder / "pc.npy", allow_pickle=False),
+        meta["classes"],
+        nextmove,
+        np.load(folder / "output.npy", allow_pickle=False).tolist(),
+        norm_probs=True,
+        tk_row=row,
+    )
+    code, prob = identifier.classify(_PROBE)
+    if [code, float(prob)] != [meta["probe"][0], float(meta["probe"][1])]:
+        raise ValueError(f"cached language model in {folder} does not reproduce its probe")
+    return identifier
 
 
 def _headline_case(text: str) -> bool:
