@@ -1177,11 +1177,22 @@ def eval_() -> None:
 @_boundary
 def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, seed: int) -> None:
     """Write labelled text-reuse pairs in PAN format, built from real article text."""
-    from newstrace.evaluation.generate import generate
+    from newstrace.evaluation.generate import MSRP_LEFT_OUT, generate
 
     counts = generate(out_dir, corpus, msrp=msrp, per_kind=per_kind, seed=seed)
     done = f"Wrote {sum(counts.values())} pairs to {out_dir}: " + _counts(counts, value_first=False)
     console.print(safe(done), highlight=False)
+    if msrp is None:
+        err_console.print(
+            safe(
+                f"warning: the msrp kind (paraphrases spliced in) is left out: {MSRP_LEFT_OUT}; "
+                "pass --msrp PATH to MSRP's msr_paraphrase_train.txt to include it (the corpus's "
+                "README.md and metadata.json say so too)"
+            ),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @eval_.command("generate-families")

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import html
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from typing import Any
 
 @dataclass
 class Page:
+    """A page of the site; ``delay`` seconds before it answers (``math.inf``: it never does
+    while the site is up, so a client's timeout always fires, however busy the machine)."""
+
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
@@ -35,6 +39,7 @@ class Site:
         self.pages: dict[str, Page] = {}
         self.log: list[tuple[str, str, dict[str, str]]] = []
         self.lock = threading.Lock()
+        self.stop = threading.Event()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,6 +54,9 @@ class Site:
                     page = site.pages.get(self.path.split("?")[0])
                 if page is None:
                     return self._send(404, b"not found", "text/plain")
+                if page.delay == math.inf:
+                    site.stop.wait()
+                    return None
                 if page.delay:
                     time.sleep(page.delay)
                 etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
@@ -106,6 +114,7 @@ class Site:
             return [json.loads(b) for b in self.posts]
 
     def close(self) -> None:
+        self.stop.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -360,6 +360,42 @@ def _true_kind(psg: Passage, a: TextInfo, b: TextInfo) -> Passage:
     return Passage("near_verbatim", psg.a_start, psg.a_end, psg.b_start, psg.b_end, round(min(psg.score, shared), 4))
 
 
+LONG_SEQUENCE = 200
+"""Word sequences longer than this (a "sentence" of a text without full stops) are compared by
+:func:`sequence_ratio` in bounded time."""
+
+
+def sequence_ratio(x: Sequence[str], y: Sequence[str]) -> float:
+    """How alike two word sequences are in order: difflib's ratio, ``2 * matched / (len(x) +
+    len(y))``.
+
+    Sequences of up to :data:`LONG_SEQUENCE` words (sentences) are compared exactly. Past that,
+    difflib's exact comparison takes time quadratic in the length of repetitive text, so the
+    common prefix and suffix are matched first and the rest with difflib's heuristic that
+    takes words recurring in over 1 % of it as junk: a long repetitive "sentence" stays linear.
+
+    >>> sequence_ratio("a b c d".split(), "a b x d".split())
+    0.75
+    >>> sequence_ratio(["again"] * 5000, ["again"] * 5000)
+    1.0
+    """
+    if len(x) <= LONG_SEQUENCE and len(y) <= LONG_SEQUENCE:
+        return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+    n = min(len(x), len(y))
+    head = 0
+    while head < n and x[head] == y[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and x[len(x) - 1 - tail] == y[len(y) - 1 - tail]:
+        tail += 1
+    mx, my = x[head : len(x) - tail], y[head : len(y) - tail]
+    matched = head + tail
+    if mx and my:
+        blocks = difflib.SequenceMatcher(None, mx, my, autojunk=True).get_matching_blocks()
+        matched += sum(block.size for block in blocks)
+    return 2 * matched / max(1, len(x) + len(y))
+
+
 def _paraphrase_passages(
     a: TextInfo,
     b: TextInfo,
@@ -427,7 +463,7 @@ def _paraphrase_passages(
         a0, a1 = a.sentence_tokens[best_ka]
         b0, b1 = b.sentence_tokens[kb]
         # Mostly the same words in the same order: a few edits, not a rewording.
-        same = difflib.SequenceMatcher(None, a.words[a0:a1], b.words[b0:b1], autojunk=False).ratio()
+        same = sequence_ratio(a.words[a0:a1], b.words[b0:b1])
         kind = "near_verbatim" if same >= p.near_verbatim_ratio else "paraphrase"
         score = same if kind == "near_verbatim" else best_score
         out.append(Passage(kind, sa.start, sa.end, sb.start, sb.end, round(score, 4)))

@@ -158,9 +158,7 @@ def split_sentences(text: str) -> list[Sentence]:
         end = m.end()
         if "\n" not in m.group() and m.group()[0] == ".":
             # Do not split after an abbreviation or an initial ("Mr.", "J. Smith").
-            before = text[start : m.start()]
-            last = before.rsplit(None, 1)[-1] if before.split() else ""
-            last_word = last.lower().lstrip("(\"'“‘")
+            last_word = _last_word(text, start, m.start()).lower().lstrip("(\"'“‘")
             if last_word in _ABBREV or (len(last_word) == 1 and last_word.isalpha()):
                 continue
             # Nor before a lower-case continuation ("… 5 p.m. and then").
@@ -172,6 +170,23 @@ def split_sentences(text: str) -> list[Sentence]:
     if start < n:
         _push(text, start, n, spans)
     return spans
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of ``text[start:end]`` ("" when there is none),
+    found from the end: time bounded by that word and the whitespace after it, not by the
+    length of the sentence so far (a long text with no sentence end stays linear).
+
+    >>> _last_word("He met Mr.  ", 0, 10), _last_word("   ", 0, 3)
+    ('Mr.', '')
+    """
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:j]
 
 
 def _push(text: str, start: int, end: int, spans: list[Sentence]) -> None:
