@@ -86,7 +86,12 @@ def _pairs_of(ids: list[str]) -> Iterator[tuple[str, str]]:
 def run_job(
     spark: Any, input_path: str, output_dir: str, params: DetectParams | None = None
 ) -> dict[str, int]:
-    """Run detection on a Spark session; write Parquet tables under ``output_dir``."""
+    """Run detection on a Spark session; write Parquet tables under ``output_dir``.
+
+    With ``params.semantic`` the candidates of document vectors join the lexical ones
+    (:func:`newstrace.spark.semantic.semantic_candidates`) and pairs are verified with the
+    encoder, as ``detect --semantic`` does.
+    """
     p = params or DetectParams(workers=1)
     sc = spark.sparkContext
     parts = max(2, sc.defaultParallelism * 2)
