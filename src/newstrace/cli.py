@@ -1115,9 +1115,15 @@ def spark_() -> None:
     "--window-days", type=click.IntRange(0),
     help="Only pair articles published this close together.",
 )
+@click.option(
+    "--semantic", is_flag=True,
+    help="Also find rewrites and translations with sentence embeddings, as `detect --semantic` "
+    "(the semantic extra on the driver and every executor).",
+)
 @_boundary
 def spark_detect(
-    input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None
+    input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None,
+    semantic: bool,
 ) -> None:
     """Detect reuse on Spark; writes Parquet tables with the schema of `newstrace export`."""
     try:
@@ -1142,7 +1148,7 @@ def spark_detect(
             spark,
             input_path,
             output_dir,
-            DetectParams(threshold=threshold, window_days=window_days),
+            DetectParams(threshold=threshold, window_days=window_days, semantic=semantic),
         )
     finally:
         spark.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +38,8 @@ from newstrace.store import Store
 __all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_report"]
 
 REUSE = ("duplicate", "derived", "partial")
+CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation")
+"""What may propose a pair, in the order that names it when several do (the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +309,7 @@ def candidate_pairs(
     fp_pairs = fingerprint_candidates(
         fps, min_shared=params.min_shared, max_df=params.max_bucket, groups=outlets
     )
+    # In the order of CANDIDATE_KINDS: the first kind to propose a pair names it.
     proposed = [*((p, "lsh") for p in sorted(lsh)), *((p, "fingerprint") for p in sorted(fp_pairs))]
     if params.terms:
         proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
@@ -351,17 +354,83 @@ def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
     return out
 
 
-def _top_k(pairs: dict[tuple[int, int], float], k: int) -> set[tuple[int, int]]:
+def semantic_floors(params: DetectParams, profile: Any) -> tuple[float, float]:
+    """The cosines at which document vectors make a candidate pair: lead vectors of one
+    language (``params.semantic_min``, else the encoder's ``neighbours``), and any vectors of
+    two languages (the encoder's ``translation_neighbours``)."""
+    floor = params.semantic_min if params.semantic_min is not None else profile.neighbours
+    return float(floor), float(profile.translation_neighbours)
+
+
+def is_multilingual(languages: Iterable[str | None]) -> bool:
+    """Whether a corpus holds two languages or more (then documents get window vectors too).
+
+    >>> is_multilingual(["en", None, "en"]), is_multilingual(["en", "es"])
+    (False, True)
+    """
+    return len({x for x in languages if x}) >= 2
+
+
+def languages_differ(a: str | None, b: str | None) -> bool:
+    """Both languages known and different: a pair for the translation rule, not the rewrite one."""
+    return bool(a and b and a != b)
+
+
+def nearest_partners(doc: str, partners: Iterable[tuple[float, str]], k: int) -> list[tuple[str, str]]:
+    """``doc``'s pairs with its ``k`` closest partners (``(cosine, partner id)``), ids sorted in
+    each pair; equal cosines go to the smaller id, so that no order of the corpus decides.
+
+    >>> nearest_partners("b", [(0.9, "c"), (0.95, "a"), (0.9, "d")], 2)
+    [('a', 'b'), ('b', 'c')]
+    """
+    best = sorted(partners, key=lambda x: (-x[0], x[1]))[:k]
+    return [(doc, o) if doc < o else (o, doc) for _, o in best]
+
+
+def nearest_pairs(pairs: dict[tuple[str, str], float], k: int) -> set[tuple[str, str]]:
     """The pairs that are among the ``k`` closest partners of either of their documents."""
-    partners: dict[int, list[tuple[float, int]]] = {}
-    for (i, j), c in pairs.items():
-        partners.setdefault(i, []).append((c, j))
-        partners.setdefault(j, []).append((c, i))
-    keep: set[tuple[int, int]] = set()
-    for i, lst in partners.items():
-        for _, j in sorted(lst, key=lambda x: (-x[0], x[1]))[:k]:
-            keep.add((i, j) if i < j else (j, i))
-    return keep
+    partners: dict[str, list[tuple[float, str]]] = {}
+    for (a, b), c in pairs.items():
+        partners.setdefault(a, []).append((c, b))
+        partners.setdefault(b, []).append((c, a))
+    return {pair for doc, lst in partners.items() for pair in nearest_partners(doc, lst, k)}
+
+
+def semantic_candidates(
+    ids: Sequence[str],
+    languages: Sequence[str | None],
+    vectors: Sequence[np.ndarray],
+    params: DetectParams,
+    profile: Any,
+) -> dict[tuple[str, str], str]:
+    """The candidate rules over document vectors (see :func:`semantic_pairs`), as a pure
+    function of the corpus: ``vectors[k]`` holds document ``ids[k]``'s rows of
+    :func:`document_vectors`. The Spark job applies the same rules, step by step, with the
+    same functions."""
+    from newstrace.index import ann
+
+    if len(ids) < 2:
+        return {}
+    floor, near = semantic_floors(params, profile)
+    bits, tables = params.semantic_bits, params.semantic_tables
+    lead = np.vstack([v[0] for v in vectors])
+    same = {
+        (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
+        for (i, j), c in ann.ann_pairs(lead, np.arange(len(ids)), min_cosine=floor, bits=bits, tables=tables).items()
+        if not languages_differ(languages[i], languages[j])
+    }
+    out = {pair: "semantic" for pair in nearest_pairs(same, params.semantic_k)}
+    if is_multilingual(languages):
+        owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(vectors)])
+        every = ann.ann_pairs(np.vstack(vectors), owners, min_cosine=near, bits=bits, tables=tables)
+        cross = {
+            (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
+            for (i, j), c in every.items()
+            if languages_differ(languages[i], languages[j])
+        }
+        for pair in nearest_pairs(cross, params.semantic_k):
+            out.setdefault(pair, "translation")
+    return out
 
 
 def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> dict[tuple[str, str], str]:
@@ -375,10 +444,10 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> di
 
     Each document is embedded once per text and its vectors kept in the store (by encoder
     name): only the lead vector while the corpus holds one language (as before, so that
-    nothing gets slower within a language), lead and windows once it holds two or more.
+    nothing gets slower within a language), lead and windows once it holds two or more. The
+    rules themselves are :func:`semantic_candidates`.
     """
     from newstrace.align.semantic import INSTALL_HINT, load_encoder
-    from newstrace.index.ann import ann_pairs
     from newstrace.store import text_hash
 
     encoder = load_encoder()
@@ -388,7 +457,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> di
         return {}
     lang_of = {r[0]: r[1] for r in store.conn.execute("SELECT id, language FROM documents")}
     langs = [lang_of.get(i) for i in ids]
-    multilingual = len({x for x in langs if x}) >= 2
+    multilingual = is_multilingual(langs)
     model = f"{encoder.name}+windows" if multilingual else encoder.name
     hashes = store.index_hashes()
     cached = store.get_doc_vectors(model)
@@ -404,25 +473,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> di
         cached = store.get_doc_vectors(model)
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
-    lead = np.vstack([v[0] for v in per_doc])
-    floor = params.semantic_min if params.semantic_min is not None else encoder.profile.neighbours
-    bits, tables = params.semantic_bits, params.semantic_tables
-    same = {
-        key: c
-        for key, c in ann_pairs(lead, np.arange(len(ids)), min_cosine=floor, bits=bits, tables=tables).items()
-        if not (langs[key[0]] and langs[key[1]] and langs[key[0]] != langs[key[1]])
-    }
-    out = {(ids[i], ids[j]): "semantic" for i, j in _top_k(same, params.semantic_k)}
-    if multilingual:
-        owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(per_doc)])
-        near = encoder.profile.translation_neighbours
-        every = ann_pairs(np.vstack(per_doc), owners, min_cosine=near, bits=bits, tables=tables)
-        cross = {
-            key: c for key, c in every.items() if langs[key[0]] and langs[key[1]] and langs[key[0]] != langs[key[1]]
-        }
-        for i, j in _top_k(cross, params.semantic_k):
-            out.setdefault((ids[i], ids[j]), "translation")
-    return {(a, b) if a < b else (b, a): why for (a, b), why in out.items()}
+    return semantic_candidates(ids, langs, per_doc, params, encoder.profile)
 
 
 def detect(

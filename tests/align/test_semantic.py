@@ -50,6 +50,24 @@ def test_vectors_are_unit_length_and_cached(encoder: sem.Encoder) -> None:
     assert np.array_equal(again[0], v[1])
 
 
+def test_a_sentence_gets_the_same_bits_whatever_it_is_embedded_with(encoder: sem.Encoder) -> None:
+    """Alone, with one other, among a few, or in a long list that spans several forward passes:
+    the same vector to the bit (BLAS would otherwise add a product of few rows in another order,
+    and detection in another order, in workers or on Spark would score a rounding apart)."""
+    model = encoder._model  # type: ignore[attr-defined]
+    words = "the minister said on Tuesday that floods closed three roads near the river".split()
+    sentences = [" ".join(words[k % 7 : k % 7 + 3 + k % 9]).capitalize() + f" ({k})." for k in range(90)]
+    alone = np.vstack([sem.encode_independent(model, [s]) for s in sentences[:12]])
+    for batch in (sentences[:2], sentences[:5], sentences[:12], sentences[::-1]):
+        got = sem.encode_independent(model, batch)
+        for row, s in zip(got, batch, strict=True):
+            k = sentences.index(s)
+            if k < 12:
+                assert np.array_equal(row, alone[k]), (len(batch), k)
+    plain = np.asarray(model.encode(sentences[:12]), dtype=np.float32)
+    assert np.allclose(plain, alone, atol=1e-6)  # the model's own vectors, to the last bits
+
+
 def test_translations_meet_and_unrelated_sentences_do_not(encoder: sem.Encoder) -> None:
     en = "Russia accused the West of meddling in the election."
     es = "Rusia acusó a Occidente de injerencia en las elecciones."

