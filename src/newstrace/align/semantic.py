@@ -24,9 +24,7 @@ import contextlib
 import importlib
 import json
 import marshal
-import os
 import shutil
-import tempfile
 import threading
 from array import array
 from collections import OrderedDict
@@ -37,7 +35,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from newstrace.settings import cache_dir
+from newstrace.settings import cache_dir, write_cache_folder
 
 INSTALL_HINT = "install the semantic extra: pip install 'newstrace[semantic]'"
 
@@ -172,21 +170,15 @@ def _build_cache(model: Any, folder: Path) -> None:
                     _snapshot(model._model, arrays, "be.")),
     }
     state["backend"][2].pop("sp", None)  # the tokenizer, restored on its own
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".use-", dir=folder.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
         (tmp / "state.marshal").write_bytes(marshal.dumps(state))
         probe = np.asarray(model.encode([_PROBE])[0], dtype=np.float32)
         (tmp / "probe.json").write_text(json.dumps([float(x) for x in probe]), "utf-8")
-        if folder.exists():  # another process finished first
-            shutil.rmtree(tmp)
-        else:
-            os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    write_cache_folder(folder, fill)
 
 
 def _load_cached(folder: Path, threads: int) -> Any:

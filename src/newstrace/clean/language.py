@@ -54,10 +54,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
-import tempfile
 import threading
 import unicodedata
 from array import array
@@ -269,9 +267,9 @@ def load_identifier() -> Any:
 def _write_identifier_cache(identifier: Any, folder: Path) -> None:
     import numpy as np
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
-    try:
+    from newstrace.settings import write_cache_folder
+
+    def fill(tmp: Path) -> None:
         np.save(tmp / "ptc.npy", np.ascontiguousarray(identifier.nb_ptc), allow_pickle=False)
         np.save(tmp / "pc.npy", np.ascontiguousarray(identifier.nb_pc), allow_pickle=False)
         np.save(tmp / "output.npy", np.asarray(identifier.tk_output, dtype=np.int64), allow_pickle=False)
@@ -284,13 +282,8 @@ def _write_identifier_cache(identifier: Any, folder: Path) -> None:
         (tmp / "nextmove.bin").write_bytes(identifier.tk_nextmove.tobytes())
         (tmp / "row.bin").write_bytes(identifier.tk_row.tobytes())
         (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
-        if folder.exists():  # another process finished first
-            shutil.rmtree(tmp)
-        else:
-            os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    write_cache_folder(folder, fill)
 
 
 def _load_cached_identifier(folder: Path, cls: Any) -> Any:
