@@ -14,7 +14,12 @@ For each size it prints, in one run:
   given the same 5-word shingles (hashed once, outside both timings), 128 permutations and
   threshold: docs/s and recall.
 
-    python benchmarks/detect.py [--sizes 10000,30000,100000]
+With ``--semantic`` it also times ``detect --semantic`` on the same corpus in the same run, with
+the labelled multilingual set (``eval/multilingual``: real WMT articles and their translations
+into 7 languages) mixed in: seconds, docs/s, recall of the generated copies and of the
+translated pairs (labelled copy or excerpt), and the encoder's sentences/s on the corpus.
+
+    python benchmarks/detect.py [--sizes 10000,30000,100000] [--semantic]
 """
 
 from __future__ import annotations
@@ -110,6 +115,50 @@ def make_corpus(path: Path, n: int, seed: int = 1) -> set[tuple[str, str]]:
     return truth
 
 
+MULTI = Path(__file__).resolve().parent.parent / "eval" / "multilingual"
+
+
+def add_multilingual(path: Path) -> set[tuple[str, str]]:
+    """Append the multilingual set's documents to the corpus; its translated pairs (labelled
+    copy or excerpt) as ``(id, id)``."""
+    with gzip.open(MULTI / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as f, \
+            path.open("a", encoding="utf-8") as out:  # fmt: skip
+        for line in f:
+            d = json.loads(line)
+            out.write(json.dumps({"id": d["id"], "outlet": d.get("outlet") or None,
+                                  "language": d["lang"], "text": d["text"]}) + "\n")  # fmt: skip
+    truth = set()
+    for line in (MULTI / "labels" / "pairs.jsonl").read_text("utf-8").splitlines():
+        r = json.loads(line)
+        if r["label"] in ("copy", "excerpt"):
+            truth.add(tuple(sorted((r["a"], r["b"]))))
+    return truth  # type: ignore[return-value]
+
+
+def _semantic_run(tmp: Path, queue: Any) -> None:
+    """``detect --semantic`` from scratch on the store the lexical run made (child process)."""
+    from newstrace.align.semantic import load_encoder
+
+    enc = load_encoder()
+    with Store(tmp / "b.db") as store:
+        sample = [
+            s for _, d in itertools.islice(store.iter_documents(), 400)
+            for s in (d.text[x.start : x.end] for x in split_sentences(d.text)) if len(s.split()) >= 5
+        ][:2000]  # fmt: skip
+        t = time.perf_counter()
+        assert enc is not None
+        enc.encode(sample)
+        rate = len(sample) / (time.perf_counter() - t)
+        store.clear_detection()
+        t0 = time.perf_counter()
+        rep = detect(store, DetectParams(workers=2, semantic=True))
+        dt = time.perf_counter() - t0
+        inv = {d.id: d.input_id for _, d in store.iter_documents()}
+        found = {tuple(sorted((inv[r["a"]], inv[r["b"]]))) for r in store.pairs()
+                 if r["relation"] in ("duplicate", "derived", "partial")}  # fmt: skip
+    queue.put((dt, rep.candidates, found, rate))
+
+
 def _local_run(tmp: Path, src: Path, queue: Any) -> None:
     """Ingest and detect in this (child) process; report timings, candidates and pairs found."""
     with Store(tmp / "b.db") as store:
@@ -132,6 +181,7 @@ def _local_run(tmp: Path, src: Path, queue: Any) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,30000,100000")
+    ap.add_argument("--semantic", action="store_true", help="Also time detect --semantic.")
     args = ap.parse_args()
     print(
         f"{'docs':>7} | {'nt index/s':>10} {'nt detect s':>11} {'nt detect/s':>11} {'cands':>7} {'recall':>6} "
@@ -141,6 +191,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "corpus.jsonl"
             truth = make_corpus(src, n)
+            translated = add_multilingual(src) if args.semantic else set()
             # Ingest + detect run in a child process, so that its peak memory is its own.
             ctx = mp.get_context("fork")
             queue = ctx.Queue()
@@ -150,6 +201,21 @@ def main() -> None:
             child.join()
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             recall = len(truth & found) / max(1, len(truth))
+            if args.semantic:
+                queue = ctx.Queue()
+                child = ctx.Process(target=_semantic_run, args=(Path(tmp), queue))
+                child.start()
+                s_dt, s_cands, s_found, rate = queue.get()
+                child.join()
+                m = n + 230
+                print(
+                    f"{m:>7} docs (with the multilingual set), detect --semantic: {s_dt:.1f} s "
+                    f"({m / s_dt:.0f} docs/s; lexical {dt:.1f} s), {s_cands} candidates, recall of "
+                    f"copies {len(truth & s_found) / max(1, len(truth)):.3f}, of translated pairs "
+                    f"{len(translated & s_found) / max(1, len(translated)):.3f}; encoder "
+                    f"{rate:.0f} sentences/s",
+                    flush=True,
+                )
             index_rate = n / stages.get("index", dt)
             # The MinHash + LSH stage alone, newstrace vs datasketch, same shingles.
             ids = sorted(texts)
