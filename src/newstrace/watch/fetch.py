@@ -197,6 +197,7 @@ class Fetcher:
         self._wait_turn(host, self.cfg.per_host_interval, url, until)
         rules: urllib.robotparser.RobotFileParser | None = None
         blocked = None
+        asked = time.monotonic()
         try:
             r = self._once(robots_url, {}, until, limit=ROBOTS_MAX_BYTES, truncate=True)
         except FetchDeferred:
@@ -212,6 +213,10 @@ class Fetcher:
             else:
                 rules = urllib.robotparser.RobotFileParser(robots_url)
                 rules.parse(r.content.decode("utf-8", "replace").splitlines())
+                crawl = rules.crawl_delay(self.cfg.user_agent)
+                if crawl:  # the request for robots.txt itself counts: the next waits too
+                    with host.lock:
+                        host.next_at = max(host.next_at, asked + float(crawl))
         host.robots, host.robots_at, host.robots_blocked = rules, now, blocked
         if blocked:  # an unreachable robots.txt is asked again on the next cycle, not in an hour
             host.robots_at = now - ROBOTS_TTL + 1
