@@ -1,6 +1,6 @@
 """The fetcher's manners and limits, as the README states them, against a real HTTP site on
 127.0.0.1 (``tests/watch/site.py``): robots.txt's Crawl-delay between any two requests to a
-host.
+host, and redirects followed hop by hop within a limit (a loop or a longer chain reported).
 
 Timing is read from the server's own arrival times, never from sleeps in the test.
 """
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from newstrace.errors import FetchError
 from newstrace.watch import FetchConfig, Watcher, parse_config
-from newstrace.watch.fetch import Fetcher
+from newstrace.watch.fetch import MAX_REDIRECTS, Fetcher
 from tests.watch.scenario import unrelated_articles
 from tests.watch.site import Page, Site, article_html, rfc822, rss
 
@@ -29,6 +30,10 @@ def site() -> Iterator[Site]:
     s = Site()
     yield s
     s.close()
+
+
+def _redirect(to: str, status: int = 302) -> Page:
+    return Page(b"", status=status, headers={"Location": to})
 
 
 # -- Crawl-delay ------------------------------------------------------------------------------------
@@ -78,3 +83,64 @@ def test_crawl_delay_for_our_agent_wins_over_a_shorter_interval(site: Site) -> N
     assert (p0, p1, p2) == ("/robots.txt", "/x", "/y")
     assert t1 - t0 >= 1 - JITTER and t2 - t1 >= 1 - JITTER
     assert t2 - t0 < 10  # not the 30 s meant for other agents
+
+
+# -- redirects ---------------------------------------------------------------------------------------
+def test_redirects_are_followed_hop_by_hop_within_the_limit(site: Site) -> None:
+    site.pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    site.pages["/final"] = Page(b"the story")
+    site.pages["/private/page"] = Page(b"secret")
+    # MAX_REDIRECTS hops, every redirect status, relative and absolute Locations: followed.
+    chain = [f"/c{i}" for i in range(MAX_REDIRECTS)] + ["/final"]
+    for i, (here, there) in enumerate(itertools.pairwise(chain)):
+        status = (301, 302, 303, 307, 308)[i % 5]
+        site.pages[here] = _redirect(there if i % 2 else site.url(there), status)
+    # One hop more than the limit: reported, and the last hop never asked.
+    site.pages["/long0"] = _redirect("/c0")
+    # A loop, and a redirect into a path robots.txt forbids.
+    site.pages["/loop/a"] = _redirect("/loop/b")
+    site.pages["/loop/b"] = _redirect(site.url("/loop/a"))
+    site.pages["/to-private"] = _redirect("/private/page")
+    cfg = FetchConfig(per_host_interval=0, retries=2, backoff=0.01, user_agent=UA,
+                      allow_private=(site.allow,))  # fmt: skip
+    with Fetcher(cfg) as f:
+        r = f.get(site.url("/c0"))
+        assert (r.status, r.content, r.url) == (200, b"the story", site.url("/final"))
+        assert [p for _, p in site.requests()] == ["/robots.txt", *chain]
+        before = len(site.hits("/final"))
+
+        with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects") as exc:
+            f.get(site.url("/long0"))
+        assert len(site.hits("/final")) == before  # the hop past the limit is not asked
+
+        with pytest.raises(FetchError, match="redirect loop") as loop:
+            f.get(site.url("/loop/a"))
+        # Reported once, not re-followed by the retries meant for 5xx and timeouts.
+        assert len(site.hits("/loop/a")) == len(site.hits("/loop/b")) == 1
+        assert site.url("/loop/b") in loop.value.reason
+
+        with pytest.raises(FetchError, match="robots") as robots:
+            f.get(site.url("/to-private"))
+        assert robots.value.retry is False
+    assert site.hits("/private/page") == []
+    assert exc.value.retry is True  # a later cycle may find the site mended
+
+
+def test_each_hop_waits_for_its_own_hosts_turn(site: Site) -> None:
+    """A redirect to another host (here: the same server by another name, ``localhost``)
+    waits for that host's Crawl-delay: a redirect is no way around it."""
+    site.pages["/robots.txt"] = Page(b"User-agent: *\nCrawl-delay: 1\n", "text/plain")
+    site.pages["/first"] = Page(b"first")
+    site.pages["/story"] = Page(b"the story")
+    other = f"http://localhost:{site.port}"
+    site.pages["/hop"] = _redirect(f"{other}/story")
+    cfg = FetchConfig(per_host_interval=0, user_agent=UA,
+                      allow_private=(site.allow, f"localhost:{site.port}"))  # fmt: skip
+    with Fetcher(cfg) as f:
+        assert f.get(site.url("/first")).content == b"first"  # 127.0.0.1: robots.txt, /first
+        assert f.get(f"{other}/story").content == b"the story"  # localhost: robots.txt, /story
+        # 127.0.0.1's turn has come, localhost's not yet: /hop goes, its hop waits.
+        assert f.get(site.url("/hop")).content == b"the story"
+    got = site.requests()
+    assert [p for _, p in got] == ["/robots.txt", "/first", "/robots.txt", "/story", "/hop", "/story"]
+    assert got[5][0] - got[3][0] >= 1 - JITTER  # localhost's two pages, a Crawl-delay apart
