@@ -1,6 +1,7 @@
 """The fetcher's manners and limits, as the README states them, against a real HTTP site on
 127.0.0.1 (``tests/watch/site.py``): robots.txt's Crawl-delay between any two requests to a
-host, and redirects followed hop by hop within a limit (a loop or a longer chain reported).
+host, redirects followed hop by hop within a limit (a loop or a longer chain reported), and
+conditional polls (``If-None-Match`` and ``If-Modified-Since``, a 304 read as unchanged).
 
 Timing is read from the server's own arrival times, never from sleeps in the test.
 """
@@ -144,3 +145,47 @@ def test_each_hop_waits_for_its_own_hosts_turn(site: Site) -> None:
     got = site.requests()
     assert [p for _, p in got] == ["/robots.txt", "/first", "/robots.txt", "/story", "/hop", "/story"]
     assert got[5][0] - got[3][0] >= 1 - JITTER  # localhost's two pages, a Crawl-delay apart
+
+
+# -- conditional polls --------------------------------------------------------------------------------
+@pytest.mark.parametrize("etag", [True, False], ids=["etag-and-date", "date-only"])
+def test_polls_are_conditional_and_a_304_is_unchanged(tmp_path: Path, site: Site, etag: bool) -> None:
+    """The second poll of a feed sends the validators of the first answer (``If-None-Match``
+    and ``If-Modified-Since``; a server that gives only ``Last-Modified`` gets the date alone),
+    the 304 counts as not modified, the feed is not re-read and no page is fetched again; a
+    changed feed is read again."""
+    lm = rfc822(1499500000.0)
+    (t1, b1), (t2, b2) = unrelated_articles(2)
+    site.pages["/a/1"] = Page(article_html(t1, b1, outlet="Cond", date="2017-07-09"))
+    site.pages["/feed.xml"] = Page(
+        rss("Cond", [(t1, site.url("/a/1"), lm)]), "application/rss+xml", etag=etag, last_modified=lm
+    )
+    cfg = parse_config(
+        {"origins": ["RT"], "interval": 0, "detect": {"workers": 1},
+         "fetch": {"per_host_interval": 0.0, "robots": False, "allow_private": [site.allow]},
+         "sources": [{"feed": site.url("/feed.xml"), "name": "cond"}]},
+        base=tmp_path,
+    )  # fmt: skip
+    with Watcher(cfg) as w:
+        r1 = w.cycle()
+    with Watcher(cfg) as w:  # a restart: the validators come from the store
+        r2 = w.cycle()
+        polls = site.hits("/feed.xml")
+        assert "if-none-match" not in polls[0] and "if-modified-since" not in polls[0]
+        assert polls[1]["if-modified-since"] == lm
+        assert ("if-none-match" in polls[1]) is etag
+        assert (r1.added, r1.not_modified) == (1, 0)
+        assert (r2.added, r2.not_modified, r2.new_items, r2.source_errors) == (0, 1, 0, [])
+        assert len(site.hits("/a/1")) == 1
+        # The feed changes (a new item, a later date): read again, the new page fetched.
+        lm2 = rfc822(1499600000.0)
+        site.pages["/a/2"] = Page(article_html(t2, b2, outlet="Cond", date="2017-07-10"))
+        site.pages["/feed.xml"] = Page(
+            rss("Cond", [(t1, site.url("/a/1"), lm), (t2, site.url("/a/2"), lm2)]),
+            "application/rss+xml", etag=etag, last_modified=lm2,
+        )  # fmt: skip
+        r3 = w.cycle(force=True)
+        assert (r3.added, r3.not_modified) == (1, 0)
+        r4 = w.cycle(force=True)  # and the new validators are the ones sent next
+        assert r4.not_modified == 1 and site.hits("/feed.xml")[-1]["if-modified-since"] == lm2
+    assert len(site.hits("/a/1")) == 1 and len(site.hits("/a/2")) == 1
