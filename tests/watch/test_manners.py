@@ -1,7 +1,8 @@
 """The fetcher's manners and limits, as the README states them, against a real HTTP site on
 127.0.0.1 (``tests/watch/site.py``): robots.txt's Crawl-delay between any two requests to a
-host, redirects followed hop by hop within a limit (a loop or a longer chain reported), and
-conditional polls (``If-None-Match`` and ``If-Modified-Since``, a 304 read as unchanged).
+host, redirects followed hop by hop within a limit (a loop or a longer chain reported),
+conditional polls (``If-None-Match`` and ``If-Modified-Since``, a 304 read as unchanged), and
+the webhook's give-up after ten failed tries.
 
 Timing is read from the server's own arrival times, never from sleeps in the test.
 """
@@ -9,13 +10,16 @@ Timing is read from the server's own arrival times, never from sleeps in the tes
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newstrace.errors import FetchError
+from newstrace.store import Store
 from newstrace.watch import FetchConfig, Watcher, parse_config
+from newstrace.watch.alerts import MAX_WEBHOOK_ATTEMPTS, deliver_webhook
 from newstrace.watch.fetch import MAX_REDIRECTS, Fetcher
 from tests.watch.scenario import unrelated_articles
 from tests.watch.site import Page, Site, article_html, rfc822, rss
@@ -189,3 +193,48 @@ def test_polls_are_conditional_and_a_304_is_unchanged(tmp_path: Path, site: Site
         r4 = w.cycle(force=True)  # and the new validators are the ones sent next
         assert r4.not_modified == 1 and site.hits("/feed.xml")[-1]["if-modified-since"] == lm2
     assert len(site.hits("/a/1")) == 1 and len(site.hits("/a/2")) == 1
+
+
+# -- the webhook's give-up ------------------------------------------------------------------------------
+def _alert(i: int) -> dict[str, object]:
+    return {
+        "id": f"{i:016x}", "created": f"2017-07-1{i}T00:00:00+00:00", "relation": "derived",
+        "article": {"id": f"art{i}"}, "origin": {"id": "origin"}, "flags": [],
+    }  # fmt: skip
+
+
+def test_webhook_gives_up_after_ten_failed_tries_and_records_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A receiver that always fails: each cycle tries once more, ten tries in all, then the
+    watcher stops, says so, and records it (``newstrace rejections``); a later alert is still
+    delivered, even when the given-up ones would fill a cycle's batch."""
+    import newstrace.watch.alerts as alerts_mod
+
+    hook = Site()
+    hook.post_status = [500] * 1000
+    url = hook.url("/hook")
+    try:
+        with Store(tmp_path / "w.db") as store:
+            store.add_alerts([_alert(1)])
+            with caplog.at_level(logging.WARNING, logger="newstrace.watch"):
+                results = [deliver_webhook(store, url, user_agent=UA) for _ in range(MAX_WEBHOOK_ATTEMPTS + 3)]
+            assert len(hook.received()) == MAX_WEBHOOK_ATTEMPTS == 10
+            assert results == [(0, 1)] * MAX_WEBHOOK_ATTEMPTS + [(0, 0)] * 3
+            row = store.conn.execute("SELECT webhook_done, webhook_attempts FROM alerts").fetchone()
+            assert tuple(row) == (0, MAX_WEBHOOK_ATTEMPTS)
+            gave_up = [r for r in store.rejections() if "gave up" in r.reason]
+            assert len(gave_up) == 1 and str(_alert(1)["id"]) in gave_up[0].reason
+            assert "HTTP 500" in gave_up[0].reason and gave_up[0].path == url
+            assert sum("gave up" in m for m in caplog.messages) == 1
+            assert sum("will retry" in m for m in caplog.messages) == MAX_WEBHOOK_ATTEMPTS - 1
+
+            # A new alert behind the given-up one, a batch of one: still delivered.
+            monkeypatch.setattr(alerts_mod, "WEBHOOK_BATCH", 1)
+            store.add_alerts([_alert(2)])
+            hook.post_status = []
+            assert deliver_webhook(store, url, user_agent=UA) == (1, 0)
+            assert hook.received()[-1]["id"] == _alert(2)["id"]
+            assert len(hook.received()) == MAX_WEBHOOK_ATTEMPTS + 1
+    finally:
+        hook.close()
