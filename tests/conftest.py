@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# -- hypothesis: deliberate settings ----------------------------------------------------------------
+# No per-example deadline: hypothesis' default (200 ms) fails a property test whenever a busy
+# machine (two cores shared by several test runs) stalls one example, which says nothing about
+# the property. Each test's max_examples bounds its time instead, and the time bounds that do
+# matter (search, alignment, fetch deadlines) are asserted by tests of their own.
+settings.register_profile("newstrace", deadline=None, print_blob=True)
+# The same examples on every run (no shrinking database, a fixed seed): for CI, or to rerun a
+# failure exactly: HYPOTHESIS_PROFILE=derandomized make test.
+settings.register_profile("derandomized", parent=settings.get_profile("newstrace"), derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "newstrace"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"

@@ -72,12 +72,13 @@ def test_detect_trace_families_outlets_export_import(tmp_path: Path, seeds_dir: 
     assert run("--db", db, "ingest", str(seeds_dir))[0] == 0
     code, out, _ = run("--db", db, "detect", "--json", "--workers", "1")
     assert code == 0 and json.loads(out)["reused_pairs"] == 1
+    assert json.loads(out)["by_relation"] == {"derived": 1}  # README: the seed pair is derived
     again = json.loads(run("--db", db, "detect", "--json", "--workers", "1")[1])
     assert again["indexed"] == 0 and again["verified"] == 0  # incremental: nothing new
     code, out, _ = run("--db", db, "detect", "--json", "--workers", "1", "--from-scratch")
     redo = json.loads(out)
     assert code == 0 and redo["indexed"] == 2 and redo["verified"] == 1
-    assert redo["reused_pairs"] == 1
+    assert redo["reused_pairs"] == 1 and redo["by_relation"] == {"derived": 1}
     code, out, _ = run("--db", db, "trace", str(seeds_dir / "000_b532a79fb36ebd07.txt"), "--json")
     tree = json.loads(out)
     origin = next(m for m in tree["members"] if m["derived_from"] is None)
@@ -109,7 +110,7 @@ def test_compare_files_json_and_html(tmp_path: Path, seeds_dir: Path) -> None:
         str(html),
     )
     d = json.loads(out)
-    assert code == 0 and d["relation"] in ("derived", "partial")
+    assert code == 0 and d["relation"] == "derived"  # README: the seed pair is derived
     for key in (
         "relation",
         "source",

@@ -83,10 +83,19 @@ def test_the_web_api_shows_the_same_verdict(detected: tuple[str, str, str]) -> N
     assert "lexical layer only" in page
 
 
-def test_recompute_and_a_given_source_compare_afresh(detected: tuple[str, str, str]) -> None:
+@pytest.mark.semantic
+def test_recompute_uses_the_semantic_layer(detected: tuple[str, str, str]) -> None:
+    """The stored verdict is lexical (plain ``detect``); ``--recompute`` compares afresh with
+    the semantic layer (installed by make test) and says so."""
     db, a, b = detected
     fresh = json.loads(run("--db", db, "compare", a, b, "--json", "--recompute")[1])
     assert fresh["stored"] is False and fresh["semantic"] is True and fresh["encoder"]
+
+
+def test_recompute_and_a_given_source_compare_afresh(detected: tuple[str, str, str]) -> None:
+    db, a, b = detected
+    fresh = json.loads(run("--db", db, "compare", a, b, "--json", "--recompute")[1])
+    assert fresh["stored"] is False
     stored = json.loads(run("--db", db, "compare", a, b, "--json")[1])
     other = stored["derivative"]["id"]
     side = "A" if other == a else "B"

@@ -360,6 +360,7 @@ def _doc_row(d: Any) -> dict[str, Any]:
         "id": d.id,
         "outlet": d.outlet,
         "published": d.published,
+        "language": d.language,
         "title": d.title,
         "url": d.url,
         "words": len(d.text.split()),
@@ -389,6 +390,7 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
     _id_column(table, "id")
     table.add_column("outlet", overflow="fold")
     table.add_column("published", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
     for col in ("words", "title", "credits"):
         table.add_column(col, overflow="fold")
     for d in docs:
@@ -396,6 +398,7 @@ def list_(ctx: click.Context, outlet: str | None, limit: int, offset: int, as_js
             safe(d.id),
             safe(d.outlet or "-"),
             safe((d.published or "-")[:10]),
+            safe(d.language or "-"),
             str(len(d.text.split())),
             safe(plain(d.title)[:70]),
             safe(", ".join(a.credited for a in d.attributions)),
@@ -430,7 +433,7 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
             "published",
             f"{doc.published} (from {doc.published_source or 'unknown'})" if doc.published else None,
         ),
-        ("language", doc.language),
+        ("language", _language_line(doc)),
         ("source", doc.source_path),
     ):
         meta.add_row(Text(k, style="bold"), safe(v or "-"))
@@ -446,16 +449,33 @@ def show(ctx: click.Context, doc_id: str, as_json: bool, raw: bool) -> None:
         console.print(f"\n[dim]{len(doc.boilerplate)} chrome line(s) removed (see --json)")
 
 
+def _language_line(doc: Any) -> str:
+    """The language as ``show`` prints it: ``de (detected)``, ``en (from metadata)``,
+    ``unknown (detected)``, or that it is not examined yet (a store from before schema 6)."""
+    if doc.language_source is None:
+        return "- (not examined yet: the next ingest or detect finds it)"
+    how = "detected" if doc.language_source == "detected" else f"from {doc.language_source}"
+    return f"{doc.language or 'unknown'} ({how})"
+
+
 @main.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
     help="Show at most this many hits.",
 )
+@click.option(
+    "--lang",
+    "language",
+    metavar="CODE",
+    help="Only documents in this language (ISO 639-1: en, de, zh; en-US and deu are read too).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON, with snippets.")
 @click.pass_context
 @_boundary
-def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+def search(
+    ctx: click.Context, query: tuple[str, ...], limit: int, language: str | None, as_json: bool
+) -> None:
     """Full-text search over titles and texts.
 
     Every word must match; text in double quotes is a phrase (newstrace search '"Deep State"
@@ -464,7 +484,7 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
     offsets of the matches in it ("title_matches" in its title).
     """
     with _open_store(ctx, readonly=True) as store:
-        hits = store.search(" ".join(query), limit=limit)
+        hits = store.search(" ".join(query), limit=limit, language=language)
     if as_json:
         click.echo(
             safe_json(
@@ -488,7 +508,9 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
     for h in hits:
         d = h.document
         line = Text.assemble(
-            (plain(d.id), "bold"), f" {plain(d.outlet or '-')} {plain((d.published or '')[:10])}  "
+            (plain(d.id), "bold"),
+            f" {plain(d.outlet or '-')} {plain((d.published or '')[:10])} "
+            f"{plain(d.language or '-')}  ",
         )
         line.append_text(safe_marked(h.title.parts(), markers=markers))
         console.print(line, highlight=False)
@@ -1093,9 +1115,15 @@ def spark_() -> None:
     "--window-days", type=click.IntRange(0),
     help="Only pair articles published this close together.",
 )
+@click.option(
+    "--semantic", is_flag=True,
+    help="Also find rewrites and translations with sentence embeddings, as `detect --semantic` "
+    "(the semantic extra on the driver and every executor).",
+)
 @_boundary
 def spark_detect(
-    input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None
+    input_path: str, output_dir: str, master: str | None, threshold: float, window_days: int | None,
+    semantic: bool,
 ) -> None:
     """Detect reuse on Spark; writes Parquet tables with the schema of `newstrace export`."""
     try:
@@ -1120,7 +1148,7 @@ def spark_detect(
             spark,
             input_path,
             output_dir,
-            DetectParams(threshold=threshold, window_days=window_days),
+            DetectParams(threshold=threshold, window_days=window_days, semantic=semantic),
         )
     finally:
         spark.stop()
@@ -1155,11 +1183,22 @@ def eval_() -> None:
 @_boundary
 def eval_generate(out_dir: str, corpus: str, msrp: str | None, per_kind: int, seed: int) -> None:
     """Write labelled text-reuse pairs in PAN format, built from real article text."""
-    from newstrace.evaluation.generate import generate
+    from newstrace.evaluation.generate import MSRP_LEFT_OUT, generate
 
     counts = generate(out_dir, corpus, msrp=msrp, per_kind=per_kind, seed=seed)
     done = f"Wrote {sum(counts.values())} pairs to {out_dir}: " + _counts(counts, value_first=False)
     console.print(safe(done), highlight=False)
+    if msrp is None:
+        err_console.print(
+            safe(
+                f"warning: the msrp kind (paraphrases spliced in) is left out: {MSRP_LEFT_OUT}; "
+                "pass --msrp PATH to MSRP's msr_paraphrase_train.txt to include it (the corpus's "
+                "README.md and metadata.json say so too)"
+            ),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @eval_.command("generate-families")

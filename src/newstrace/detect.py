@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +38,8 @@ from newstrace.store import Store
 __all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_report"]
 
 REUSE = ("duplicate", "derived", "partial")
+CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation")
+"""What may propose a pair, in the order that names it when several do (the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,11 @@ class DetectParams:
         window_days: skip pairs published further apart than this (when both are dated).
         terms: also propose pairs sharing many rare words (catches reworded copies lexically).
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
-        semantic_k: neighbours per document in the embedding index.
-        semantic_min: cosine of document vectors above which neighbours are candidates; None
-            takes the encoder's calibrated value.
+        semantic_k: neighbours per document in the embedding index (and translations of it).
+        semantic_min: cosine of lead vectors above which neighbours of one language are
+            candidates; None takes the encoder's calibrated value.
+        semantic_bits, semantic_tables: the LSH index of document vectors (hyperplanes per
+            table, tables; see :mod:`newstrace.index.ann`).
         common_docs: form fingerprints held by this many documents of one outlet are its common
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
@@ -75,6 +79,8 @@ class DetectParams:
     semantic: bool = False
     semantic_k: int = 5
     semantic_min: float | None = None
+    semantic_bits: int = 12
+    semantic_tables: int = 16
     common_docs: int = 4
     common_docs_any: int = 25
     workers: int = 2
@@ -303,6 +309,7 @@ def candidate_pairs(
     fp_pairs = fingerprint_candidates(
         fps, min_shared=params.min_shared, max_df=params.max_bucket, groups=outlets
     )
+    # In the order of CANDIDATE_KINDS: the first kind to propose a pair names it.
     proposed = [*((p, "lsh") for p in sorted(lsh)), *((p, "fingerprint") for p in sorted(fp_pairs))]
     if params.terms:
         proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
@@ -314,53 +321,159 @@ def candidate_pairs(
         key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
         found.setdefault(key, why)
     if params.semantic:
-        for key in semantic_pairs(store, ids, params):
-            found.setdefault(key, "semantic")
+        for key, why in semantic_pairs(store, ids, params).items():
+            found.setdefault(key, why)
     return found, common
 
 
-def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> set[tuple[str, str]]:
-    """Nearest neighbours by document vector (mean embedding of the lead sentences)."""
+SEMANTIC_LEAD = 6
+"""Sentences (of 5 words or more) whose mean vector is a document's lead vector."""
+SEMANTIC_WINDOW = (3, 2)
+"""Sentences per window vector, and the step between windows: a translated excerpt of a few
+sentences set into another article meets its original in one of them."""
+
+
+def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
+    """The unit vectors a document is indexed by, one row each: its lead (the mean embedding of
+    its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
+    ``windows``, the mean of each run of :data:`SEMANTIC_WINDOW` sentences."""
+    from newstrace.clean.text import split_sentences, word_count
+
+    sents = [text[s.start : s.end] for s in split_sentences(text)]
+    vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
+    lead_rows = [k for k, s in enumerate(sents) if word_count(s) >= 5][:SEMANTIC_LEAD]
+    rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
+    if windows:
+        size, step = SEMANTIC_WINDOW
+        starts = list(range(0, max(1, len(vecs) - size + 1), step))
+        if len(vecs) > size and starts[-1] != len(vecs) - size:
+            starts.append(len(vecs) - size)
+        rows.extend(vecs[k : k + size].mean(axis=0) for k in starts)
+    out: np.ndarray = np.vstack(rows).astype(np.float32)
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out
+
+
+def semantic_floors(params: DetectParams, profile: Any) -> tuple[float, float]:
+    """The cosines at which document vectors make a candidate pair: lead vectors of one
+    language (``params.semantic_min``, else the encoder's ``neighbours``), and any vectors of
+    two languages (the encoder's ``translation_neighbours``)."""
+    floor = params.semantic_min if params.semantic_min is not None else profile.neighbours
+    return float(floor), float(profile.translation_neighbours)
+
+
+def is_multilingual(languages: Iterable[str | None]) -> bool:
+    """Whether a corpus holds two languages or more (then documents get window vectors too).
+
+    >>> is_multilingual(["en", None, "en"]), is_multilingual(["en", "es"])
+    (False, True)
+    """
+    return len({x for x in languages if x}) >= 2
+
+
+def languages_differ(a: str | None, b: str | None) -> bool:
+    """Both languages known and different: a pair for the translation rule, not the rewrite one."""
+    return bool(a and b and a != b)
+
+
+def nearest_partners(doc: str, partners: Iterable[tuple[float, str]], k: int) -> list[tuple[str, str]]:
+    """``doc``'s pairs with its ``k`` closest partners (``(cosine, partner id)``), ids sorted in
+    each pair; equal cosines go to the smaller id, so that no order of the corpus decides.
+
+    >>> nearest_partners("b", [(0.9, "c"), (0.95, "a"), (0.9, "d")], 2)
+    [('a', 'b'), ('b', 'c')]
+    """
+    best = sorted(partners, key=lambda x: (-x[0], x[1]))[:k]
+    return [(doc, o) if doc < o else (o, doc) for _, o in best]
+
+
+def nearest_pairs(pairs: dict[tuple[str, str], float], k: int) -> set[tuple[str, str]]:
+    """The pairs that are among the ``k`` closest partners of either of their documents."""
+    partners: dict[str, list[tuple[float, str]]] = {}
+    for (a, b), c in pairs.items():
+        partners.setdefault(a, []).append((c, b))
+        partners.setdefault(b, []).append((c, a))
+    return {pair for doc, lst in partners.items() for pair in nearest_partners(doc, lst, k)}
+
+
+def semantic_candidates(
+    ids: Sequence[str],
+    languages: Sequence[str | None],
+    vectors: Sequence[np.ndarray],
+    params: DetectParams,
+    profile: Any,
+) -> dict[tuple[str, str], str]:
+    """The candidate rules over document vectors (see :func:`semantic_pairs`), as a pure
+    function of the corpus: ``vectors[k]`` holds document ``ids[k]``'s rows of
+    :func:`document_vectors`. The Spark job applies the same rules, step by step, with the
+    same functions."""
+    from newstrace.index import ann
+
+    if len(ids) < 2:
+        return {}
+    floor, near = semantic_floors(params, profile)
+    bits, tables = params.semantic_bits, params.semantic_tables
+    lead = np.vstack([v[0] for v in vectors])
+    same = {
+        (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
+        for (i, j), c in ann.ann_pairs(lead, np.arange(len(ids)), min_cosine=floor, bits=bits, tables=tables).items()
+        if not languages_differ(languages[i], languages[j])
+    }
+    out = {pair: "semantic" for pair in nearest_pairs(same, params.semantic_k)}
+    if is_multilingual(languages):
+        owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(vectors)])
+        every = ann.ann_pairs(np.vstack(vectors), owners, min_cosine=near, bits=bits, tables=tables)
+        cross = {
+            (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
+            for (i, j), c in every.items()
+            if languages_differ(languages[i], languages[j])
+        }
+        for pair in nearest_pairs(cross, params.semantic_k):
+            out.setdefault(pair, "translation")
+    return out
+
+
+def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> dict[tuple[str, str], str]:
+    """Candidate pairs from document vectors, through the LSH index (:mod:`~newstrace.index.ann`).
+
+    - ``semantic``: documents of one language (or of unknown language) whose lead vectors meet
+      at the encoder's ``neighbours`` cosine (a rewrite), each document's ``semantic_k``
+      closest.
+    - ``translation``: documents whose stored languages differ, with any two vectors (lead or
+      window) at the encoder's ``translation_neighbours`` cosine, ``semantic_k`` closest each.
+
+    Each document is embedded once per text and its vectors kept in the store (by encoder
+    name): only the lead vector while the corpus holds one language (as before, so that
+    nothing gets slower within a language), lead and windows once it holds two or more. The
+    rules themselves are :func:`semantic_candidates`.
+    """
     from newstrace.align.semantic import INSTALL_HINT, load_encoder
+    from newstrace.store import text_hash
 
     encoder = load_encoder()
     if encoder is None:
         raise ConfigError(f"--semantic needs the semantic layer: {INSTALL_HINT}")
-    from newstrace.clean.text import split_sentences
-    from newstrace.store import text_hash
-
-    cached = store.get_doc_vectors(encoder.name)
-    docs = store.get_many([i for i in ids if i not in cached])
-    fresh: list[tuple[str, str, bytes]] = []
-    for doc_id in ids:
-        d = docs.get(doc_id)
-        if d is None:
-            continue
-        sents = [
-            d.text[s.start : s.end]
-            for s in split_sentences(d.text)
-            if len(d.text[s.start : s.end].split()) >= 5
-        ][:6]
-        vec = encoder.encode(sents or [d.text[:500]]).mean(axis=0)
-        vec = vec / (np.linalg.norm(vec) or 1.0)
-        fresh.append((doc_id, text_hash(d.text), vec.astype(np.float32).tobytes()))
+    if len(ids) < 2:
+        return {}
+    lang_of = {r[0]: r[1] for r in store.conn.execute("SELECT id, language FROM documents")}
+    langs = [lang_of.get(i) for i in ids]
+    multilingual = is_multilingual(langs)
+    model = f"{encoder.name}+windows" if multilingual else encoder.name
+    hashes = store.index_hashes()
+    cached = store.get_doc_vectors(model)
+    stale = [i for i in ids if i not in cached or (hashes.get(i) and cached[i][0] != hashes[i])]
+    docs = store.get_many(stale)
+    fresh = [
+        (doc_id, text_hash(d.text), document_vectors(d.text, encoder, windows=multilingual).tobytes())
+        for doc_id in stale
+        if (d := docs.get(doc_id)) is not None
+    ]
     if fresh:
-        store.put_doc_vectors(encoder.name, fresh)
-        cached = store.get_doc_vectors(encoder.name)
-    mat = np.vstack([np.frombuffer(cached[i][1], dtype=np.float32) for i in ids])
-    floor = params.semantic_min if params.semantic_min is not None else encoder.profile.neighbours
-    out: set[tuple[str, str]] = set()
-    k = min(params.semantic_k + 1, len(ids))
-    for start in range(0, len(ids), 2048):
-        sims = mat[start : start + 2048] @ mat.T
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for r, cols in enumerate(top):
-            i = start + r
-            for j in cols:
-                if j != i and sims[r, j] >= floor:
-                    a, b = ids[i], ids[int(j)]
-                    out.add((a, b) if a < b else (b, a))
-    return out
+        store.put_doc_vectors(model, fresh)
+        cached = store.get_doc_vectors(model)
+    dim = encoder.encode(["."]).shape[1]
+    per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
+    return semantic_candidates(ids, langs, per_doc, params, encoder.profile)
 
 
 def detect(
@@ -382,6 +495,7 @@ def detect(
         1
     """
     p = params or DetectParams()
+    store.fill_languages()  # documents of an upgraded store not examined yet
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
     found, common = candidate_pairs(store, p, report)

@@ -57,6 +57,13 @@ byline or dateline at the top of a text, a date in the URL's path, and last the 
 fetched the page (an upper bound, not a publication date). Dates guessed from body text are
 never taken."""
 
+LANGUAGE_SOURCES = ("user", "record", "feed", "metadata", "detected")
+"""Where a document's language comes from, stated first: the user (``language`` in a
+``.meta.json``), a structured record's field (``language``/``lang``), the feed (the item's
+language, else the feed's), the page's metadata (``<html lang>``, ``Content-Language``,
+``og:locale``), and last detection from the text (:mod:`newstrace.clean.language`), which
+may find none (language None, source ``detected``). A stated language always wins."""
+
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
@@ -79,6 +86,9 @@ class RawDocument:
     published_source: str | None = None
     """Where ``published`` came from (see :data:`DATE_SOURCES`)."""
     language: str | None = None
+    """The language the input states, as it states it (``en-US``, ``deu``)."""
+    language_source: str | None = None
+    """Where ``language`` came from (see :data:`LANGUAGE_SOURCES`; ``record`` if None)."""
     links: tuple[Link, ...] = ()
     removed: tuple[str, ...] = ()
     prechopped: bool = False
@@ -99,6 +109,10 @@ class Document:
         raw: the input text attributions point into.
         published: ISO 8601: a date (``2017-07-09``) or a timezone-aware datetime; None if unknown.
         published_source: where that date came from, one of :data:`DATE_SOURCES`.
+        language: the language of the text, a BCP 47 primary subtag (ISO 639-1 where there is
+            one: ``en``, ``zh``); None if unknown.
+        language_source: where it came from, one of :data:`LANGUAGE_SOURCES` (``detected``
+            with language None: detection found none); None for a document not examined yet.
         boilerplate: the chrome removed from this document, kept for audit.
         input_id: the id the user's input gave it (``id`` field of JSONL/CSV), else the path.
     """
@@ -115,6 +129,7 @@ class Document:
     published: str | None = None
     published_source: str | None = None
     language: str | None = None
+    language_source: str | None = None
     attributions: tuple[Attribution, ...] = ()
     links: tuple[Link, ...] = ()
     boilerplate: tuple[str, ...] = ()
@@ -134,6 +149,7 @@ class Document:
             "title": self.title,
             "published": self.published,
             "published_source": self.published_source,
+            "language": self.language,
             "attributions": [a.to_dict() for a in self.attributions],
         }
 
@@ -151,6 +167,7 @@ class Document:
             "published": self.published,
             "published_source": self.published_source,
             "language": self.language,
+            "language_source": self.language_source,
             "text": self.text,
             "attributions": [a.to_dict() for a in self.attributions],
             "links": [link.to_dict() for link in self.links],
@@ -182,7 +199,9 @@ class Span:
         return cls(start, end, text[start:end])
 
 
-PASSAGE_KINDS = ("verbatim", "near_verbatim", "paraphrase")
+PASSAGE_KINDS = ("verbatim", "near_verbatim", "paraphrase", "translation")
+"""Kinds of aligned passage, strongest evidence first (a character covered by two counts once,
+for the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +210,11 @@ class Passage:
 
     Attributes:
         kind: ``verbatim`` (identical after normalising case, punctuation and whitespace),
-            ``near_verbatim`` (small edits) or ``paraphrase`` (same content reworded).
+            ``near_verbatim`` (small edits), ``paraphrase`` (same content reworded) or
+            ``translation`` (same content in another language).
         a_start, a_end, b_start, b_end: character offsets into the two clean texts.
         score: similarity in [0, 1] (share of matching words for lexical passages, the
-            sentence similarity for paraphrases).
+            sentence similarity for paraphrases and translations).
     """
 
     kind: str

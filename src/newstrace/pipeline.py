@@ -185,6 +185,7 @@ def ingest(
                             outlet=outlet or side.get("outlet"),
                             url=url or side.get("url"),
                             published=date or side.get("date") or side.get("published"),
+                            language=side.get("language"),
                         )
                     except InputError as exc:
                         reject(item.source_path, exc)
@@ -209,6 +210,8 @@ def ingest(
             store.record_rejections([*report.rejected, *report.skipped])
     # Every outlet marked dirty: this run's, and any that an interrupted run left behind.
     report.recleaned = store.relearn_outlet_chrome(min_docs=cfg.outlet_chrome_min_docs)
+    # Documents stored before languages were detected (an upgraded store) get theirs now.
+    store.fill_languages()
     return report
 
 

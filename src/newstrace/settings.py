@@ -8,7 +8,10 @@ variables are ``NEWSTRACE_`` + the upper-case field name (``NEWSTRACE_DB``).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -109,3 +112,31 @@ def load_settings(**cli: Any) -> Settings:
             env[f.name] = parse_size(v) if f.name == "max_file_bytes" else v
     settings = settings.merged(**env)
     return settings.merged(**cli)
+
+
+def cache_dir() -> Path:
+    """Where derived model files are kept (the semantic encoder's and the language
+    identifier's, unpacked for fast loading): ``NEWSTRACE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/newstrace`` (``~/.cache/newstrace``)."""
+    explicit = os.environ.get("NEWSTRACE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newstrace"
+
+
+def write_cache_folder(folder: Path, fill: Callable[[Path], None]) -> None:
+    """Create the cache folder ``folder`` whole or not at all: ``fill`` writes its files into a
+    fresh folder beside it, which then takes its name (when another process got there first,
+    its folder is kept and this one dropped)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        fill(tmp)
+        if folder.exists():
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from newstrace.clean.language import language_name
 from newstrace.errors import ConfigError, NotFoundError
 from newstrace.store import Store
 
@@ -107,7 +108,9 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
 
 def _doc_summary(row: Any) -> dict[str, Any]:
     keys = row.keys()
-    return {k: row[k] for k in ("id", "outlet", "title", "published", "url") if k in keys}
+    return {
+        k: row[k] for k in ("id", "outlet", "title", "published", "language", "url") if k in keys
+    }
 
 
 def overview(store: Store, *, top: int = 10) -> dict[str, Any]:
@@ -197,6 +200,7 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any]:
     ).fetchone()
     return {
         **doc.to_dict(),
+        "language_name": language_name(doc.language),
         "family": fam["family"] if fam else None,
         "family_name": family_names(store, [fam["family"]])[fam["family"]] if fam else None,
         "derived_from": fam["derived_from"] if fam else None,
@@ -311,21 +315,25 @@ def search_view(
     outlet: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    language: str | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Full-text search with optional outlet and publication-date filters, best first.
+    """Full-text search with optional outlet, publication-date and language filters, best first.
 
     Each hit carries its ``snippet`` as plain text with ``matches``, the ``[start, end)``
     character offsets of the matched words in it, and ``title_matches`` the same for its
     ``title`` (see :meth:`newstrace.store.Store.search` for how queries are read).
     """
-    hits = store.search(q, limit=limit, outlet=outlet, date_from=date_from, date_to=date_to)
+    hits = store.search(
+        q, limit=limit, outlet=outlet, date_from=date_from, date_to=date_to, language=language
+    )
     return [
         {
             "id": h.document.id,
             "outlet": h.document.outlet,
             "title": h.document.title,
             "published": h.document.published,
+            "language": h.document.language,
             "url": h.document.url,
             "snippet": h.snippet.text,
             "matches": [list(s) for s in h.snippet.spans],
@@ -340,12 +348,21 @@ def documents_page(
 ) -> list[dict[str, Any]]:
     """A page of documents (newest first) as summaries."""
     rows = store.conn.execute(
-        "SELECT id, outlet, title, published, url FROM documents "
+        "SELECT id, outlet, title, published, language, url FROM documents "
         + ("WHERE outlet = ? " if outlet else "")
         + "ORDER BY published DESC, seq DESC LIMIT ? OFFSET ?",  # NULLs sort last; the index orders it
         ([outlet] if outlet else []) + [limit, offset],
     ).fetchall()
     return [_doc_summary(r) for r in rows]
+
+
+def languages_page(store: Store) -> list[dict[str, Any]]:
+    """The languages of the store's documents, most documents first (for the search filter)."""
+    return [
+        {"code": code, "name": language_name(code), "documents": n}
+        for code, n in store.languages()
+        if code
+    ]
 
 
 def pairs_page(

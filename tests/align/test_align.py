@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,11 +106,66 @@ def test_near_verbatim_and_paraphrase_kinds() -> None:
     assert "paraphrase" in kinds
 
 
-def test_repetitive_input_is_bounded() -> None:
-    # Every n-gram recurs: nothing is a usable seed, and nothing blows up (speed: benchmarks/).
-    a = "the same sentence again and again . " * 500
-    al = align(a, a)
-    assert all(p.kind == "paraphrase" or p.b_end <= len(a) for p in al.passages)
+def _repetitive(kind: str, n_words: int) -> str:
+    """``n_words`` words of repetitive text: one short sentence again and again (a full stop
+    followed by lower case, so no sentence ends), one word without any full stop, or a cycle
+    of 10 sentences (every 4-gram recurs more than ``max_occurrences`` times)."""
+    if kind == "sentence":
+        return "the same sentence again and again . " * (n_words // 7)
+    if kind == "word":
+        return "again " * n_words
+    cycle = [f"Sentence {i} of the cycle said the council met on Monday." for i in range(10)]
+    return " ".join(cycle * (n_words // 110))
+
+
+def _normal(n_words: int) -> str:
+    """At least ``n_words`` words of real articles (the bundled BuzzFeed-Webis sample)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz"
+    text = ""
+    with gzip.open(corpus, "rt") as f:
+        for line in f:
+            text += json.loads(line)["text"] + "\n\n"
+            if len(words(text)) >= n_words:
+                return text
+    raise AssertionError("corpus too small")
+
+
+def _best_of_3(f: Callable[[], object]) -> float:
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)  # a busy machine only ever adds time
+
+
+@pytest.mark.parametrize("kind", ["sentence", "word", "cycle"])
+def test_repetitive_input_is_bounded(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: frequent n-grams are not seeds, so repetitive input stays linear. Checked on the
+    work (seeds found) and on the time: against real text of the same length, and against
+    itself four times longer (linear: 4x; quadratic: 16x)."""
+    import newstrace.align as aligner
+
+    seeds: list[int] = []
+
+    def counting(a: list[str], b: list[str], **kw: int) -> list[tuple[int, int]]:
+        found = find_seeds(a, b, **kw)
+        seeds.append(len(found))
+        return found
+
+    monkeypatch.setattr(aligner, "find_seeds", counting)
+    rep, rep4, normal = _repetitive(kind, 3000), _repetitive(kind, 12000), _normal(3000)
+    for text in (rep, rep4):
+        align(text, text)
+        assert seeds[-1] == 0, "every n-gram recurs past max_occurrences: no seed"
+    t_rep, t_rep4, t_normal = (_best_of_3(lambda t=t: align(t, t)) for t in (rep, rep4, normal))
+    assert seeds[-1] > len(words(normal)) // 2  # real text aligned with itself: seeds all along
+    assert t_rep <= 5 * t_normal, f"{kind}: {t_rep:.3f} s against {t_normal:.3f} s for real text"
+    assert t_rep4 <= 8 * t_rep, f"{kind}: 4x the words took {t_rep4 / t_rep:.1f}x the time"
 
 
 @pytest.mark.parametrize(

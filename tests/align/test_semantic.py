@@ -1,17 +1,23 @@
+# ruff: noqa: E501
 """The semantic layer: a packaged multilingual encoder, its load cache, and what it adds."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from newstrace.align import align
 from newstrace.align import semantic as sem
+from newstrace.cli import main
+from newstrace.detect import DetectParams, semantic_pairs
 from newstrace.models import Document
 from newstrace.pipeline import compare_pair
+from newstrace.store import Store
 
 pytestmark = pytest.mark.semantic
 
@@ -42,6 +48,24 @@ def test_vectors_are_unit_length_and_cached(encoder: sem.Encoder) -> None:
     assert encoder.encode([]).shape == (0, 512)
     again = encoder.encode(["Another one, quite different."])
     assert np.array_equal(again[0], v[1])
+
+
+def test_a_sentence_gets_the_same_bits_whatever_it_is_embedded_with(encoder: sem.Encoder) -> None:
+    """Alone, with one other, among a few, or in a long list that spans several forward passes:
+    the same vector to the bit (BLAS would otherwise add a product of few rows in another order,
+    and detection in another order, in workers or on Spark would score a rounding apart)."""
+    model = encoder._model  # type: ignore[attr-defined]
+    words = "the minister said on Tuesday that floods closed three roads near the river".split()
+    sentences = [" ".join(words[k % 7 : k % 7 + 3 + k % 9]).capitalize() + f" ({k})." for k in range(90)]
+    alone = np.vstack([sem.encode_independent(model, [s]) for s in sentences[:12]])
+    for batch in (sentences[:2], sentences[:5], sentences[:12], sentences[::-1]):
+        got = sem.encode_independent(model, batch)
+        for row, s in zip(got, batch, strict=True):
+            k = sentences.index(s)
+            if k < 12:
+                assert np.array_equal(row, alone[k]), (len(batch), k)
+    plain = np.asarray(model.encode(sentences[:12]), dtype=np.float32)
+    assert np.allclose(plain, alone, atol=1e-6)  # the model's own vectors, to the last bits
 
 
 def test_translations_meet_and_unrelated_sentences_do_not(encoder: sem.Encoder) -> None:
@@ -110,3 +134,75 @@ def test_the_load_cache_is_built_once_reused_and_rebuilt_when_damaged(
     (tmp_path / "file").write_text("not a folder")
     slow = sem.load_use()
     assert np.allclose(np.asarray(slow.encode(probe)), want, atol=1e-6)
+
+
+# A news article, and another outlet's thorough paraphrase of it: every sentence reworded, most
+# of them in the same order, hardly a 4-word run in common (no lexical passage).
+ORIGINAL = (
+    "The regional water authority announced on Tuesday that it will close the Millbrook reservoir for eighteen months of repairs. "
+    "Engineers discovered deep cracks in the concrete dam during a routine inspection last spring. "
+    "Officials said the closure would force about forty thousand households to draw their water from neighbouring districts. "
+    "The repairs are expected to cost roughly ninety million dollars, most of it paid by the provincial government. "
+    "Residents have been asked to cut their daily water use by a fifth while the work goes on. "
+    "Local farmers warned that the restrictions could ruin this year's harvest of potatoes and barley. "
+    "The authority promised to publish weekly reports on the progress of the construction."
+)
+REWRITE = (
+    "Millbrook reservoir will be shut for a year and a half for repair work, the region's water agency said on Tuesday. "
+    "During a regular check of the dam last spring, inspectors found serious fractures in its concrete. "
+    "Around 40,000 homes will have to get their water from nearby districts because of the shutdown, officials said. "
+    "The repairs should cost about $90 million, and the provincial government will pay most of the bill. "
+    "Residents were told to reduce their daily water consumption by twenty percent during the works. "
+    "Growers in the area cautioned that the limits might destroy this season's barley and potato crops. "
+    "The agency pledged to publish an update on the progress of the works every week."
+)
+DISTRACTORS = {
+    # The same kind of story (a city's water), told independently.
+    "Coast News": "Drought has left the lakes that supply the coastal city of Portmere at their lowest level in thirty years, the mayor said on Monday. Hosepipes and garden sprinklers are banned from next week, and car washes must recycle their water. The city is also repairing leaking pipes that lose a quarter of its supply before it reaches any tap. Meteorologists expect little rain before the autumn. The mayor urged residents to take shorter showers and report any leaks they see.",
+    "Sports Wire": "The national football team won its third match in a row on Saturday, beating the visitors by two goals. The coach praised the young striker who scored both goals in the second half. Fans filled the stadium despite heavy rain and cold wind. The team now leads its group with nine points and travels abroad next month. The captain said the squad was confident but would not underestimate the next opponent.",
+    "Arts Today": "A new museum of modern art opened its doors downtown on Friday with an exhibition of sculptures from twelve countries. The building was designed by a Danish architect and took four years to complete. Visitors queued for hours to see the opening show, which features works made from recycled steel. The museum will be free on the first Sunday of every month. Its director hopes to attract half a million visitors in the first year.",
+    "Market Watcher": "Shares of the largest telecom company fell sharply after it reported lower profits for the quarter. Analysts blamed rising costs of network equipment and a price war with smaller rivals. The chief executive said the firm would cut two thousand jobs by the end of the year. Investors also worried about the company's heavy debt load. The board kept the dividend unchanged but warned that it could be reviewed next spring.",
+    "Science Desk": "Scientists at the university have identified a new species of frog in the mountain forests of the north. The tiny amphibian is bright orange and measures less than two centimetres. Researchers found it after three expeditions into remote valleys with no roads. They believe the species is threatened by logging and climate change. The team has asked the government to protect the valleys as a nature reserve.",
+}
+
+
+def test_detect_semantic_adds_the_paraphrased_copy_lexical_detect_misses(
+    tmp_path: Path, encoder: sem.Encoder
+) -> None:
+    """``detect --semantic`` finds a thorough paraphrase (another outlet's, two days later) among
+    unrelated articles and one on a similar story; lexical ``detect`` reports no reuse there."""
+    rows = [
+        {"id": "orig", "outlet": "Valley Herald", "published": "2021-03-02", "text": ORIGINAL,
+         "url": "https://valleyherald.example/2021/millbrook-reservoir"},
+        {"id": "rewrite", "outlet": "Daily Courier", "published": "2021-03-04", "text": REWRITE,
+         "url": "https://dailycourier.example/reservoir-shut"},
+        *({"id": f"other{i}", "outlet": outlet, "published": "2021-03-03", "text": text}
+          for i, (outlet, text) in enumerate(DISTRACTORS.items())),
+    ]  # fmt: skip
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    reuse = ("duplicate", "derived", "partial")
+
+    def detect(db: Path, *flags: str) -> list[dict]:
+        cli = CliRunner()
+        assert cli.invoke(main, ["--db", str(db), "ingest", str(corpus)]).exit_code == 0
+        res = cli.invoke(main, ["--db", str(db), "detect", "--json", "--workers", "1", *flags])
+        assert res.exit_code == 0, res.output
+        with Store(db) as store:
+            ids = {d.id: d.input_id for _, d in store.iter_documents()}
+            return [{**r, "a_id": r["a"], "b_id": r["b"], "a": ids[r["source"]], "b": ids[r["derivative"]]}
+                    for r in store.pairs(relations=reuse)]  # fmt: skip
+
+    assert detect(tmp_path / "lexical.db") == []
+    found = detect(tmp_path / "semantic.db", "--semantic")
+    assert [(p["a"], p["b"], p["relation"]) for p in found] == [("orig", "rewrite", "derived")]
+    report = json.loads(found[0]["report"])
+    assert report["semantic"] is True and report["encoder"] == encoder.name
+    assert report["passages"] and {p["kind"] for p in report["passages"]} == {"paraphrase"}
+    covered = sum(p["derivative"]["end"] - p["derivative"]["start"] for p in report["passages"])
+    assert covered > 0.6 * len(REWRITE)
+    # The embedding index proposes the pair by itself (its nearest neighbours), and no other.
+    with Store(tmp_path / "semantic.db") as store:
+        ids = [r["doc_id"] for r in store.index_entries()]
+        proposed = semantic_pairs(store, ids, DetectParams(semantic=True))
+    assert proposed == {(found[0]["a_id"], found[0]["b_id"]): "semantic"}

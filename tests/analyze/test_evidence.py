@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from newstrace.align import align
+from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import compare
-from newstrace.analyze.evidence import Commonness, reuse_evidence
+from newstrace.analyze.evidence import Commonness, ReuseEvidence, reuse_evidence
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, common_forms, corpus_commonness
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes
-from newstrace.models import Document
+from newstrace.models import Document, Passage
 
 STATEMENT = (
     "We will rebuild every bridge that the water took, we will reopen every road that it closed, "
@@ -120,3 +120,43 @@ def test_evidence_is_word_by_word() -> None:
     shared = f'{LEDE} "{STATEMENT}" the governor said.'
     ev = reuse_evidence(align(f"{shared}\n\n" + " ".join(NARRATION_A), f"Intro.\n\n{shared}"))
     assert ev.prose_words >= 100 and ev.third_party_words == 0
+
+
+def _paraphrase_run(src: list[str], der: list[str], run: range, before: str = "") -> ReuseEvidence:
+    """The evidence of one paraphrase passage over ``der``'s sentences ``run`` (matched to the
+    same sentences of ``src``), as the aligner leaves neighbouring paraphrased sentences merged."""
+    a_text, b_text = " ".join(src), before + " ".join(der)
+    a0 = a_text.index(src[run.start])
+    a1 = a_text.index(src[run.stop - 1]) + len(src[run.stop - 1])
+    b0 = b_text.index(der[run.start])
+    b1 = b_text.index(der[run.stop - 1]) + len(der[run.stop - 1])
+    al = Alignment([Passage("paraphrase", a0, a1, b0, b1, 0.8)], analyse_text(a_text), analyse_text(b_text), True)
+    return reuse_evidence(al)
+
+
+REWORDED = [
+    "Officials in Saxony set aside a plan to lift the river dykes by one metre back in 2019.",
+    "A consultant had found that the project would cost over 200 million euros.",
+    "The same report said that finishing it would take about ten years.",
+    "Internal minutes obtained by this paper describe the decision in detail.",
+]
+PLAIN = [
+    "Regional officials in Saxony quietly shelved a plan to raise the river dykes by a metre in 2019.",
+    "A consultant's report warned that the work would cost more than 200 million euros.",
+    "It also warned that the work would take a decade to finish.",
+    "That is according to internal minutes seen by this newspaper.",
+]
+
+
+def test_a_thorough_rewrite_counts_though_its_sentences_make_one_passage() -> None:
+    """Paraphrased sentences in the source's order are reuse when there are three of them: the
+    aligner merges neighbouring ones into one passage, so they are counted as sentences."""
+    ev = _paraphrase_run(PLAIN, REWORDED, range(0, 4))
+    assert ev.words == ev.rewrite_words > 40
+    assert (ev.rewrite_sentences, ev.rewrite_runs) == (4, 1)
+    # Two sentences are not enough; nor three that make a small part of a long article (two
+    # reports of one statement, each in its own words), unless they are three separate passages.
+    assert _paraphrase_run(PLAIN, REWORDED, range(0, 2)).words == 0
+    long_intro = " ".join(NARRATION_B * 6) + " "
+    small = _paraphrase_run(PLAIN, REWORDED, range(0, 3), before=long_intro)
+    assert small.rewrite_sentences == 3 and small.words == 0

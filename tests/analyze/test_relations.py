@@ -156,6 +156,104 @@ def test_direction_evidence(a_kw: dict, b_kw: dict, expect_source: str, evidence
     assert any(e.name == evidence and e.favours == expect_source for e in r.direction.evidence)
 
 
+EXCERPT = [*SOURCE[2:7], "Critics say the government ignored years of warnings."]
+FOLLOW_UP = {"outlet": "Elbe News", "url": "https://elbenews.example/floods-latest"}
+FIRST = {"outlet": "Daily Blog", "url": "https://dailyblog.example/dykes"}
+
+
+@pytest.mark.parametrize(
+    ("a_kw", "b_kw", "b_text", "overruling"),
+    [
+        # B, the longer text, came out three days after A.
+        ({"published": "2023-05-01"}, {"published": "2023-05-04"}, SOURCE, ("dates", 2.0)),
+        # B credits A's outlet: a "Source:" line, or "From X:" in its text.
+        (
+            FIRST,
+            {**FOLLOW_UP, "attributions": (Attribution("Daily Blog", "source_line", "Source: Daily Blog", 0, 18),)},
+            SOURCE,
+            ("attribution", 3.0),
+        ),
+        (FIRST, FOLLOW_UP, ["From Daily Blog:", *SOURCE], ("attribution", 3.0)),
+        # B links to A's article.
+        (FIRST, {**FOLLOW_UP, "links": (Link(FIRST["url"], "as first reported"),)}, SOURCE, ("links", 3.0)),
+    ],
+    ids=["dates", "source-line", "from-credit", "link"],
+)
+def test_direction_evidence_overrules_containment(
+    a_kw: dict, b_kw: dict, b_text: list[str], overruling: tuple[str, float]
+) -> None:
+    """The more contained text is nonetheless the source when dates, a credit or a link say
+    so: B, a longer follow-up, took all of A and added the background A lacks. Containment
+    still favours B, and is kept on record as conflicting evidence."""
+    a = doc("a", EXCERPT, **a_kw)
+    b = doc("b", b_text, **b_kw)
+    if not b.attributions:
+        b = replace(b, attributions=tuple(find_attributions(b.text)))
+    r = compare(a, b)
+    assert r.source.id == "a" and r.direction.kind == "directed"
+    assert r.relation in ("derived", "partial")
+    name, weight = overruling
+    said = [(e.name, e.favours, e.weight) for e in r.direction.evidence if e.favours]
+    assert said == [(name, "a", weight), ("containment", "b", pytest.approx(1.35, abs=0.05))]
+    assert r.direction.note and "conflicting" in r.direction.note
+    # The same texts without the overruling evidence: containment alone says B.
+    bare = compare(doc("a", EXCERPT, outlet="Daily Blog"), doc("b", SOURCE, outlet="Elbe News"))
+    assert bare.source.id == "b"
+    assert [(e.name, e.favours) for e in bare.direction.evidence if e.favours] == [("containment", "b")]
+
+
+# A story that keeps to its subject (its sentences share its names and words), and a concert
+# review, another subject, for a passage of it to be lifted into.
+FLOOD = [
+    "The Elbe burst its banks near Dresden on Tuesday, and flood water poured into four villages on the river's eastern side.",
+    "Dresden's mayor said the flood was the worst on the Elbe since 2002, when the river rose above nine metres.",
+    "Firefighters in Dresden spent the night filling sandbags to shore up the dykes along the Elbe.",
+    "By Wednesday morning the flood water had reached the old town of Dresden, and the river was still rising.",
+    "Residents of the flooded villages were taken to shelters in Dresden schools as the Elbe kept rising.",
+    "Engineers warned that the dykes north of Dresden could fail if the Elbe rose another half metre.",
+    "The flood has closed the main railway line between Dresden and Prague, which runs along the river.",
+    "Officials expect the Elbe to peak on Thursday, after which the flood water should begin to recede.",
+]
+CONCERT = [
+    "The city orchestra opened its winter season on Friday with a concert of Brahms and Dvorak.",
+    "Conductor Maria Lopez led the orchestra through the Brahms symphony with great energy.",
+    "The orchestra's strings were superb in the slow movement, and the concert hall applauded for minutes.",
+    "Lopez said after the concert that the orchestra would tour Poland in the spring.",
+    "The orchestra's next concert, on December 3, will feature a Mahler symphony under Lopez.",
+]
+
+
+@pytest.mark.parametrize("src_first", [True, False], ids=["source-first", "source-second"])
+def test_context_fit_tells_where_a_passage_was_lifted_into(src_first: bool) -> None:
+    """Three sentences of the flood story in the middle of a concert review: neither text is
+    mostly reuse (containment says nothing, no dates, no credits), but the passage continues
+    the story around it in one and interrupts the other, so the flood story is the source."""
+    src = doc("src", FLOOD, outlet="Elbe News")
+    der = doc("der", [*CONCERT[:3], *FLOOD[2:5], *CONCERT[3:]], outlet="Concert Blog")
+    r = compare(src, der) if src_first else compare(der, src)
+    assert (r.source.id, r.derivative.id) == ("src", "der")
+    assert r.relation == "partial" and r.direction.kind == "directed"
+    side = "a" if src_first else "b"
+    said = [e for e in r.direction.evidence if e.favours]
+    assert [(e.name, e.favours) for e in said] == [("context", side)]
+    assert "fits its context in Elbe News [src]" in said[0].detail and "reads as inserted" in said[0].detail
+    assert next(e for e in r.direction.evidence if e.name == "containment").favours is None
+
+
+def test_context_fit_explains_away_the_containment_of_padding() -> None:
+    """A copy of most of the story padded with half a concert review is the less contained
+    text, which containment alone would take for the source; the padding does not fit the
+    story, so containment is explained away and the story is the source."""
+    src = doc("src", FLOOD[:6], outlet="Elbe News")
+    der = doc("der", [*FLOOD[1:6], *CONCERT], outlet="Concert Blog")
+    r = compare(der, src)
+    assert (r.source.id, r.derivative.id) == ("src", "der")
+    assert r.direction.kind == "directed"
+    assert [(e.name, e.favours) for e in r.direction.evidence if e.favours] == [("context", "b")]
+    contained = next(e for e in r.direction.evidence if e.name == "containment")
+    assert contained.favours is None and "explained by the inserted text" in contained.detail
+
+
 def test_conflicting_evidence_is_said() -> None:
     a = doc(
         "a",

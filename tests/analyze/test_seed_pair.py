@@ -13,7 +13,9 @@ BLOG = SEEDS / "000_b532a79fb36ebd07.txt"
 RT = SEEDS / "001_56b3779ae79152f8.txt"
 
 
-@pytest.fixture(scope="module", params=["lexical", "semantic"])
+@pytest.fixture(
+    scope="module", params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic)]
+)
 def seed_report(request: pytest.FixtureRequest) -> dict:
     semantic = request.param == "semantic"
     report, src, der = compare_pair(BLOG, RT, semantic=semantic)

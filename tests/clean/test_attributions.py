@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newstrace.clean.attributions import find_attributions, is_attribution_line
+from newstrace.clean.attributions import find_attributions, is_attribution_line, site_label
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,15 @@ def test_offsets_always_point_at_evidence(raw: str) -> None:
     for a in find_attributions(raw):
         assert 0 <= a.start < a.end <= len(raw)
         assert raw[a.start : a.end] == a.evidence
+
+
+def test_site_label_is_the_name_before_the_public_suffix() -> None:
+    labels = {
+        "globalresearch.ca": "globalresearch",
+        "rt.com": "rt",
+        "news.bbc.co.uk": "bbc",
+        "northstardaily.co.uk": "northstardaily",
+        "abc.net.au": "abc",
+        "localhost": "localhost",
+    }
+    assert {h: site_label(h) for h in labels} == labels

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstrace.detect import DetectParams, detect
+from newstrace.detect import DetectParams, DetectReport, candidate_pairs, detect
 from newstrace.evaluation.families import adjusted_rand_index, evaluate_families, generate_families
-from newstrace.export import export_tables, write_tables
+from newstrace.export import TABLES, export_tables, write_tables
 from newstrace.index.minhash import jaccard_estimate, signature
 from newstrace.index.shingles import shingle_hashes
 from newstrace.pipeline import ingest
@@ -38,11 +39,11 @@ def _run(db: Path, inputs: list[Path]) -> dict[str, list[dict]]:
         return export_tables(store)
 
 
-def _semantic_view(tables: dict[str, list[dict]]) -> dict[str, object]:
-    return {
-        "pairs": [(p["source"], p["derivative"], p["relation"]) for p in tables["pairs"]],
-        "families": [(d["id"], d["family"], d["derived_from"]) for d in tables["documents"]],
-    }
+def _stored(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Every exported table, whole: documents (texts, families, best sources), pairs with their
+    typed columns and the stored report as JSON (passages, coverage, confidence, direction and
+    its evidence, mutations, candidate), passages, families, outlets and outlet flows."""
+    return {name: rows for name, rows in tables.items()}
 
 
 def test_incremental_equals_from_scratch(tmp_path: Path, labelled: Path) -> None:
@@ -52,8 +53,11 @@ def test_incremental_equals_from_scratch(tmp_path: Path, labelled: Path) -> None
     half2.write_text("\n".join(lines[len(lines) // 2 :]) + "\n")
     incremental = _run(tmp_path / "inc.db", [half1, half2])
     scratch = _run(tmp_path / "scratch.db", [labelled])
-    assert _semantic_view(incremental) == _semantic_view(scratch)
+    assert set(incremental) == set(scratch) == set(TABLES)
+    for name in TABLES:
+        assert incremental[name] == scratch[name], f"{name}: incremental differs from scratch"
     assert incremental["pairs"], "the corpus has reuse to find"
+    assert any(json.loads(p["report"])["passages"] for p in incremental["pairs"])
     # A second run with nothing new verifies nothing.
     with Store(tmp_path / "scratch.db") as store:
         again = detect(store, DetectParams(workers=1))
@@ -64,7 +68,117 @@ def test_incremental_equals_from_scratch(tmp_path: Path, labelled: Path) -> None
         assert store.pairs() == [] and store.families() == [] and store.index_hashes() == {}
         redone = detect(store, DetectParams(workers=1))
         assert redone.indexed == store.count() and redone.verified == redone.candidates
-        assert _semantic_view(export_tables(store)) == _semantic_view(scratch)
+        assert _stored(export_tables(store)) == _stored(scratch)
+
+
+def _verified(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+    """Every verified pair as stored (the verdict, its report, the texts it was verified on)."""
+    with Store(db) as store:
+        return {
+            (r["a"], r["b"]): tuple(r)
+            for r in store.conn.execute("SELECT * FROM pairs ORDER BY a, b").fetchall()
+        }
+
+
+def test_changing_only_the_options_keeps_verified_pairs(tmp_path: Path, labelled: Path) -> None:
+    """README: pairs already verified are kept when only the options change. A pair still
+    proposed keeps its stored verdict (it is not verified again), a pair no longer proposed is
+    dropped, and only pairs never verified are verified."""
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        ingest([labelled], store)
+        first = detect(store, DetectParams(workers=1))
+    before = _verified(db)
+    assert first.verified == first.candidates == len(before) > 0
+    # --threshold tunes the LSH bands: a higher one proposes fewer pairs by LSH (the other
+    # proposers, shared fingerprints and rare words, still propose these ones here).
+    with Store(db) as store:
+        lsh = {
+            t: sum(why == "lsh" for why in candidate_pairs(store, DetectParams(threshold=t), DetectReport())[0].values())
+            for t in (0.3, 0.8)
+        }
+        higher = detect(store, DetectParams(workers=1, threshold=0.8))
+    assert 0 < lsh[0.8] < lsh[0.3], lsh
+    assert higher.candidates == first.candidates and higher.verified == higher.dropped == 0
+    assert _verified(db) == before, "pairs still proposed keep their stored verdicts"
+    # --window-days 1 proposes fewer pairs: those published further apart are dropped, the
+    # others are kept as they were.
+    with Store(db) as store:
+        windowed = detect(store, DetectParams(workers=1, window_days=1))
+    after = _verified(db)
+    assert 0 < windowed.candidates == len(after) < first.candidates
+    assert after.keys() < before.keys() and windowed.verified == 0
+    assert windowed.dropped == len(before) - len(after)
+    assert all(after[k] == before[k] for k in after), "kept pairs keep their stored verdicts"
+    # Back to the defaults: the dropped pairs are proposed again and verified again (only
+    # they), to the very verdicts they had.
+    with Store(db) as store:
+        back = detect(store, DetectParams(workers=1))
+    assert back.candidates == first.candidates and back.verified == len(before) - len(after)
+    assert _verified(db) == before
+
+
+@pytest.mark.semantic
+def test_switching_on_semantic_keeps_verified_pairs(tmp_path: Path, labelled: Path) -> None:
+    """README: pairs already verified are kept when only ``--semantic`` is switched on: the
+    lexical verdicts stay (and say they are lexical), only the pairs the embeddings add are
+    verified, with the semantic layer."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        ingest([labelled], store)
+        first = detect(store, DetectParams(workers=1))
+    before = _verified(db)
+    # Every document's 5 nearest neighbours are candidates (no floor on their cosine): on this
+    # corpus the encoder's calibrated floor adds none that the lexical proposers miss.
+    with Store(db) as store:
+        sem = detect(store, DetectParams(workers=1, semantic=True, semantic_min=0.0))
+    after = _verified(db)
+    assert before.keys() < after.keys() and sem.dropped == 0, "the embeddings add candidates"
+    assert sem.candidates == len(after) >= first.candidates
+    assert sem.verified == len(after.keys() - before.keys())
+    assert all(after[k] == before[k] for k in before), "lexical verdicts are kept as they were"
+    with Store(db) as store:
+        rows = {(r["a"], r["b"]): r for r in store.conn.execute("SELECT a, b, report FROM pairs")}
+    assert not any(json.loads(rows[k]["report"])["semantic"] for k in before)
+    assert all(json.loads(rows[k]["report"])["semantic"] for k in after.keys() - before.keys())
+
+
+def test_window_days_skips_pairs_published_further_apart(tmp_path: Path) -> None:
+    """``--window-days N``: a pair published more than N days apart is not proposed (so not
+    verified, not stored); one within N days is, and so is one with an undated side."""
+    base = [
+        "Flood defences along the Elbe river failed on Tuesday night, forcing the evacuation of four villages near Dresden.",
+        "Regional governor Anna Keller said emergency crews had worked through the night to reinforce the remaining dykes.",
+        "The river peaked at 8.2 metres early on Wednesday, almost a metre above the previous record set in 2002.",
+        "More than 3,000 residents spent the night in school gyms and sports halls across the district.",
+        "Hydrologist Peter Brandt warned that further rain was expected over the weekend, raising fears of new breaches.",
+    ]
+    text = "\n\n".join(base)
+    recs = [
+        {"id": "origin", "outlet": "State Wire", "date": "2024-03-01", "text": text},
+        {"id": "near", "outlet": "Near Copy", "date": "2024-03-20", "text": text + "\n\nSource: State Wire"},
+        {"id": "far", "outlet": "Far Copy", "date": "2024-05-10", "text": text + "\n\nVia State Wire"},
+        {"id": "undated", "outlet": "Undated Copy", "text": text + "\n\nFrom State Wire."},
+    ]
+    p = tmp_path / "w.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in recs))
+    found = {}
+    for window in (None, 30, 19, 18):
+        with Store(tmp_path / f"w{window}.db") as store:
+            ingest([p], store)
+            detect(store, DetectParams(workers=1, window_days=window))
+            ids = {d.input_id: d.id for _, d in store.iter_documents()}
+            names = {v: k for k, v in ids.items()}
+            found[window] = {
+                tuple(sorted((names[r["a"]], names[r["b"]])))
+                for r in store.conn.execute("SELECT a, b FROM pairs")
+            }
+    every = {tuple(sorted(x)) for x in combinations(ids, 2)}
+    assert found[None] == every  # without a window, every copy of the story is paired
+    # near - origin: 19 days; far - origin: 70; far - near: 51; undated: no date to compare.
+    assert found[30] == every - {("far", "origin"), ("far", "near")}
+    assert found[19] == found[30]
+    assert found[18] == found[30] - {("near", "origin")}
 
 
 def test_quality_floor_on_labelled_families(labelled: Path) -> None:
@@ -177,6 +291,7 @@ def test_minhash_tracks_jaccard(a: list[str], b: list[str]) -> None:
     assert abs(est - true) < 0.2
 
 
+@pytest.mark.slow  # about 40 s on two cores
 @pytest.mark.semantic
 def test_semantic_detect_gives_the_same_pairs_in_worker_processes(
     tmp_path: Path, labelled: Path

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import pytest
 
+from newstrace.errors import InputError
 from newstrace.evaluation.generate import generate
-from newstrace.evaluation.pan import Case, pan_scores, read_corpus
+from newstrace.evaluation.pan import Case, pan_scores, read_corpus, write_truth
 from newstrace.evaluation.run import evaluate_pan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +59,66 @@ def test_generated_corpus_layout_and_quality_floor(tmp_path: Path) -> None:
     assert scores["all"].plagdet >= 0.85
 
 
-@pytest.mark.parametrize("bad", ["", "no pairs file"])
+@pytest.mark.parametrize("bad", ["empty folder", "no pairs file", "pairs is a folder"])
 def test_read_corpus_needs_pairs(tmp_path: Path, bad: str) -> None:
-    with pytest.raises(FileNotFoundError):
+    """A folder without a ``pairs`` file is no PAN corpus, whatever else it holds."""
+    if bad != "empty folder":  # a whole corpus but for its pairs file
+        for sub in ("susp", "src", "truth/none"):
+            (tmp_path / sub).mkdir(parents=True)
+        (tmp_path / "susp" / "suspicious-document00001.txt").write_text("Copied text.")
+        (tmp_path / "src" / "source-document00001.txt").write_text("Copied text.")
+        write_truth(
+            tmp_path / "truth" / "none" / "suspicious-document00001-source-document00001.xml",
+            "suspicious-document00001.txt", "source-document00001.txt",
+            [Case("suspicious-document00001.txt", 0, 12, "source-document00001.txt", 0, 12, "none")],
+        )  # fmt: skip
+    if bad == "pairs is a folder":
+        (tmp_path / "pairs").mkdir()
+    assert (sorted(p.name for p in tmp_path.iterdir()) == []) is (bad == "empty folder")
+    with pytest.raises(FileNotFoundError, match="has no 'pairs' file"):
         read_corpus(tmp_path)
+    # The same folder with its pairs file is a corpus: what was missing was the pairs file.
+    if bad == "no pairs file":
+        (tmp_path / "pairs").write_text("suspicious-document00001.txt source-document00001.txt\n")
+        pairs, cases = read_corpus(tmp_path)
+        assert len(pairs) == 1 and len(cases) == 1
+
+
+def _generate_cli(*args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from newstrace.cli import main
+
+    r = CliRunner().invoke(main, ["eval", "generate", *args], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_generate_without_msrp_says_the_paraphrase_kind_is_left_out(tmp_path: Path) -> None:
+    code, out, err = _generate_cli(str(tmp_path / "pan"), "--corpus", str(CORPUS), "--per-kind", "2")
+    assert code == 0 and "Wrote" in out
+    assert "warning: the msrp kind (paraphrases spliced in) is left out" in err and "--msrp" in err
+    meta = json.loads((tmp_path / "pan" / "metadata.json").read_text())
+    assert "msrp" not in meta["pairs"] and set(meta["left_out"]) == {"msrp"} and meta["msrp"] is None
+    assert "The msrp kind is left out: no MSRP file was given" in (tmp_path / "pan" / "README.md").read_text()
+    assert not (tmp_path / "pan" / "truth" / "msrp").exists()
+
+
+@pytest.mark.skipif(not MSRP.is_file(), reason="needs MSRP's training file in ../shared/data/msrp")
+def test_generate_with_msrp_has_the_paraphrase_kind_and_no_warning(tmp_path: Path) -> None:
+    code, _, err = _generate_cli(
+        str(tmp_path / "pan"), "--corpus", str(CORPUS), "--per-kind", "2", "--msrp", str(MSRP)
+    )
+    assert code == 0 and "warning" not in err
+    meta = json.loads((tmp_path / "pan" / "metadata.json").read_text())
+    assert meta["pairs"]["msrp"] == 2 and meta["left_out"] == {} and meta["msrp"] == MSRP.name
+    assert "left out" not in (tmp_path / "pan" / "README.md").read_text()
+
+
+def test_generate_with_a_missing_msrp_file_fails(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such MSRP file"):
+        generate(tmp_path / "pan", CORPUS, msrp=tmp_path / "absent.txt", per_kind=2)
+    (tmp_path / "empty.txt").write_text("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n")
+    with pytest.raises(InputError, match="no paraphrase pair"):
+        generate(tmp_path / "pan", CORPUS, msrp=tmp_path / "empty.txt", per_kind=2)
+    code, _, err = _generate_cli(str(tmp_path / "pan"), "--msrp", str(tmp_path / "absent.txt"))
+    assert code == 2 and "does not exist" in err

@@ -325,3 +325,96 @@ def test_same_url_new_content_is_a_version(tmp_path: Path, store: Store) -> None
     assert [d.version for d in docs] == [1, 2]
     assert docs[1].supersedes == docs[0].id
     assert "Correction" not in docs[0].text
+
+
+STRIKE = [
+    "Dock workers at the port of Klaipeda walked out on Monday in a dispute over night-shift pay,"
+    " halting the loading of grain ships bound for North Africa.",
+    "The union said its members had not had a pay rise in four years while the volume of cargo"
+    " handled at the port had nearly doubled.",
+    "Port managers offered a one-off bonus of 300 euros, which the union rejected as an insult to"
+    " workers who had kept the terminals open through the pandemic.",
+]
+MIRRORED = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Port strike halts grain ships</title>'
+    '<link rel="canonical" href="{canonical}"></head><body><article>'
+    "<h1>Port strike halts grain ships</h1>" + "".join(f"<p>{p}</p>" for p in STRIKE) + "</article></body></html>"
+)
+ORIGIN_URL = "https://www.balticwire.example/2022/04/port-strike"
+MIRROR_URL = "https://worldaffairsforum.example/port-strike"
+
+
+@pytest.mark.parametrize("known_by", ["--url", "sidecar", "warc"])
+def test_a_canonical_url_on_another_host_is_a_credit(tmp_path: Path, store: Store, known_by: str) -> None:
+    """A page whose canonical URL is another site's article credits that site (README,
+    Ingest: attributions), however the page's own URL is known; direction follows it."""
+    from newstrace.analyze import compare
+    from newstrace.models import Document
+
+    html = MIRRORED.format(canonical=ORIGIN_URL)
+    if known_by == "warc":
+        path = tmp_path / "crawl.warc"
+        path.write_bytes(_warc_bytes([(MIRROR_URL, html)], gz=False))
+        ingest([path], store)
+    else:
+        path = tmp_path / "mirror.html"
+        path.write_text(html, encoding="utf-8")
+        if known_by == "sidecar":
+            (tmp_path / "mirror.meta.json").write_text(json.dumps({"url": MIRROR_URL}))
+        ingest([path], store, url=MIRROR_URL if known_by == "--url" else None)
+    (doc,) = [d for _, d in store.iter_documents()]
+    assert (doc.url, doc.canonical_url) == (MIRROR_URL, ORIGIN_URL)
+    assert doc.outlet == "worldaffairsforum.example"  # its own host, not the credited one's
+    credits = [(a.credited, a.kind, a.url) for a in doc.attributions]
+    assert credits == [("balticwire.example", "link", ORIGIN_URL)]
+    assert doc.attributions[0].evidence == f'<link rel="canonical" href="{ORIGIN_URL}">'
+    origin = Document(id="origin", text=doc.text, outlet="Baltic Wire", url=ORIGIN_URL)
+    r = compare(doc, origin)
+    assert r.source.id == "origin" and r.direction.kind == "directed"
+    assert [(e.name, e.favours) for e in r.direction.evidence if e.favours] == [("attribution", "b")]
+
+
+@pytest.mark.parametrize(
+    ("canonical", "url"),
+    [
+        (MIRROR_URL + "?page=1", MIRROR_URL),  # its own host
+        (ORIGIN_URL, None),  # the page's own URL unknown: the canonical one is taken for it
+    ],
+)
+def test_a_canonical_url_that_credits_nobody(tmp_path: Path, store: Store, canonical: str, url: str | None) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(MIRRORED.format(canonical=canonical), encoding="utf-8")
+    ingest([path], store, url=url)
+    (doc,) = [d for _, d in store.iter_documents()]
+    assert doc.attributions == ()
+
+
+def test_meta_json_sidecars_supply_outlet_url_and_date(tmp_path: Path) -> None:
+    """``NAME.meta.json`` beside an input gives its outlet, URL and date (README, Ingest): the
+    user's word, above a page's own metadata; the sidecar is no input itself; flags beat it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Ferry service cut\n\n" + BODY)
+    (folder / "story.meta.json").write_text(json.dumps(
+        {"outlet": "Harbour Gazette", "url": "https://harbourgazette.example/2023/ferry", "date": "2023-10-05"}
+    ))  # fmt: skip
+    (folder / "page.html").write_text(HTML)  # og:site_name, a canonical URL and a date of its own
+    (folder / "page.meta.json").write_text(json.dumps({"outlet": "Courier Mirror", "date": "5 March 2021"}))
+    (folder / "plain.txt").write_text("No sidecar here\n\n" + BODY.replace("Tuesday", "Friday"))
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([folder], store)
+        assert (report.added, report.files, report.rejected, report.skipped) == (3, 3, [], [])
+        docs = {Path(d.source_path or "").name: d for _, d in store.iter_documents()}
+    story, page, plain = docs["story.txt"], docs["page.html"], docs["plain.txt"]
+    assert (story.outlet, story.url, story.published, story.published_source) == (
+        "Harbour Gazette", "https://harbourgazette.example/2023/ferry", "2023-10-05", "user"
+    )
+    assert (page.outlet, page.published, page.published_source) == ("Courier Mirror", "2021-03-05", "user")
+    assert page.url == "https://valleycourier.example/news/tram"  # the sidecar gave none: the page's
+    assert (plain.outlet, plain.published) == (None, None)
+    # A flag beats the sidecar.
+    with Store(tmp_path / "flags.db") as store:
+        ingest([folder / "story.txt"], store, outlet="Given Outlet", date="2024-01-02")
+        (doc,) = [d for _, d in store.iter_documents()]
+    assert (doc.outlet, doc.published) == ("Given Outlet", "2024-01-02")
+    assert doc.url == "https://harbourgazette.example/2023/ferry"

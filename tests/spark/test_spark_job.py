@@ -23,28 +23,6 @@ if shutil.which("java") is None:  # pragma: no cover - depends on the machine
     )
 
 
-@pytest.fixture(scope="module")
-def spark():  # type: ignore[no-untyped-def]
-    import os
-    import sys
-
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault(
-        "PYSPARK_PYTHON", sys.executable
-    )  # workers need this environment's newstrace
-    s = (
-        SparkSession.builder.master("local[2]")
-        .appName("newstrace-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "4")
-        .getOrCreate()
-    )
-    yield s
-    s.stop()
-
-
 def test_spark_equals_local(tmp_path: Path, spark) -> None:  # type: ignore[no-untyped-def]
     from newstrace.spark import run_job
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from newstrace.models import Document
 from newstrace.store import Store
 from newstrace.store.search import (
+    MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,
     Highlighted,
     fts5_query,
@@ -232,3 +235,57 @@ def test_fts_table_reads_the_documents_for_snippets(tmp_path: Path) -> None:
         assert s.search("subscribe") == []
         hits = s.search('"deep state"', limit=10)
         assert len(hits) == 4 and all(h.snippet.spans for h in hits)
+
+
+# -- a pasted page (the bug: a 9,000-word search took over 5 s) ------------------------------------
+def _best_of(n: int, f: Callable[[], object]) -> tuple[float, object]:
+    """The shortest of ``n`` timed calls of ``f`` (a busy machine only ever adds time), and
+    the result of the last."""
+    times, out = [], None
+    for _ in range(n):
+        t = time.perf_counter()
+        out = f()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+README_TERMS = 32
+"""The cap on a query's words that the README states (queries "capped at … 32 terms")."""
+
+
+def pasted_query(text: str, total: int) -> tuple[list[str], str]:
+    """A pasted page of ``total`` distinct words: the first 32 (:data:`README_TERMS`) are words
+    of ``text``, every later one is found in no document. Searched whole, it matches nothing;
+    capped at 32 words, it matches ``text``."""
+    present: list[str] = []
+    for w in re.findall(r"[A-Za-z]{4,}", text):
+        if w.lower() not in {p.lower() for p in present}:
+            present.append(w)
+        if len(present) == README_TERMS:
+            break
+    assert len(present) == README_TERMS
+    absent = [f"zq{n:x}" for n in range(total - README_TERMS)]  # in no document
+    return present, " ".join(present + absent)
+
+
+def test_a_pasted_9000_word_search_is_capped_and_answers_like_a_short_one(store: Store) -> None:
+    import gzip
+    import json
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz"
+    with gzip.open(corpus, "rt") as f:
+        records = [json.loads(line) for line, _ in zip(f, range(300), strict=False)]
+    store.add_documents([_doc(i, r["text"], title=r.get("title")) for i, r in enumerate(records)])
+    target = next(i for i, r in enumerate(records) if len(r["text"].split()) > 300)
+    present, query = pasted_query(records[target]["text"], 9000)
+    assert len(query.split()) == 9000 and len(query) > 4 * MAX_QUERY_CHARS
+    # Read: capped at MAX_QUERY_TERMS words (and at MAX_QUERY_CHARS characters before that).
+    assert MAX_QUERY_TERMS == README_TERMS
+    terms = parse_query(query)
+    assert [t.text for t in terms] == present
+    # Searched: the cap is what the store runs (the 8,968 words after it would match nothing).
+    long_s, hits = _best_of(5, lambda: store.search(query))
+    assert f"{target:016x}" in [h.document.id for h in hits]  # type: ignore[attr-defined]
+    short_s, short_hits = _best_of(5, lambda: store.search(" ".join(present[:2])))
+    assert short_hits
+    assert long_s < 20 * short_s and long_s < 5.0, f"9,000 words: {long_s:.3f} s, 2 words: {short_s:.3f} s"

@@ -116,8 +116,9 @@ def endless(chunk: bytes, stop: threading.Event, ctype: str = "text/plain") -> H
     return handler
 
 
-def trickle(every: float, stop: threading.Event) -> Handler:
-    """A page that sends one byte every ``every`` seconds, for ever."""
+def trickle(every: float, stop: threading.Event, *, bytes_: int | None = None) -> Handler:
+    """A page that sends one byte every ``every`` seconds, for ever, or ``bytes_`` of them and
+    then ends (so that a client without a deadline gets the page, late, instead of hanging)."""
 
     def handler(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)
@@ -126,8 +127,13 @@ def trickle(every: float, stop: threading.Event) -> Handler:
         h.end_headers()
         h.wfile.write(b"f\r\n<html><body><p>\r\n")
         h.wfile.flush()
-        while not stop.wait(every):
+        sent = 0
+        while (bytes_ is None or sent < bytes_) and not stop.wait(every):
             h.wfile.write(b"1\r\nx\r\n")
+            h.wfile.flush()
+            sent += 1
+        if bytes_ is not None:
+            h.wfile.write(b"0\r\n\r\n")
             h.wfile.flush()
 
     return handler

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import html
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from typing import Any
 
 @dataclass
 class Page:
+    """A page of the site; ``delay`` seconds before it answers (``math.inf``: it never does
+    while the site is up, so a client's timeout always fires, however busy the machine)."""
+
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
@@ -43,6 +47,7 @@ class Site:
         self.times: list[float] = []
         """``time.monotonic()`` when each request of ``log`` reached its handler."""
         self.lock = threading.Lock()
+        self.stop = threading.Event()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +64,9 @@ class Site:
                     page = site.pages.get(self.path.split("?")[0])
                 if page is None:
                     return self._send(404, b"not found", "text/plain")
+                if page.delay == math.inf:
+                    site.stop.wait()
+                    return None
                 if page.delay:
                     time.sleep(page.delay)
                 validators = {}
@@ -125,6 +133,7 @@ class Site:
             return [json.loads(b) for b in self.posts]
 
     def close(self) -> None:
+        self.stop.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -320,21 +320,25 @@ def test_failing_source_backs_off_up_to_its_interval(tmp_path: Path, site: Site)
         base=tmp_path,
     )  # fmt: skip
     with Watcher(cfg) as w:
+
+        def waits_exactly(seconds: float) -> bool:
+            """Due exactly ``seconds`` after the recorded poll, not a moment before: read from
+            the store's own time of the poll, so a busy machine cannot shift it."""
+            polled = w.store.watch_sources()["down"]["last_poll"]
+            return w.due(polled + seconds - 0.001) == [] and [s.name for s in w.due(polled + seconds)] == ["down"]
+
         assert [s.name for s in w.due()] == ["down"]  # never polled
         r = w.cycle()
         assert r.source_errors and "HTTP 503" in r.source_errors[0][1]
-        now = time.time()
-        assert w.due(now + 5) == [] and w.due(now + 31) != []  # first retry after 30 s
+        assert waits_exactly(30)  # first retry after 30 s
         w.cycle(force=True)
-        now = time.time()
-        assert w.due(now + 31) == [] and w.due(now + 61) != []  # then 60 s
+        assert waits_exactly(60)  # then 60 s
         for _ in range(6):
             w.cycle(force=True)
-        now = time.time()
-        assert w.due(now + 599) == [] and w.due(now + 601) != []  # capped at the interval
+        assert waits_exactly(600)  # capped at the interval
         site.pages["/down.xml"] = Page(rss("Back", []), "application/rss+xml")
         assert w.cycle(force=True).source_errors == []
-        assert w.due(time.time() + 599) == []  # healthy again: the normal interval
+        assert waits_exactly(600)  # healthy again: the normal interval
 
 
 def test_a_feed_items_date_beats_a_year_in_the_page_text() -> None:

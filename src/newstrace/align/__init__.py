@@ -8,6 +8,9 @@ Two layers, both pure functions of the two texts:
 2. Paraphrase: each sentence of B that the lexical layer leaves (mostly) open is compared with
    A's sentences by tf-idf cosine of stemmed content words (:mod:`.lexical`) and, when an
    encoder is given, by sentence-embedding cosine (:mod:`.semantic`).
+2'. Translation, in place of 2 when the texts are in different languages: sentences are
+   aligned in the encoder's multilingual space by a monotonic dynamic programme with merges,
+   splits, skips and a pass for reordered sentences (:mod:`.crosslingual`); kind ``translation``.
 
 Neighbouring passages of one kind are then merged into maximal passages.
 """
@@ -21,12 +24,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newstrace.align.crosslingual import languages_differ, translation_beads
 from newstrace.align.lexical import TfidfSpace, content_stems, top_candidates
 from newstrace.align.seeds import chain_seeds, find_seeds
 from newstrace.align.semantic import Encoder
 from newstrace.clean.text import Sentence, Token, split_sentences, tokenize
 from newstrace.errors import ConfigError
-from newstrace.models import Passage
+from newstrace.models import PASSAGE_KINDS, Passage
 
 __all__ = ["AlignParams", "Alignment", "TextInfo", "align", "analyse_text"]
 
@@ -52,6 +56,12 @@ class AlignParams:
             (difflib ratio) is near-verbatim rather than a paraphrase.
         merge_gap_words: neighbouring passages of one kind separated by at most this many
             words on both sides are merged.
+        translation: cosine at which one sentence bead of two languages is a translation on
+            its own; None takes the encoder's calibrated value (``EncoderProfile.translation``).
+        translation_floor: cosine below which a bead is never on the cross-language path.
+        translation_run: mean cosine at which a run of three beads or more is a translation
+            without a bead at ``translation`` (see :mod:`.crosslingual`).
+        max_merge: most sentences of one side in one cross-language bead (1-2, 2-1).
     """
 
     ngram: int = 4
@@ -66,11 +76,18 @@ class AlignParams:
     min_para_words: int = 5
     near_verbatim_ratio: float = 0.7
     merge_gap_words: int = 3
+    translation: float | None = None
+    translation_floor: float = 0.35
+    translation_run: float = 0.5
+    max_merge: int = 2
 
     def __post_init__(self) -> None:
         if self.ngram < 2:
             raise ConfigError(f"ngram must be >= 2; got {self.ngram}")
-        for name in ("open_share", "para_lexical", "para_semantic", "para_semantic_support"):
+        if not 1 <= self.max_merge <= 4:
+            raise ConfigError(f"max_merge must be in 1..4; got {self.max_merge}")
+        for name in ("open_share", "para_lexical", "para_semantic", "para_semantic_support",
+                     "translation", "translation_floor", "translation_run"):  # fmt: skip
             v = getattr(self, name)
             if v is not None and not 0 < v <= 1:
                 raise ConfigError(f"{name} must be in (0, 1]; got {v}")
@@ -120,6 +137,8 @@ class Alignment:
     b: TextInfo
     semantic: bool
     notes: list[str] = field(default_factory=list)
+    crosslingual: bool = False
+    """The texts are in different languages: sentences were aligned as translations."""
 
 
 def _lexical_passages(
@@ -206,6 +225,7 @@ def align(
     *,
     params: AlignParams | None = None,
     encoder: Encoder | None = None,
+    crosslingual: bool | None = None,
 ) -> Alignment:
     """Align text B against text A.
 
@@ -214,6 +234,9 @@ def align(
         b_text: the second text.
         params: tunables; the defaults suit news articles.
         encoder: a sentence encoder for the semantic layer; None aligns lexically only.
+        crosslingual: the texts are in different languages (their sentences are aligned as
+            translations, which needs ``encoder``); None tells from the texts
+            (:func:`~.crosslingual.languages_differ`).
 
     Returns:
         An :class:`Alignment` whose passages are sorted by their offset in B and do not overlap
@@ -250,7 +273,17 @@ def align(
         cb0, cb1 = _char_span(b, sb0, sb1)
         passages.append(Passage(kind, ca0, ca1, cb0, cb1, round(float(score), 4)))
     notes: list[str] = []
-    para = _paraphrase_passages(a, b, covered, p, encoder, notes, a_lexical)
+    cross = languages_differ(a.text, b.text) if crosslingual is None else crosslingual
+    if not cross:
+        para = _paraphrase_passages(a, b, covered, p, encoder, notes, a_lexical)
+    elif encoder is None:
+        para = []
+        notes.append(
+            "the texts are in different languages: only the semantic layer aligns a "
+            "translation, and it did not run"
+        )
+    else:
+        para = _translation_passages(a, b, covered, p, encoder, a_lexical)
     for q in para:
         inside = [x for x in passages if x.b_start < q.b_end and x.b_end > q.b_start]
         # A sentence matched as a whole absorbs the lexical fragments inside it when they point
@@ -269,7 +302,43 @@ def align(
             )
     passages = _disjoint_in_b(sorted(passages, key=lambda x: (x.b_start, -x.b_end)))
     merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
-    return Alignment([_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes)
+    return Alignment([_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes, cross)
+
+
+def _translation_passages(
+    a: TextInfo,
+    b: TextInfo,
+    covered: np.ndarray,
+    p: AlignParams,
+    encoder: Encoder,
+    a_lexical: list[tuple[int, int, int, int]],
+) -> list[Passage]:
+    """Sentences of B that translate sentences of A (one passage per bead, kind
+    ``translation``); sentences the lexical layer already holds word for word are left to it."""
+    a_cov = np.zeros(len(a.words) + 1, dtype=bool)
+    for x0, x1, _, _ in a_lexical:
+        a_cov[x0:x1] = True
+
+    def usable(info: TextInfo, mask: np.ndarray) -> list[bool]:
+        return [t1 <= t0 or mask[t0:t1].mean() < p.open_share for t0, t1 in info.sentence_tokens]
+
+    strong = p.translation if p.translation is not None else encoder.profile.translation
+    beads = translation_beads(
+        a.text, a.sentences, b.text, b.sentences, encoder,
+        strong=strong, floor=p.translation_floor, run_mean=p.translation_run, max_merge=p.max_merge,
+        usable_a=usable(a, a_cov), usable_b=usable(b, covered),
+    )  # fmt: skip
+    return [
+        Passage(
+            "translation",
+            a.sentences[x.a0].start,
+            a.sentences[x.a1 - 1].end,
+            b.sentences[x.b0].start,
+            b.sentences[x.b1 - 1].end,
+            round(float(x.score), 4),
+        )
+        for x in beads
+    ]
 
 
 def _true_kind(psg: Passage, a: TextInfo, b: TextInfo) -> Passage:
@@ -289,6 +358,42 @@ def _true_kind(psg: Passage, a: TextInfo, b: TextInfo) -> Passage:
         return psg
     shared = len(set(aw) & set(bw)) / max(1, len(set(bw)))
     return Passage("near_verbatim", psg.a_start, psg.a_end, psg.b_start, psg.b_end, round(min(psg.score, shared), 4))
+
+
+LONG_SEQUENCE = 200
+"""Word sequences longer than this (a "sentence" of a text without full stops) are compared by
+:func:`sequence_ratio` in bounded time."""
+
+
+def sequence_ratio(x: Sequence[str], y: Sequence[str]) -> float:
+    """How alike two word sequences are in order: difflib's ratio, ``2 * matched / (len(x) +
+    len(y))``.
+
+    Sequences of up to :data:`LONG_SEQUENCE` words (sentences) are compared exactly. Past that,
+    difflib's exact comparison takes time quadratic in the length of repetitive text, so the
+    common prefix and suffix are matched first and the rest with difflib's heuristic that
+    takes words recurring in over 1 % of it as junk: a long repetitive "sentence" stays linear.
+
+    >>> sequence_ratio("a b c d".split(), "a b x d".split())
+    0.75
+    >>> sequence_ratio(["again"] * 5000, ["again"] * 5000)
+    1.0
+    """
+    if len(x) <= LONG_SEQUENCE and len(y) <= LONG_SEQUENCE:
+        return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+    n = min(len(x), len(y))
+    head = 0
+    while head < n and x[head] == y[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and x[len(x) - 1 - tail] == y[len(y) - 1 - tail]:
+        tail += 1
+    mx, my = x[head : len(x) - tail], y[head : len(y) - tail]
+    matched = head + tail
+    if mx and my:
+        blocks = difflib.SequenceMatcher(None, mx, my, autojunk=True).get_matching_blocks()
+        matched += sum(block.size for block in blocks)
+    return 2 * matched / max(1, len(x) + len(y))
 
 
 def _paraphrase_passages(
@@ -358,7 +463,7 @@ def _paraphrase_passages(
         a0, a1 = a.sentence_tokens[best_ka]
         b0, b1 = b.sentence_tokens[kb]
         # Mostly the same words in the same order: a few edits, not a rewording.
-        same = difflib.SequenceMatcher(None, a.words[a0:a1], b.words[b0:b1], autojunk=False).ratio()
+        same = sequence_ratio(a.words[a0:a1], b.words[b0:b1])
         kind = "near_verbatim" if same >= p.near_verbatim_ratio else "paraphrase"
         score = same if kind == "near_verbatim" else best_score
         out.append(Passage(kind, sa.start, sa.end, sb.start, sb.end, round(score, 4)))
@@ -380,6 +485,14 @@ def merge_passages(
     holds at most ``max_gap_words`` words on each side. Merging is idempotent.
     """
     out: list[Passage] = []
+    a_starts = sorted(x.a_start for x in passages)
+
+    def a_gap_free(lo: int, hi: int) -> bool:
+        # Text of A between two passages where another passage starts (a reordered sentence
+        # aligned elsewhere) is not a gap to merge over.
+        k = bisect.bisect_left(a_starts, lo)
+        return k >= len(a_starts) or a_starts[k] >= hi
+
     for psg in sorted(passages, key=lambda x: (x.b_start, x.a_start)):
         if out:
             prev = out[-1]
@@ -390,6 +503,7 @@ def merge_passages(
                 and psg.a_start >= prev.a_end
                 and len(b_text[prev.b_end : psg.b_start].split()) <= max_gap_words
                 and len(a_text[prev.a_end : psg.a_start].split()) <= max_gap_words
+                and a_gap_free(prev.a_end, psg.a_start)
             ):
                 kind = prev.kind if prev.kind == psg.kind else _weaker(prev.kind, psg.kind)
                 la, lb = prev.b_end - prev.b_start, psg.b_end - psg.b_start
@@ -403,5 +517,5 @@ def merge_passages(
 
 
 def _weaker(k1: str, k2: str) -> str:
-    order = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
+    order = {kind: k for k, kind in enumerate(PASSAGE_KINDS)}
     return k1 if order[k1] >= order[k2] else k2

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.align import Alignment, AlignParams, TextInfo, align, analyse_text
+from newstrace.align.crosslingual import languages_differ, text_language
 from newstrace.align.lexical import TfidfSpace, content_stems
 from newstrace.align.semantic import Encoder
 from newstrace.analyze.direction import (
@@ -24,10 +25,11 @@ from newstrace.analyze.direction import (
     date_evidence,
     decide,
     quotation_evidence,
+    translation_evidence,
 )
 from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting_words, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
-from newstrace.analyze.quotes import QuoteFate, quote_fates
+from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Span
 
 __all__ = [
@@ -117,7 +119,9 @@ def relation_of(
         shared_quotes: quotations of 3+ words the derivative shares with the source.
     """
     d, s = cov_der["total"], cov_src["total"]
-    lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"]
+    # A whole article translated is the same article in another language: a duplicate, as a
+    # whole article copied word for word is (reworded, it is derived).
+    lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"] + cov_der.get("translation", 0.0)
     counted = evidence.words
     share = counted / max(1, evidence.derivative_words)
     if evidence.is_template:
@@ -151,6 +155,9 @@ class PairReport:
     notes: list[str] = field(default_factory=list)
     evidence: ReuseEvidence | None = None
     encoder: str | None = None
+    languages: dict[str, str | None] | None = None
+    """The two texts' languages when they differ (``source``, ``derivative``): the pair is a
+    translation, aligned across languages."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema of ``newstrace compare --json``."""
@@ -223,6 +230,7 @@ class PairReport:
             ],
             "semantic": self.semantic,
             "encoder": self.encoder,
+            "languages": self.languages,
             "evidence": None if self.evidence is None else self.evidence.to_dict(),
             "notes": self.notes,
         }
@@ -245,6 +253,15 @@ def explain_relation(report: dict[str, Any]) -> str | None:
     if not ev:
         return None
     parts = []
+    langs = report.get("languages") or {}
+    if ev.get("translation_words") and ev.get("translation_sentences"):
+        pair = ""
+        if langs.get("source") and langs.get("derivative"):
+            pair = f" ({langs['source']} → {langs['derivative']})"
+        parts.append(
+            f"translated{pair}: {ev['translation_sentences']} sentences, {ev['translation_words']} "
+            "words of the derivative render the source's text in its order"
+        )
     if ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
     excluded = [
@@ -313,6 +330,15 @@ def _context_fit(al: Alignment) -> tuple[float | None, float | None]:
     return space.cosine(v[0], v[1]), space.cosine(v[2], v[3])
 
 
+def _language_of(doc: Document) -> str | None:
+    """A document's language: as stored, else guessed from its text."""
+    return doc.language or text_language(doc.text)
+
+
+def _language_label(doc: Document) -> str:
+    return _language_of(doc) or "language not known"
+
+
 def compare(
     a: Document,
     b: Document,
@@ -344,7 +370,8 @@ def compare(
         ('s', 'derived')
     """
     ia, ib = analysed(a.text), analysed(b.text)
-    al_ab = align(ia, ib, params=params, encoder=encoder)
+    cross = languages_differ(a.text, b.text, a.language, b.language)
+    al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross)
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
     cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
@@ -361,6 +388,7 @@ def compare(
         *date_evidence(a, b),
         *attribution_evidence(a, b),
         *quotation_evidence(a, b, *quoting_words(al_ab)),
+        *(translation_evidence(a, b, al_ab) if cross else []),
         *contained,
         *context,
     ]
@@ -370,13 +398,16 @@ def compare(
         cov_s, cov_d = cov_a, cov_b
     else:
         src, der = b, a
-        al = align(ib, ia, params=params, encoder=encoder)
+        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = reuse_evidence(al, commonness=commonness)
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
-    quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens, derivative_tokens=al.b.tokens)
+    if cross and encoder is not None:
+        quotes = translated_quote_fates(al, encoder)
+    else:
+        quotes = quote_fates(der.text, src.text, source_tokens=al.a.tokens, derivative_tokens=al.b.tokens)
     shared_quotes = sum(
         1 for q in quotes if q.status != "absent" and len(q.quote.text.split()) >= 3
     )
@@ -390,10 +421,17 @@ def compare(
               replace(q, status="differs", note=_differs_note(accusable)) for q in quotes]  # fmt: skip
     if relation in ("derived", "partial", "duplicate"):
         added, omitted = added_and_omitted(al)
-        drift = attribution_drift(al, encoder=encoder) if accusable else []
+        # Attribution drift reads English speech verbs and names on both sides: not across
+        # languages.
+        drift = attribution_drift(al, encoder=encoder) if accusable and not cross else []
     else:
         added, omitted, drift = [], [], []
     notes = list(al.notes)
+    if cross and encoder is not None:
+        notes.append(
+            f"the texts are in different languages ({_language_label(src)} and "
+            f"{_language_label(der)}): sentences aligned as translations"
+        )
     if encoder is None:
         notes.append(
             "lexical comparison only: the semantic layer did not run for this verdict, so "
@@ -414,6 +452,7 @@ def compare(
         notes,
         reuse,
         encoder.name if encoder is not None else None,
+        {"source": _language_of(src), "derivative": _language_of(der)} if cross else None,
     )
     report._a_is_source = direction.source == "a"
     return report

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from newstrace.clean.text import Token, tokenize
+from newstrace.clean.text import Token, tokenize, word_count
 
 _PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
 _OPEN_RE = re.compile(r"[“«„\"]")
@@ -431,3 +431,114 @@ def quoted_material(text: str) -> list[QuotedSpan]:
         elif k and _INTRODUCES.search(text[paras[k - 1][0] : paras[k - 1][1]]):
             out.append(QuotedSpan(s, e, "block"))
     return sorted(out, key=lambda q: (q.start, q.end))
+
+
+# -- quotations across languages -----------------------------------------------------------------
+# A translated quotation keeps few words, but numbers and the names a translation leaves as they
+# are (people, places, organisations written in the same script) survive it. A quotation whose
+# surviving facts were swapped for others is altered, whatever the language.
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_NAME_RE = re.compile(r"(?<![\w'’-])[^\W\d_][^\W_]{2,}(?:['’-][^\W_]+)*")
+
+
+def number_key(number: str) -> str:
+    """A number as translation leaves it: its digits, without separators (``1,500``, ``1.500``
+    and ``1 500`` are one number in three languages' styles) and trailing zeros (``2.5
+    billion`` and ``2,5 млрд``; ``1 million`` and ``1.000.000``).
+
+    >>> number_key("1,500"), number_key("1 500"), number_key("2.50"), number_key("0")
+    ('15', '15', '25', '0')
+    """
+    digits = re.sub(r"\D", "", number)
+    return digits.rstrip("0") or "0"
+
+
+def _same_number(x: str, y: str) -> bool:
+    # "1990s" and "90-х": one side may drop the century.
+    return x == y or (len(x) >= 2 and len(y) >= 2 and (x.endswith(y) or y.endswith(x)))
+
+
+def _numbers(text: str, base: int) -> list[tuple[str, int, int]]:
+    return [(number_key(m.group()), base + m.start(), base + m.end()) for m in _NUMBER_RE.finditer(text)]
+
+
+def _names(text: str, base: int, both: set[str]) -> list[tuple[str, int, int]]:
+    """Capitalised words of a quotation (not its first word) that both texts hold somewhere:
+    names the translation left as they were."""
+    out = []
+    for m in _NAME_RE.finditer(text):
+        w = m.group()
+        if m.start() == 0 or not w[0].isupper() or re.search(r"[.!?]\s*$", text[: m.start()]):
+            continue
+        key = w.casefold()
+        if key in both:
+            out.append((key, base + m.start(), base + m.end()))
+    return out
+
+
+def _swapped(src: list[tuple[str, int, int]], der: list[tuple[str, int, int]], numbers: bool) -> QuoteEdit | None:
+    """A fact of the source quotation the derivative's lacks, where the derivative's has one the
+    source's lacks: a substitution (an addition or an omission alone is not one)."""
+    same = _same_number if numbers else str.__eq__
+    gone = [x for x in src if not any(same(x[0], y[0]) for y in der)]
+    new = [y for y in der if not any(same(x[0], y[0]) for x in src)]
+    if not gone or not new:
+        return None
+    return QuoteEdit("replace", "", "", gone[0][1], gone[0][2], new[0][1], new[0][2])
+
+
+def translated_quote_fates(al: Any, encoder: Any, *, min_words: int = 6) -> list[QuoteFate]:
+    """For each quotation of the derivative (B of ``al``), the source quotation (A) it
+    translates, and whether numbers or surviving names were swapped inside it.
+
+    The source quotation must sit in source text aligned with the derivative's quotation (a
+    passage of ``al`` holds both) and the two quotations' embeddings must meet at the encoder's
+    ``translation`` cosine. Then it is ``altered`` when a number (:func:`number_key`) or a name
+    both texts write alike was replaced by another, both quotations being ``min_words`` long;
+    else ``preserved``. Unmatched quotations are ``absent``.
+
+    Args:
+        al: the alignment, A = source, B = derivative (:class:`~newstrace.align.Alignment`).
+        encoder: the multilingual sentence encoder.
+        min_words: shortest quotation (on either side) that may be called altered.
+    """
+    src, der = al.a.text, al.b.text
+    d_quotes = find_quotes(der)
+    if not d_quotes:
+        return []
+    s_quotes = find_quotes(src)
+    d_vecs = encoder.encode([q.text for q in d_quotes])
+    s_vecs = encoder.encode([q.text for q in s_quotes]) if s_quotes else None
+    both = {w.casefold() for w in _NAME_RE.findall(src)} & {w.casefold() for w in _NAME_RE.findall(der)}
+    floor = float(encoder.profile.translation)
+    fates: list[QuoteFate] = []
+    for k, q in enumerate(d_quotes):
+        near = [p for p in al.passages if p.b_start < q.end and p.b_end > q.start]
+        cands = [i for i, sq in enumerate(s_quotes) if any(p.a_start < sq.end and p.a_end > sq.start for p in near)]
+        if not cands or s_vecs is None:
+            fates.append(QuoteFate(q, "absent"))
+            continue
+        sims = s_vecs[cands] @ d_vecs[k]
+        best = int(sims.argmax())
+        sim = float(sims[best])
+        sq = s_quotes[cands[best]]
+        if sim < floor:
+            fates.append(QuoteFate(q, "absent", similarity=round(sim, 3)))
+            continue
+        edits: list[QuoteEdit] = []
+        if min(word_count(q.text), word_count(sq.text)) >= min_words:
+            for numbers, found in (
+                (True, (_numbers(sq.text, sq.start), _numbers(q.text, q.start))),
+                (False, (_names(sq.text, sq.start, both), _names(q.text, q.start, both))),
+            ):
+                e = _swapped(*found, numbers)
+                if e is not None:
+                    old, new = src[e.source_start : e.source_end], der[e.derivative_start : e.derivative_end]
+                    edits.append(QuoteEdit("replace", old, new, e.source_start, e.source_end,
+                                           e.derivative_start, e.derivative_end))  # fmt: skip
+        if edits:
+            fates.append(QuoteFate(q, "altered", sq.start, sq.end, round(sim, 3), tuple(edits),
+                                   "translated quotation: " + "; ".join(e.label for e in edits)))  # fmt: skip
+        else:
+            fates.append(QuoteFate(q, "preserved", sq.start, sq.end, round(sim, 3), (), "translated quotation"))
+    return fates

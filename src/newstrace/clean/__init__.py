@@ -13,11 +13,17 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from newstrace.clean.attributions import find_attributions, host_of, is_attribution_line
+from newstrace.clean.attributions import (
+    find_attributions,
+    host_of,
+    is_attribution_line,
+    site_label,
+)
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
+from newstrace.clean.language import language_of
 from newstrace.clean.pages import non_article_reason, notice_reason
-from newstrace.clean.text import detect_language, fix_mojibake, squeeze, strip_markup
+from newstrace.clean.text import fix_mojibake, squeeze, strip_markup
 from newstrace.errors import EmptyDocumentError, NotArticleError
 from newstrace.models import Attribution, Document, RawDocument
 
@@ -97,7 +103,7 @@ def _infer_outlet(chrome_lines: list[str], full_plain: str) -> tuple[str | None,
         return None, None
     host = hosts.most_common(1)[0][0]
     host = host[4:] if host.startswith("www.") else host
-    label = re.sub(r"[^a-z0-9]", "", host.split(".")[-2] if "." in host else host)
+    label = re.sub(r"[^a-z0-9]", "", site_label(host))
     names: Counter[str] = Counter()
     for text in [*chrome_lines, full_plain]:
         for m in _CAP_PHRASE_RE.finditer(text):
@@ -120,6 +126,7 @@ def build_document(
     outlet: str | None = None,
     url: str | None = None,
     published: str | None = None,
+    language: str | None = None,
 ) -> Document:
     """Clean one raw document.
 
@@ -128,11 +135,16 @@ def build_document(
         outlet: overrides the outlet (``--outlet``).
         url: overrides the URL (``--url``).
         published: overrides the publication date (``--date``), any format :func:`parse_date` reads.
+        language: overrides the language (a ``.meta.json``'s ``language``), any tag
+            :func:`~newstrace.clean.language.normalise_code` reads.
 
     The publication date is the most explicit one found (see
     :data:`~newstrace.models.DATE_SOURCES`): ``published``, then the reader's (a record's
     field, the feed item, the page's metadata), then a byline or dateline at the top of a text,
-    then a date the URL's path spells out, then the time a crawler fetched the page.
+    then a date the URL's path spells out, then the time a crawler fetched the page. The
+    language, likewise, is the one stated (``language``, then the reader's: a record's field,
+    the feed, the page's metadata), else the one detected in the text
+    (:func:`~newstrace.clean.language.language_of`).
 
     Raises:
         EmptyDocumentError: when no article text is left.
@@ -210,6 +222,12 @@ def build_document(
         if all(link_attr.url != a.url for a in attributions):
             attributions.append(link_attr)
     the_url = url or raw.url
+    # A canonical URL on another host than the page's own (known only now: --url, a sidecar):
+    # the page names another site's article as the original of its text, a credit.
+    canonical, own, other = raw.canonical_url, host_of(the_url), host_of(raw.canonical_url)
+    if canonical and own and other and other != own and all(a.url != canonical for a in attributions):
+        evidence = f'<link rel="canonical" href="{canonical}">'
+        attributions.append(Attribution(other, "link", evidence, -1, -1, canonical))
     inferred_outlet, inferred_host = (None, None)
     if not (outlet or raw.outlet):
         inferred_outlet, inferred_host = _infer_outlet(chrome_lines, strip_markup(raw.raw)[0])
@@ -225,6 +243,12 @@ def build_document(
     the_pub, pub_source = next(
         ((d, src) for value, src in candidates if value and (d := parse_date(value))), (None, None)
     )
+    the_title = (title or "").strip() or None
+    lang, lang_source = language_of(
+        text,
+        the_title,
+        stated=[(language, "user"), (raw.language, raw.language_source or "record")],
+    )
     return Document(
         id=document_id(
             the_outlet, the_url, original_raw, raw.input_id if raw.format in ("jsonl", "json", "csv") else None
@@ -235,11 +259,12 @@ def build_document(
         canonical_url=raw.canonical_url or the_url,
         outlet=the_outlet,
         host=host_of(the_url) or inferred_host,
-        title=(title or "").strip() or None,
+        title=the_title,
         author=author,
         published=the_pub,
         published_source=pub_source,
-        language=raw.language or detect_language(text),
+        language=lang,
+        language_source=lang_source,
         attributions=tuple(attributions),
         links=raw.links,
         boilerplate=tuple(removed),

@@ -134,6 +134,24 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
+# Second-level labels under a country's code that name no site ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = frozenset("co com net org gov edu ac or ne".split())
+
+
+def site_label(host: str) -> str:
+    """The label of a host that names its site: the one before the public suffix, with a
+    country's second level (``co.uk``, ``com.au``) counted in the suffix.
+
+    Example:
+        >>> [site_label(h) for h in ("globalresearch.ca", "news.bbc.co.uk", "rt.com", "localhost")]
+        ['globalresearch', 'bbc', 'rt', 'localhost']
+    """
+    parts = host.lower().removeprefix("www.").split(".")
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
+        parts = parts[:-1]
+    return parts[-2] if len(parts) >= 2 else parts[0]
+
+
 def _clean_who(who: str) -> tuple[str, str | None]:
     who = who.strip().strip("\"'“”‘’*_:-–— ")
     url = None

@@ -96,6 +96,22 @@ def tokenize(text: str, *, punctuation: bool = False) -> list[Token]:
     return out
 
 
+_CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` split at whitespace, where Chinese, Japanese and Korean characters
+    (written without spaces) count 1 / 1.5 each.
+
+    >>> word_count("Xinhua reports: 新华社北京电")
+    6
+    """
+    cjk = len(_CJK_CHAR_RE.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(_CJK_CHAR_RE.sub(" ", text).split()) + round(cjk / 1.5)
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text`` (``tokenize`` without offsets).
 
@@ -113,7 +129,9 @@ _ABBREV = frozenset(
         "sept oct nov dec fig al approx est"
     ).split()
 )
-_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|\n\s*\n|\n")
+# Western marks end a sentence before whitespace; the full-width marks of Chinese and Japanese
+# end one wherever they stand (those scripts put no space after them).
+_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +158,7 @@ def split_sentences(text: str) -> list[Sentence]:
         end = m.end()
         if "\n" not in m.group() and m.group()[0] == ".":
             # Do not split after an abbreviation or an initial ("Mr.", "J. Smith").
-            before = text[start : m.start()]
-            last = before.rsplit(None, 1)[-1] if before.split() else ""
-            last_word = last.lower().lstrip("(\"'“‘")
+            last_word = _last_word(text, start, m.start()).lower().lstrip("(\"'“‘")
             if last_word in _ABBREV or (len(last_word) == 1 and last_word.isalpha()):
                 continue
             # Nor before a lower-case continuation ("… 5 p.m. and then").
@@ -154,6 +170,23 @@ def split_sentences(text: str) -> list[Sentence]:
     if start < n:
         _push(text, start, n, spans)
     return spans
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of ``text[start:end]`` ("" when there is none),
+    found from the end: time bounded by that word and the whitespace after it, not by the
+    length of the sentence so far (a long text with no sentence end stays linear).
+
+    >>> _last_word("He met Mr.  ", 0, 10), _last_word("   ", 0, 3)
+    ('Mr.', '')
+    """
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:j]
 
 
 def _push(text: str, start: int, end: int, spans: list[Sentence]) -> None:
@@ -266,27 +299,19 @@ _STOPWORDS = {
     "pt": "o a os as de que e do da em um uma para com não se por dos das",
     "nl": "de het een en van is dat op te niet met voor zijn er aan ook",
     "ru": "и в не на что с по как это он она к из у за от но так",
+    "uk": "і та що не на в у з до це як від його її які який також але для",
     "pl": "i w nie na się z że do to jest jak o po ale co",
+    "cs": "a v se na je že s z do to o k ve pro ale jako by jsou byl bylo také který",
 }
-_STOPSETS = {lang: frozenset(ws.split()) for lang, ws in _STOPWORDS.items()}
+# Words are compared folded (case and accents stripped, as :func:`words` gives them).
+_STOPSETS = {lang: frozenset(fold(w) for w in ws.split()) for lang, ws in _STOPWORDS.items()}
 
 
-def detect_language(text: str) -> str | None:
-    """Guess the ISO 639-1 language of ``text`` from its commonest function words.
+def function_words(lang: str) -> frozenset[str]:
+    """The commonest function words of a language (folded), for telling which language a
+    passage left untranslated is in; empty for a language not listed here.
 
-    Returns None when the text is too short or matches no known language well.
-
-    >>> detect_language("The president said that the talks were a success for both of them.")
-    'en'
+    >>> sorted(function_words("es"))[:3]
+    ['al', 'como', 'con']
     """
-    toks = words(text[:3000])
-    if len(toks) < 5:
-        return None
-    best, best_score = None, 0
-    for lang, stop in _STOPSETS.items():
-        score = sum(1 for t in toks if t in stop)
-        if score > best_score:
-            best, best_score = lang, score
-    if best is None or best_score < max(2, len(toks) // 25):
-        return None
-    return best
+    return _STOPSETS.get(lang, frozenset())

@@ -36,6 +36,7 @@ PAIR_COLUMNS: dict[str, str] = {
     "coverage_verbatim": "float64",
     "coverage_near_verbatim": "float64",
     "coverage_paraphrase": "float64",
+    "coverage_translation": "float64",
     "passages": "int64",
     "evidence_words": "int64",
     "third_party_words": "int64",
@@ -71,7 +72,8 @@ def document_row(d: Document, family: tuple[str, str | None, int] | None) -> dic
         "id": d.id, "input_id": d.input_id, "outlet": d.outlet, "host": d.host, "url": d.url,
         "canonical_url": d.canonical_url, "title": d.title,
         "author": d.author, "published": d.published, "published_source": d.published_source,
-        "language": d.language, "family": family[0] if family else None, "derived_from": family[1] if family else None,
+        "language": d.language, "language_source": d.language_source,
+        "family": family[0] if family else None, "derived_from": family[1] if family else None,
         "depth": family[2] if family else None, "words": len(d.text.split()),
         "credits": "; ".join(a.credited for a in d.attributions),
         "attributions": json.dumps([a.to_dict() for a in d.attributions], ensure_ascii=False, sort_keys=True),
@@ -81,8 +83,14 @@ def document_row(d: Document, family: tuple[str, str | None, int] | None) -> dic
 
 
 def document_from_row(row: dict[str, Any]) -> Document:
-    """A :class:`Document` from a ``documents`` row (export, Spark output, or Spark input)."""
+    """A :class:`Document` from a ``documents`` row (export, Spark output, or Spark input).
+
+    A row's ``language`` (or ``lang``) is read as a code; its ``language_source`` is kept
+    (``record`` for a language that comes without one). A row without either is a document
+    whose language is not examined yet (the store fills it in, the Spark job detects it).
+    """
     from newstrace.clean.dates import parse_date
+    from newstrace.clean.language import normalise_code
     from newstrace.models import Attribution, Link
 
     def as_list(v: Any) -> list[Any]:
@@ -98,13 +106,15 @@ def document_from_row(row: dict[str, Any]) -> Document:
         Link(**(x if isinstance(x, dict) else x.asDict())) for x in as_list(row.get("links"))
     )
     published = row.get("published") or row.get("date")
+    language = normalise_code(row.get("language") or row.get("lang"))
+    language_source = row.get("language_source") or ("record" if language else None)
     return Document(
         id=str(row["id"]), text=row.get("text") or "", url=row.get("url"),
         canonical_url=row.get("canonical_url") or row.get("url"), host=row.get("host"),
         outlet=row.get("outlet"), title=row.get("title"), author=row.get("author"),
         published=parse_date(str(published)) if published else None,
         published_source=(row.get("published_source") or "record") if published else None,
-        language=row.get("language"),
+        language=language, language_source=language_source,
         attributions=atts, links=links, input_id=row.get("input_id"),
     )  # fmt: skip
 
@@ -133,6 +143,7 @@ def pair_row(r: Any, family: str | None) -> dict[str, Any]:
         "coverage_verbatim": by_kind.get("verbatim"),
         "coverage_near_verbatim": by_kind.get("near_verbatim"),
         "coverage_paraphrase": by_kind.get("paraphrase"),
+        "coverage_translation": by_kind.get("translation"),
         "passages": count("passages"),
         "evidence_words": evidence.get("counted_words"),
         "third_party_words": evidence.get("third_party_words"),

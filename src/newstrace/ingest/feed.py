@@ -44,6 +44,15 @@ def parse_feed(data: bytes) -> Any:
         raise MalformedInputError(f"not a readable RSS/Atom feed ({type(exc).__name__})") from exc
 
 
+def _entry_language(entry: Any) -> str | None:
+    """The language an entry states for its content, summary or title (``xml:lang``)."""
+    details = [*(entry.get("content") or []), entry.get("summary_detail"), entry.get("title_detail")]
+    for d in details:
+        if d and d.get("language"):
+            return str(d["language"])
+    return None
+
+
 def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
     """Yield a raw document per feed entry; a feed that does not parse yields one error."""
     try:
@@ -59,6 +68,7 @@ def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
         )
         return
     feed_title = (parsed.get("feed") or {}).get("title")
+    feed_language = (parsed.get("feed") or {}).get("language")
     for i, entry in enumerate(entries):
         body = ""
         for content in entry.get("content") or []:
@@ -80,6 +90,8 @@ def iter_feed(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
             raw=text,
             source_path=f"{path}#{i}",
             format="feed",
+            language=_entry_language(entry) or feed_language,
+            language_source="feed",
             input_id=entry.get("id") or entry.get("link"),
             url=entry.get("link"),
             outlet=feed_title,

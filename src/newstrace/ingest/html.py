@@ -56,6 +56,26 @@ def page_text(tree: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def page_language(tree: Any) -> str | None:
+    """The language a page states: ``<html lang>`` (or ``xml:lang``), else its
+    ``Content-Language`` (when it names one language), else ``og:locale``; as written."""
+    root = tree.getroottree().getroot()
+    # The HTML parser keeps "xml:lang" as the attribute's name; an XML parser, namespaced.
+    xml_lang = root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    for value in (root.get("lang"), xml_lang):
+        if value and value.strip():
+            return str(value).strip()
+    for el in tree.xpath("//meta[@http-equiv][@content]"):
+        if el.get("http-equiv", "").strip().lower() == "content-language":
+            values = [v.strip() for v in el.get("content", "").split(",") if v.strip()]
+            if len(values) == 1:
+                return str(values[0])
+    for el in tree.xpath("//meta[@property='og:locale'][@content]"):
+        if el.get("content", "").strip():
+            return str(el.get("content")).strip()
+    return None
+
+
 def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
     if base_url:
         with contextlib.suppress(ValueError):
@@ -70,6 +90,19 @@ def _links(tree: Any, base_url: str | None) -> list[tuple[str, str, str]]:
         context = " ".join((parent.text_content() if parent is not None else text).split())[:300]
         out.append((href, text, context))
     return out
+
+
+def _site_name(doc: Any) -> str | None:
+    """The site name the page gives (og:site_name, publisher, its title's site part). Without
+    one, trafilatura names the site by the host of the page's canonical URL, which may be
+    another site's (a republished article's original): that is no name the page gives, and
+    the outlet is then looked for in the page's chrome, or taken from its own URL."""
+    name = (getattr(doc, "sitename", None) or "").strip() or None
+    url = getattr(doc, "url", None)
+    m = re.match(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)", url or "")
+    if name and m and name.lower() == m.group(1).lower():
+        return None
+    return name
 
 
 def read_html(
@@ -128,6 +161,7 @@ def read_html(
         if canonical:
             break
     the_url = url or getattr(doc, "url", None) or canonical
+    language = page_language(tree)
     links = _links(tree, the_url)
     page = page_text(tree)
     title = getattr(doc, "title", None)
@@ -144,20 +178,9 @@ def read_html(
         published = None  # a bare year made into 1 January: not a date
     if not published:
         published, published_source = fallback_date, fallback_source
+    # A canonical URL on another host is a credit too: build_document adds it, once the page's
+    # own URL is known (a --url or a .meta.json may give it).
     credits = link_attributions(links, own_host)
-    if canonical and host_of(canonical) and own_host and host_of(canonical) != own_host:
-        from newstrace.models import Attribution
-
-        credits.append(
-            Attribution(
-                host_of(canonical) or canonical,
-                "link",
-                f'<link rel="canonical" href="{canonical}">',
-                -1,
-                -1,
-                canonical,
-            )
-        )
     return [
         RawDocument(
             raw=page,
@@ -166,12 +189,13 @@ def read_html(
             format=fmt,
             url=the_url,
             canonical_url=canonical or the_url,
-            outlet=getattr(doc, "sitename", None) or None,
+            outlet=_site_name(doc),
             title=title,
             author=getattr(doc, "author", None),
             published=published,
             published_source=published_source if published else None,
-            language=getattr(doc, "language", None),
+            language=language,
+            language_source="metadata",
             links=tuple(Link(u, t) for u, t, _ in links[:500]),
             removed=removed,
             prechopped=True,

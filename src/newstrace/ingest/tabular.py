@@ -1,7 +1,8 @@
 """Structured records: JSON Lines, JSON arrays, CSV/TSV. One article per record.
 
-Default field names are ``id, url, outlet, title, author, date, text``; common aliases are
-recognised (``content``, ``body``, ``domain``, ``published``…) and ``--map`` maps any others.
+Default field names are ``id, url, outlet, title, author, date, language, text``; common aliases
+are recognised (``content``, ``body``, ``domain``, ``published``, ``lang``…) and ``--map`` maps
+any others.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from newstrace.errors import InputError, MalformedInputError
 from newstrace.ingest.decode import decode_bytes
 from newstrace.models import RawDocument
 
-FIELDS = ("id", "url", "outlet", "title", "author", "date", "text")
+FIELDS = ("id", "url", "outlet", "title", "author", "date", "language", "text")
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "input_id", "doc_id", "article_id", "guid", "uuid"),
     "url": ("url", "link", "uri", "href", "canonical_url"),
@@ -45,6 +46,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "timestamp",
         "created_at",
     ),
+    "language": ("language", "lang", "language_code", "lang_code", "locale"),
     "text": (
         "text",
         "content",
@@ -106,6 +108,8 @@ def record_to_raw(record: Any, path: str, fmt: str, mapping: Mapping[str, str]) 
         title=_as_text(_pick(record, "title", mapping)),
         author=_as_text(_pick(record, "author", mapping)),
         published=_as_text(_pick(record, "date", mapping)),
+        language=_as_text(_pick(record, "language", mapping)),
+        language_source="record",
         prechopped=not html_like,
     )
 

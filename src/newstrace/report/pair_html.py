@@ -22,6 +22,7 @@ KIND_LABELS = {
     "verbatim": "verbatim copy",
     "near_verbatim": "near-verbatim (small edits)",
     "paraphrase": "paraphrase",
+    "translation": "translation (another language)",
 }
 
 DIFF_CSS = """
@@ -40,7 +41,7 @@ is to a screen reader after its words (text that is visually hidden; after, not 
 a passage's first box on the page is always text)."""
 
 CSS = """
-:root{--v:#ffb703;--n:#ffe8a3;--p:#90be6d88;--add:#e63946;--om:#8d99ae;--fg:#1d1d1f;--mut:#666}
+:root{--v:#ffb703;--n:#ffe8a3;--p:#90be6d88;--t:#8ecae6aa;--add:#e63946;--om:#8d99ae;--fg:#1d1d1f;--mut:#666}
 *{box-sizing:border-box}body{font:15px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);
 margin:0;padding:0 1.2rem 3rem;background:#fafafa}h1{font-size:1.3rem;margin:1rem 0 .3rem}
 h2{font-size:1.1rem;margin:1.6rem 0 .5rem}.verdict{background:#fff;border:1px solid #ddd;border-radius:8px;
@@ -49,6 +50,7 @@ color:#fff;font-weight:600}.muted{color:var(--mut)}.cols{display:grid;grid-templ
 .doc{background:#fff;border:1px solid #ddd;border-radius:8px;padding:.8rem 1rem;white-space:pre-wrap;
 overflow-wrap:anywhere;max-height:80vh;overflow:auto}.doc h3{white-space:normal;margin:.2rem 0 .6rem;font-size:1rem}
 .k-verbatim{background:var(--v)}.k-near_verbatim{background:var(--n)}.k-paraphrase{background:var(--p)}
+.k-translation{background:var(--t)}
 .psg{cursor:pointer;border-radius:2px}.psg.active{outline:2px solid #1d3557;background:#a8dadc}
 .added{text-decoration:underline wavy var(--add);text-underline-offset:3px;background:#e6394612}
 .omitted{color:var(--om);text-decoration:line-through;text-decoration-color:#8d99ae88}
@@ -57,6 +59,7 @@ overflow-wrap:anywhere;max-height:80vh;overflow:auto}.doc h3{white-space:normal;
 table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #ddd;padding:.3rem .5rem;
 vertical-align:top;text-align:left;font-size:.92rem}.bar{vertical-align:middle;border-radius:5px}
 .bar .track{fill:#eee}.bar .k-verbatim{fill:var(--v)}.bar .k-near_verbatim{fill:#f4d35e}.bar .k-paraphrase{fill:#90be6d}
+.bar .k-translation{fill:#8ecae6}
 .sw.omitted{background:#8d99ae55}.st-preserved{color:#2a9d8f}
 .st-altered{color:#e76f51;font-weight:600}.st-differs{color:#457b9d}.st-absent{color:#e63946;font-weight:600}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
@@ -201,9 +204,12 @@ def _segments(text: str, marks: Sequence[Mark], edits: Sequence[DiffMark] = ()) 
     return "".join(out)
 
 
-def _doc_head(d: dict[str, Any], role: str) -> str:
+def _doc_head(d: dict[str, Any], role: str, language: str | None = None) -> str:
+    lang = d.get("language") or language
     meta = " · ".join(
-        escape(str(x)) for x in (d.get("outlet"), d.get("published"), d.get("id")) if x
+        escape(str(x))
+        for x in (d.get("outlet"), d.get("published"), f"language: {lang}" if lang else None, d.get("id"))
+        if x
     )
     credits = ", ".join(escape(a["credited"]) for a in d.get("attributions", []))
     return (
@@ -257,7 +263,7 @@ def pair_section(
         # SVG attributes, not inline styles: the web app's CSP forbids those.
         x, rects = 0.0, []
         for k in KIND_LABELS:
-            w = c[k] * 200
+            w = c.get(k, 0.0) * 200  # a verdict stored before a kind existed has none of it
             rects.append(f'<rect class="k-{k}" x="{x:.1f}" y="0" width="{w:.1f}" height="10"/>')
             x += w
         track = '<rect class=track width="200" height="10"/>'
@@ -285,6 +291,11 @@ def pair_section(
     )
     omitted = "".join(f"<li>{escape(o['text'])}</li>" for o in report["omitted"])
     notes = "".join(f"<li>{escape(n)}</li>" for n in report.get("notes", []))
+    langs = report.get("languages") or {}
+    heads = (
+        _doc_head(report["source"], "Source", langs.get("source")),
+        _doc_head(report["derivative"], "Derivative", langs.get("derivative")),
+    )
     return f"""
 <div class=verdict>
   <div><span class=rel>{escape(report["relation"])}</span>
@@ -300,8 +311,8 @@ def pair_section(
   <div class=legend>{legend}</div>
 </div>
 <div class=cols>
-  <div class=doc id="{escape(prefix)}source">{_doc_head(report["source"], "Source")}{src_html}</div>
-  <div class=doc id="{escape(prefix)}derivative">{_doc_head(report["derivative"], "Derivative")}{der_html}</div>
+  <div class=doc id="{escape(prefix)}source">{heads[0]}{src_html}</div>
+  <div class=doc id="{escape(prefix)}derivative">{heads[1]}{der_html}</div>
 </div>
 <h2>Quotations in the derivative ({len(report["quotes"])})</h2>
 <table><tr><th>status</th><th>derivative</th><th>source</th><th>edits</th></tr>{quotes}</table>

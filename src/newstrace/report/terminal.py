@@ -23,6 +23,7 @@ _KIND_STYLE = {
     "verbatim": "black on yellow",
     "near_verbatim": "black on bright_yellow",
     "paraphrase": "black on green",
+    "translation": "black on cyan",
 }
 
 
@@ -148,7 +149,9 @@ def print_pair(report: dict[str, Any], console: Console | None = None) -> None:
     covline = Text(
         f"derivative from source {cov['derivative']['total']:.0%} "
         f"(verbatim {cov['derivative']['verbatim']:.0%}, near {cov['derivative']['near_verbatim']:.0%}, "
-        f"paraphrase {cov['derivative']['paraphrase']:.0%}); source reused {cov['source']['total']:.0%}"
+        f"paraphrase {cov['derivative']['paraphrase']:.0%}"
+        + (f", translation {cov['derivative']['translation']:.0%}" if cov["derivative"].get("translation") else "")
+        + f"); source reused {cov['source']['total']:.0%}"
     )
     parts: list[Any] = [head, ev, covline, Text(f"compared with: {layers_phrase(report)}", style="dim")]
     why = explain_relation(report)

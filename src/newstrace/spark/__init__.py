@@ -9,7 +9,12 @@ connected components by iterative label propagation (no extra JVM package), and 
 best-source forest computed where the family lives. Nothing of the
 corpus is collected to the driver. Output: Parquet tables with the schema of ``newstrace export``.
 
-Needs the ``spark`` extra (``pip install 'newstrace[spark]'``) and Java 17.
+With ``semantic=True`` it also proposes rewrites and translations from document vectors, by
+the rules of local ``detect --semantic`` (:mod:`newstrace.spark.semantic`), and verifies with
+the encoder.
+
+Needs the ``spark`` extra (``pip install 'newstrace[spark]'``) and Java 17; ``semantic`` needs
+the ``semantic`` extra on the driver and the executors.
 """
 
 from newstrace.spark.job import run_job

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -13,8 +14,9 @@ import numpy as np
 
 from newstrace.analyze import Commonness
 from newstrace.clean.dates import to_date
+from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
-from newstrace.detect import DetectParams, verify_pair
+from newstrace.detect import CANDIDATE_KINDS, DetectParams, verify_pair
 from newstrace.errors import ConfigError
 from newstrace.export import (
     PAIR_RELATIONS,
@@ -28,8 +30,9 @@ from newstrace.export import (
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
 from newstrace.index.shingles import form_words, shingle_hashes, term_hashes
+from newstrace.models import Document
 
-RANK = {"lsh": 0, "fingerprint": 1, "terms": 2}
+RANK = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
 
 
 def _sketch(rows: Iterable[dict[str, Any]], p: DetectParams) -> Iterator[dict[str, Any]]:
@@ -82,15 +85,23 @@ def _pairs_of(ids: list[str]) -> Iterator[tuple[str, str]]:
             yield ids[i], ids[j]
 
 
+def _with_language(d: Document) -> Document:
+    """The document with its language: as its row gives it, else detected from its text."""
+    if d.language_source is not None:
+        return d
+    return replace(d, language=detect_language(d.text, d.title)[0], language_source="detected")
+
+
 def run_job(
     spark: Any, input_path: str, output_dir: str, params: DetectParams | None = None
 ) -> dict[str, int]:
-    """Run detection on a Spark session; write Parquet tables under ``output_dir``."""
+    """Run detection on a Spark session; write Parquet tables under ``output_dir``.
+
+    With ``params.semantic`` the candidates of document vectors join the lexical ones
+    (:func:`newstrace.spark.semantic.semantic_candidates`) and pairs are verified with the
+    encoder, as ``detect --semantic`` does.
+    """
     p = params or DetectParams(workers=1)
-    if p.semantic:
-        raise ConfigError(
-            "the Spark job is lexical; run `newstrace detect --semantic` for embeddings"
-        )
     sc = spark.sparkContext
     parts = max(2, sc.defaultParallelism * 2)
     path = str(input_path)
@@ -105,6 +116,7 @@ def run_job(
     docs = (
         raw.rdd.map(lambda r: document_from_row(r.asDict()))
         .filter(lambda d: bool(d.text.strip()))
+        .map(_with_language)
         .cache()
     )
     meta = docs.map(
@@ -182,7 +194,7 @@ def run_job(
         )
         candidates = candidates.union(terms)
     candidates = candidates.reduceByKey(lambda x, y: x if RANK[x] <= RANK[y] else y)
-    if p.window_days is not None:
+    if p.window_days is not None:  # as local detect: the window applies to lexical candidates
         dates = sketches.map(lambda s: (s["id"], s["published"]))
         window = p.window_days
 
@@ -198,6 +210,13 @@ def run_job(
             .map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][0][2], kv[1][1])))
             .filter(lambda kv: close((None, (kv[1][1], kv[1][2]))))
             .map(lambda kv: (kv[0], kv[1][0]))
+        )
+
+    if p.semantic:  # document vectors, as local detect --semantic (see newstrace.spark.semantic)
+        from newstrace.spark.semantic import semantic_candidates
+
+        candidates = candidates.union(semantic_candidates(docs, p, parts)).reduceByKey(
+            lambda x, y: x if RANK[x] <= RANK[y] else y, parts
         )
 
     # The corpus's common text: form fingerprints held by common_docs or more documents (a
@@ -216,6 +235,18 @@ def run_job(
         Commonness(np.sort(np.array(common_values, dtype=np.uint64)), p.common_docs, p.shingle, p.fingerprint_mod)
     )
 
+    cache_dir = os.environ.get("NEWSTRACE_CACHE_DIR")
+    semantic = p.semantic
+
+    def verify_partition(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+        encoder = None
+        for kv in items:
+            if semantic and encoder is None:  # loaded once per Python worker, where pairs are
+                from newstrace.spark.semantic import executor_encoder
+
+                encoder = executor_encoder(cache_dir)
+            yield verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1], encoder, commonness=common.value)
+
     # Verification: the library's aligner next to the two documents. The corpus is
     # partitioned by id once; every later join moves only the other, smaller side to it.
     by_id = docs.map(lambda d: (d.id, d)).partitionBy(parts).cache()
@@ -227,7 +258,7 @@ def run_job(
         .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
         .partitionBy(parts)
         .join(slim, parts)
-        .map(lambda kv: verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1], commonness=common.value))
+        .mapPartitions(verify_partition)
         .cache()
     )
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()

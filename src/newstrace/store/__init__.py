@@ -6,6 +6,7 @@ transaction, so a crash leaves each document either fully stored or absent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newstrace.clean.boilerplate import OutletChrome, learn_outlet_chrome, remove_outlet_chrome
+from newstrace.clean.language import detect_language, parse_language
 from newstrace.errors import (
     AmbiguousIdError,
     CorruptStoreError,
@@ -44,7 +46,7 @@ _DOC_COLUMNS = (
     "id", "input_id", "url", "canonical_url", "outlet", "host", "title", "author", "published",
     "language", "text", "doc_text", "raw", "attributions", "links", "boilerplate",
     "outlet_boilerplate", "source_path", "format", "version", "supersedes", "text_hash",
-    "ingested_at", "published_source",
+    "ingested_at", "published_source", "language_source",
 )  # fmt: skip
 
 
@@ -359,6 +361,8 @@ class Store:
         """
         version = self._schema_version()
         if version == SCHEMA_VERSION:
+            if not readonly:
+                self._repair_drift()
             return
         if readonly and version == 0:
             raise StoreError(
@@ -376,6 +380,53 @@ class Store:
                     self.conn.execute(stmt)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
+        self._repair_drift()
+
+    def _repair_drift(self) -> None:
+        """Add what the schema lacks at its version: migrations 2 and 5 were extended after
+        stores had been made with them (the sketch index's ``terms`` and ``forms``, the
+        ``outlet_dirty`` table, an index), so such a store is at the version without them.
+
+        Whatever the migrations make and the file lacks is created: a table, an index, a
+        trigger, a column (with its default). The sketch index is a cache that ``detect``
+        refills, so when its columns differ it is made anew, empty. Costs a look at the schema
+        (one query) on each open for writing; changes nothing in a sound store.
+        """
+        want = _expected_schema()
+        have = {r[0]: r[1] for r in self.conn.execute("SELECT name, type FROM sqlite_master")}
+        present: dict[str, set[str]] = {}
+        for table, col in self.conn.execute(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'"
+        ):
+            present.setdefault(table, set()).add(col)
+        steps: list[str] = []
+        remade: set[str] = set()
+        for name, (kind, _, sql, columns) in want.items():
+            if kind != "table" or name not in have:
+                continue
+            missing = [c for c in columns if c[0] not in present.get(name, set())]
+            if missing and name in _CACHE_TABLES:
+                steps += [f'DROP TABLE "{name}"', sql]
+                remade.add(name)
+                continue
+            for col, decl, notnull, default in missing:
+                if notnull and default is None:
+                    raise StoreError(
+                        f"{self.path}: table {name} lacks column {col}, which cannot be added "
+                        "to existing rows; ingest again into a new store"
+                    )
+                extra = (" NOT NULL" if notnull else "") + (
+                    f" DEFAULT {default}" if default is not None else ""
+                )
+                steps.append(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {decl}{extra}')
+        for name, (kind, table, sql, _) in sorted(want.items(), key=lambda kv: kv[1][0] != "table"):
+            if name not in have or (kind != "table" and table in remade):
+                steps.append(sql)
+        if steps:
+            with self.transaction():
+                for stmt in steps:
+                    self.conn.execute(stmt)
 
     def close(self) -> None:
         self.conn.close()
@@ -446,7 +497,7 @@ class Store:
             json.dumps([link.to_dict() for link in doc.links], ensure_ascii=False),
             json.dumps(list(doc.boilerplate), ensure_ascii=False), "[]",
             doc.source_path, doc.format, version, supersedes, text_hash(doc.text), now,
-            doc.published_source,
+            doc.published_source, doc.language_source,
         )  # fmt: skip
 
     @staticmethod
@@ -465,6 +516,7 @@ class Store:
             published=row["published"],
             published_source=row["published_source"] if "published_source" in keys else None,
             language=row["language"],
+            language_source=row["language_source"] if "language_source" in keys else None,
             attributions=tuple(Attribution.from_dict(a) for a in json.loads(row["attributions"])),
             links=tuple(Link(**link) for link in json.loads(row["links"])),
             boilerplate=tuple(json.loads(row["boilerplate"]))
@@ -596,15 +648,65 @@ class Store:
             last = rows[-1]["seq"]
 
     def list_documents(
-        self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> list[Document]:
-        """Documents, newest publication first (undated last; SQLite sorts NULL lowest)."""
-        where, args = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        """Documents, newest publication first (undated last; SQLite sorts NULL lowest); only
+        ``outlet``'s, only those in ``language`` (any code
+        :func:`~newstrace.clean.language.parse_language` reads) when given."""
+        where: list[str] = []
+        args: list[Any] = []
+        if outlet:
+            where.append("outlet = ?")
+            args.append(outlet)
+        if language:
+            where.append("language = ?")
+            args.append(parse_language(language))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self.conn.execute(
-            f"SELECT * FROM documents {where} ORDER BY published DESC, seq DESC LIMIT ? OFFSET ?",
+            f"SELECT * FROM documents {clause} ORDER BY published DESC, seq DESC LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ).fetchall()
         return [self._doc(r) for r in rows]
+
+    def languages(self) -> list[tuple[str | None, int]]:
+        """Each language with its number of documents, largest first (None: unknown)."""
+        rows = self.conn.execute(
+            "SELECT language, COUNT(*) AS n FROM documents GROUP BY language "
+            "ORDER BY n DESC, language"
+        ).fetchall()
+        return [(r["language"], int(r["n"])) for r in rows]
+
+    def fill_languages(self, *, batch: int = 500) -> int:
+        """Detect the language of every document not yet examined (``language_source`` NULL:
+        documents stored before schema version 6); returns how many were examined.
+
+        Ingest and detect run it, so an upgraded store gets its languages on the first of them;
+        each batch is one transaction, so an interrupted run leaves the rest for the next.
+        """
+        done = 0
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT seq, title, text FROM documents WHERE language_source IS NULL AND seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return done
+            found = [(detect_language(r["text"], r["title"])[0], r["seq"]) for r in rows]
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE documents SET language = ?, language_source = 'detected' "
+                    "WHERE seq = ? AND language_source IS NULL",
+                    found,
+                )
+            done += len(rows)
+            last = rows[-1]["seq"]
 
     def search(
         self,
@@ -614,6 +716,7 @@ class Store:
         outlet: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        language: str | None = None,
     ) -> list[SearchHit]:
         """Full-text search over titles and texts, best first, with the matches highlighted.
 
@@ -628,6 +731,11 @@ class Store:
             date_from: only documents published on or after this day (``YYYY-MM-DD``;
                 undated documents are left out when a date bound is given).
             date_to: only documents published on or before this day.
+            language: only documents in this language (``en``; any code
+                :func:`~newstrace.clean.language.parse_language` reads).
+
+        Raises:
+            ConfigError: when ``language`` reads as no language.
 
         Example:
             >>> import tempfile, os
@@ -637,6 +745,7 @@ class Store:
             ...     store.search('"Deep State"')[0].snippet.marked("[", "]")
             'The [deep state] is here.'
         """
+        lang = parse_language(language) if language else None  # checked even for no query
         fts = fts5_query(parse_query(query))
         if not fts:
             return []
@@ -650,6 +759,9 @@ class Store:
         if date_to:
             where.append("substr(d.published, 1, 10) <= :date_to")
             args["date_to"] = date_to
+        if lang:
+            where.append("d.language = :language")
+            args["language"] = lang
         open_mark, close_mark = _MARKS
         # Ranked first, then snippets and documents for the hits alone: snippet() over every
         # match before the sort made a common word's search twice as slow.
@@ -1071,6 +1183,37 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(
         target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+
+
+_CACHE_TABLES = frozenset({"doc_index"})
+"""Tables that hold only what newstrace recomputes (per-document sketches)."""
+
+
+@functools.cache
+def _expected_schema() -> dict[str, tuple[str, str, str, list[tuple[str, str, int, str | None]]]]:
+    """What the migrations make, by name: ``(type, table, sql, columns)``, columns of tables
+    as ``(name, declared type, not null, default)``; SQLite's own objects and the full-text
+    index's shadow tables (made with it) left out."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS:
+            for stmt in _split_sql(script):
+                conn.execute(stmt)
+        rows = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'documents_fts_%'"
+        ).fetchall()
+        out = {}
+        for kind, name, table, sql in rows:
+            cols = (
+                [(r[1], r[2], r[3], r[4]) for r in conn.execute(f'PRAGMA table_info("{name}")')]
+                if kind == "table"
+                else []
+            )
+            out[name] = (kind, table, sql, cols)
+        return out
+    finally:
+        conn.close()
 
 
 def _split_sql(script: str) -> list[str]:

@@ -174,6 +174,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE doc_index ADD COLUMN forms BLOB NOT NULL DEFAULT x'';
     DELETE FROM doc_index;
     """,
+    # 6: where each document's language came from (newstrace.models.LANGUAGE_SOURCES), and an
+    # index to filter by it. Every language stored before this version was a guess of the
+    # retired stopword guesser (no reader passed a stated language on): they are cleared, and
+    # language_source NULL marks the documents whose language is still to be detected
+    # (Store.fill_languages, which ingest and detect run).
+    """
+    ALTER TABLE documents ADD COLUMN language_source TEXT;
+    UPDATE documents SET language = NULL;
+    CREATE INDEX documents_language ON documents(language);
+    CREATE INDEX documents_language_pending ON documents(seq) WHERE language_source IS NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -268,6 +268,7 @@ def create_app(
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
+        lang: str | None = Query(None, max_length=35),
     ) -> Response:
         with store() as s:
             hits = (
@@ -277,11 +278,13 @@ def create_app(
                     outlet=outlet or None,
                     date_from=date_from or None,
                     date_to=date_to or None,
+                    language=lang or None,
                 )
                 if q.strip()
                 else []
             )
             outlets = [o["outlet"] for o in views.outlets_page(s) if o["outlet"]]
+            languages = views.languages_page(s)
         return page(
             request,
             "search.html",
@@ -291,6 +294,8 @@ def create_app(
             outlets=outlets,
             date_from=date_from or "",
             date_to=date_to or "",
+            lang=lang or "",
+            languages=languages,
         )
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -459,11 +464,18 @@ def create_app(
         outlet: str | None = None,
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
+        lang: str | None = Query(None, max_length=35),
         limit: int = Query(50, ge=1, le=MAX_SEARCH_LIMIT),
     ) -> list[dict[str, Any]]:
         with store() as s:
             return views.search_view(
-                s, q, outlet=outlet, date_from=date_from, date_to=date_to, limit=limit
+                s,
+                q,
+                outlet=outlet,
+                date_from=date_from,
+                date_to=date_to,
+                language=lang or None,
+                limit=limit,
             )
 
     return app

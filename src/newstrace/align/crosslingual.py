@@ -1,0 +1,328 @@
+"""Alignment across languages: which sentences of a text translate which sentences of another.
+
+Words do not survive translation, so the lexical layers find little beyond names and numbers;
+the multilingual encoder (:mod:`.semantic`) puts a sentence and its translation close together
+in one space. Sentences are aligned there the way machine-translation corpora are aligned
+(Bleualign, vecalign):
+
+1. **Beads.** Each sentence of A against each of B (1-1), and two neighbouring sentences of
+   one side, embedded as one text, against one of the other (2-1, 1-2): a translator splits a
+   long sentence or joins two short ones. A merged bead is only a candidate where the merged
+   text scores clearly higher than either of its sentences alone.
+2. **A monotonic path** through the beads by dynamic programming: the path that maximises
+   the summed ``(cosine - floor)`` of its beads, each weighed by the sentences it holds, where
+   skipping a sentence costs nothing (text one side added or left out).
+3. **Acceptance.** A bead on the path is kept when it is a translation on its own (cosine at
+   or above the encoder's calibrated ``translation``), or when it belongs to a run of
+   consecutive beads (at most one sentence skipped on either side between two of them) that
+   holds such a bead, or that is three beads long with a high mean: translations go on
+   sentence after sentence, and a run carries sentences whose cosine alone would not.
+4. **Reordered sentences.** Sentences left out of the path that are each other's best match
+   among what is left, at the ``translation`` cosine, are beads too (a translator moved a
+   paragraph up).
+
+Everything here is a pure function of arrays and the texts' sentence offsets, but
+:func:`translation_beads`, which calls the encoder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newstrace.align.semantic import Encoder
+from newstrace.clean.language import detect_language
+from newstrace.clean.text import Sentence
+
+__all__ = [
+    "Bead",
+    "accept_beads",
+    "bead_scores",
+    "languages_differ",
+    "monotonic_beads",
+    "reordered_beads",
+    "script_of",
+    "text_language",
+    "translation_beads",
+    "window_texts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """Sentences ``[a0, a1)`` of A aligned with sentences ``[b0, b1)`` of B, with their cosine."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    score: float
+
+
+# -- which texts are in different languages ------------------------------------------------------
+_SCRIPTS = (
+    (0x0041, 0x024F, "latin"),
+    (0x0370, 0x03FF, "greek"),
+    (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"),
+    (0x0600, 0x06FF, "arabic"),
+    (0x0900, 0x097F, "devanagari"),
+    (0x0E00, 0x0E7F, "thai"),
+    (0x3040, 0x30FF, "kana"),
+    (0x4E00, 0x9FFF, "han"),
+    (0xAC00, 0xD7AF, "hangul"),
+)
+
+
+def script_of(text: str, *, sample: int = 3000) -> str | None:
+    """The script most of a text's letters are written in (``latin``, ``cyrillic``, ``han``, …),
+    or None for a text without letters.
+
+    >>> script_of("Путин заявил"), script_of("Putin said"), script_of("1, 2, 3")
+    ('cyrillic', 'latin', None)
+    """
+    counts: dict[str, int] = {}
+    for c in text[:sample]:
+        if not c.isalpha():
+            continue
+        o = ord(c)
+        name = next((s for lo, hi, s in _SCRIPTS if lo <= o <= hi), "other")
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    if counts.get("kana", 0) >= 20:
+        return "kana"  # Japanese mixes kana with Han characters
+    return max(sorted(counts), key=lambda s: counts[s])
+
+
+def text_language(text: str) -> str | None:
+    """The language of a text whose document states none: the one guess of the language stage
+    (:func:`~newstrace.clean.language.detect_language`: None when unsure), read through this
+    one function."""
+    return detect_language(text)[0]
+
+
+def _primary(code: str | None) -> str | None:
+    """``"es-ES"`` -> ``"es"``; empty or undetermined codes are None."""
+    if not code:
+        return None
+    p = code.strip().lower().replace("_", "-").split("-")[0]
+    return None if p in ("", "und", "mul", "zxx", "xx") else p
+
+
+def languages_differ(
+    a_text: str, b_text: str, a_lang: str | None = None, b_lang: str | None = None
+) -> bool:
+    """Whether two texts are in different languages.
+
+    The documents' own language codes decide when both are known; otherwise the texts' scripts
+    (Cyrillic and Latin are two languages whatever else is known), then their commonest
+    language identifier (:func:`~newstrace.clean.language.detect_language`). When nothing tells, the
+    texts are taken to be in one language: the monolingual aligner is the default.
+
+    >>> languages_differ("El gobierno anunció nuevas medidas para la economía del país.",
+    ...                  "The government announced new measures for the economy of the country.")
+    True
+    >>> languages_differ("a text", "another text", "en", "en-GB")
+    False
+    """
+    la, lb = _primary(a_lang), _primary(b_lang)
+    if la and lb:
+        return la != lb
+    sa, sb = script_of(a_text), script_of(b_text)
+    if sa and sb and sa != sb:
+        return True
+    la = la or _primary(text_language(a_text))
+    lb = lb or _primary(text_language(b_text))
+    return bool(la and lb and la != lb)
+
+
+# -- beads --------------------------------------------------------------------------------------
+def window_texts(text: str, sentences: Sequence[Sentence], k: int) -> list[str]:
+    """The text of each run of ``k`` consecutive sentences (from the first's start to the
+    last's end), in order: what a merged bead embeds."""
+    return [text[sentences[i].start : sentences[i + k - 1].end] for i in range(len(sentences) - k + 1)]
+
+
+def bead_scores(a_vecs: dict[int, np.ndarray], b_vecs: dict[int, np.ndarray]) -> dict[tuple[int, int], np.ndarray]:
+    """Cosines of every candidate bead shape: ``(ka, kb)`` -> matrix whose cell ``[i, j]`` is
+    the bead of A's sentences ``i..i+ka-1`` and B's ``j..j+kb-1``. ``a_vecs[k]`` holds the unit
+    vectors of A's runs of ``k`` sentences (:func:`window_texts`); shapes are 1-1 and k-1, 1-k."""
+    out: dict[tuple[int, int], np.ndarray] = {(1, 1): a_vecs[1] @ b_vecs[1].T}
+    for k in sorted(set(a_vecs) | set(b_vecs)):
+        if k < 2:
+            continue
+        if k in a_vecs:
+            out[(k, 1)] = a_vecs[k] @ b_vecs[1].T
+        if k in b_vecs:
+            out[(1, k)] = a_vecs[1] @ b_vecs[k].T
+    return out
+
+
+def _merge_ok(scores: dict[tuple[int, int], np.ndarray], ka: int, kb: int, i: int, j: int, gain: float) -> bool:
+    """A merged bead must beat each sentence of it aligned alone by ``gain``."""
+    c = scores[(ka, kb)][i, j]
+    s11 = scores[(1, 1)]
+    parts = [s11[i + d, j] for d in range(ka)] if ka > 1 else [s11[i, j + d] for d in range(kb)]
+    return bool(c >= max(parts) + gain)
+
+
+def monotonic_beads(
+    scores: dict[tuple[int, int], np.ndarray], *, floor: float, merge_gain: float = 0.03
+) -> list[Bead]:
+    """The monotonic path of beads (sentence order kept on both sides) that maximises
+    ``sum((cosine - floor) * (sentences in the bead) / 2)``; skipped sentences cost nothing.
+
+    Args:
+        scores: :func:`bead_scores`.
+        floor: cosine below which a bead is never on the path.
+        merge_gain: how much a merged bead must beat its single sentences (see module doc).
+
+    Returns:
+        The path's beads in order.
+
+    >>> s = np.array([[0.9, 0.1, 0.1], [0.1, 0.2, 0.8]], dtype=np.float32)
+    >>> [(b.a0, b.b0) for b in monotonic_beads({(1, 1): s}, floor=0.5)]
+    [(0, 0), (1, 2)]
+    """
+    s11 = scores[(1, 1)]
+    n, m = s11.shape
+    # Candidate beads ending at each cell (i, j) (exclusive ends), with their weights.
+    ending: dict[tuple[int, int], list[tuple[int, int, float, float]]] = {}
+    for (ka, kb), mat in scores.items():
+        if mat.size == 0:
+            continue
+        rows, cols = np.nonzero(mat > floor)
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            if (ka, kb) != (1, 1) and not _merge_ok(scores, ka, kb, i, j, merge_gain):
+                continue
+            c = float(mat[i, j])
+            ending.setdefault((i + ka, j + kb), []).append((ka, kb, (c - floor) * (ka + kb) / 2, c))
+    best = np.zeros((n + 1, m + 1), dtype=np.float64)
+    back: dict[tuple[int, int], tuple[int, int, float]] = {}  # cell -> bead shape and cosine
+    for i in range(1, n + 1):
+        row, prev = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            v = max(prev[j], row[j - 1])
+            choice = None
+            for ka, kb, w, c in ending.get((i, j), ()):
+                cand = best[i - ka, j - kb] + w
+                if cand > v + 1e-12:
+                    v, choice = cand, (ka, kb, c)
+            row[j] = v
+            if choice is not None:
+                back[(i, j)] = choice
+    path: list[Bead] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        step = back.get((i, j))
+        if step is not None and best[i, j] > max(best[i - 1, j], best[i, j - 1]) + 1e-12:
+            ka, kb, c = step
+            path.append(Bead(i - ka, i, j - kb, j, round(c, 4)))
+            i, j = i - ka, j - kb
+        elif best[i - 1, j] >= best[i, j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return path[::-1]
+
+
+def accept_beads(
+    path: Sequence[Bead], *, strong: float, run_mean: float, min_run: int = 3, max_skip: int = 1
+) -> list[Bead]:
+    """The beads of a monotonic path that are translations (see module doc, step 3).
+
+    Args:
+        path: :func:`monotonic_beads`.
+        strong: cosine at which one bead is a translation on its own.
+        run_mean: mean cosine at which a run of ``min_run`` beads or more is one without a
+            strong bead.
+        max_skip: sentences that may be skipped on either side inside a run.
+
+    >>> p = [Bead(0, 1, 0, 1, 0.45), Bead(1, 2, 1, 2, 0.7), Bead(2, 3, 2, 3, 0.4), Bead(6, 7, 9, 10, 0.5)]
+    >>> [b.a0 for b in accept_beads(p, strong=0.6, run_mean=0.55)]
+    [0, 1, 2]
+    """
+    runs: list[list[Bead]] = []
+    for bead in path:
+        if runs:
+            last = runs[-1][-1]
+            if bead.a0 - last.a1 <= max_skip and bead.b0 - last.b1 <= max_skip:
+                runs[-1].append(bead)
+                continue
+        runs.append([bead])
+    out: list[Bead] = []
+    for run in runs:
+        scores = [b.score for b in run]
+        if max(scores) >= strong or (len(run) >= min_run and float(np.mean(scores)) >= run_mean):
+            out.extend(run)
+    return out
+
+
+def reordered_beads(s11: np.ndarray, taken: Sequence[Bead], *, strong: float) -> list[Bead]:
+    """1-1 beads off the path: sentences no kept bead holds that are each other's best match
+    among what is left, at ``strong`` or above (see module doc, step 4).
+
+    >>> s = np.array([[0.1, 0.2, 0.9], [0.8, 0.1, 0.1], [0.1, 0.85, 0.2]], dtype=np.float32)
+    >>> [(b.a0, b.b0) for b in reordered_beads(s, [Bead(1, 2, 0, 1, 0.8), Bead(2, 3, 1, 2, 0.85)], strong=0.6)]
+    [(0, 2)]
+    """
+    n, m = s11.shape
+    if n == 0 or m == 0:
+        return []
+    free_a = np.ones(n, dtype=bool)
+    free_b = np.ones(m, dtype=bool)
+    for b in taken:
+        free_a[b.a0 : b.a1] = False
+        free_b[b.b0 : b.b1] = False
+    out: list[Bead] = []
+    masked = np.where(free_a[:, None] & free_b[None, :], s11, -1.0)
+    while True:
+        i, j = np.unravel_index(int(np.argmax(masked)), masked.shape)
+        c = float(masked[i, j])
+        if c < strong:
+            break
+        out.append(Bead(int(i), int(i) + 1, int(j), int(j) + 1, round(c, 4)))
+        masked[i, :] = -1.0
+        masked[:, j] = -1.0
+    return sorted(out, key=lambda b: b.b0)
+
+
+def translation_beads(
+    a_text: str,
+    a_sentences: Sequence[Sentence],
+    b_text: str,
+    b_sentences: Sequence[Sentence],
+    encoder: Encoder,
+    *,
+    strong: float,
+    floor: float,
+    run_mean: float,
+    max_merge: int = 2,
+    usable_a: Sequence[bool] | None = None,
+    usable_b: Sequence[bool] | None = None,
+) -> list[Bead]:
+    """The sentence beads of B that translate A: monotonic path, accepted runs, reordered
+    sentences (see the module doc). ``usable_a``/``usable_b`` exclude sentences (text already
+    aligned word for word, too short to tell)."""
+    if not a_sentences or not b_sentences:
+        return []
+    a_vecs = {k: encoder.encode(window_texts(a_text, a_sentences, k)) for k in range(1, max_merge + 1)}
+    b_vecs = {k: encoder.encode(window_texts(b_text, b_sentences, k)) for k in range(1, max_merge + 1)}
+    a_vecs = {k: v for k, v in a_vecs.items() if len(v)}
+    b_vecs = {k: v for k, v in b_vecs.items() if len(v)}
+    scores = bead_scores(a_vecs, b_vecs)
+    if usable_a is not None or usable_b is not None:
+        ua = np.asarray(usable_a if usable_a is not None else [True] * len(a_sentences), dtype=bool)
+        ub = np.asarray(usable_b if usable_b is not None else [True] * len(b_sentences), dtype=bool)
+        for (ka, kb), mat in scores.items():
+            # A bead is usable only when every sentence in it is.
+            ra = np.array([ua[i : i + ka].all() for i in range(mat.shape[0])], dtype=bool)
+            rb = np.array([ub[j : j + kb].all() for j in range(mat.shape[1])], dtype=bool)
+            scores[(ka, kb)] = np.where(ra[:, None] & rb[None, :], mat, -1.0).astype(np.float32)
+    path = monotonic_beads(scores, floor=floor)
+    kept = accept_beads(path, strong=strong, run_mean=run_mean)
+    extra = reordered_beads(scores[(1, 1)], kept, strong=strong)
+    return sorted([*kept, *extra], key=lambda b: (b.b0, b.a0))

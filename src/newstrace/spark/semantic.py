@@ -1,0 +1,213 @@
+"""The Spark job's semantic candidates: :func:`newstrace.detect.semantic_candidates`, step by step.
+
+The rules and every kernel are the library's; only the grouping is Spark's:
+
+1. document vectors (:func:`~newstrace.detect.document_vectors`) in ``mapPartitions``, the
+   encoder loaded once per Python worker; window vectors too when the corpus holds two
+   languages (:func:`~newstrace.detect.is_multilingual`);
+2. each vector's key in each table (:func:`~newstrace.index.ann.lsh_keys`, the seeded
+   hyperplanes of local ``detect``, broadcast), grouped by table and key in one capped
+   shuffle: a bucket past :data:`~newstrace.index.ann.MAX_BUCKET` gives up as it grows;
+3. each bucket sent to itself and to the buckets one bit above it
+   (:func:`~newstrace.index.ann.probe_targets`), grouped again, and the pairs of each
+   partition's whole buckets (:func:`~newstrace.index.ann.pairs_in_buckets`);
+4. the two vectors of each distinct pair of rows joined to it, cosines
+   (:func:`~newstrace.index.ann.cosines`) and the best per pair of documents at the floor
+   (:func:`~newstrace.index.ann.best_by_owner`, then the maximum over partitions);
+5. lead vectors of one language at the rewrite floor, any vectors of two languages at the
+   translation floor (:func:`~newstrace.detect.semantic_floors`,
+   :func:`~newstrace.detect.languages_differ`), each document's ``semantic_k`` nearest
+   (:func:`~newstrace.detect.nearest_partners`, per document).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from newstrace.detect import (
+    CANDIDATE_KINDS,
+    DetectParams,
+    document_vectors,
+    is_multilingual,
+    languages_differ,
+    nearest_partners,
+    semantic_floors,
+)
+from newstrace.errors import ConfigError
+from newstrace.index.ann import (
+    MAX_BUCKET,
+    best_by_owner,
+    cosines,
+    hyperplanes,
+    lsh_keys,
+    pairs_in_buckets,
+    probe_targets,
+)
+
+Row = tuple[str, int, str | None]
+"""A vector's id: its document, its index among the document's vectors, the document's language."""
+
+CHUNK = 1 << 16
+"""Entries (or pairs) handled at once inside a partition: bounds the memory of a hot partition."""
+
+
+def executor_encoder(cache: str | None) -> Any:
+    """The shared encoder where the task runs, loaded once per Python worker. ``cache`` is the
+    driver's ``NEWSTRACE_CACHE_DIR``, taken where the executor has none of its own (a local
+    master's workers inherit the driver's environment; a cluster's build their own cache on
+    first use, or get the variable through ``spark.executorEnv``)."""
+    from newstrace.align.semantic import INSTALL_HINT, encoder_error, load_encoder
+
+    if cache and not os.environ.get("NEWSTRACE_CACHE_DIR"):
+        os.environ["NEWSTRACE_CACHE_DIR"] = cache
+    encoder = load_encoder()
+    if encoder is None:
+        raise ConfigError(f"--semantic needs the semantic layer on every executor: {encoder_error() or INSTALL_HINT}")
+    return encoder
+
+
+def vectors_of(
+    docs: Iterable[tuple[str, str | None, str]], *, windows: bool, cache: str | None
+) -> Iterator[tuple[str, str | None, np.ndarray]]:
+    """``(id, language, vectors)`` for each ``(id, language, text)`` of a partition."""
+    encoder = None
+    for doc_id, language, text in docs:
+        if encoder is None:
+            encoder = executor_encoder(cache)
+        yield doc_id, language, document_vectors(text, encoder, windows=windows)
+
+
+def keyed_rows(rows: Iterable[tuple[Row, np.ndarray]], planes: np.ndarray) -> Iterator[tuple[tuple[int, int], Row]]:
+    """``((table, key), row)`` for every vector of a partition and every table."""
+    batch = list(rows)
+    for start in range(0, len(batch), CHUNK):
+        part = batch[start : start + CHUNK]
+        keys = lsh_keys(np.vstack([v for _, v in part]), planes)
+        for (row, _), ks in zip(part, keys.tolist(), strict=True):
+            for t, key in enumerate(ks):
+                yield (t, key), row
+
+
+def bucket_messages(
+    bucket: tuple[tuple[int, int], list[Row]], bits: int
+) -> Iterator[tuple[tuple[int, int], tuple[list[Row], bool]]]:
+    """A bucket's members, to itself and (as neighbours from below) to the buckets one bit above."""
+    (t, key), members = bucket
+    yield (t, key), (members, False)
+    for target in probe_targets(key, bits):
+        yield (t, target), (members, True)
+
+
+def row_pairs(groups: Iterable[tuple[Any, Iterable[tuple[list[Row], bool]]]]) -> Iterator[tuple[Row, Row]]:
+    """The pairs of rows of a partition's whole buckets (each a group of
+    :func:`bucket_messages`), sorted in each pair; rows of one document are never paired."""
+    bucket: list[int] = []
+    rows: list[Row] = []
+    lower: list[bool] = []
+
+    def flush() -> Iterator[tuple[Row, Row]]:
+        i, j = pairs_in_buckets(np.array(bucket, dtype=np.int64), np.array(lower, dtype=bool))
+        for a, b in zip(i.tolist(), j.tolist(), strict=True):
+            ra, rb = rows[a], rows[b]
+            if ra[0] != rb[0]:
+                yield (ra, rb) if ra[:2] < rb[:2] else (rb, ra)
+
+    for g, (_, messages) in enumerate(groups):
+        for members, low in messages:
+            bucket.extend([g] * len(members))
+            rows.extend(members)
+            lower.extend([low] * len(members))
+        if len(rows) >= CHUNK:  # whole buckets only: any split of them gives the same pairs
+            yield from flush()
+            bucket, rows, lower = [], [], []
+    if len(rows) >= 2:
+        yield from flush()
+
+
+def best_pairs(
+    items: Iterable[tuple[Row, tuple[tuple[Row, np.ndarray], np.ndarray]]], min_cosine: float
+) -> Iterator[tuple[tuple[tuple[str, str | None], tuple[str, str | None]], float]]:
+    """Each pair of documents' best cosine at ``min_cosine`` among a partition's pairs of rows
+    (``(row_b, ((row_a, vector_a), vector_b))``); documents as ``(id, language)``."""
+    batch = list(items)
+    for start in range(0, len(batch), CHUNK):
+        part = batch[start : start + CHUNK]
+        cos = cosines(np.vstack([x[1][0][1] for x in part]), np.vstack([x[1][1] for x in part]))
+        owners_a = [(x[1][0][0][0], x[1][0][0][2]) for x in part]
+        owners_b = [(x[0][0], x[0][2]) for x in part]
+        yield from best_by_owner(owners_a, owners_b, cos, min_cosine).items()
+
+
+def close_documents(rows: Any, planes: Any, bits: int, min_cosine: float, parts: int) -> Any:
+    """Pairs of documents with vectors at ``min_cosine`` or closer through the LSH index, with
+    their best cosine: ``((id_a, language_a), (id_b, language_b)), cosine)``, ``id_a < id_b``
+    (the RDD of :func:`newstrace.index.ann.ann_pairs`). ``rows``: ``(row, vector)``."""
+    from newstrace.spark.job import _capped
+
+    add, merge = _capped(MAX_BUCKET)
+    pairs = (
+        rows.mapPartitions(lambda it: keyed_rows(it, planes.value))
+        .aggregateByKey([], add, merge, parts)
+        .filter(lambda kv: kv[1] is not None)
+        .flatMap(lambda kv: bucket_messages(kv, bits))
+        .groupByKey(parts)
+        .mapPartitions(row_pairs)
+        .distinct(parts)
+    )
+    return (
+        pairs.join(rows, parts)
+        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+        .join(rows, parts)
+        .mapPartitions(lambda it: best_pairs(it, min_cosine))
+        .reduceByKey(max, parts)
+    )
+
+
+def nearest(close: Any, k: int, parts: int) -> Any:
+    """The pairs (ids sorted) among the ``k`` nearest of either document (as
+    :func:`newstrace.detect.nearest_pairs`)."""
+    return (
+        close.flatMap(lambda kv: [(kv[0][0][0], (kv[1], kv[0][1][0])), (kv[0][1][0], (kv[1], kv[0][0][0]))])
+        .groupByKey(parts)
+        .flatMap(lambda kv: nearest_partners(kv[0], kv[1], k))
+        .distinct(parts)
+    )
+
+
+def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
+    """``((id_a, id_b), kind)`` for the pairs the semantic rules propose, ``kind`` being
+    ``semantic`` or ``translation``, on an RDD of :class:`~newstrace.models.Document`."""
+    from pyspark import StorageLevel
+
+    sc = docs.context
+    cache = os.environ.get("NEWSTRACE_CACHE_DIR")
+    encoder = executor_encoder(cache)  # a missing extra fails here, not in a task
+    floor, near = semantic_floors(params, encoder.profile)
+    windows = is_multilingual(docs.map(lambda d: d.language).distinct().collect())
+    vectors = (
+        docs.map(lambda d: (d.id, d.language, d.text))
+        .mapPartitions(lambda it: vectors_of(it, windows=windows, cache=cache))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    dim = int(encoder.encode(["."]).shape[1])
+    bits, k = params.semantic_bits, params.semantic_k
+    planes = sc.broadcast(hyperplanes(dim, bits=bits, tables=params.semantic_tables))
+    lead = vectors.map(lambda r: ((r[0], 0, r[1]), r[2][0])).persist(StorageLevel.MEMORY_AND_DISK)
+    same = close_documents(lead, planes, bits, floor, parts).filter(
+        lambda kv: not languages_differ(kv[0][0][1], kv[0][1][1])
+    )
+    out = nearest(same, k, parts).map(lambda p: (p, "semantic"))
+    if windows:
+        every = vectors.flatMap(lambda r: (((r[0], i, r[1]), v) for i, v in enumerate(r[2]))).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
+        cross = close_documents(every, planes, bits, near, parts).filter(
+            lambda kv: languages_differ(kv[0][0][1], kv[0][1][1])
+        )
+        out = out.union(nearest(cross, k, parts).map(lambda p: (p, "translation")))
+    rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
+    return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)

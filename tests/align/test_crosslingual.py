@@ -1,0 +1,212 @@
+"""Alignment across languages: the DP kernels on constructed matrices, invariants with a
+stand-in encoder (hypothesis), and translations written for the purpose with the real one."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newstrace.align import align
+from newstrace.align.crosslingual import (
+    Bead,
+    accept_beads,
+    languages_differ,
+    monotonic_beads,
+    reordered_beads,
+    script_of,
+)
+from newstrace.align.crosslingual import text_language as detect_language
+from newstrace.align.semantic import EncoderProfile
+
+
+def _m(rows: list[list[float]]) -> np.ndarray:
+    return np.array(rows, dtype=np.float32)
+
+
+def test_monotonic_path_follows_the_diagonal_and_skips_an_added_sentence() -> None:
+    # B's sentence 2 is added: it matches nothing; the rest follow A in order.
+    s = _m([[0.8, 0.1, 0.2, 0.1], [0.2, 0.75, 0.1, 0.2], [0.1, 0.2, 0.3, 0.85]])
+    path = monotonic_beads({(1, 1): s}, floor=0.35)
+    assert [(b.a0, b.a1, b.b0, b.b1) for b in path] == [(0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 3, 4)]
+
+
+def test_a_split_sentence_is_one_bead_of_one_and_two() -> None:
+    # A's sentence 1 became B's sentences 1 and 2: each half scores low alone, the pair high.
+    s11 = _m([[0.85, 0.1, 0.1, 0.1], [0.1, 0.5, 0.45, 0.1], [0.1, 0.1, 0.1, 0.8]])
+    s12 = _m([[0.5, 0.1, 0.1], [0.2, 0.82, 0.3], [0.1, 0.1, 0.4]])
+    s21 = _m([[0.5, 0.3, 0.3, 0.1], [0.1, 0.4, 0.3, 0.5]])
+    path = monotonic_beads({(1, 1): s11, (1, 2): s12, (2, 1): s21}, floor=0.35)
+    assert [(b.a0, b.a1, b.b0, b.b1) for b in path] == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
+    assert path[1].score == pytest.approx(0.82)
+
+
+def test_a_merge_must_beat_its_parts() -> None:
+    # The merged bead scores no better than its best sentence alone: 1-1 and a skip instead.
+    s11 = _m([[0.8, 0.1], [0.1, 0.7]])
+    s12 = _m([[0.81], [0.3]])
+    path = monotonic_beads({(1, 1): s11, (1, 2): s12}, floor=0.35)
+    assert [(b.a0, b.a1, b.b0, b.b1) for b in path] == [(0, 1, 0, 1), (1, 2, 1, 2)]
+
+
+def test_a_reordered_sentence_is_found_off_the_path() -> None:
+    # A's last sentence was moved to the top of B.
+    s = _m([[0.1, 0.8, 0.1, 0.1], [0.1, 0.1, 0.8, 0.1], [0.1, 0.1, 0.1, 0.8], [0.9, 0.1, 0.1, 0.1]])
+    path = monotonic_beads({(1, 1): s}, floor=0.35)
+    kept = accept_beads(path, strong=0.6, run_mean=0.5)
+    assert [(b.a0, b.b0) for b in kept] == [(0, 1), (1, 2), (2, 3)]
+    assert [(b.a0, b.b0) for b in reordered_beads(s, kept, strong=0.6)] == [(3, 0)]
+
+
+def test_weak_beads_count_only_in_a_run() -> None:
+    lone = [Bead(0, 1, 0, 1, 0.45)]
+    assert accept_beads(lone, strong=0.6, run_mean=0.5) == []
+    run = [Bead(k, k + 1, k, k + 1, c) for k, c in enumerate([0.5, 0.55, 0.52])]
+    assert accept_beads(run, strong=0.6, run_mean=0.5) == run  # three in a row, mean 0.52
+    broken = [Bead(0, 1, 0, 1, 0.5), Bead(3, 4, 3, 4, 0.55), Bead(6, 7, 6, 7, 0.52)]
+    assert accept_beads(broken, strong=0.6, run_mean=0.5) == []
+    anchored = [Bead(0, 1, 0, 1, 0.4), Bead(1, 2, 2, 3, 0.7)]  # one sentence skipped in B
+    assert accept_beads(anchored, strong=0.6, run_mean=0.5) == anchored
+
+
+def test_languages_differ_by_code_script_or_words() -> None:
+    assert languages_differ("x", "y", "es", "en")
+    assert not languages_differ("x", "y", "de-AT", "de")
+    assert languages_differ("Путин заявил журналистам во вторник", "Putin told reporters on Tuesday")
+    assert script_of("新华社北京电") == "han"
+    es = "El gobierno anunció el martes que los precios de la energía bajarán en las próximas semanas."
+    en = "The government said on Tuesday that energy prices will fall in the coming weeks and months."
+    assert languages_differ(es, en) and not languages_differ(en, en.upper())
+    uk = "Уряд заявив, що ціни на енергію знизяться, і це стане полегшенням для родин та бізнесу."
+    ru = "Правительство заявило, что цены на энергию снизятся, и это станет облегчением для семей."
+    assert detect_language(uk) == "uk" and detect_language(ru) == "ru" and languages_differ(uk, ru)
+
+
+# -- invariants with a stand-in encoder ---------------------------------------------------------
+class BagEncoder:
+    """A deterministic stand-in: a sentence's vector is the normalised sum of its words' hash
+    vectors, so sentences sharing words meet (translation is simulated by forcing the
+    cross-language path)."""
+
+    name = "bag"
+    profile = EncoderProfile(0.75, 0.95, 0.4, 0.77, translation=0.6)
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(sentences), 64), dtype=np.float32)
+        for k, s in enumerate(sentences):
+            for w in s.lower().split():
+                seed = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=4).digest(), "little")
+                out[k] += np.random.default_rng(seed).standard_normal(64).astype(np.float32)
+            out[k] = out[k] / (np.linalg.norm(out[k]) or 1.0)
+        return out
+
+
+VOCAB = ["minister", "bridge", "river", "flood", "council", "vote", "rain", "tax", "school", "Keller"]
+sentence = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=9).map(lambda ws: " ".join(ws) + ".")
+texts = st.lists(sentence, max_size=14).map(lambda ss: "\n".join(ss))
+
+
+@settings(max_examples=120, deadline=None)
+@given(texts, texts)
+def test_translation_passages_stay_inside_both_texts_and_never_overlap(a: str, b: str) -> None:
+    al = align(a, b, encoder=BagEncoder(), crosslingual=True)
+    assert al.crosslingual
+    last_end = -1
+    for p in sorted(al.passages, key=lambda x: x.b_start):
+        assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
+        assert p.b_start >= last_end  # disjoint in B
+        last_end = p.b_end
+    trans = [p for p in al.passages if p.kind == "translation"]
+    for x in trans:  # and translation passages are disjoint in A too
+        assert not any(y is not x and y.a_start < x.a_end and x.a_start < y.a_end for y in trans)
+
+
+def test_without_an_encoder_the_translation_is_not_guessed() -> None:
+    al = align(EN, ES, crosslingual=True)
+    assert not any(p.kind == "translation" for p in al.passages)
+    assert any("different languages" in n for n in al.notes)
+
+
+# -- a translation written for the purpose, with the real encoder -------------------------------
+EN = """Russia's foreign ministry said on Tuesday that new sanctions would hurt European farmers more than Moscow.
+
+Spokeswoman Maria Zakharova told reporters that the measures were drafted in Washington and imposed on Brussels.
+
+The European Union agreed the package late on Monday after two days of talks, and it bans imports of Russian steel, timber and fertiliser from the start of next month.
+
+Grain prices in Poland and Hungary rose by almost nine percent after the announcement.
+
+Farmers' unions in both countries have asked their governments for compensation.
+
+The Kremlin has not said whether it will respond with measures of its own."""  # noqa: E501
+
+# Translated, with the long third sentence split in two, the fourth and fifth swapped, and a
+# sentence of spin at the end.
+SPLIT = "La Unión Europea acordó el paquete el lunes por la noche tras dos días de negociaciones."
+REORDERED = "Los precios del grano en Polonia y Hungría subieron casi un nueve por ciento tras el anuncio."
+SPIN = "Una vez más, Bruselas demuestra que obedece ciegamente a sus amos de ultramar."
+ES = f"""El Ministerio de Asuntos Exteriores de Rusia afirmó el martes que las nuevas sanciones perjudicarán más a los agricultores europeos que a Moscú.
+
+La portavoz María Zajárova dijo a los periodistas que las medidas se redactaron en Washington y se impusieron a Bruselas.
+
+{SPLIT} Prohíbe las importaciones de acero, madera y fertilizantes rusos a partir del próximo mes.
+
+Los sindicatos agrícolas de ambos países han pedido compensaciones a sus gobiernos.
+
+{REORDERED}
+
+El Kremlin no ha dicho si responderá con medidas propias.
+
+{SPIN}"""  # noqa: E501
+
+
+@pytest.fixture(scope="module")
+def encoder():  # type: ignore[no-untyped-def]
+    from newstrace.align.semantic import encoder_error, load_encoder
+
+    enc = load_encoder()
+    assert enc is not None, encoder_error()  # installed by make test: a miss is a failure
+    return enc
+
+
+def _covers(passages, text: str, piece: str, side: str) -> bool:  # type: ignore[no-untyped-def]
+    s = text.index(piece)
+    e = s + len(piece)
+    return any(getattr(p, f"{side}_start") <= s and e <= getattr(p, f"{side}_end") for p in passages)
+
+
+@pytest.mark.semantic
+def test_translation_is_aligned_split_reordered_and_spin_left_out(encoder) -> None:  # type: ignore[no-untyped-def]
+    al = align(EN, ES, encoder=encoder)
+    assert al.crosslingual
+    trans = [p for p in al.passages if p.kind == "translation"]
+    assert trans and all(p.kind == "translation" for p in al.passages)
+    # The split sentence: both Spanish halves sit in one passage with the English sentence.
+    assert any(
+        p.b_start <= ES.index(SPLIT) and ES.index("rusos a partir del próximo mes.") < p.b_end
+        and p.a_start <= EN.index("The European Union agreed") < p.a_end
+        for p in trans
+    )
+    # The reordered sentence is aligned with its English original, off the monotonic path.
+    grain = next(p for p in trans if p.b_start <= ES.index(REORDERED) < p.b_end)
+    assert EN[grain.a_start : grain.a_end].startswith("Grain prices in Poland")
+    assert not _covers(trans, ES, SPIN, "b")
+
+
+@pytest.mark.semantic
+def test_compare_calls_a_translation_with_spin_derived_and_lists_the_spin_as_added(encoder) -> None:  # type: ignore[no-untyped-def]
+    from newstrace.analyze import compare, explain_relation
+    from newstrace.models import Document
+
+    r = compare(Document(id="es", text=ES), Document(id="en", text=EN), encoder=encoder, source="b")
+    d = r.to_dict()
+    assert r.relation == "derived"
+    assert r.coverage["source"]["translation"] == 1.0 and r.coverage["derivative"]["translation"] > 0.85
+    assert [a.span.text for a in r.added] == [SPIN]
+    assert not r.omitted
+    assert d["languages"] == {"source": "en", "derivative": "es"}
+    assert (explain_relation(d) or "").startswith("translated (en → es)")

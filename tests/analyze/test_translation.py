@@ -1,0 +1,95 @@
+"""Comparing articles across languages: real WMT translations, and quotations whose facts
+were swapped in translation."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from newstrace.analyze import compare
+from newstrace.models import Document
+
+pytestmark = pytest.mark.semantic
+ML = Path(__file__).resolve().parents[2] / "eval" / "multilingual"
+
+
+@cache
+def wmt() -> dict[str, dict[str, str]]:
+    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
+        return {d["id"]: d for d in map(json.loads, fh)}
+
+
+def doc(doc_id: str) -> Document:
+    d = wmt()[doc_id]
+    return Document(id=doc_id, text=d["text"], outlet=d.get("outlet") or None)
+
+
+@pytest.fixture(scope="module")
+def encoder():  # type: ignore[no-untyped-def]
+    from newstrace.align.semantic import encoder_error, load_encoder
+
+    enc = load_encoder()
+    assert enc is not None, encoder_error()
+    return enc
+
+
+@pytest.mark.parametrize(("original", "translation"), [("wmtml/0196", "wmtml/0104"), ("wmtml/0196", "wmtml/0168")])
+def test_a_real_translation_is_reuse_of_kind_translation(encoder, original: str, translation: str) -> None:  # type: ignore[no-untyped-def]
+    # WMT24's Beverly Press article (en) and its professional German and Russian translations.
+    r = compare(doc(original), doc(translation), encoder=encoder)
+    assert r.relation in ("duplicate", "derived")
+    # Translated sentences, and names or titles left as they were (near-verbatim) at most.
+    assert {p["kind"] for p in r.passages} <= {"translation", "verbatim", "near_verbatim"}
+    assert r.coverage["derivative"]["translation"] > 0.7
+    assert r.coverage["derivative"]["total"] > 0.8 and r.coverage["source"]["total"] > 0.8
+    assert r.languages is not None and r.evidence is not None and r.evidence.translation_sentences >= 3
+
+
+def test_two_stories_in_two_languages_are_not_reuse(encoder) -> None:  # type: ignore[no-untyped-def]
+    # A labelled random pair of the set (different stories, en and de).
+    pairs = [json.loads(x) for x in (ML / "labels" / "pairs.jsonl").read_text("utf-8").splitlines()]
+    p = next(x for x in pairs if x["kind"] == "random" and x["langs"] in ("en-de", "de-en"))
+    r = compare(doc(p["a"]), doc(p["b"]), encoder=encoder)
+    assert r.relation in ("related", "unrelated")
+
+
+EN = """Moscow, March 3. The defence ministry published its weekly summary on Thursday.
+
+"We destroyed 14 launchers and two command posts near Kharkiv in the past week," General Igor Konashenkov told reporters in Moscow.
+
+He said the operation would continue until its goals were met, and gave no timetable for it.
+
+Officials in Kyiv did not comment on the figures published by the ministry."""  # noqa: E501
+ES_SWAPPED = """Moscú, 3 de marzo. El Ministerio de Defensa publicó su resumen semanal el jueves.
+
+"Destruimos 40 lanzadores y dos puestos de mando cerca de Kharkiv la semana pasada", dijo el general Igor Konashenkov a los periodistas en Moscú.
+
+Dijo que la operación continuaría hasta que se cumplieran sus objetivos, y no dio ningún calendario.
+
+Los funcionarios de Kiev no comentaron las cifras publicadas por el ministerio."""  # noqa: E501
+
+
+def test_a_quotation_whose_number_was_swapped_in_translation_is_altered(encoder) -> None:  # type: ignore[no-untyped-def]
+    src = Document(id="ru-mod", text=EN, published="2022-03-03")
+    der = Document(id="es-site", text=ES_SWAPPED, published="2022-03-05")
+    r = compare(der, src, encoder=encoder)
+    assert r.source.id == "ru-mod" and r.relation in ("duplicate", "derived")
+    altered = [q for q in r.quotes if q.status == "altered"]
+    assert len(altered) == 1
+    (edit,) = altered[0].edits
+    assert (edit.source, edit.derivative) == ("14", "40")
+    # The same quotation, faithfully translated: preserved, not flagged.
+    faithful = Document(id="es-ok", text=ES_SWAPPED.replace("40 lanzadores", "14 lanzadores"), published="2022-03-05")
+    r2 = compare(faithful, src, encoder=encoder)
+    assert [q.status for q in r2.quotes] == ["preserved"]
+
+
+def test_without_direction_a_swapped_number_is_not_an_accusation(encoder) -> None:  # type: ignore[no-untyped-def]
+    r = compare(Document(id="a", text=EN), Document(id="b", text=ES_SWAPPED), encoder=encoder)
+    assert r.direction.kind == "undirected"
+    assert not [q for q in r.quotes if q.status == "altered"]
+    assert [q.status for q in r.quotes] == ["differs"]

@@ -1,0 +1,110 @@
+"""``run_job`` with ``semantic=True`` proposes and verifies the same pairs as ``newstrace detect
+--semantic``: on English families (copies, excerpts, rewrites), an English article with a
+paraphrase written for this test and its Spanish translation (eval/multilingual), and
+distractors in English and Russian, the pairs, passages and families are equal."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newstrace.detect import DetectParams, detect
+from newstrace.evaluation.families import generate_families
+from newstrace.export import export_tables, read_table, write_tables
+from newstrace.models import Document
+from newstrace.pipeline import ingest
+from newstrace.store import Store
+
+pytestmark = [pytest.mark.semantic, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+WMT = ROOT / "eval" / "multilingual" / "data" / "wmt-multilingual.jsonl.gz"
+# Beverly Press on Vicente Siso's show (en), the Spanish translation of its first half, two
+# English and two Russian articles on other stories.
+PICK = ("wmtml/0196", "wmtml/0203", "wmtml/0011", "wmtml/0053", "wmtml/0002", "wmtml/0004")
+PARAPHRASE = """Vicente Siso's landscapes and seascapes anchor a new show at Tierra del Sol
+
+One of the paintings on view, Siso's 2022 canvas of bathers in a backyard pool, goes up at the \
+Tierra del Sol Gallery on Jan. 13. (Image provided by the artist)
+
+The gallery is presenting a show of Siso's work about land and water in its new space in West \
+Hollywood. It is the first exhibition devoted to him alone, although he has worked in the \
+gallery's studio program for more than ten years. Born in the Spanish capital in 1962, he grew \
+up in South America, the Caribbean and Florida, and came to the Los Angeles area with his \
+parents when he was about twenty.
+
+Siso moves easily between subjects, and over the years he has produced a large body of scenery, \
+faces and still lifes in paint, chalk, graphite and watercolour. He works from family pictures, \
+from snapshots he took himself and from memory, and his vivid pictures show how many interests \
+and techniques he commands. His tropical views of coast and countryside recall the places where \
+he lived, and the figures he paints into them tie heritage, remembrance and nature together. He \
+names his pieces in two languages, a sign of the rich and complicated life he leads in Southern \
+California. The show opens with a party on the evening of Saturday, Jan. 13, and closes in \
+early March.
+
+The gallery is on Santa Monica Boulevard. Details are on its website.
+"""
+
+
+def _views(pairs: list[dict[str, Any]], passages: list[dict[str, Any]], docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "pairs": sorted(
+            (p["source"], p["derivative"], p["relation"], p["direction"], p["candidate"], p["confidence"],
+             p["coverage"], p["coverage_source"], p["coverage_paraphrase"], p["coverage_translation"],
+             p["family"], json.loads(p["report"]))
+            for p in pairs
+        ),
+        "passages": sorted(
+            (p["source"], p["derivative"], p["idx"], p["kind"], p["score"], p["source_start"], p["source_end"],
+             p["derivative_start"], p["derivative_end"])
+            for p in passages
+        ),
+        "families": sorted((d["id"], d["family"], d["derived_from"], d["depth"]) for d in docs),
+    }  # fmt: skip
+
+
+def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) -> None:
+    from newstrace.align.semantic import load_encoder
+    from newstrace.spark import run_job
+
+    assert load_encoder() is not None  # installed by make test: a miss is a failure
+    generated = tmp_path / "families.jsonl"
+    generate_families(generated, ROOT / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz",
+                      families=2, singletons=2, seed=3)  # fmt: skip
+    with gzip.open(WMT, "rt", encoding="utf-8") as fh:
+        wmt = {d["id"]: d for d in map(json.loads, fh) if d["id"] in PICK}
+    params = DetectParams(semantic=True, workers=1)
+    started = time.perf_counter()
+    with Store(tmp_path / "local.db") as store:
+        ingest([generated], store)
+        store.add_documents(
+            [Document(id=i.replace("/", "-"), text=wmt[i]["text"], language=wmt[i]["lang"]) for i in PICK]
+            + [Document(id="rewrite-0196", text=PARAPHRASE, language="en", outlet="Rewriter")]
+        )
+        report = detect(store, params)
+        local = export_tables(store)
+    local_s = time.perf_counter() - started
+    kinds = {p["candidate"] for p in local["pairs"]}
+    assert {"semantic", "translation"} <= kinds and kinds & {"lsh", "fingerprint", "terms"}, kinds
+    assert {(p["source"], p["derivative"]) for p in local["pairs"] if p["candidate"] == "translation"} >= {
+        ("wmtml-0196", "wmtml-0203")
+    }
+    write_tables(local, tmp_path / "export", "jsonl")
+
+    started = time.perf_counter()
+    counts = run_job(spark, str(tmp_path / "export" / "documents.jsonl"), str(tmp_path / "spark"), params)
+    spark_s = time.perf_counter() - started
+    assert counts["candidates"] == report.candidates and counts["verified"] == report.verified
+    remote = {name: read_table(tmp_path / "spark" / name) for name in ("pairs", "passages", "documents", "families")}
+    assert _views(remote["pairs"], remote["passages"], remote["documents"]) == _views(
+        local["pairs"], local["passages"], local["documents"]
+    )
+    assert sorted(remote["families"], key=lambda f: f["family"]) == sorted(local["families"], key=lambda f: f["family"])
+    figure(
+        f"spark --semantic equals local: {report.documents} documents, {report.candidates} candidates, "
+        f"{len(local['pairs'])} pairs; local {local_s:.1f} s, Spark local[2] {spark_s:.1f} s"
+    )
