@@ -208,7 +208,8 @@ def test_webhook_gives_up_after_ten_failed_tries_and_records_it(
 ) -> None:
     """A receiver that always fails: each cycle tries once more, ten tries in all, then the
     watcher stops, says so, and records it (``newstrace rejections``); a later alert is still
-    delivered, even when the given-up ones would fill a cycle's batch."""
+    delivered, even when the given-up ones would fill a cycle's batch. Every POST carries its
+    alert's id as ``Idempotency-Key``."""
     import newstrace.watch.alerts as alerts_mod
 
     hook = Site()
@@ -236,5 +237,8 @@ def test_webhook_gives_up_after_ten_failed_tries_and_records_it(
             assert deliver_webhook(store, url, user_agent=UA) == (1, 0)
             assert hook.received()[-1]["id"] == _alert(2)["id"]
             assert len(hook.received()) == MAX_WEBHOOK_ATTEMPTS + 1
+            # Each POST carries its alert's id as Idempotency-Key, for the receiver to drop repeats.
+            keys = [h.get("idempotency-key") for m, _, h in hook.log if m == "POST"]
+            assert keys == [_alert(1)["id"]] * MAX_WEBHOOK_ATTEMPTS + [_alert(2)["id"]]
     finally:
         hook.close()
