@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,7 @@ def _alone(paths: list[Path], db: Path) -> tuple[dict[str, dict[str, object]], s
     return docs, {(r.path, r.reason) for r in [*report.rejected, *report.skipped]}
 
 
+@pytest.mark.slow  # 8-30 s on two cores, with others at work
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.integers(2, 7).flatmap(lambda n: st.tuples(*(entry(i) for i in range(n)))))
 def test_a_mixed_batch_stores_exactly_what_each_file_gives_alone(entries: tuple[Entry, ...]) -> None:
@@ -253,6 +255,7 @@ def _texts(path: Path) -> list[str]:
         return [doc.text for _, doc in store.iter_documents()]
 
 
+@pytest.mark.slow  # 20-60 s on two cores, with others at work
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(framed(), st.data())
 def test_a_file_cut_short_is_never_stored_in_part(file: tuple[str, list[bytes]], data: st.DataObject) -> None:

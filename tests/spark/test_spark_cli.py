@@ -66,6 +66,7 @@ def _view(tables: dict[str, list[dict[str, Any]]]) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow  # about 3.5 min on two cores: its own JVM, and local ingest and detect
 def test_spark_detect_cli_on_parquet_equals_local_detect(tmp_path: Path) -> None:
     labelled = tmp_path / "families.jsonl"
     generate_families(
