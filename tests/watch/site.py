@@ -1,8 +1,10 @@
 """A real HTTP site on 127.0.0.1 whose pages change between watch cycles, and a webhook receiver.
 
 Used by the watch tests and by ``benchmarks/watch.py``. Pages answer with an ETag and honour
-``If-None-Match`` (304); a page may be slow, fail with a status, or be garbage. Every request is
-logged (path, headers) so tests can check what the watcher asked for and how.
+``If-None-Match`` (304), and with ``Last-Modified`` and ``If-Modified-Since`` when given a
+``last_modified`` date; a page may be slow, fail with a status, redirect, or be garbage. Every
+request is logged (path, headers) with the server's own arrival time (``site.times``), so tests
+can check what the watcher asked for, how, and how far apart.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -30,6 +32,10 @@ class Page:
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    etag: bool = True
+    """Send an ETag (and answer ``If-None-Match``); False: a server that only knows dates."""
+    last_modified: str | None = None
+    """An HTTP date: sent as ``Last-Modified``; ``If-Modified-Since`` at or after it is a 304."""
 
 
 class Site:
@@ -38,6 +44,8 @@ class Site:
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.log: list[tuple[str, str, dict[str, str]]] = []
+        self.times: list[float] = []
+        """``time.monotonic()`` when each request of ``log`` reached its handler."""
         self.lock = threading.Lock()
         self.stop = threading.Event()
         site = self
@@ -49,8 +57,10 @@ class Site:
                 pass
 
             def do_GET(self) -> None:
+                arrived = time.monotonic()
                 with site.lock:
                     site.log.append(("GET", self.path, {k.lower(): v for k, v in self.headers.items()}))
+                    site.times.append(arrived)
                     page = site.pages.get(self.path.split("?")[0])
                 if page is None:
                     return self._send(404, b"not found", "text/plain")
@@ -59,17 +69,21 @@ class Site:
                     return None
                 if page.delay:
                     time.sleep(page.delay)
-                etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
-                if page.status == 200 and self.headers.get("If-None-Match") == etag:
-                    return self._send(304, b"", None, {"ETag": etag})
-                extra = {"ETag": etag} if page.status == 200 else {}
-                self._send(page.status, page.body, page.content_type, {**extra, **page.headers})
+                validators = {}
+                if page.status == 200 and page.etag:
+                    validators["ETag"] = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
+                if page.status == 200 and page.last_modified:
+                    validators["Last-Modified"] = page.last_modified
+                if page.status == 200 and _not_modified(self.headers, validators):
+                    return self._send(304, b"", None, validators)
+                self._send(page.status, page.body, page.content_type, {**validators, **page.headers})
 
             def do_POST(self) -> None:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n)
                 with site.lock:
                     site.log.append(("POST", self.path, {k.lower(): v for k, v in self.headers.items()}))
+                    site.times.append(time.monotonic())
                     site.posts.append(body)
                     status = site.post_status.pop(0) if site.post_status else 200
                 self._send(status, b"{}", "application/json")
@@ -108,6 +122,11 @@ class Site:
         with self.lock:
             return [h for m, p, h in self.log if m == "GET" and p.split("?")[0] == path]
 
+    def requests(self) -> list[tuple[float, str]]:
+        """(arrival time, path) of every GET, in the order they arrived."""
+        with self.lock:
+            return [(t, p) for t, (m, p, _) in zip(self.times, self.log, strict=True) if m == "GET"]
+
     def received(self) -> list[dict[str, Any]]:
         """Webhook bodies received (every POST, successful or not)."""
         with self.lock:
@@ -117,6 +136,20 @@ class Site:
         self.stop.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+def _not_modified(headers: Any, validators: dict[str, str]) -> bool:
+    """RFC 9110's rule: ``If-None-Match`` when sent decides; else ``If-Modified-Since``."""
+    match = headers.get("If-None-Match")
+    if match is not None:
+        return "ETag" in validators and match == validators["ETag"]
+    since, modified = headers.get("If-Modified-Since"), validators.get("Last-Modified")
+    if since is None or modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def article_html(title: str, body: str, *, outlet: str, date: str, extra: str = "") -> bytes:

@@ -1114,16 +1114,26 @@ class Store:
         return n
 
     def alerts(
-        self, *, limit: int = 100, flag: str | None = None, pending: str | None = None
+        self,
+        *,
+        limit: int = 100,
+        flag: str | None = None,
+        pending: str | None = None,
+        max_attempts: int | None = None,
     ) -> list[dict[str, Any]]:
         """Alerts, newest first; ``flag`` keeps those with that flag, ``pending`` those a sink
-        (``jsonl`` or ``webhook``) has not taken yet (oldest first)."""
-        where, args = [], []
+        (``jsonl`` or ``webhook``) has not taken yet (oldest first), and of those, with
+        ``max_attempts``, the webhook's that it has tried fewer times than that."""
+        where: list[str] = []
+        args: list[Any] = []
         if flag:
             where.append("(',' || flags || ',') LIKE ?")
             args.append(f"%,{flag},%")
         if pending in ("jsonl", "webhook"):
             where.append(f"{pending}_done = 0")
+        if pending == "webhook" and max_attempts is not None:
+            where.append("webhook_attempts < ?")
+            args.append(max_attempts)
         sql = "SELECT payload FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY created, id" if pending else " ORDER BY created DESC, id"
         rows = self.conn.execute(sql + " LIMIT ?", [*args, limit]).fetchall()

@@ -22,6 +22,7 @@ from typing import Any
 from newstrace.analyze.direction import credit_given, outlet_key
 from newstrace.clean.attributions import host_of
 from newstrace.detect import REUSE, hydrate_report
+from newstrace.errors import Rejection
 from newstrace.models import Document
 from newstrace.store import Store
 from newstrace.watch.config import AlertConfig
@@ -31,6 +32,9 @@ __all__ = ["FLAGS", "OriginMatcher", "deliver_jsonl", "deliver_webhook", "find_a
 log = logging.getLogger("newstrace.watch")
 FLAGS = ("no_credit", "altered_quotes", "attribution_drift")
 MAX_WEBHOOK_ATTEMPTS = 10
+"""Tries of one alert's webhook delivery (one per cycle) before it is given up."""
+WEBHOOK_BATCH = 10_000
+"""Alerts one cycle hands to the webhook at most (oldest first)."""
 
 
 class OriginMatcher:
@@ -182,12 +186,15 @@ def deliver_webhook(
     Each acceptance is recorded as soon as it is received, so a run killed mid-delivery
     sends again at most the one alert in flight (each carries its id, also in an
     ``Idempotency-Key`` header, for the receiver to drop a repeat). A failed delivery is tried
-    again on later cycles, up to ten times; alerts left when ``until`` (a
-    :func:`time.monotonic` time) passes wait for the next cycle.
+    again on later cycles, :data:`MAX_WEBHOOK_ATTEMPTS` tries in all; after the last it is
+    given up, logged, and recorded with the rejections (``newstrace rejections``). Alerts
+    left when ``until`` (a :func:`time.monotonic` time) passes wait for the next cycle.
     """
     import httpx
 
-    pending = store.alerts(pending="webhook", limit=10_000)
+    pending = store.alerts(  # given-up alerts are left out: they never hold up new ones
+        pending="webhook", limit=WEBHOOK_BATCH, max_attempts=MAX_WEBHOOK_ATTEMPTS
+    )
     attempts = {
         r[0]: r[1]
         for r in store.conn.execute("SELECT id, webhook_attempts FROM alerts WHERE webhook_done = 0")
@@ -198,8 +205,6 @@ def deliver_webhook(
             if until is not None and time.monotonic() > until:
                 log.info("webhook: %d alert(s) left for the next cycle", len(pending) - sent - failed)
                 break
-            if attempts.get(a["id"], 0) >= MAX_WEBHOOK_ATTEMPTS:
-                continue
             try:
                 r = client.post(url, json=a, headers={"Idempotency-Key": a["id"]})
                 ok = 200 <= r.status_code < 300
@@ -212,5 +217,12 @@ def deliver_webhook(
             else:
                 store.mark_alerts([a["id"]], "webhook", done=False)
                 failed += 1
-                log.warning("webhook %s refused alert %s: %s (will retry)", url, a["id"], why)
+                tries = attempts.get(a["id"], 0) + 1
+                if tries < MAX_WEBHOOK_ATTEMPTS:
+                    log.warning("webhook %s refused alert %s: %s (will retry)", url, a["id"], why)
+                    continue
+                gave_up = (f"gave up delivering alert {a['id']} after {tries} failed tries "
+                           f"(the last: {why})")  # fmt: skip
+                log.warning("webhook %s: %s", url, gave_up)
+                store.record_rejections([Rejection(url, gave_up, "WebhookGaveUp")])
     return sent, failed

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newstrace.errors import (
     ConfigError,
@@ -43,6 +43,9 @@ the rest is ignored."""
 _PORTS = {"http": 80, "https": 443}
 MAX_HOST_PAUSE = 3600.0
 """The longest a host's ``Retry-After`` keeps the watcher away from it."""
+MAX_REDIRECTS = 5
+"""Redirect hops followed from one URL; a longer chain (or a loop) is a fetch error."""
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -83,7 +86,8 @@ def _guarded_transport(policy: AddressPolicy, connections: int) -> httpx.HTTPTra
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A fetched resource. ``not_modified`` is True (and ``content`` empty) on a 304."""
+    """A fetched resource. ``not_modified`` is True (and ``content`` empty) on a 304;
+    ``location`` is set on a redirect the fetcher has yet to follow."""
 
     url: str
     status: int
@@ -92,6 +96,7 @@ class Response:
     last_modified: str | None = None
     not_modified: bool = False
     retry_after: str | None = None
+    location: str | None = None
 
 
 @dataclass(slots=True)
@@ -138,8 +143,8 @@ class Fetcher:
             transport=_guarded_transport(self.policy, self.cfg.concurrency),
             timeout=httpx.Timeout(self.cfg.timeout),
             headers={"User-Agent": self.cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=True,
-            max_redirects=5,
+            follow_redirects=False,  # pages: hop by hop in get(), each hop checked
+            max_redirects=MAX_REDIRECTS,  # robots.txt: followed by httpx (RFC 9309 asks for 5)
             trust_env=False,
         )
         self._hosts: dict[str, _Host] = {}
@@ -197,8 +202,11 @@ class Fetcher:
         self._wait_turn(host, self.cfg.per_host_interval, url, until)
         rules: urllib.robotparser.RobotFileParser | None = None
         blocked = None
+        asked = time.monotonic()
         try:
-            r = self._once(robots_url, {}, until, limit=ROBOTS_MAX_BYTES, truncate=True)
+            r = self._once(
+                robots_url, {}, until, limit=ROBOTS_MAX_BYTES, truncate=True, follow=True
+            )
         except FetchDeferred:
             raise
         except FetchError as exc:
@@ -212,6 +220,10 @@ class Fetcher:
             else:
                 rules = urllib.robotparser.RobotFileParser(robots_url)
                 rules.parse(r.content.decode("utf-8", "replace").splitlines())
+                crawl = rules.crawl_delay(self.cfg.user_agent)
+                if crawl:  # the request for robots.txt itself counts: the next waits too
+                    with host.lock:
+                        host.next_at = max(host.next_at, asked + float(crawl))
         host.robots, host.robots_at, host.robots_blocked = rules, now, blocked
         if blocked:  # an unreachable robots.txt is asked again on the next cycle, not in an hour
             host.robots_at = now - ROBOTS_TTL + 1
@@ -250,15 +262,49 @@ class Fetcher:
     ) -> Response:
         """Fetch ``url`` (conditionally when validators are given).
 
-        The whole fetch (robots.txt, waiting for the host's turn, every try, every byte) ends
-        by the config's ``deadline`` or by ``until`` (a :func:`time.monotonic` time: a cycle's
-        budget), whichever comes first, give or take one read timeout.
+        The whole fetch (robots.txt, waiting for the host's turn, every try, every hop, every
+        byte) ends by the config's ``deadline`` or by ``until`` (a :func:`time.monotonic`
+        time: a cycle's budget), whichever comes first, give or take one read timeout.
+
+        Redirects are followed here, up to :data:`MAX_REDIRECTS` hops, and each hop is asked
+        as the first URL was: its address checked, its robots.txt obeyed, its host's turn
+        (spacing, Crawl-delay) awaited. The response's ``url`` is the last hop's.
 
         Raises:
             FetchError: refused (an address that is not public, robots.txt), HTTP 4xx, too
-                large, past the deadline, or still failing after the retries (``retry`` tells
-                whether a later try may help).
+                large, past the deadline, a redirect loop or more than :data:`MAX_REDIRECTS`
+                hops, or still failing after the retries (``retry`` tells whether a later try
+                may help).
         """
+        own = time.monotonic() + self.cfg.deadline
+        until = own if until is None else min(own, until)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        hops = [url]
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._get_hop(hops[-1], headers, until)
+            if resp.location is None:
+                return resp
+            try:
+                target = urljoin(resp.url, resp.location.strip()).split("#", 1)[0]
+            except ValueError:
+                raise FetchError(url, f"redirect to a malformed URL {resp.location!r}",
+                                 retry=False) from None  # fmt: skip
+            if target in hops:
+                loop = " -> ".join([*hops[hops.index(target) :], target])
+                raise FetchError(url, f"redirect loop: {loop}", retry=True)
+            hops.append(target)
+        raise FetchError(
+            url, f"more than {MAX_REDIRECTS} redirects ({hops[0]} -> ... -> {hops[-1]})",
+            retry=True,
+        )  # fmt: skip
+
+    def _get_hop(self, url: str, headers: dict[str, str], until: float) -> Response:
+        """One URL: checked, robots.txt asked, fetched with retries; a redirect is returned
+        (``location`` set), not followed."""
         try:
             parts = urlsplit(url)
             valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (
@@ -269,8 +315,6 @@ class Fetcher:
             valid = False
         if not valid:
             raise FetchError(url, "not a well-formed http(s) URL", retry=False)
-        own = time.monotonic() + self.cfg.deadline
-        until = own if until is None else min(own, until)
         try:  # before anything is sent, robots.txt included (the connection is checked again)
             self.policy.resolve(parts.hostname or "", parts.port or _PORTS[parts.scheme])
         except AddressRefused as exc:
@@ -285,11 +329,6 @@ class Fetcher:
                 self.stats.robots_refused += 1
             why = host.robots_blocked or "disallowed by robots.txt"
             raise FetchError(url, why, retry=bool(host.robots_blocked))
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
         last = ""
         for attempt in range(self.cfg.retries + 1):
             self._wait_turn(host, self._delay(url, host), url, until)
@@ -340,9 +379,10 @@ class Fetcher:
         *,
         limit: int | None = None,
         truncate: bool = False,
+        follow: bool = False,
     ) -> Response:
         """One request; the body read up to ``limit`` bytes (decompressed), or cut there when
-        ``truncate``."""
+        ``truncate``. A redirect is answered with its ``location`` unless ``follow``."""
         left = until - time.monotonic()
         if left <= 0:
             raise FetchDeferred(url, "no time left in the deadline or the cycle's budget")
@@ -350,7 +390,9 @@ class Fetcher:
             self.stats.requests += 1
         timeout = httpx.Timeout(min(self.cfg.timeout, left))
         try:
-            with self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
+            with self.client.stream(
+                "GET", url, headers=headers, timeout=timeout, follow_redirects=follow
+            ) as r:
                 if r.status_code == 304:
                     with self._lock:
                         self.stats.not_modified += 1
@@ -361,6 +403,8 @@ class Fetcher:
                     return Response(
                         str(r.url), r.status_code, retry_after=r.headers.get("retry-after")
                     )
+                if r.status_code in REDIRECT_STATUS and r.headers.get("location"):
+                    return Response(str(r.url), r.status_code, location=r.headers["location"])
                 if r.status_code >= 400:
                     raise FetchError(url, f"HTTP {r.status_code}", status=r.status_code,
                                      retry=r.status_code in (408, 425))  # fmt: skip
