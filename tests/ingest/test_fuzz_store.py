@@ -287,3 +287,19 @@ def test_a_file_cut_short_is_never_stored_in_part(file: tuple[str, list[bytes]],
     if missing:  # a record begun and not stored whole: said, with the file's path
         assert report.rejected, (cut, missing)
         assert all(r.path.startswith(str(p)) and r.reason for r in report.rejected)
+
+
+@pytest.mark.parametrize("data", [b"\x1f", b"plain text, misnamed"])
+def test_a_gz_file_without_a_gzip_header_is_rejected_as_such(tmp_path: Path, data: bytes) -> None:
+    """Found by the batch test above: a gzip file cut after its first byte was rejected as
+    "binary data"; a file named .gz that is not gzip says so."""
+    from newstrace.pipeline import ingest as run_ingest
+    from newstrace.store import Store
+
+    f = tmp_path / "cut.txt.gz"
+    f.write_bytes(data)
+    with Store(tmp_path / "s.db") as store:
+        report = run_ingest([f], store)
+        assert store.count() == 0
+    assert [r.path for r in report.rejected] == [str(f)]
+    assert "not gzip" in report.rejected[0].reason

@@ -66,6 +66,9 @@ def detect_format(path: str, head: bytes) -> str:
     if name.endswith(".gz") and head[:2] == b"\x1f\x8b":
         inner = name[:-3]
         return detect_format(inner, b"")
+    if name.endswith(".gz") and head:
+        # A gzip file cut before its header's second byte, or a file misnamed: say what it is not.
+        raise UnsupportedFormatError("named .gz, but not gzip data (no gzip header)")
     ext = os.path.splitext(name)[1]
     sniff = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if ext in (".xml", "") or ext not in _EXT:
