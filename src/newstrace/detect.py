@@ -149,7 +149,7 @@ def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) ->
         for k, v in d.items()
         if k not in ("source", "derivative")
     }
-    for k in ("passages", "quotes", "attribution_drift"):
+    for k in ("passages", "sentence_links", "quotes", "attribution_drift"):
         out[k] = fill(d.get(k, []), None)
     for a in out.get("attribution_drift", []):
         if a.get("closest_source") and "text" not in a["closest_source"]:
