@@ -1279,18 +1279,28 @@ def eval_families(labelled: str, semantic: bool, as_json: bool) -> None:
               help="Where stores and the lists of unlabelled pairs and flags go.")  # fmt: skip
 @click.option("--semantic", is_flag=True, help="Detect with the semantic layer too.")
 @click.option("--json", "as_json", is_flag=True, help="Print each corpus's measures as JSON.")
+@click.option("--split", type=click.Choice(["all", "heldout", "calibration"]), default="all", show_default=True,
+              help="Score only one half of the set's numbered families: heldout, the odd-numbered ones "
+              "(the translation thresholds were set on the even-numbered ones of eval/multilingual), "
+              "or calibration, the even-numbered ones.")  # fmt: skip
 @_boundary
-def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as_json: bool) -> None:
+def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as_json: bool, split: str) -> None:
     """Reuse-pair precision/recall, relation confusion, family ARI, direction accuracy and flag
-    precision on real news labelled by reading (ROOT: corpora.toml and labels/)."""
-    from newstrace.evaluation.real import FLAG_KINDS, LABELS, evaluate_real
+    precision on real news labelled by reading (ROOT: corpora.toml and labels/), and where the
+    labels say which WMT segments each document holds, sentence-alignment precision/recall/F1
+    of the translated pairs newstrace verified."""
+    from newstrace.evaluation.real import FLAG_KINDS, LABELS, SPLITS, evaluate_real, split_documents
 
     def progress(corpus: str, stage: str) -> None:
         if not as_json:
             err_console.print(safe(f"{corpus}: {stage}…", style="dim"))
 
+    try:
+        split_documents(root, split)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
     results = evaluate_real(root, workdir=work, corpora=corpora or None, semantic=semantic,
-                            on_progress=progress)  # fmt: skip
+                            split=split, on_progress=progress)  # fmt: skip
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], indent=2))
         return
@@ -1304,6 +1314,14 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
     t.add_column("measure")
     for r in results:
         t.add_column(safe(r.corpus), justify="right")
+
+    def alignment(r: Any) -> str:
+        a = r.alignment
+        return "-" if a is None else f"{f(a.precision)}/{f(a.recall)}/{f(a.f1)}"
+
+    def aligned_pairs(r: Any) -> str:
+        a = r.alignment
+        return "-" if a is None else f"{a.pairs} ({a.unverified})"
 
     def flag(r: Any, k: str) -> str:
         fl = r.flags.get(k, {})
@@ -1321,12 +1339,22 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
         ("reuse-pair recall", lambda r: f(r.recall)),
         ("direction accuracy (pairs)", lambda r: f"{f(r.direction_accuracy)} ({r.direction_total})"),
         ("family ARI (documents)", lambda r: f"{f(r.ari)} ({r.ari_documents})"),
+        *((("sentence alignment P/R/F1", alignment),
+           ("  pairs scored (not verified)", aligned_pairs))
+          if any(r.alignment is not None for r in results) else ()),
         *((f"{k} precision", lambda r, k=k: flag(r, k)) for k in FLAG_KINDS),
         ("detect seconds", lambda r: f"{r.detect_seconds:.1f}"),
     ]
     for name, get in rows:
         t.add_row(name, *(get(r) for r in results))
     console.print(t)
+    if split != "all":
+        console.print(safe(f"Scored: {SPLITS[split]}.", style="bold"))
+    if any(r.alignment is not None for r in results):
+        how = ("Sentence alignment: gold links are the WMT segments (paragraphs where WMT groups several) "
+               "two documents both hold; newstrace links a pair of them when its sentence links cover "
+               "most of the characters of both; over the labelled translated pairs it verified.")  # fmt: skip
+        console.print(safe(how, style="dim"))
     pooled = results[-1]
     relations = ("duplicate", "derived", "partial", "related", "unrelated", "not proposed", "not stored")
     c = Table(title=safe(f"Relation by label ({pooled.corpus})"))

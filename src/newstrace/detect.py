@@ -149,7 +149,7 @@ def hydrate_report(d: dict[str, Any], source: Document, derivative: Document) ->
         for k, v in d.items()
         if k not in ("source", "derivative")
     }
-    for k in ("passages", "quotes", "attribution_drift"):
+    for k in ("passages", "sentence_links", "quotes", "attribution_drift"):
         out[k] = fill(d.get(k, []), None)
     for a in out.get("attribution_drift", []):
         if a.get("closest_source") and "text" not in a["closest_source"]:
@@ -315,15 +315,27 @@ def candidate_pairs(
         proposed += [(p, "terms") for p in sorted(term_candidates(terms, max_df=params.max_bucket))]
     found: dict[tuple[str, str], str] = {}
     for (i, j), why in proposed:
-        di, dj = dates[i], dates[j]
-        if params.window_days is not None and di and dj and abs((di - dj).days) > params.window_days:
+        if not within_window(dates[i], dates[j], params.window_days):
             continue
         key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
         found.setdefault(key, why)
     if params.semantic:
-        for key, why in semantic_pairs(store, ids, params).items():
+        for key, why in semantic_pairs(store, ids, params, dates=dates).items():
             found.setdefault(key, why)
     return found, common
+
+
+def within_window(a: date | None, b: date | None, window_days: int | None) -> bool:
+    """Whether two publication dates let their documents be a candidate pair: no window, a
+    date not known, or at most ``window_days`` apart (``--window-days``, for every kind of
+    candidate, lexical or semantic).
+
+    >>> within_window(date(2020, 1, 1), date(2020, 1, 4), 3), within_window(date(2020, 1, 1), None, 0)
+    (True, True)
+    >>> within_window(date(2020, 1, 1), date(2020, 1, 5), 3)
+    False
+    """
+    return window_days is None or a is None or b is None or abs((a - b).days) <= window_days
 
 
 SEMANTIC_LEAD = 6
@@ -402,22 +414,29 @@ def semantic_candidates(
     vectors: Sequence[np.ndarray],
     params: DetectParams,
     profile: Any,
+    dates: Sequence[date | None] | None = None,
 ) -> dict[tuple[str, str], str]:
     """The candidate rules over document vectors (see :func:`semantic_pairs`), as a pure
     function of the corpus: ``vectors[k]`` holds document ``ids[k]``'s rows of
-    :func:`document_vectors`. The Spark job applies the same rules, step by step, with the
-    same functions."""
+    :func:`document_vectors`, ``dates[k]`` its publication date (pairs outside
+    ``params.window_days`` are dropped before each document's nearest are chosen). The Spark
+    job applies the same rules, step by step, with the same functions."""
     from newstrace.index import ann
 
     if len(ids) < 2:
         return {}
     floor, near = semantic_floors(params, profile)
     bits, tables = params.semantic_bits, params.semantic_tables
+    when = list(dates) if dates is not None else [None] * len(ids)
+
+    def allowed(i: int, j: int) -> bool:
+        return within_window(when[i], when[j], params.window_days)
+
     lead = np.vstack([v[0] for v in vectors])
     same = {
         (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
         for (i, j), c in ann.ann_pairs(lead, np.arange(len(ids)), min_cosine=floor, bits=bits, tables=tables).items()
-        if not languages_differ(languages[i], languages[j])
+        if not languages_differ(languages[i], languages[j]) and allowed(i, j)
     }
     out = {pair: "semantic" for pair in nearest_pairs(same, params.semantic_k)}
     if is_multilingual(languages):
@@ -426,14 +445,16 @@ def semantic_candidates(
         cross = {
             (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
             for (i, j), c in every.items()
-            if languages_differ(languages[i], languages[j])
+            if languages_differ(languages[i], languages[j]) and allowed(i, j)
         }
         for pair in nearest_pairs(cross, params.semantic_k):
             out.setdefault(pair, "translation")
     return out
 
 
-def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> dict[tuple[str, str], str]:
+def semantic_pairs(
+    store: Store, ids: Sequence[str], params: DetectParams, *, dates: Sequence[date | None] | None = None
+) -> dict[tuple[str, str], str]:
     """Candidate pairs from document vectors, through the LSH index (:mod:`~newstrace.index.ann`).
 
     - ``semantic``: documents of one language (or of unknown language) whose lead vectors meet
@@ -441,6 +462,9 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> di
       closest.
     - ``translation``: documents whose stored languages differ, with any two vectors (lead or
       window) at the encoder's ``translation_neighbours`` cosine, ``semantic_k`` closest each.
+
+    With ``params.window_days``, documents published further apart (``dates``, one per id)
+    are never a pair, as for the lexical candidates.
 
     Each document is embedded once per text and its vectors kept in the store (by encoder
     name): only the lead vector while the corpus holds one language (as before, so that
@@ -473,7 +497,7 @@ def semantic_pairs(store: Store, ids: Sequence[str], params: DetectParams) -> di
         cached = store.get_doc_vectors(model)
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
-    return semantic_candidates(ids, langs, per_doc, params, encoder.profile)
+    return semantic_candidates(ids, langs, per_doc, params, encoder.profile, dates)
 
 
 def detect(

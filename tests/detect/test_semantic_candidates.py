@@ -42,3 +42,31 @@ def test_the_same_candidates_in_any_order() -> None:
             [ids[k] for k in order], [langs[k] for k in order], [vecs[k] for k in order], params, PROFILE
         )
         assert got == expected
+
+
+def test_window_days_applies_to_semantic_and_translation_candidates() -> None:
+    """``--window-days``: documents published further apart are never a semantic or a
+    translation candidate; undated ones still are, and each document's nearest are chosen
+    among the pairs the window allows."""
+    from datetime import date, timedelta
+
+    ids, langs, vecs = _corpus()
+    params = DetectParams(semantic=True, semantic_k=2)
+    unwindowed = semantic_candidates(ids, langs, vecs, params, PROFILE)
+    day0 = date(2021, 1, 1)
+    # Each round of the six stories 10 days after the one before (a story's documents 10, 20,
+    # 30... days apart); every seventh document undated.
+    dates = [None if k % 7 == 0 else day0 + timedelta(days=10 * (k // 6)) for k in range(len(ids))]
+    when = dict(zip(ids, dates, strict=True))
+    window = DetectParams(semantic=True, semantic_k=2, window_days=15)
+    windowed = semantic_candidates(ids, langs, vecs, window, PROFILE, dates)
+    assert windowed and {"semantic", "translation"} <= set(windowed.values())
+    for a, b in windowed:
+        da, db = when[a], when[b]
+        assert da is None or db is None or abs((da - db).days) <= 15
+    assert any(
+        when[a] and when[b] and abs((when[a] - when[b]).days) > 15 for a, b in unwindowed  # type: ignore[operator]
+    ), "the corpus must have pairs outside the window for this test to mean anything"
+    # No window, or dates not given: the same candidates as before.
+    assert semantic_candidates(ids, langs, vecs, params, PROFILE, dates) == unwindowed
+    assert semantic_candidates(ids, langs, vecs, window, PROFILE) == unwindowed

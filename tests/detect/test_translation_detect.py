@@ -55,3 +55,19 @@ def test_a_translation_among_distractors_is_found_through_the_index(
     assert json.loads(row["report"])["languages"] == {"source": "en", "derivative": "es"}
     reused = [k for k, r in pairs.items() if r["relation"] in ("duplicate", "derived", "partial")]
     assert reused == [key]
+
+
+def test_window_days_keeps_a_translation_published_later_out(store: Any) -> None:
+    """``--window-days``: a translated copy published further from its original than the window
+    is not a candidate (it was, through the semantic candidates, before the window applied to
+    them); within the window it is."""
+    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = {d["id"]: d for d in map(json.loads, fh) if d["id"] in (ORIGINAL, TRANSLATION)}
+    dates = {ORIGINAL: "2021-03-01", TRANSLATION: "2021-03-20"}
+    store.add_documents([
+        Document(id=i.replace("/", "-"), text=d["text"], language=d["lang"], published=dates[i])
+        for i, d in rows.items()
+    ])  # fmt: skip
+    assert detect(store, DetectParams(semantic=True, workers=1, window_days=7)).candidates == 0
+    assert not store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated"))
+    assert detect(store, DetectParams(semantic=True, workers=1, window_days=30)).candidates == 1

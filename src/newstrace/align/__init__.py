@@ -139,6 +139,11 @@ class Alignment:
     notes: list[str] = field(default_factory=list)
     crosslingual: bool = False
     """The texts are in different languages: sentences were aligned as translations."""
+    links: list[Passage] = field(default_factory=list)
+    """For texts in different languages, the passages before neighbours were merged: each
+    translation bead (a sentence, or two a translator split or joined, and its translation)
+    and each lexical passage beside them, sorted by B offset. Which sentence translates which
+    (the merged :attr:`passages` say only which runs of text do). Empty for one language."""
 
 
 def _lexical_passages(
@@ -302,7 +307,10 @@ def align(
             )
     passages = _disjoint_in_b(sorted(passages, key=lambda x: (x.b_start, -x.b_end)))
     merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
-    return Alignment([_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes, cross)
+    links = [_true_kind(x, a, b) for x in passages] if cross else []
+    return Alignment(
+        [_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes, cross, links
+    )
 
 
 def _translation_passages(

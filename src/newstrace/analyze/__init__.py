@@ -30,7 +30,7 @@ from newstrace.analyze.direction import (
 from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting_words, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
-from newstrace.models import PASSAGE_KINDS, Document, Span
+from newstrace.models import PASSAGE_KINDS, Document, Passage, Span
 
 __all__ = [
     "RELATIONS",
@@ -158,6 +158,10 @@ class PairReport:
     languages: dict[str, str | None] | None = None
     """The two texts' languages when they differ (``source``, ``derivative``): the pair is a
     translation, aligned across languages."""
+    sentence_links: list[dict[str, Any]] = field(default_factory=list)
+    """For a translation, which sentences of the derivative translate which of the source, one
+    link per aligned sentence (or two joined), shaped like :attr:`passages`
+    (:attr:`~newstrace.align.Alignment.links`); empty for texts in one language."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema of ``newstrace compare --json``."""
@@ -231,6 +235,7 @@ class PairReport:
             "semantic": self.semantic,
             "encoder": self.encoder,
             "languages": self.languages,
+            "sentence_links": self.sentence_links,
             "evidence": None if self.evidence is None else self.evidence.to_dict(),
             "notes": self.notes,
         }
@@ -296,7 +301,9 @@ def direction_phrase(report: dict[str, Any]) -> str:
     return f"source → derivative, confidence {d['confidence']:.0%}"
 
 
-def _oriented(al: Alignment) -> list[dict[str, Any]]:
+def _oriented(al: Alignment, passages: list[Passage] | None = None) -> list[dict[str, Any]]:
+    """Passages (``al.passages`` unless given) as the report shows them: source and derivative
+    spans with their texts."""
     return [
         {
             "kind": p.kind,
@@ -304,7 +311,7 @@ def _oriented(al: Alignment) -> list[dict[str, Any]]:
             "source": Span.of(al.a.text, p.a_start, p.a_end).to_dict(),
             "derivative": Span.of(al.b.text, p.b_start, p.b_end).to_dict(),
         }
-        for p in al.passages
+        for p in (al.passages if passages is None else passages)
     ]
 
 
@@ -453,6 +460,7 @@ def compare(
         reuse,
         encoder.name if encoder is not None else None,
         {"source": _language_of(src), "derivative": _language_of(der)} if cross else None,
+        _oriented(al, al.links),
     )
     report._a_is_source = direction.source == "a"
     return report

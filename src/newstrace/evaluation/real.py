@@ -14,7 +14,15 @@ newstrace raised on such pairs as right or wrong. The corpora are named in a man
 - family ARI over the labelled documents (gold families: components of the labelled reuse
   pairs; documents read as round-ups of several stories are left out, since they belong to each);
 - direction accuracy on reported pairs whose direction the texts show;
-- the precision of each flag (``attribution_drift``, altered quotes).
+- the precision of each flag (``attribution_drift``, altered quotes);
+- for sets whose ``labels/documents.jsonl`` says which WMT segments each document holds (the
+  multilingual set), sentence-alignment precision, recall and F1 of the translated pairs
+  newstrace verified (:mod:`.alignment`).
+
+A set whose documents belong to numbered families (``F001``...) can be scored on one half of
+them (``split``): the translation thresholds of the multilingual encoder were set on the
+even-numbered families of ``eval/multilingual`` (see ``USEEncoder``), so its odd-numbered ones
+are the held-out half.
 """
 
 from __future__ import annotations
@@ -28,14 +36,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newstrace.evaluation.alignment import AlignmentScores, Unit, document_units, unit_layouts
 from newstrace.evaluation.families import adjusted_rand_index
 
-__all__ = ["CorpusSpec", "RealScores", "evaluate_real", "load_manifest", "load_pairs", "score_corpus"]
+__all__ = [
+    "SPLITS",
+    "CorpusSpec",
+    "RealScores",
+    "evaluate_real",
+    "load_manifest",
+    "load_pairs",
+    "score_corpus",
+    "split_documents",
+]
 
 REUSE_LABELS = ("copy", "excerpt")
 LABELS = ("copy", "excerpt", "quote", "boilerplate", "none")
 REPORTED = ("duplicate", "derived", "partial")
 FLAG_KINDS = ("attribution_drift", "altered_quote")
+
+SPLITS: dict[str, str] = {
+    "all": "every labelled pair",
+    "heldout": "held-out half: the odd-numbered families (the translation thresholds were set "
+    "on the even-numbered ones; pairs of different stories, all of which calibration looked at, "
+    "only where they touch no even-numbered family)",
+    "calibration": "calibration half: the even-numbered families the translation thresholds "
+    "were set on (and pairs of different stories that touch no odd-numbered family)",
+}
+"""The halves a set of numbered families can be scored on, and what each holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +130,8 @@ class RealScores:
     unlabelled_pairs: list[dict[str, Any]] = field(default_factory=list)
     unlabelled_flags: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    alignment: AlignmentScores | None = None
+    split: str = "all"
 
     @property
     def precision(self) -> float | None:
@@ -137,6 +167,11 @@ class RealScores:
             for k, n in counts.items():
                 mine[k] = mine.get(k, 0) + n
         self.detect_seconds += other.detect_seconds
+        if other.alignment is not None:
+            if self.alignment is None:
+                self.alignment = AlignmentScores()
+            self.alignment.merge(other.alignment)
+        self.split = other.split
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,7 +184,8 @@ class RealScores:
             "direction_undirected": self.direction_undirected, "ari": self.ari,
             "ari_documents": self.ari_documents, "flags": self.flags,
             "flag_precision": {k: self.flag_precision(k) for k in FLAG_KINDS},
-            "detect_seconds": round(self.detect_seconds, 2),
+            "detect_seconds": round(self.detect_seconds, 2), "split": self.split,
+            "sentence_alignment": None if self.alignment is None else self.alignment.to_dict(),
         }  # fmt: skip
 
 
@@ -187,10 +223,15 @@ def score_corpus(
     flag_labels: list[dict[str, Any]],
     *,
     folder: Path | None = None,
+    segments: list[dict[str, Any]] | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> RealScores:
     """Score what ``store`` (after ``detect``) reports against the labelled ``pairs`` of one corpus.
 
     A corpus that is a folder of files names its documents by their paths inside ``folder``.
+    ``segments`` (the lines of ``labels/documents.jsonl`` that say which WMT segments each
+    document holds) turns on the sentence-alignment measure; ``keep`` says which documents' reported pairs count at all
+    (the others are in another half of the set: see ``split`` of :func:`evaluate_real`).
     """
     s = RealScores(name, documents=store.count())
     doc_of: dict[str, str] = {}
@@ -206,8 +247,13 @@ def score_corpus(
         a, b = input_of.get(row["a"]), input_of.get(row["b"])
         if a is None or b is None:
             continue
+        if keep is not None and not (keep(a) and keep(b)):
+            continue
         stored[(min(a, b), max(a, b))] = row
     labelled = {(min(p["a"], p["b"]), max(p["a"], p["b"])): p for p in pairs}
+    units = alignment_units(segments, store, doc_of) if segments else None
+    if units is not None:
+        s.alignment = AlignmentScores()
     s.labelled_pairs = len(labelled)
     flags_known = {
         _flag_key(name, f["a"], f["b"], f["kind"], f["text"]): f["verdict"] for f in flag_labels
@@ -234,6 +280,8 @@ def score_corpus(
             s.true_positives += is_gold
         if reported != is_gold:
             s.wrong.append({"a": key[0], "b": key[1], "gold": cat, "relation": rel, "note": gold.get("note", "")})
+        if s.alignment is not None and units is not None and is_gold and key[0] in units and key[1] in units:
+            s.alignment.add(units[key[0]], units[key[1]], _sentence_links(row, key, input_of))
         if not reported or row is None:
             continue
         report = json.loads(row["report"])
@@ -268,6 +316,72 @@ def score_corpus(
     return s
 
 
+def _sentence_links(
+    row: Any, key: tuple[str, str], input_of: dict[str, str]
+) -> list[tuple[int, int, int, int]] | None:
+    """The sentence links of a stored pair's report as ``(a_start, a_end, b_start, b_end)`` for
+    the labelled pair ``key`` (a, b); None when the pair was not verified."""
+    if row is None:
+        return None
+    report = json.loads(row["report"])
+    a_is_source = input_of.get(row["source"]) == key[0]
+    out: list[tuple[int, int, int, int]] = []
+    for link in report.get("sentence_links", []):
+        src, der = link["source"], link["derivative"]
+        if a_is_source:
+            out.append((src["start"], src["end"], der["start"], der["end"]))
+        else:
+            out.append((der["start"], der["end"], src["start"], src["end"]))
+    return out
+
+
+def split_documents(root: str | Path, split: str) -> Callable[[str], bool] | None:
+    """Which documents of a set a ``split`` (:data:`SPLITS`) keeps: those of its families
+    (``labels/documents.jsonl``, families named ``F`` and a number: even-numbered for
+    ``calibration``, odd-numbered for ``heldout``) and those of no family. None for ``all``.
+
+    Raises:
+        ValueError: an unknown split, or a set whose documents carry no numbered family.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: one of {', '.join(SPLITS)}")
+    if split == "all":
+        return None
+    family: dict[str, str | None] = {
+        d["id"]: d.get("family") for d in _read_jsonl(Path(root) / "labels" / "documents.jsonl")
+    }
+    numbers = {f: f[1:] for f in family.values() if f}
+    if not numbers or not all(f.startswith("F") and n.isdigit() for f, n in numbers.items()):
+        raise ValueError(f"{root}: labels/documents.jsonl names no numbered families: no {split} half to score")
+    parity = 0 if split == "calibration" else 1
+
+    def keep(doc: str) -> bool:
+        f = family.get(doc)
+        return f is None or int(f[1:]) % 2 == parity
+
+    return keep
+
+
+def alignment_units(
+    records: list[dict[str, Any]], store: Any, doc_of: dict[str, str]
+) -> dict[str, list[Unit]] | None:
+    """Each labelled document's units for the sentence-alignment measure (:mod:`.alignment`),
+    by document name, from its ``labels/documents.jsonl`` line and its text as stored; None
+    when no line says which segments its document holds."""
+    records = [d for d in records if d.get("pieces")]
+    if not records:
+        return None
+    texts = {d["id"]: store.get(doc_of[d["id"]]).text for d in records if d["id"] in doc_of}
+    wholes = unit_layouts(records, texts)
+    out: dict[str, list[Unit]] = {}
+    for d in records:
+        if d["id"] in texts:
+            got = document_units(d, texts[d["id"]], wholes)
+            if got is not None:
+                out[d["id"]] = got
+    return out
+
+
 def _family_ari(store: Any, pairs: list[dict[str, Any]], doc_of: dict[str, str]) -> tuple[float | None, int]:
     roundups = {p["roundup"] for p in pairs if p.get("roundup")}
     docs = sorted({x for p in pairs for x in (p["a"], p["b"])} - roundups)
@@ -299,6 +413,7 @@ def evaluate_real(
     workdir: str | Path,
     corpora: Iterable[str] | None = None,
     semantic: bool = False,
+    split: str = "all",
     on_progress: Callable[[str, str], None] | None = None,
 ) -> list[RealScores]:
     """Ingest each corpus of ``root/corpora.toml`` into a fresh store, detect, and score it.
@@ -308,6 +423,9 @@ def evaluate_real(
         workdir: where the stores and the lists of unlabelled pairs and flags are written.
         corpora: only these corpus names (default: every corpus whose file exists).
         semantic: detect with the semantic layer too.
+        split: score every labelled pair (``all``), or only those of one half of the set's
+            families (:data:`SPLITS`, :func:`split_documents`); detection always runs on the
+            whole corpus.
         on_progress: called with (corpus, stage) as the run goes.
 
     Returns:
@@ -322,7 +440,9 @@ def evaluate_real(
     root = Path(root)
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
-    pairs = load_pairs(root)
+    keep = split_documents(root, split)
+    pairs = [p for p in load_pairs(root) if keep is None or (keep(p["a"]) and keep(p["b"]))]
+    segments = _read_jsonl(root / "labels" / "documents.jsonl")
     flag_labels = _read_jsonl(root / "labels" / "flags.jsonl")
     by_corpus: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in pairs:
@@ -350,8 +470,10 @@ def evaluate_real(
             seconds = time.perf_counter() - t0
             scores = score_corpus(spec.name, store, by_corpus.get(spec.name, []),
                                   [f for f in flag_labels if f["corpus"] == spec.name],
-                                  folder=spec.path if spec.path.is_dir() else None)  # fmt: skip
+                                  folder=spec.path if spec.path.is_dir() else None,
+                                  segments=segments, keep=keep)  # fmt: skip
             scores.detect_seconds = seconds
+            scores.split = split
         for fname, rows in (("unlabelled-pairs", scores.unlabelled_pairs),
                             ("unlabelled-flags", scores.unlabelled_flags), ("wrong", scores.wrong)):  # fmt: skip
             with (work / f"{spec.name}.{fname}.jsonl").open("w", encoding="utf-8") as fh:
@@ -359,7 +481,7 @@ def evaluate_real(
                     fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
         out.append(scores)
     if out:
-        pooled = RealScores("all")
+        pooled = RealScores("all", split=split)
         for s in out:
             pooled.merge(s)
         out.append(pooled)

@@ -16,7 +16,7 @@ from newstrace.analyze import Commonness
 from newstrace.clean.dates import to_date
 from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
-from newstrace.detect import CANDIDATE_KINDS, DetectParams, verify_pair
+from newstrace.detect import CANDIDATE_KINDS, DetectParams, verify_pair, within_window
 from newstrace.errors import ConfigError
 from newstrace.export import (
     PAIR_RELATIONS,
@@ -194,13 +194,12 @@ def run_job(
         )
         candidates = candidates.union(terms)
     candidates = candidates.reduceByKey(lambda x, y: x if RANK[x] <= RANK[y] else y)
-    if p.window_days is not None:  # as local detect: the window applies to lexical candidates
+    if p.window_days is not None:  # as local detect (semantic candidates: see spark.semantic)
         dates = sketches.map(lambda s: (s["id"], s["published"]))
         window = p.window_days
 
         def close(kv: tuple[Any, Any]) -> bool:
-            da, db = to_date(kv[1][0]), to_date(kv[1][1])
-            return not (da and db and abs((da - db).days) > window)
+            return within_window(to_date(kv[1][0]), to_date(kv[1][1]), window)
 
         candidates = (
             candidates.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))

@@ -16,8 +16,9 @@ The rules and every kernel are the library's; only the grouping is Spark's:
    (:func:`~newstrace.index.ann.best_by_owner`, then the maximum over partitions);
 5. lead vectors of one language at the rewrite floor, any vectors of two languages at the
    translation floor (:func:`~newstrace.detect.semantic_floors`,
-   :func:`~newstrace.detect.languages_differ`), each document's ``semantic_k`` nearest
-   (:func:`~newstrace.detect.nearest_partners`, per document).
+   :func:`~newstrace.detect.languages_differ`), pairs published further apart than
+   ``window_days`` dropped (:func:`~newstrace.detect.within_window`), each document's
+   ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from newstrace.detect import (
     languages_differ,
     nearest_partners,
     semantic_floors,
+    within_window,
 )
 from newstrace.errors import ConfigError
 from newstrace.index.ann import (
@@ -167,6 +169,20 @@ def close_documents(rows: Any, planes: Any, bits: int, min_cosine: float, parts:
     )
 
 
+def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
+    """The pairs of :func:`close_documents` whose documents were published at most
+    ``window_days`` apart, or are not both dated (:func:`newstrace.detect.within_window`).
+    ``dates``: ``(id, date or None)`` of every document."""
+    return (
+        close.map(lambda kv: (kv[0][0][0], kv))
+        .join(dates, parts)
+        .map(lambda kv: (kv[1][0][0][1][0], (kv[1][0], kv[1][1])))
+        .join(dates, parts)
+        .filter(lambda kv: within_window(kv[1][0][1], kv[1][1], window_days))
+        .map(lambda kv: kv[1][0][0])
+    )
+
+
 def nearest(close: Any, k: int, parts: int) -> Any:
     """The pairs (ids sorted) among the ``k`` nearest of either document (as
     :func:`newstrace.detect.nearest_pairs`)."""
@@ -200,6 +216,12 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
     same = close_documents(lead, planes, bits, floor, parts).filter(
         lambda kv: not languages_differ(kv[0][0][1], kv[0][1][1])
     )
+    dates = None
+    if params.window_days is not None:  # as local detect: no pair outside the window
+        from newstrace.clean.dates import to_date
+
+        dates = docs.map(lambda d: (d.id, to_date(d.published))).persist(StorageLevel.MEMORY_AND_DISK)
+        same = in_window(same, dates, params.window_days, parts)
     out = nearest(same, k, parts).map(lambda p: (p, "semantic"))
     if windows:
         every = vectors.flatMap(lambda r: (((r[0], i, r[1]), v) for i, v in enumerate(r[2]))).persist(
@@ -208,6 +230,8 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
         cross = close_documents(every, planes, bits, near, parts).filter(
             lambda kv: languages_differ(kv[0][0][1], kv[0][1][1])
         )
+        if dates is not None and params.window_days is not None:
+            cross = in_window(cross, dates, params.window_days, parts)
         out = out.union(nearest(cross, k, parts).map(lambda p: (p, "translation")))
     rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
     return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)

@@ -1,0 +1,57 @@
+"""The Spark job on input without a ``language`` column, with ``window_days`` and the semantic
+layer: languages detected as local ingest detects them, and the window applied to the
+semantic (translation) candidates as well as the lexical ones, the results equal to local."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newstrace.detect import DetectParams, detect
+from newstrace.export import export_tables, read_table
+from newstrace.pipeline import ingest
+from newstrace.store import Store
+
+pytestmark = [pytest.mark.semantic, pytest.mark.slow]
+WMT = Path(__file__).resolve().parents[2] / "eval" / "multilingual" / "data" / "wmt-multilingual.jsonl.gz"
+# Beverly Press (en), its German translation two days later, its Spanish first half 19 days later.
+DATED = {"wmtml/0196": "2021-03-01", "wmtml/0104": "2021-03-03", "wmtml/0203": "2021-03-20"}
+
+
+def test_no_language_column_and_window_days_equal_local(tmp_path: Path, spark: Any) -> None:
+    from newstrace.spark import run_job
+
+    with gzip.open(WMT, "rt", encoding="utf-8") as fh:
+        rows = [
+            {"id": d["id"].replace("/", "-"), "text": d["text"], "published": DATED[d["id"]]}
+            for d in map(json.loads, fh)
+            if d["id"] in DATED
+        ]
+    src = tmp_path / "input.jsonl"  # id, text, published: no language
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    params = DetectParams(semantic=True, workers=1, window_days=7)
+    with Store(tmp_path / "local.db") as store:
+        ingest([src], store)
+        report = detect(store, params)
+        local = export_tables(store)
+        name = {r["id"]: r["input_id"] for r in store.conn.execute("SELECT id, input_id FROM documents")}
+    # Local ingest names documents by their text; the job keeps the input's ids.
+    pairs = {(name[p["source"]], name[p["derivative"]]): p["candidate"] for p in local["pairs"]}
+    # The German translation is two days off: a translation candidate; the Spanish, 19 days
+    # off, is not a candidate of any kind.
+    assert pairs == {("wmtml-0196", "wmtml-0104"): "translation"}, pairs
+    languages = {name[d["id"]]: d["language"] for d in local["documents"]}
+    assert languages == {
+        "wmtml-0196": "en", "wmtml-0104": "de", "wmtml-0203": "es"
+    }  # fmt: skip
+    counts = run_job(spark, str(src), str(tmp_path / "spark"), params)
+    assert counts["candidates"] == report.candidates == 1
+    remote = read_table(tmp_path / "spark" / "pairs")
+    assert {(p["source"], p["derivative"]): p["candidate"] for p in remote} == pairs
+    assert [p["relation"] for p in remote] == [p["relation"] for p in local["pairs"]]
+    docs = read_table(tmp_path / "spark" / "documents")
+    assert {d["id"]: d["language"] for d in docs} == languages
