@@ -8,7 +8,7 @@ from typing import Any
 
 from newstrace.clean.attributions import host_of, link_attributions
 from newstrace.clean.dates import spelled_out
-from newstrace.clean.text import content_key
+from newstrace.clean.text import content_key, fix_mojibake
 from newstrace.errors import EmptyDocumentError, MalformedInputError
 from newstrace.ingest.decode import decode_bytes
 from newstrace.models import Link, RawDocument
@@ -138,8 +138,12 @@ def read_html(
     try:
         # No URL here: htmldate would take a date from it before the page's own metadata (and
         # drop the time); the clean stage reads URL dates, after the metadata's.
+        # Double-decoded text ("â€œ") is repaired before extraction: the extractor drops the C1
+        # controls some of its characters became (the "\x9d" of a closing quotation mark's
+        # "â€\x9d"), and without them no repair can tell what they were ("â€" or "†" was left).
+        # The page's own text below is taken as read: the document's id is over it.
         doc = trafilatura.bare_extraction(
-            html,
+            fix_mojibake(html),
             url=None,
             with_metadata=True,
             include_comments=False,
@@ -170,7 +174,9 @@ def read_html(
         body_lines = body_lines[1:]
     body_keys = {content_key(line) for line in body_lines}
     removed = tuple(
-        line for line in page.splitlines() if content_key(line) not in body_keys and line != title
+        line
+        for line in fix_mojibake(page).splitlines()  # repaired, as the body it is compared with
+        if content_key(line) not in body_keys and line != title
     )[:300]
     own_host = host_of(the_url) or getattr(doc, "hostname", None)
     published, published_source = getattr(doc, "date", None), "metadata"
