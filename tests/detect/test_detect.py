@@ -188,6 +188,10 @@ def test_quality_floor_on_labelled_families(labelled: Path) -> None:
     assert s.edge_f1["verbatim"] >= 0.9 and s.edge_f1["partial"] >= 0.85
     assert s.edge_recall["paraphrase"] >= 0.7 and s.reuse_precision >= 0.9
     assert s.direction_dated is not None and s.direction_dated >= 0.9
+    # Undated direction and best-source accuracy (README 0.829 and 0.744 on 120 families) are
+    # lower on this fixture of 16: 0.667 and 0.633 when these floors were set.
+    assert s.direction_undated is not None and s.direction_undated >= 0.64
+    assert s.best_source_accuracy >= 0.61
 
 
 def test_chain_is_reconstructed(tmp_path: Path) -> None:
