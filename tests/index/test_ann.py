@@ -128,3 +128,20 @@ def test_keys_and_cosines_do_not_depend_on_the_other_rows() -> None:
     assert all(np.array_equal(lsh_keys(v[k : k + 1], planes)[0], every[k]) for k in range(0, 300, 7))
     cos = cosines(v[:-1], v[1:])
     assert all(cosines(v[k : k + 1], v[k + 1 : k + 2])[0] == cos[k] for k in range(0, 299, 13))
+
+
+def test_groups_pair_only_rows_of_two_known_groups() -> None:
+    """``groups`` drops, before any cosine, exactly the pairs of one group or of an unknown one
+    (-1): the same pairs as filtering the ungrouped answer afterwards."""
+    rng = np.random.default_rng(5)
+    v = rng.standard_normal((300, 24))
+    v[150:] = v[:150] + 0.2 * rng.standard_normal((150, 24))  # each row has a close twin
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    owners = np.arange(300) // 2
+    groups = rng.integers(-1, 3, size=150)[owners]
+    every = ann_pairs(v, owners, min_cosine=0.5, bits=6, tables=8)
+    grouped = ann_pairs(v, owners, min_cosine=0.5, bits=6, tables=8, groups=groups)
+    g = {int(o): int(groups[2 * o]) for o in range(150)}
+    expected = {k: c for k, c in every.items() if g[k[0]] >= 0 and g[k[1]] >= 0 and g[k[0]] != g[k[1]]}
+    assert grouped == expected
+    assert 0 < len(grouped) < len(every)
