@@ -151,12 +151,18 @@ def _semantic_run(tmp: Path, queue: Any) -> None:
         rate = len(sample) / (time.perf_counter() - t)
         store.clear_detection()
         t0 = time.perf_counter()
-        rep = detect(store, DetectParams(workers=2, semantic=True))
+        stages: dict[str, float] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if done == total:
+                stages[stage] = time.perf_counter() - t0
+
+        rep = detect(store, DetectParams(workers=2, semantic=True), on_progress=on_progress)
         dt = time.perf_counter() - t0
         inv = {d.id: d.input_id for _, d in store.iter_documents()}
         found = {tuple(sorted((inv[r["a"]], inv[r["b"]]))) for r in store.pairs()
                  if r["relation"] in ("duplicate", "derived", "partial")}  # fmt: skip
-    queue.put((dt, rep.candidates, found, rate))
+    queue.put((dt, rep.candidates, found, rate, stages))
 
 
 def _local_run(tmp: Path, src: Path, queue: Any) -> None:
@@ -205,7 +211,7 @@ def main() -> None:
                 queue = ctx.Queue()
                 child = ctx.Process(target=_semantic_run, args=(Path(tmp), queue))
                 child.start()
-                s_dt, s_cands, s_found, rate = queue.get()
+                s_dt, s_cands, s_found, rate, s_stages = queue.get()
                 child.join()
                 m = n + 230
                 print(
@@ -213,7 +219,8 @@ def main() -> None:
                     f"({m / s_dt:.0f} docs/s; lexical {dt:.1f} s), {s_cands} candidates, recall of "
                     f"copies {len(truth & s_found) / max(1, len(truth)):.3f}, of translated pairs "
                     f"{len(translated & s_found) / max(1, len(translated)):.3f}; encoder "
-                    f"{rate:.0f} sentences/s",
+                    f"{rate:.0f} sentences/s on one core; stages end at "
+                    + ", ".join(f"{k} {v:.1f} s" for k, v in s_stages.items()),
                     flush=True,
                 )
             index_rate = n / stages.get("index", dt)
