@@ -22,7 +22,7 @@ pair of documents (:func:`best_by_owner`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -133,12 +133,18 @@ def sorted_unique(codes: np.ndarray) -> np.ndarray:
 
 
 def bucket_pairs(
-    keys: np.ndarray, *, bits: int, probes: bool = True, max_bucket: int = MAX_BUCKET
+    keys: np.ndarray,
+    *,
+    bits: int,
+    probes: bool = True,
+    max_bucket: int = MAX_BUCKET,
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Candidate pairs of rows ``(i, j)``, ``i < j``, unique: rows that share a key in some
     table of ``keys`` (:func:`lsh_keys`), or whose keys differ in one bit when ``probes``.
     Buckets of more than ``max_bucket`` rows are skipped, as members and as neighbours
-    (counted in the second value).
+    (counted in the second value). ``keep(i, j)``, when given, says which pairs of row arrays
+    to keep; it is applied table by table, so pairs it drops never take memory together.
 
     >>> keys = np.array([[5], [5], [4], [9]], dtype=np.int64)
     >>> bucket_pairs(keys, bits=4)[0].tolist()
@@ -164,14 +170,17 @@ def bucket_pairs(
         ent = np.concatenate(entry)
         i, j = pairs_in_buckets(np.concatenate(bucket), np.concatenate(lower))
         a, b = ent[i], ent[j]
-        keep = a != b
-        a, b = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-        # One int64 code a pair (row i, row j), deduplicated per table and then over the
-        # tables: a sort of integers, not of rows (np.unique(axis=0) took minutes on 45M).
-        found.append(sorted_unique(a * n + b))
+        keep_ = a != b
+        a, b = np.minimum(a[keep_], b[keep_]), np.maximum(a[keep_], b[keep_])
+        if keep is not None:
+            wanted = keep(a, b)
+            a, b = a[wanted], b[wanted]
+        # One int64 code a pair (row i, row j), deduplicated per table and merged into the
+        # pairs so far: a sort of integers, not of rows (np.unique(axis=0) took minutes on 45M).
+        found = [sorted_unique(np.concatenate([*found, a * n + b]))]
     if not found:
         return np.zeros((0, 2), dtype=np.int64), skipped
-    codes = sorted_unique(np.concatenate(found))
+    codes = found[0]
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64), skipped
 
 
@@ -241,11 +250,17 @@ def ann_pairs(
     if len(vectors) < 2:
         return {}
     planes = hyperplanes(vectors.shape[1], bits=bits, tables=tables, seed=seed)
-    cand, _ = bucket_pairs(lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket)
-    cand = cand[owners[cand[:, 0]] != owners[cand[:, 1]]]
-    if groups is not None:
-        gi, gj = groups[cand[:, 0]], groups[cand[:, 1]]
-        cand = cand[(gi != gj) & (gi >= 0) & (gj >= 0)]
+
+    def keep(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        ok: np.ndarray = owners[i] != owners[j]
+        if groups is not None:
+            gi, gj = groups[i], groups[j]
+            ok &= (gi != gj) & (gi >= 0) & (gj >= 0)
+        return ok
+
+    cand, _ = bucket_pairs(
+        lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket, keep=keep
+    )
     out: dict[tuple[int, int], float] = {}
     for start in range(0, len(cand), 1 << 16):  # bounded memory: two vectors a pair
         part = cand[start : start + (1 << 16)]
