@@ -343,9 +343,12 @@ def within_window(a: date | None, b: date | None, window_days: int | None) -> bo
 
 SEMANTIC_LEAD = 6
 """Sentences (of 5 words or more) whose mean vector is a document's lead vector."""
-SEMANTIC_WINDOW = (3, 2)
+SEMANTIC_WINDOW = (3, 1)
 """Sentences per window vector, and the step between windows: a translated excerpt of a few
-sentences set into another article meets its original in one of them."""
+sentences set into another article meets its original in one of them. A step of one puts a
+window at every sentence, so that a passage set in at any sentence has a window of its own: on
+``eval/multilingual`` reuse-pair recall 0.711 with a step of two, 0.739 with one (precision
+0.969, 0.970); windows of two sentences found no more. Stored vectors are keyed by this too."""
 
 
 def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
@@ -526,7 +529,7 @@ def semantic_pairs(
     multilingual = is_multilingual(langs)
     # Vectors are kept by encoder, version (another tokenizer, other vectors) and kind.
     model = f"{encoder.name}@{getattr(encoder, 'version', 1)}"
-    model = f"{model}+windows" if multilingual else model
+    model = f"{model}+windows{SEMANTIC_WINDOW[0]}x{SEMANTIC_WINDOW[1]}" if multilingual else model
     hashes = store.index_hashes()
     cached = store.get_doc_vectors(model)
     stale = [i for i in ids if i not in cached or (hashes.get(i) and cached[i][0] != hashes[i])]

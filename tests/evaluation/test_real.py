@@ -127,14 +127,14 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
 @pytest.mark.slow
 def test_multilingual_floors(tmp_path: Path) -> None:
     """README, Quality, across languages (``newstrace eval real eval/multilingual --semantic``):
-    precision 0.969 (160 reported), recall 0.711, ARI 0.837. About 75 s on 2 busy cores."""
+    precision 0.970, recall 0.739, ARI 0.845. About 75 s on 2 busy cores."""
     results = {r.corpus: r for r in evaluate_real(MULTILINGUAL, workdir=tmp_path, semantic=True)}
     m = results["wmt"]
     print(f"\nmultilingual: precision {m.precision} ({m.reported_labelled} reported) recall {m.recall} ARI {m.ari}")
     assert m.labelled_pairs == 381 and m.gold_reuse == 218
     assert m.precision is not None and m.precision >= 0.94
-    assert m.recall is not None and m.recall >= 0.69
-    assert m.ari is not None and m.ari >= 0.81
+    assert m.recall is not None and m.recall >= 0.71
+    assert m.ari is not None and m.ari >= 0.82
     assert m.reported_unlabelled == 0
 
 
