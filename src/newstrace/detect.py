@@ -351,16 +351,23 @@ window at every sentence, so that a passage set in at any sentence has a window 
 0.969, 0.970); windows of two sentences found no more. Stored vectors are keyed by this too."""
 
 
-def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
-    """The unit vectors a document is indexed by, one row each: its lead (the mean embedding of
-    its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
-    ``windows``, the mean of each run of :data:`SEMANTIC_WINDOW` sentences."""
+def embedded_sentences(text: str, *, windows: bool) -> tuple[list[str], list[int]]:
+    """The sentences :func:`document_vectors` embeds (all of them with ``windows``, else up to
+    the end of the lead) and the positions of the lead's among them."""
     from newstrace.clean.text import split_sentences, word_count
 
     sents = [text[s.start : s.end] for s in split_sentences(text)]
     lead_rows = [k for k, s in enumerate(sents) if word_count(s) >= 5][:SEMANTIC_LEAD]
     if not windows and lead_rows:
         sents = sents[: lead_rows[-1] + 1]  # the lead alone: the rest would not be used
+    return sents, lead_rows
+
+
+def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
+    """The unit vectors a document is indexed by, one row each: its lead (the mean embedding of
+    its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
+    ``windows``, the mean of each run of :data:`SEMANTIC_WINDOW` sentences."""
+    sents, lead_rows = embedded_sentences(text, windows=windows)
     vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
     rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
     if windows:
@@ -380,23 +387,32 @@ _EMBED_ENCODER: Any = None
 _EMBED_WINDOWS = False
 
 
-def _embed_one(text: str) -> bytes:
-    return document_vectors(text, _EMBED_ENCODER, windows=_EMBED_WINDOWS).tobytes()
+def _embed_one(text: str) -> tuple[bytes, list[str], np.ndarray]:
+    vec = document_vectors(text, _EMBED_ENCODER, windows=_EMBED_WINDOWS).tobytes()
+    sents, _ = embedded_sentences(text, windows=_EMBED_WINDOWS)
+    return vec, sents, _EMBED_ENCODER.encode(sents)  # from the worker's cache: no new work
 
 
 def embed_documents(texts: Sequence[str], encoder: Any, *, windows: bool, workers: int = 1) -> list[bytes]:
     """:func:`document_vectors` of each text, as bytes, in ``workers`` forked processes when
     there are enough texts (the encoder, loaded before the fork, is shared copy-on-write). A
     sentence's vector does not depend on what it is embedded with, so the bytes are the same
-    in one process or many."""
+    in one process or many. The workers' sentence vectors are given back to ``encoder``'s own
+    cache (``remember``), so that verification, forked from this process, embeds them no
+    more."""
     global _EMBED_ENCODER, _EMBED_WINDOWS
     if workers > 1 and len(texts) > 50 and "fork" in mp.get_all_start_methods():
         _EMBED_ENCODER, _EMBED_WINDOWS = encoder, windows
         try:
             with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
-                return pool.map(_embed_one, texts, chunksize=8)
+                done = pool.map(_embed_one, texts, chunksize=8)
         finally:
             _EMBED_ENCODER = None
+        remember = getattr(encoder, "remember", None)
+        if remember is not None:
+            for _, sents, vecs in done:
+                remember(sents, vecs)
+        return [vec for vec, _, _ in done]
     return [document_vectors(t, encoder, windows=windows).tobytes() for t in texts]
 
 

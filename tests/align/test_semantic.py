@@ -225,14 +225,19 @@ def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encode
     """Embedding in forked workers gives the bytes one process gives, and a one-language corpus
     (lead only, the rest of the text not embedded) gets the lead vector a multilingual one
     gets."""
-    from newstrace.detect import document_vectors, embed_documents
+    from newstrace.detect import document_vectors, embed_documents, embedded_sentences
 
     texts = [
         " ".join(f"Report {k} says the council met on day {d} to vote on the budget for roads." for d in range(k % 9 + 2))
         for k in range(60)
     ]
-    serial = embed_documents(texts, encoder, windows=True, workers=1)
-    assert embed_documents(texts, encoder, windows=True, workers=2) == serial
+    fresh = sem.USEEncoder()  # an empty sentence cache
+    forked = embed_documents(texts, fresh, windows=True, workers=2)
+    # The workers' sentence vectors came back: verification, forked next, embeds none again.
+    assert fresh.encoded == 0
+    sentences = [s for t in texts for s in embedded_sentences(t, windows=True)[0]]
+    assert np.array_equal(fresh.encode(sentences), encoder.encode(sentences)) and fresh.encoded == 0
+    assert forked == embed_documents(texts, encoder, windows=True, workers=1)
     for text in texts[:12]:
         lead = document_vectors(text, encoder, windows=False)
         assert lead.shape == (1, 512)

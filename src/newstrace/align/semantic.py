@@ -90,6 +90,15 @@ class _Cached:
     def _embed(self, sentences: list[str]) -> np.ndarray:
         raise NotImplementedError
 
+    def remember(self, sentences: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep vectors this encoder made elsewhere (in a forked worker) for ``sentences``."""
+        with self._lock:
+            for s, v in zip(sentences, vectors, strict=True):
+                self._cache[s] = np.asarray(v, dtype=np.float32)
+                self._cache.move_to_end(s)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Unit vectors for ``sentences`` (float32, one row each); repeats are not re-embedded."""
         with self._lock:
