@@ -310,3 +310,23 @@ def test_a_gz_file_without_a_gzip_header_is_rejected_as_such(tmp_path: Path, dat
         assert store.count() == 0
     assert [r.path for r in report.rejected] == [str(f)]
     assert "not gzip" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("after", [b"Content-Length:", b"Content-Length: "])
+def test_a_warc_cut_inside_its_content_length_header_is_rejected(tmp_path: Path, gz: bool, after: bytes) -> None:
+    """Found by the cut test above (a WARC.gz cut at byte 274 of 494): a record whose header
+    block ends in "Content-Length:" with no number was skipped in silence, nothing stored and
+    nothing said."""
+    from newstrace.pipeline import ingest as run_ingest
+    from newstrace.store import Store
+
+    whole, _ = _warc([("https://w.example/0", _html("Story", "One. Two. Three.", "Outlet"))], gz=False)
+    cut = whole[: whole.index(b"Content-Length:") + len(after)]
+    f = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    f.write_bytes(gzip.compress(cut, mtime=0) if gz else cut)
+    with Store(tmp_path / "s.db") as store:
+        report = run_ingest([f], store)
+        assert store.count() == 0
+    assert [r.path for r in report.rejected] == [str(f)]
+    assert "Content-Length" in report.rejected[0].reason

@@ -28,8 +28,10 @@ def iter_warc(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
     try:
         for record in archive:
             last = record
-            if record.format == "warc" and record.rec_headers.get_header("Content-Length") is None:
+            length = record.rec_headers.get_header("Content-Length")
+            if record.format == "warc" and not (length or "").strip().isdigit():
                 # Content-Length is mandatory: a header block cut short at the end of the file
+                # (also inside that header: "Content-Length:" and nothing after it)
                 yield MalformedInputError(
                     f"truncated or corrupt WARC: a record without Content-Length after {n} HTML "
                     "records"
