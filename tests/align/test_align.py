@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newstrace.align import align, merge_passages
@@ -55,6 +55,9 @@ def test_offsets_are_in_bounds_and_b_spans_disjoint(a: str, b: str) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(texts, st.integers(0, 60), st.integers(0, 60))
+# Found in a clean-clone run: a copy followed, in one sentence, by as many added words was
+# absorbed into a "paraphrase" of its source sentence.
+@example(host=" ".join(["the"] * 23), i=0, n=0)
 def test_copied_passage_is_found_verbatim(host: str, i: int, n: int) -> None:
     source = (
         "Flood defences failed on Tuesday night and four villages near Dresden were evacuated "

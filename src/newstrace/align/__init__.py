@@ -208,6 +208,20 @@ def _disjoint_in_b(passages: list[Passage]) -> list[Passage]:
     return out
 
 
+def _covered_share(start: int, end: int, passages: list[Passage]) -> float:
+    """The share of A's characters ``start:end`` that the A sides of ``passages`` cover.
+
+    >>> _covered_share(0, 10, [Passage("verbatim", 0, 4, 0, 4, 1.0), Passage("verbatim", 2, 9, 5, 12, 1.0)])
+    0.9
+    """
+    if end <= start:
+        return 0.0
+    mask = np.zeros(end - start, dtype=bool)
+    for x in passages:
+        mask[max(x.a_start, start) - start : max(min(x.a_end, end) - start, 0)] = True
+    return float(mask.mean())
+
+
 def _both_edit(da: int, db: int) -> bool:
     return da > 0 and db > 0 and abs(da - db) <= 2
 
@@ -292,7 +306,11 @@ def align(
     for q in para:
         inside = [x for x in passages if x.b_start < q.b_end and x.b_end > q.b_start]
         # A sentence matched as a whole absorbs the lexical fragments inside it when they point
-        # into the same source sentence; otherwise the fragments are the better evidence.
+        # into the same source sentence; otherwise the fragments are the better evidence. So
+        # are fragments that already hold nearly all of that source sentence word for word:
+        # the rest of B's sentence was added, not paraphrased.
+        if _covered_share(q.a_start, q.a_end, inside) >= 0.9:
+            continue
         if all(x.a_start < q.a_end and x.a_end > q.a_start for x in inside):
             passages = [x for x in passages if x not in inside]
             passages.append(
