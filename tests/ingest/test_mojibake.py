@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252": how the damage is made)
 import pytest
@@ -47,17 +48,23 @@ def _write(kind: str, path_stem: Path, title: str, body: str) -> Path:
     return p
 
 
+def _ingest_one(kind: str, folder: Path, store: Store, title: str, body: str, want_title: str, want_body: str) -> Any:
+    """Ingest one article written as ``kind``; the one document it gives, whose title is
+    ``want_title`` and whose text holds each paragraph of ``want_body``."""
+    report = ingest([_write(kind, folder / "story", title, body)], store)
+    assert report.added == 1, report.rejected
+    (doc,) = [d for _, d in store.iter_documents()]
+    assert doc.title == want_title
+    for para in want_body.split("\n\n"):
+        assert para in doc.text
+    return doc
+
+
 @pytest.mark.parametrize("kind", ["text", "html", "jsonl"])
 def test_mojibake_is_repaired_at_ingest(tmp_path: Path, store: Store, kind: str) -> None:
     damaged_title, damaged_body = _twice_decoded(TITLE), _twice_decoded(BODY)
     assert "â€œ" in damaged_body and "SÃ£o" in damaged_body  # the damage the README names
-    p = _write(kind, tmp_path / "story", damaged_title, damaged_body)
-    report = ingest([p], store)
-    assert report.added == 1, report.rejected
-    (doc,) = [d for _, d in store.iter_documents()]
-    assert doc.title == TITLE
-    for para in BODY.split("\n\n"):
-        assert para in doc.text
+    doc = _ingest_one(kind, tmp_path, store, damaged_title, damaged_body, TITLE, BODY)
     for broken in ("â€", "Ã", "Â", "†"):
         assert broken not in doc.text and broken not in (doc.title or "")
         assert not any(broken in line for line in doc.boilerplate)
@@ -82,11 +89,5 @@ CORRECT_BODY = (
 def test_correct_text_with_the_same_characters_is_not_touched(
     tmp_path: Path, store: Store, kind: str
 ) -> None:
-    p = _write(kind, tmp_path / "story", CORRECT_TITLE, CORRECT_BODY)
-    report = ingest([p], store)
-    assert report.added == 1, report.rejected
-    (doc,) = [d for _, d in store.iter_documents()]
-    assert doc.title == CORRECT_TITLE
-    for para in CORRECT_BODY.split("\n\n"):
-        assert para in doc.text
+    doc = _ingest_one(kind, tmp_path, store, CORRECT_TITLE, CORRECT_BODY, CORRECT_TITLE, CORRECT_BODY)
     assert not doc.boilerplate  # every line of it is the article's
