@@ -146,6 +146,12 @@ def entry(draw: st.DrawFn, i: int) -> Entry:
         name = f"{i:02}.warc" + (".gz" if gz else "")
         if cut == len(data):
             return Entry(name, data, stored=len(pages), records=records)
+        ends = [sum(len(r) for r in records[: k + 1]) for k in range(len(records))]
+        if cut in ends:
+            # Cut exactly between two records: a whole archive of fewer records, nothing to
+            # tell it from one written that way (found in a clean-clone run).
+            k = ends.index(cut) + 1
+            return Entry(name, data[:cut], stored=k, records=records[:k])
         # Cut short: the record cut is refused, never stored in part; those before it stand.
         return Entry(name, data[:cut], rejected=["WARC"], records=records)
     if kind == "empty":
@@ -330,3 +336,33 @@ def test_a_warc_cut_inside_its_content_length_header_is_rejected(tmp_path: Path,
         assert store.count() == 0
     assert [r.path for r in report.rejected] == [str(f)]
     assert "Content-Length" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize("damage", ["cut 1", "cut 4", "cut 8", "cut 11", "checksum"])
+def test_a_warc_gz_whose_last_member_is_cut_in_its_trailer_is_rejected(tmp_path: Path, damage: str) -> None:
+    """Found by the batch test above in a clean-clone run: a WARC.gz cut a few bytes short (in
+    its last gzip member's checksum and length, or its last compressed bytes) read as whole,
+    because warcio does not check a member's trailer; the last record was stored and nothing
+    said. Now that record is refused and the file reported; the records before it stand."""
+    from newstrace.pipeline import ingest as run_ingest
+    from newstrace.store import Store
+
+    pages = [(f"https://w.example/{j}", _html(f"Story {j}", "One. Two. Three. " * 20, "Outlet")) for j in range(3)]
+    whole, records = _warc(pages, gz=True)
+    if damage == "checksum":
+        data = whole[:-8] + bytes([whole[-8] ^ 0xFF]) + whole[-7:]
+    else:
+        data = whole[: -int(damage.split()[1])]
+    f = tmp_path / "cut.warc.gz"
+    f.write_bytes(data)
+    with Store(tmp_path / "s.db") as store:
+        report = run_ingest([f], store)
+        urls = sorted(d.url or "" for _, d in store.iter_documents())
+    assert urls == ["https://w.example/0", "https://w.example/1"]
+    assert [r.path for r in report.rejected] == [str(f)]
+    assert f"byte {len(records[0]) + len(records[1])}" in report.rejected[0].reason
+    # The whole file still reads whole.
+    f.write_bytes(whole)
+    with Store(tmp_path / "t.db") as store:
+        report = run_ingest([f], store)
+        assert store.count() == 3 and not report.rejected

@@ -11,14 +11,67 @@ from newstrace.errors import InputError, MalformedInputError
 from newstrace.ingest.html import read_html
 from newstrace.models import RawDocument
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def whole_gzip_end(data: bytes, *, chunk: int = 1 << 16) -> int | None:
+    """Where the whole gzip members at the start of ``data`` end, when the member after them is
+    cut short or damaged (its compressed data, its checksum or its length); None when every
+    member is whole, or ``data`` is not gzip there (what follows is the reader's to judge).
+
+    warcio reads a member's records without checking its trailer, so a WARC.gz cut a few bytes
+    short would read as whole; this reads the members once more, output discarded.
+
+    >>> import gzip
+    >>> two = gzip.compress(b"one") + gzip.compress(b"two")
+    >>> whole_gzip_end(two) is None, whole_gzip_end(two[:-3]) == len(gzip.compress(b"one"))
+    (True, True)
+    """
+    view = memoryview(data)
+    pos = 0
+    while pos < len(data):
+        if bytes(view[pos : pos + 2]) != _GZIP_MAGIC:
+            return None
+        d = zlib.decompressobj(wbits=31)
+        i = pos
+        try:
+            while not d.eof:
+                if i >= len(data):
+                    return pos  # the member ends before its end: cut short
+                fed = view[i : i + chunk]
+                i += len(fed)
+                d.decompress(fed, 1 << 22)
+                while d.unconsumed_tail and not d.eof:
+                    d.decompress(d.unconsumed_tail, 1 << 22)
+        except zlib.error:
+            return pos  # damaged (a checksum or length that does not match)
+        pos = i - len(d.unused_data)
+    return None
+
 
 def iter_warc(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
     """Yield a raw document per HTML response record, or the error that record raised.
 
     A truncated or corrupt archive yields the records read before the damage, then a
     :class:`MalformedInputError` saying where it stopped: a file that ends anywhere but at the
-    end of a whole record is never read as if it were whole.
+    end of a whole record is never read as if it were whole. In a WARC.gz, a record whose
+    compressed member is cut short, even only in its checksum, is not read.
     """
+    end = whole_gzip_end(data) if data.startswith(_GZIP_MAGIC) else None
+    if end is None:
+        yield from _records(data, path)
+        return
+    n = 0
+    for item in _records(data[:end], path):
+        n += not isinstance(item, InputError)
+        yield item
+    yield MalformedInputError(
+        f"truncated or corrupt WARC.gz: a compressed record starting at byte {end} is cut short "
+        f"or damaged; {n} documents read before it"
+    )
+
+
+def _records(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
