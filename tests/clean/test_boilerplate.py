@@ -48,6 +48,13 @@ STORIES = [
         "Follow us on Twitter",
         "Facebook | Twitter | Email",
         "Advertisement",
+        "Follow @HarbourHerald",
+        "Filed under: World, Europe Tagged: Berlin, floods, rescue operations, army, Elbe, Saxony, "
+        "rain, Angela Merkel, disaster relief, insurance, climate",
+        "Categories: Local news; Weather; Transport; Schools; Harbour district; Opinion; Sport",
+        "Comment Policy: Please keep comments relevant to the topic. Multiple links will send your "
+        "comment to the spam folder.",
+        "All posts are opinions, shared under the fair use doctrine in Sec. 107 of U.S. Code Title 17.",
     ],
 )
 def test_generic_chrome_is_recognised(line: str) -> None:
@@ -62,6 +69,10 @@ def test_generic_chrome_is_recognised(line: str) -> None:
         "Comments by the minister drew criticism from opposition parties on Tuesday.",
         "Subscribers to the service will pay more from January, the company said.",
         '"We will support the families affected," the mayor said.',
+        "Tags: the police said the suspect had been tagged by a camera on the bridge at night.",
+        "Topics: the council will discuss the budget, the schools and the bridge repairs on Monday.",
+        "Follow the money, the senator said, and you will find who paid for the campaign.",
+        "The fair use of public land was the subject of a long debate in the council on Tuesday.",
     ],
 )
 def test_article_sentences_are_kept(line: str) -> None:

@@ -44,6 +44,7 @@ _SHORT_CHROME = re.compile(
       | (?:copyright|\(c\)|©).*
       | all\s+rights\s+reserved\.?
       | (?:follow|find|like)\s+us\s+on\b.*
+      | follow\s+@\w+(?:\s+on\s+\w+)?
       | (?:facebook|twitter|linkedin|whatsapp|reddit|telegram|pinterest|email|print)(?:\s*[|/·•,]\s*\w+)*
       | (?:previous|next)\s+(?:article|post|story)\b.*
       | (?:photo|image|video)\s+(?:credit|courtesy)\s*:.*
@@ -58,6 +59,9 @@ _LEGAL_CHROME = re.compile(
       | contains\s+copyrighted\s+material
       | provisions\s+of\s+["“]?fair\s+use
       | ["“]fair\s+use["”]
+      | ["“]?fair\s+use(?:\s+doctrine)?["”]?\s+(?:in|of|under)\s+
+        (?:sec(?:tion|\.)?\s*107|title\s+17|the\s+u\.?s\.?\s+copyright)
+      | ^comment(?:s|ing)?\s+policy\s*:
       | \bgrants?\s+permission\s+to\s+(?:cross-?post|republish|repost|reprint)
       | ^the\s+views\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this\s+(?:article|post|piece)|herein)
       | ^(?:opinions|views)\s+expressed\s+(?:in\s+this\s+(?:article|post)|here)\s+are
@@ -77,6 +81,22 @@ _CONTACT_RE = re.compile(
 )
 
 
+# A taxonomy line: "Filed under: Politics, World Tagged: Berlin, floods" (any length: a post's
+# tags may be many, but each is a name or a short phrase, not a sentence).
+_TAXONOMY_HEAD = re.compile(
+    r"^(?:tags?|tagged(?:\s+with)?|filed\s+under|categor(?:y|ies)|posted\s+in|topics?)\s*:\s*", re.I
+)
+_TAXONOMY_SPLIT = re.compile(r"\s*(?:[,;|•·]|\b(?:tags?|tagged(?:\s+with)?|categor(?:y|ies)|topics?)\s*:)\s*", re.I)
+
+
+def _taxonomy_line(s: str) -> bool:
+    head = _TAXONOMY_HEAD.match(s)
+    if head is None:
+        return False
+    items = [x for x in _TAXONOMY_SPLIT.split(s[head.end() :]) if x and x.strip()]
+    return len(items) >= 2 and all(len(x.split()) <= 6 and not x.rstrip().endswith(".") for x in items)
+
+
 def chrome_reason(line: str) -> str | None:
     """Why ``line`` is chrome by its form alone, or None if it may be article text.
 
@@ -84,6 +104,9 @@ def chrome_reason(line: str) -> str | None:
     'share/comment/navigation prompt'
     >>> chrome_reason("For media inquiries: press@example.org")
     'contact line'
+    >>> chrome_reason("Filed under: World, Europe Tagged: Berlin, floods, army, Elbe, Saxony, rain, "
+    ...               "Angela Merkel, disaster relief")
+    'tags and categories'
     >>> chrome_reason("The minister said the talks would resume.") is None
     True
     """
@@ -99,6 +122,8 @@ def chrome_reason(line: str) -> str | None:
         return "contact line"
     if n_words <= 12 and _SHORT_CHROME.match(s.rstrip(".!:»›>→ ")):
         return "share/comment/navigation prompt"
+    if _taxonomy_line(s):
+        return "tags and categories"
     return None
 
 
