@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from newstrace.align import Alignment, align, analyse_text
-from newstrace.analyze import compare
+from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation
 from newstrace.analyze.evidence import Commonness, ReuseEvidence, reuse_evidence
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, common_forms, corpus_commonness
@@ -71,12 +71,19 @@ def test_one_lifted_paragraph_in_a_long_article_is_partial() -> None:
     assert r.coverage["derivative"]["total"] < 0.1
 
 
-def test_a_quotation_copied_with_the_sources_editorial_insertion_counts() -> None:
+def test_a_quotation_copied_with_the_sources_editorial_insertion_is_still_a_quotation() -> None:
     said = "He [Keller] asked many questions about the dykes and I answered them as best I could, because that is my job and I know the subject well after thirty years on the river."
     a = doc("a", [*NARRATION_A, f'"{said}" the engineer said.'])
     b = doc("b", [*NARRATION_B, f'"{said}" he told reporters.'])
-    ev = compare(a, b).evidence
-    assert ev is not None and ev.copied_insertions == ["[Keller]"] and ev.prose_words >= 30
+    r = compare(a, b)
+    ev = r.evidence
+    # The insertion is reported (one may have taken the quotation from the other), but sharing a
+    # quotation is not reuse of prose: on real news, every such pair was read as quote-only.
+    assert ev is not None and ev.copied_insertions == ["[Keller]"]
+    assert ev.prose_words < 10 and ev.third_party_words >= 30
+    assert r.relation == "related"
+    explained = explain_relation(r.to_dict())
+    assert explained is not None and "[Keller]" in explained and "not counted" in explained
 
 
 def test_a_template_with_other_figures_is_not_reuse_but_a_table_sent_twice_is() -> None:
@@ -87,6 +94,36 @@ def test_a_template_with_other_figures_is_not_reuse_but_a_table_sent_twice_is() 
     assert other.relation == "related" and other.evidence is not None and other.evidence.is_template
     again = compare(notice("CHICAGO", "Alpha", "25", "April 1", "March 15"), notice("CHICAGO", "Alpha", "25", "April 1", "March 15"))
     assert again.relation == "duplicate"
+
+
+def test_a_daily_report_reworded_around_new_figures_is_a_template() -> None:
+    def report(day: str, avg: str, opened: str, then: str) -> Document:
+        return doc(day, [
+            "The Federal Reserve is expected to enter the U.S. Government securities market to add temporary reserves, economists said.",
+            "They expect it to supply the reserves indirectly by arranging customer repurchase agreements.",
+            f"Federal funds, which averaged {avg} pct {day}, opened at {opened} pct and {then}.",
+            f"Dealers said the rate could ease to {avg} pct later in the session if the Fed acts as expected.",
+        ])
+
+    # The last sentences are reworded around other figures: the same report on another day.
+    other = compare(report("on Friday", "6.02", "6-1/8", "traded between there and 6-1/16 pct"),
+                    report("yesterday", "6.18", "6-3/16", "stayed there in early trading"))
+    assert other.evidence is not None and other.evidence.is_template
+    assert other.relation == "related"
+    # The same report sent twice is still a copy.
+    again = compare(report("on Friday", "6.02", "6-1/8", "traded between there and 6-1/16 pct"),
+                    report("on Friday", "6.02", "6-1/8", "traded between there and 6-1/16 pct"))
+    assert again.relation == "duplicate"
+
+
+def test_two_short_notices_sharing_a_formula_are_not_copies() -> None:
+    a = doc("a", ["CANTON, Mass., March 4 - Qtly div three cts vs three cts prior", "Pay April 2"])
+    b = doc("b", ["ENCINO, Calif., March 4 - Qtly div three cts vs three cts", "Pay March 27"])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and r.evidence.words < MIN_SHARE_WORDS
+    # One notice sent twice is.
+    assert compare(a, doc("c", [a.text])).relation == "duplicate"
 
 
 def test_common_text_of_the_corpus_is_not_evidence() -> None:

@@ -97,6 +97,12 @@ MIN_PROSE_WORDS = 40
 """Words of the source's own prose (not quotations, chrome or formulas) that make an excerpt
 (``partial``) however small a share of the derivative they are: about a paragraph."""
 
+MIN_SHARE_WORDS = 12
+"""Words of prose a short derivative must reuse for its share to count (``derived`` when most
+of it is shared, ``partial`` when 30 %): below that, two short notices sharing a dateline and a
+formula ("CANTON, Mass., March 4 - Qtly div three cts vs three cts") would be one copied from
+the other."""
+
 
 def relation_of(
     cov_src: dict[str, float],
@@ -128,9 +134,10 @@ def relation_of(
         counted, share = 0, 0.0
     if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d and share >= 0.5:
         return "duplicate"
-    if d >= 0.5 and (share >= 0.3 or counted >= MIN_PROSE_WORDS):
+    by_share = share >= 0.3 and counted >= MIN_SHARE_WORDS
+    if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):
         return "derived"
-    if counted >= MIN_PROSE_WORDS or (share >= 0.3 and counted >= 12):
+    if counted >= MIN_PROSE_WORDS or by_share:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
         return "related"
@@ -278,7 +285,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
     if dropped:
         parts.append("not counted: " + "; ".join(dropped))
     if ev.get("copied_insertions"):
-        parts.append("quotations copied with the source's own insertions " + ", ".join(ev["copied_insertions"]))
+        parts.append(
+            "both give a quotation with the same editorial insertion ("
+            + ", ".join(ev["copied_insertions"])
+            + "): still a quotation, not counted as prose"
+        )
     return "; ".join(parts) or None
 
 

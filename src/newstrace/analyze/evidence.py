@@ -14,7 +14,8 @@ passage is weighed:
   (an article republished many times) or a formula whose figures are all the same in both (one
   results table sent twice).
 - **templates**: texts whose figures differ while the words around them repeat: the same report
-  for another company or another day.
+  for another company or another day. Figures are read in copied and in reworded passages alike
+  (a daily market report rewords its sentences around the new figures).
 
 What is left is the pair's prose evidence (lexical passages), rewrite evidence (a run of
 paraphrased sentences in the same order, as a rewrite keeps its source's order) and translation
@@ -44,6 +45,7 @@ from newstrace.index.shingles import form_words, shingle_hashes
 __all__ = ["Commonness", "PassageEvidence", "ReuseEvidence", "reuse_evidence", "token_weights"]
 
 _LEXICAL = ("verbatim", "near_verbatim")
+_WORDED = (*_LEXICAL, "paraphrase")  # passages in one language, whose figures can be compared
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # First and second person: quoted speech uses them, news narration hardly ever does.
@@ -116,7 +118,9 @@ class ReuseEvidence:
     """Of those, numbers."""
     derivative_words: int = 0
     copied_insertions: list[str] = field(default_factory=list)
-    """Editorial insertions ("[Trump]") inside quotations that both texts have."""
+    """Editorial insertions ("[Trump]") inside quotations that both texts have. Reported, but
+    the quotation still counts as third-party words: on real news, every pair whose reuse rested
+    on one ("[and]" in a transcript) was read as sharing a quotation only."""
     is_template: bool = False
     """The texts share a form whose figures differ (see :attr:`template`) over most of the
     derivative: the same report on something else."""
@@ -288,10 +292,12 @@ def reuse_evidence(
     ranges = []
     for p in al.passages:
         ranges.append((p, *_token_range(a, p.a_start, p.a_end), *_token_range(b, p.b_start, p.b_end)))
-    # Facts: inside lexical passages, and in the short gaps between neighbouring ones.
+    # Facts: inside lexical and paraphrased passages, and in the short gaps between
+    # neighbouring lexical ones.
     lexical = sorted((r for r in ranges if r[0].kind in _LEXICAL), key=lambda r: r[3])
+    worded = sorted((r for r in ranges if r[0].kind in _WORDED), key=lambda r: r[3])
     same_figures: set[int] = set()  # passages whose figures (3 or more) are all alike
-    for _, a0, a1, b0, b1 in lexical:
+    for _, a0, a1, b0, b1 in worded:
         m, n, c = _facts(a, a0, a1, b, b0, b1)
         ev.fact_matches += m
         ev.number_substitutions += n
@@ -309,8 +315,8 @@ def reuse_evidence(
             ev.number_substitutions += n
             ev.fact_substitutions += n + c
     # A template is a whole short report in another's form: most of the derivative is shared.
-    lexical_words = sum(r[4] - r[3] for r in lexical)
-    template = ev.template and lexical_words >= 0.4 * max(1, len(b.words))
+    worded_words = sum(r[4] - r[3] for r in worded)
+    template = ev.template and worded_words >= 0.4 * max(1, len(b.words))
     if ev.fact_substitutions > ev.number_substitutions:
         # Another name in the same place (the company, the fund, the city of the dateline):
         # alike figures are another report's, not the same one sent twice.
@@ -335,10 +341,9 @@ def reuse_evidence(
         counted = n - n_third
         why: str | None = None
         if n_third and (inserted := _shared_insertion(a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end])):
-            # Both quote it with the same editorial insertion: one took the quotation from the
-            # other as that outlet edited it, not from the speaker.
+            # Both quote it with the same editorial insertion: perhaps one took the quotation
+            # from the other as that outlet edited it. Worth saying; still a quotation.
             ev.copied_insertions.append(inserted)
-            counted, n_third = n, 0
         if n_third and counted >= 8 and counted >= 0.2 * n:
             # The narration around the quotation is shared too: the passage as a whole is the
             # other's reporting, quotations and all (LABELLING: quote-only unless the prose
@@ -347,7 +352,7 @@ def reuse_evidence(
         ev.third_party_words += n_third
         if n_third >= 0.5 * n:
             why = "third-party words (quoted speech, a tweet, a transcript)"
-        if counted and template and p.kind in _LEXICAL:
+        if counted and template and p.kind in _WORDED:
             why = "a template: the words repeat, the facts differ"
             ev.template_words += counted
             counted = 0
