@@ -48,6 +48,17 @@ def test_shared_third_party_statement_is_related_however_long() -> None:
     assert r.evidence is not None and r.evidence.third_party_words >= 50 and r.evidence.words < 10
 
 
+def test_a_statement_one_report_quotes_and_the_other_reprints_is_third_party() -> None:
+    # One first-person word in 32 (3 %): a politician's statement, not an outlet's narration.
+    said = ("For some time the campaign has been asked for greater specificity on the courts, and today "
+            "it provided that, releasing a strong list of potential nominees that I can support without doubt.")
+    a = doc("a", [*NARRATION_A, f'"{said}" the senator wrote on Facebook.'])
+    b = doc("b", [*NARRATION_B, "The senator posted a statement on Facebook on Friday.", said])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and r.evidence.third_party_words >= 25
+
+
 def test_a_tweet_shared_by_two_reports_is_third_party() -> None:
     tweet = "The water is falling but our work has just begun. Thank you to every volunteer out there tonight, you are heroes, every one of you, and the whole city owes you."
     sig = "— Governor Keller (@GovKeller) June 4, 2024"

@@ -53,8 +53,11 @@ _PERSONAL = frozenset(
     "i me my mine myself we us our ours ourselves you your yours yourself yourselves i'm i've i'll "
     "i'd we're we've we'll we'd you're you've you'll you'd".split()
 )
-SPEECH_RATE = 0.04
-"""Share of first/second-person words above which a quoted passage reads as someone's speech."""
+SPEECH_RATE = 0.03
+"""Share of first/second-person words above which a quoted passage reads as someone's speech
+(one in 33 words: on real news, statements one report quoted and the other reprinted ran at 3 %;
+0.04 called three such quote-only pairs reuse, 0.03 loses one excerpt whose quoted narration
+nests a quotation)."""
 
 
 @dataclass(frozen=True, slots=True)
