@@ -208,3 +208,17 @@ def test_a_thorough_rewrite_counts_though_its_sentences_make_one_passage() -> No
     long_intro = " ".join(NARRATION_B * 6) + " "
     small = _paraphrase_run(PLAIN, REWORDED, range(0, 3), before=long_intro)
     assert small.rewrite_sentences == 3 and small.words == 0
+
+
+def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> None:
+    from newstrace.analyze.evidence import _facts
+
+    a = analyse_text("Sales rose to 15 million cars in 2016 from 12 million in 2015, the company said.")
+    b = analyse_text("The company sold 12 million cars in 2015 and 15 million in 2016, it said.")
+    na, nb = len(a.tokens), len(b.tokens)
+    # Read as a reworded passage: the same four numbers, none replaced, no names counted.
+    assert _facts(a, 0, na, b, 0, nb, names=False) == (4, 0, 0)
+    # Read word by word, as copied text is, the moved numbers would pass for other figures.
+    assert _facts(a, 0, na, b, 0, nb)[1] >= 2
+    c = analyse_text("The company sold 11 million cars in 2015 and 15 million in 2017, it said.")
+    assert _facts(a, 0, na, c, 0, len(c.tokens), names=False) == (2, 2, 0)

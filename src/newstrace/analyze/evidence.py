@@ -32,6 +32,7 @@ import bisect
 import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -206,22 +207,32 @@ def _token_range(info: TextInfo, s: int, e: int) -> tuple[int, int]:
     return bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
 
 
-def _facts(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> tuple[int, int, int]:
+def _facts(
+    a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int, *, names: bool = True
+) -> tuple[int, int, int]:
     """Numbers alike on both sides, numbers replaced by other numbers, and names replaced by
     other names, between two token ranges. (Names alike are not counted: a template's constant
-    names, "Bank of England", match whatever its figures say.)"""
+    names, "Bank of England", match whatever its figures say.) ``names=False`` reads a reworded
+    passage: its numbers as two bags (a rewording moves them about; one with no counterpart on
+    either side is replaced), and no names (capitalised words, a sentence's first word, "He" for
+    "Trump", change places without being other facts)."""
+    if not names:
+        na = Counter(a.tokens[k].norm for k in range(a0, a1) if _is_number(a, k))
+        nb = Counter(b.tokens[k].norm for k in range(b0, b1) if _is_number(b, k))
+        return sum((na & nb).values()), min(sum((na - nb).values()), sum((nb - na).values())), 0
     aw, bw = a.words[a0:a1], b.words[b0:b1]
     sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
-    matches = numbers = names = 0
+    matches = numbers = n_names = 0
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             matches += sum(1 for k in range(j1, j2) if _is_number(b, b0 + k))
         elif op == "replace":
             numbers += min(sum(1 for k in range(i1, i2) if _is_number(a, a0 + k)),
                            sum(1 for k in range(j1, j2) if _is_number(b, b0 + k)))  # fmt: skip
-            names += min(sum(1 for k in range(i1, i2) if _is_name(a, a0 + k)),
-                         sum(1 for k in range(j1, j2) if _is_name(b, b0 + k)))  # fmt: skip
-    return matches, numbers, names
+            if names:
+                n_names += min(sum(1 for k in range(i1, i2) if _is_name(a, a0 + k)),
+                               sum(1 for k in range(j1, j2) if _is_name(b, b0 + k)))  # fmt: skip
+    return matches, numbers, n_names
 
 
 _FLAGS_CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -300,8 +311,8 @@ def reuse_evidence(
     lexical = sorted((r for r in ranges if r[0].kind in _LEXICAL), key=lambda r: r[3])
     worded = sorted((r for r in ranges if r[0].kind in _WORDED), key=lambda r: r[3])
     same_figures: set[int] = set()  # passages whose figures (3 or more) are all alike
-    for _, a0, a1, b0, b1 in worded:
-        m, n, c = _facts(a, a0, a1, b, b0, b1)
+    for p, a0, a1, b0, b1 in worded:
+        m, n, c = _facts(a, a0, a1, b, b0, b1, names=p.kind in _LEXICAL)
         ev.fact_matches += m
         ev.number_substitutions += n
         ev.fact_substitutions += n + c
