@@ -40,6 +40,15 @@ STORY = (
          "Swing State Poll Of Likely Voters\n\nSenate Passes Stopgap Spending Bill After Late Deal\n\n"
          "Why The Debate Moderators Face An Impossible Task\n\nFive Things To Watch In Tonight's "
          "Primaries\n\nThe Governor Who Could Decide The Race", None, "index"),
+        # A topic page is an index page by its title, whatever sidebar prose it holds.
+        ("The Honest Food Guide is a free, downloadable public health chart that dares to tell the truth "
+         "about what foods we should really be eating.\n\nHerbReference.com is a free, online reference "
+         "library that lists medicinal herbs and their health benefits.", "Permission marketing news, "
+         "articles and information:", "index"),
+        (STORY, "Tag: trams", "index"),
+        (STORY, "Category | City council", "index"),
+        (STORY, "Posts tagged trams", "index"),
+        (STORY, "Latest news on the tram network", "index"),
     ],
 )
 def test_non_articles(text: str, title: str | None, kind: str) -> None:
@@ -67,6 +76,21 @@ def test_non_articles(text: str, title: str | None, kind: str) -> None:
 )
 def test_articles_are_kept(text: str) -> None:
     assert non_article_reason(text, "A headline") is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Tags found on a dead whale puzzle marine biologists",
+        "Archives reveal the tram plan was shelved in 1987",
+        "JFK files released by the National Archives - CNN",
+        "Topics for tonight's debate: trams, schools and taxes",
+        "Council news: trams to reach the northern suburbs",
+        "All the news about the tram network in one place? Not quite",
+    ],
+)
+def test_article_titles_naming_tags_or_archives_are_kept(title: str) -> None:
+    assert non_article_reason(STORY, title) is None
 
 
 def test_ingest_skips_non_articles_with_reason_and_exit_zero(tmp_path: Path) -> None:

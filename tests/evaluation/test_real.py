@@ -81,7 +81,7 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.87 and bf.recall >= 0.68
     assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.62
-    assert fn.true_positives == 0 and fn.reported_labelled <= 6  # no reuse in that sample: 6 bios and footers
+    assert fn.true_positives == 0 and fn.reported_labelled <= 5  # no reuse in that sample: 5 bios and footers
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
     # The seed pair: found, right way round, its Deep State drift the one flag raised.
     assert seeds.true_positives == 1 and seeds.direction_right == 1

@@ -82,6 +82,17 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # One pass over a line finds whether any notice is there; the kind is looked up only then.
 _ANY_NOTICE = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _NOTICES), re.I)
 
+# A title that names a listing: a tag, category or topic page ("Tag: floods", "Posts tagged
+# floods", "Floods news, articles and information:"), whatever its page holds (a sidebar, teasers).
+_INDEX_TITLE = re.compile(
+    r"""^(?:
+        (?:tags?|tagged|categor(?:y|ies)|topics?|archives?)\s*[:|–—]\s*\S.*
+      | (?:posts|articles|stories)\s+(?:tagged|filed\s+under|in\s+category)\b.*
+      | .+\bnews,\s*articles\s*(?:,\s*\w+\s*)*(?:and|&)\s+information\b.*
+      | (?:latest|all)\s+(?:news|articles|stories|posts)\s+(?:on|about|tagged)\b.*
+    )$""",
+    re.I | re.X,
+)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _INNER_END = re.compile(r"[a-z]{2}[.!?][\"”’')\]]*\s+[A-Z]")
 
@@ -140,6 +151,8 @@ def non_article_reason(text: str, title: str | None = None) -> str | None:
             rest = sum(len(ln.split()) for ln in lines if not notice_reason(ln))
             if rest < 25:
                 return notices[0]
+    if title and _INDEX_TITLE.match(title.strip()):
+        return "an index page (its title names a tag, category or topic listing)"
     if title and content_key(text) and content_key(text) == content_key(title):
         return "a headline only, no article text"
     if n_words <= 30 and all(_headline_like(ln) for ln in lines):
