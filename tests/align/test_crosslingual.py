@@ -19,6 +19,7 @@ from newstrace.align.crosslingual import (
     monotonic_beads,
     reordered_beads,
     script_of,
+    shared_vocabulary,
 )
 from newstrace.align.crosslingual import text_language as detect_language
 from newstrace.align.semantic import EncoderProfile
@@ -84,6 +85,23 @@ def test_languages_differ_by_code_script_or_words() -> None:
     uk = "Уряд заявив, що ціни на енергію знизяться, і це стане полегшенням для родин та бізнесу."
     ru = "Правительство заявило, что цены на энергию снизятся, и это станет облегчением для семей."
     assert detect_language(uk) == "uk" and detect_language(ru) == "ru" and languages_differ(uk, ru)
+
+
+def test_texts_made_of_the_same_words_are_one_language_whatever_their_labels() -> None:
+    # Two wire results tables: the identifier called one of them Nigerian Pidgin, and the pair was
+    # aligned as a translation, 55 words of "translated" evidence (86 such pairs on Reuters).
+    a = ("FRESNO, Calif., March 3 - Shr loss 1.48 dlrs vs loss 36 cts\n\nNet loss 4,036,000 vs loss "
+         "983,000\n\nSales 16.6 mln vs 17 mln\n\nShr loss 1.88 dlrs vs profit 71 cts\n\nNote: includes "
+         "extraordinary items. Reuter")
+    b = ("NEW YORK, March 4 - Shr profit three cts vs loss two cts\n\nnet profit 157,500 vs loss "
+         "60,200\n\nRevs 1.1 mln vs 1.0 mln\n\nNine months\n\nShr profit five cts vs profit six cts. Reuter")
+    assert shared_vocabulary(a, b) >= 0.3
+    # The labels lose to the words when so many of them are the same words.
+    assert not languages_differ(a, b, "en", "pcm")
+    # A translation shares names and figures, not its words: still two languages.
+    de = "Bundeskanzlerin Angela Merkel traf am Dienstag in Berlin den französischen Präsidenten Emmanuel Macron."
+    en = "Chancellor Angela Merkel met French President Emmanuel Macron in Berlin on Tuesday."
+    assert shared_vocabulary(de, en) < 0.3 and languages_differ(de, en, "de", "en")
 
 
 # -- invariants with a stand-in encoder ---------------------------------------------------------

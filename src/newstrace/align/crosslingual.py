@@ -27,6 +27,7 @@ Everything here is a pure function of arrays and the texts' sentence offsets, bu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ __all__ = [
     "monotonic_beads",
     "reordered_beads",
     "script_of",
+    "shared_vocabulary",
     "text_language",
     "translation_beads",
     "window_texts",
@@ -112,6 +114,36 @@ def _primary(code: str | None) -> str | None:
     return None if p in ("", "und", "mul", "zxx", "xx") else p
 
 
+SAME_LANGUAGE_SHARE = 0.3
+"""Share of the smaller text's word types (:func:`shared_vocabulary`) the other text holds above which
+two texts are in one language, whatever their language labels say. A translation shares names
+and a few loanwords; two results tables in wire shorthand ("Shr loss six cts vs profit 19 cts"),
+which the language identifier may call Nigerian Pidgin, share most of theirs. On the
+multilingual labelled set's 376 pairs of different languages the most is 0.14 (Russian and
+Ukrainian); on Reuters results tables, 0.5."""
+
+_WORD_TYPE = re.compile(r"[^\W\d_]{3,}")
+
+
+def shared_vocabulary(a_text: str, b_text: str, *, min_types: int = 5) -> float:
+    """The share of the smaller text's word types that the other text holds too; 0.0 when either
+    has fewer than ``min_types``. A word type is a word of three letters or more written in lower
+    case: names ("Angela Merkel", "Berlin"), which a translation keeps, are not counted.
+
+    >>> shared_vocabulary("Shr loss six cts vs profit 19 cts. Net loss 166,000 vs profit. Revs 3.7 mln",
+    ...                   "Shr profit three cts vs loss two cts. Net profit 157,500 vs loss. Revs 1.1 mln")
+    0.8
+    >>> shared_vocabulary("Die Regierung hat neue Maßnahmen für die Wirtschaft angekündigt.",
+    ...                   "The government announced new measures for the economy.")
+    0.0
+    """
+    a = {w for w in _WORD_TYPE.findall(a_text) if w.islower()}
+    b = {w for w in _WORD_TYPE.findall(b_text) if w.islower()}
+    if min(len(a), len(b)) < min_types:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
 def languages_differ(
     a_text: str, b_text: str, a_lang: str | None = None, b_lang: str | None = None
 ) -> bool:
@@ -128,6 +160,8 @@ def languages_differ(
     >>> languages_differ("a text", "another text", "en", "en-GB")
     False
     """
+    if shared_vocabulary(a_text, b_text) >= SAME_LANGUAGE_SHARE:
+        return False  # most of their words are the same words: one language, whatever the labels
     la, lb = _primary(a_lang), _primary(b_lang)
     if la and lb:
         return la != lb
