@@ -222,3 +222,12 @@ def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> Non
     assert _facts(a, 0, na, b, 0, nb)[1] >= 2
     c = analyse_text("The company sold 11 million cars in 2015 and 15 million in 2017, it said.")
     assert _facts(a, 0, na, c, 0, len(c.tokens), names=False) == (2, 2, 0)
+
+
+def test_figures_written_in_words_are_figures_of_a_template() -> None:
+    # Reuters writes small dividends in words: two companies' notices differ only in them.
+    a = doc("a", ["NEW YORK, March 2 - Qtly div four cts vs four cts prior", "Pay April 1", "Record March 16"])
+    b = doc("b", ["NEW YORK, March 4 - Qtly div five cts vs five cts prior", "Pay April 15", "Record March 31"])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and r.evidence.number_substitutions >= 2

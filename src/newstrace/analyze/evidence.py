@@ -192,9 +192,18 @@ def _share(mask: np.ndarray, s: int, e: int) -> float:
     return float(mask[s:e].mean()) if e > s else 0.0
 
 
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety".split()
+)
+
+
 def _is_number(info: TextInfo, k: int) -> bool:
-    """A number: what a templated report (a price, a rate, a dividend, a date) changes."""
-    return any(c.isdigit() for c in info.tokens[k].norm)
+    """A number, in figures or in words ("Qtly div four cts vs four cts"): what a templated
+    report (a price, a rate, a dividend, a date) changes."""
+    norm = info.tokens[k].norm
+    return any(c.isdigit() for c in norm) or norm in _NUMBER_WORDS
 
 
 def _is_name(info: TextInfo, k: int) -> bool:
@@ -213,12 +222,14 @@ def _facts(
     """Numbers alike on both sides, numbers replaced by other numbers, and names replaced by
     other names, between two token ranges. (Names alike are not counted: a template's constant
     names, "Bank of England", match whatever its figures say.) ``names=False`` reads a reworded
-    passage: its numbers as two bags (a rewording moves them about; one with no counterpart on
-    either side is replaced), and no names (capitalised words, a sentence's first word, "He" for
-    "Trump", change places without being other facts)."""
+    passage: its figures as two bags (a rewording moves them about, and writes numbers in words
+    as figures; a figure with no counterpart on either side is replaced), and no names
+    (capitalised words, a sentence's first word, "He" for "Trump", change places without being
+    other facts)."""
     if not names:
-        na = Counter(a.tokens[k].norm for k in range(a0, a1) if _is_number(a, k))
-        nb = Counter(b.tokens[k].norm for k in range(b0, b1) if _is_number(b, k))
+        # Figures only: a rewording writes "forty thousand" as "40,000".
+        na = Counter(t.norm for t in a.tokens[a0:a1] if any(c.isdigit() for c in t.norm))
+        nb = Counter(t.norm for t in b.tokens[b0:b1] if any(c.isdigit() for c in t.norm))
         return sum((na & nb).values()), min(sum((na - nb).values()), sum((nb - na).values())), 0
     aw, bw = a.words[a0:a1], b.words[b0:b1]
     sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
