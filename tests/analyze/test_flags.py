@@ -199,6 +199,10 @@ def test_words_replaced_or_added_are_an_alteration(derivative_quote: str, edit: 
             id="a transcription variant: we're",
         ),
         pytest.param(QUOTE.replace("We will not", "Well, we will just not"), QUOTE, id="a dropped filler"),
+        pytest.param(
+            QUOTE.replace("in this district", "in this home"), QUOTE,
+            id="a slip in the source's transcription (a word repeated) the derivative corrects",
+        ),
         pytest.param(QUOTE.replace("whatever it costs", "whatever, frankly, it costs"), QUOTE, id="a dropped aside"),
         pytest.param(
             QUOTE, QUOTE.replace('costs,"', 'costs, and we will rebuild every dyke that failed,"'),

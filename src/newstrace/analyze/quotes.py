@@ -276,6 +276,18 @@ def _variant(old: str, new: str) -> bool:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
 
 
+def _repeated_slip(sw: list[Token], i1: int, i2: int, n_new: int, dw: list[Token], reach: int = 8) -> bool:
+    """The source's word at ``sw[i1]`` (one word, replaced by one) repeats a word a few words
+    away in the source's own quotation, which the derivative has too: a transcription slip
+    ("have the resources to build the resources in the community") that the derivative's version
+    corrects ("... build the relationships ..."), not words changed in the speaker's mouth."""
+    if i2 - i1 != 1 or n_new != 1:
+        return False
+    word = sw[i1].norm
+    near = range(max(0, i1 - reach), min(len(sw), i1 + reach + 1))
+    return len(word) > 2 and any(k != i1 and sw[k].norm == word for k in near) and any(t.norm == word for t in dw)
+
+
 def _bracketed(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` lies inside parentheses or square brackets."""
     before, after = text[:start], text[end:]
@@ -300,8 +312,9 @@ def _best_altered(
 
     Only changes inside the quotation count: where one text quotes more of a statement than
     the other (words before or after the shared part), the other simply quoted less. Ellipses,
-    bracketed or parenthetical insertions, spelling and transcription variants and dropped
-    fillers are not alterations; a quotation whose only differences are these is preserved.
+    bracketed or parenthetical insertions, spelling and transcription variants (a slip in the
+    source's transcription that repeats a nearby word, too) and dropped fillers are not
+    alterations; a quotation whose only differences are these is preserved.
     """
     words = [t.norm for t in d_toks]
     wset = set(words)
@@ -365,6 +378,7 @@ def _best_altered(
             or interrupted
             or trimmed
             or (op == "replace" and _variant(old, new))
+            or (op == "replace" and _repeated_slip(sw, i1, i2, j2 - j1, dw))
             or not _substantive(changed)
         ):
             variants.append(f"{old or '∅'}→{new or '∅'}")
