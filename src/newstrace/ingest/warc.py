@@ -63,11 +63,11 @@ def iter_warc(data: bytes, path: str) -> Iterator[RawDocument | InputError]:
         return
     n = 0
     for item in _records(data[:end], path):
-        n += not isinstance(item, InputError)
+        n += 1  # a record read: its document, or the error it raised
         yield item
     yield MalformedInputError(
-        f"truncated or corrupt WARC.gz: a compressed record starting at byte {end} is cut short "
-        f"or damaged; {n} documents read before it"
+        f"truncated WARC.gz (or damaged): record {n + 1}, from byte {end}, is cut short or its "
+        f"checksum does not match; {n} complete records read"
     )
 
 
