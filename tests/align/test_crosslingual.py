@@ -20,9 +20,11 @@ from newstrace.align.crosslingual import (
     reordered_beads,
     script_of,
     shared_vocabulary,
+    translation_beads,
 )
 from newstrace.align.crosslingual import text_language as detect_language
 from newstrace.align.semantic import EncoderProfile
+from newstrace.clean.text import Sentence
 
 
 def _m(rows: list[list[float]]) -> np.ndarray:
@@ -141,6 +143,40 @@ def test_translation_passages_stay_inside_both_texts_and_never_overlap(a: str, b
     trans = [p for p in al.passages if p.kind == "translation"]
     for x in trans:  # and translation passages are disjoint in A too
         assert not any(y is not x and y.a_start < x.a_end and x.a_start < y.a_end for y in trans)
+
+
+class CountingEncoder(BagEncoder):
+    """BagEncoder that records every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        self.seen.extend(sentences)
+        return super().encode(sentences)
+
+
+def _sentences(text: str) -> list[Sentence]:
+    out, at = [], 0
+    for line in text.split("\n"):
+        out.append(Sentence(at, at + len(line)))
+        at += len(line) + 1
+    return out
+
+
+def test_a_pair_with_no_sentence_near_the_other_is_left_before_merged_texts_are_embedded() -> None:
+    a = "minister bridge river.\ncouncil vote rain.\ntax school Keller."
+    far = "alpha beta gamma.\ndelta epsilon zeta.\neta theta iota."
+    enc = CountingEncoder()
+    kw = {"strong": 0.6, "floor": 0.35, "run_mean": 0.5}
+    assert translation_beads(a, _sentences(a), far, _sentences(far), enc, **kw) == []
+    assert len(enc.seen) == 6  # the single sentences only: no merged text was embedded
+    # A pair that shares a sentence is aligned with its merged texts, as before.
+    near = "minister bridge river.\ndelta epsilon zeta.\neta theta iota."
+    enc = CountingEncoder()
+    beads = translation_beads(a, _sentences(a), near, _sentences(near), enc, **kw)
+    assert [(x.a0, x.b0) for x in beads] == [(0, 0)]
+    assert len(enc.seen) == 6 + 4  # and its runs of two sentences, two a side
 
 
 def test_without_an_encoder_the_translation_is_not_guessed() -> None:
