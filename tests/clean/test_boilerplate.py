@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from newstrace.clean.boilerplate import chrome_reason, learn_outlet_chrome, remove_outlet_chrome
+from newstrace.clean.boilerplate import (
+    chrome_reason,
+    learn_edge_blocks,
+    learn_outlet_chrome,
+    remove_outlet_chrome,
+)
 from newstrace.pipeline import ingest
 from newstrace.store import Store
 
@@ -224,3 +229,22 @@ def test_two_copies_of_a_column_keep_their_opening_paragraphs() -> None:
     cut = "\n".join([*opening, "Read the rest of the story at the author's site."])
     chrome = learn_outlet_chrome("Site", [full, cut, "\n".join(_story(1))])
     assert remove_outlet_chrome(full, chrome)[0] == full
+
+
+def test_versions_cut_short_after_the_line_that_follows_their_shared_lead_keep_it() -> None:
+    """Three sends of one wire story: the lead, then the same next paragraph (one send signs off
+    after it), then different amounts of the story. Their rests barely overlap, but they go on
+    with the same line: versions, not a header."""
+    lead = [
+        "TAIPEI, March 3 - The central bank governor rejected a request by textile makers to halt the rise of the currency, a spokesman for the federation said.",
+        "He quoted the governor as telling representatives of 19 textile associations that the rate could not be fixed because of pressure from abroad.",
+    ]  # fmt: skip
+    nxt = "The Federation asked the government on February 19 to hold the exchange rate at that level."
+    cut = "\n".join([*lead, nxt + " Reuter"])
+    mid = "\n".join([*lead, nxt, "Many exporters were operating without profit and would go out of business, it said. Reuter"])
+    full = "\n".join([*lead, nxt, *_story(0), *_story(1), *_story(2)])
+    assert learn_edge_blocks([full, cut, mid, "\n".join(_story(3))]) == frozenset()
+    # A header that three pages go on from with different lines is still a block.
+    header = ["Wire Service Daily", "Home | World | Business | Markets"]
+    pages = ["\n".join([*header, *_story(k)]) for k in range(3)]
+    assert len(learn_edge_blocks(pages)) == 1

@@ -156,8 +156,9 @@ def learn_edge_blocks(
     ("the same place"): a header, a sidebar of latest stories, an author bio, a footer.
 
     Two documents holding a block must go on about different things after it (their other
-    words barely overlap): documents that share a block and go on about the same story are
-    versions of one article, and the block is its text, not chrome. A block that is a whole
+    words barely overlap, and the lines that follow the block differ): documents that share a
+    block and go on about the same story, or go on with (mostly) the same line (a version cut
+    short after it), are versions of one article, and the block is its text, not chrome. A block that is a whole
     document of the outlet is an article too (its updates start with it), and a document is
     never all block. An opening block of prose (lines of more than ``prose_line_words`` words
     on average) must recur in three documents: two copies of one column, one cut short, share
@@ -184,10 +185,14 @@ def learn_edge_blocks(
                 if len(held) < 8:
                     held.append((d, i + 1))
 
-    def rest(d: int, side: str, k: int) -> set[str]:
+    def rest(d: int, side: str, k: int) -> tuple[set[str], set[str]]:
         keys = docs[d]
         lines = keys[k:] if side == "^" else keys[: len(keys) - k]
-        return {w for ln in lines for w in ln.split() if len(w) > 3 and not w.isdigit()}
+        nxt = set((lines[0] if side == "^" else lines[-1]).split())
+        return nxt, {w for ln in lines for w in ln.split() if len(w) > 3 and not w.isdigit()}
+
+    def apart(x: set[str], y: set[str]) -> bool:
+        return len(x & y) < 0.5 * len(x | y)
 
     learned = set()
     for h, held in holders.items():
@@ -196,9 +201,11 @@ def learn_edge_blocks(
         lines = held[0][1]
         if h[0] == "^" and block_words[h] > prose_line_words * lines and len(held) < 3:
             continue
-        rests = [r for d, k in held if len(r := rest(d, h[0], k)) >= 10]
+        rests = [r for d, k in held if len((r := rest(d, h[0], k))[1]) >= 10]
         if any(
-            len(x & y) < 0.25 * len(x | y) for i, x in enumerate(rests) for y in rests[i + 1 :]
+            apart(x[0], y[0]) and len(x[1] & y[1]) < 0.25 * len(x[1] | y[1])
+            for i, x in enumerate(rests)
+            for y in rests[i + 1 :]
         ):
             learned.add(h)
     return frozenset(learned)
