@@ -210,6 +210,21 @@ def test_a_thorough_rewrite_counts_though_its_sentences_make_one_passage() -> No
     assert small.rewrite_sentences == 3 and small.words == 0
 
 
+def test_sentences_matched_around_one_quotation_count_no_more_narration_than_both_have() -> None:
+    """Two reports of a veto message: the paraphrase layer matches the sentences that give its
+    one quotation; one has a speech tag around it, the other a clause of its own: no reworded
+    narration there, and the passage is the quotation."""
+    q = "would neither protect Americans from terrorist attacks nor improve the effectiveness of our response to such attacks."
+    src = [f"But he added that the legislation \u201c{q}\u201d"]
+    der = [f"But he maintained the bill would seriously hurt US security interests and alliances, saying it \"{q}\""]
+    ev = _paraphrase_run(src, der, range(0, 1))
+    assert ev.passages[0].counted == 6  # 'But he added that the legislation': under 8, not prose
+    # Where the narration around the quotation is the other's, it still counts.
+    shared = "But he added that the legislation, which passed the Senate without objection in May,"
+    ev = _paraphrase_run([f"{shared} \u201c{q}\u201d"], [f"{shared} saying it \"{q}\""], range(0, 1))
+    assert ev.passages[0].counted >= 15
+
+
 def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> None:
     from newstrace.analyze.evidence import _facts
 

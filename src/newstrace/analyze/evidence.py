@@ -364,6 +364,12 @@ def reuse_evidence(
         n = int(weight[kb].sum())
         n_third = int(weight[kb][third].sum())
         counted = n - n_third
+        if p.kind == "paraphrase":
+            # Sentences matched as a whole: narration is reworded only as far as both texts
+            # have some. A speech tag one side ("he added that the bill", "Clinton asked")
+            # against a sentence of the other's own ("he maintained the bill would hurt
+            # alliances, saying it") is a quotation, or nothing, carrying the match.
+            counted = min(counted, _narration_words(a, a0, a1))
         why: str | None = None
         if n_third and (inserted := _shared_insertion(a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end])):
             # Both quote it with the same editorial insertion: perhaps one took the quotation
@@ -406,6 +412,13 @@ def reuse_evidence(
     ev.rewrite_words, ev.rewrite_runs, ev.rewrite_sentences = _ordered(chain, 1)
     ev.translation_words, _, ev.translation_sentences = _ordered(chain, 2)
     return ev
+
+
+def _narration_words(info: TextInfo, t0: int, t1: int) -> int:
+    """Weight of the tokens ``t0..t1`` of a text outside quotations and third-party words."""
+    quoted, third = _token_flags(info)
+    keep = ~(quoted[t0:t1] | third[t0:t1])
+    return int(token_weights(info)[t0:t1][keep].sum())
 
 
 def quoting_words(al: Alignment) -> tuple[int, int]:
