@@ -225,6 +225,25 @@ def test_sentences_matched_around_one_quotation_count_no_more_narration_than_bot
     assert ev.passages[0].counted >= 15
 
 
+def test_a_near_verbatim_passage_around_a_quotation_counts_the_narration_both_share() -> None:
+    """Two reports of one tweet: the lexical layer merges the quotation with the different
+    sentences that introduce it; only their shared words are shared narration."""
+    tweet = '"If I had a bowl of skittles and I told you just three would kill you. Would you take a handful?"'
+    src = f"The tweet, which consisted of a photo of a bowl full of the candy that said: {tweet} It drew anger."
+    der = f"Donald Trump Jr. posted a picture of Skittles with a caption that reads, {tweet} Many were angry."
+    a0, b0 = 0, 0
+    a1, b1 = src.index(" It drew"), der.index(" Many were")
+    al = Alignment([Passage("near_verbatim", a0, a1, b0, b1, 0.8)], analyse_text(src), analyse_text(der), False)
+    ev = reuse_evidence(al)
+    assert ev.passages[0].counted < 8 and ev.prose_words < 8  # 'a ... of ... that'
+    # The same quotation introduced by the same sentence: the other's reporting, counted whole.
+    intro = "The eldest Trump son posted a photo of a bowl of Skittles and a caption that reads,"
+    src2, der2 = f"{intro} {tweet} It drew anger.", f"{intro} {tweet} Many were angry."
+    a1, b1 = src2.index(" It drew"), der2.index(" Many were")
+    al = Alignment([Passage("near_verbatim", 0, a1, 0, b1, 0.8)], analyse_text(src2), analyse_text(der2), False)
+    assert reuse_evidence(al).prose_words >= 30
+
+
 def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> None:
     from newstrace.analyze.evidence import _facts
 

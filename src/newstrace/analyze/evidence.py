@@ -364,6 +364,12 @@ def reuse_evidence(
         n = int(weight[kb].sum())
         n_third = int(weight[kb][third].sum())
         counted = n - n_third
+        if p.kind == "near_verbatim" and n_third:
+            # Merged over a gap around a quotation both give: of the narration around it,
+            # only the words the two texts share count ("The tweet, a photo of a bowl of the
+            # candy that said:" against "The eldest son posted a photo of a bowl of Skittles
+            # and a caption that reads,").
+            counted = _matched_narration(a, a0, a1, b, b0, b1, weight)
         if p.kind == "paraphrase":
             # Sentences matched as a whole: narration is reworded only as far as both texts
             # have some. A speech tag one side ("he added that the bill", "Clinton asked")
@@ -412,6 +418,22 @@ def reuse_evidence(
     ev.rewrite_words, ev.rewrite_runs, ev.rewrite_sentences = _ordered(chain, 1)
     ev.translation_words, _, ev.translation_sentences = _ordered(chain, 2)
     return ev
+
+
+def _matched_narration(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int, weight: np.ndarray) -> int:
+    """Weight of B's tokens in ``b0..b1`` that match A's in ``a0..a1`` word for word (in
+    order) and are not third-party words in the pair (quoted in both, or a tweet, transcript
+    or speech in either)."""
+    quoted_a, third_a = _token_flags(a)
+    quoted_b, third_b = _token_flags(b)
+    sm = difflib.SequenceMatcher(None, a.words[a0:a1], b.words[b0:b1], autojunk=False)
+    total = 0
+    for i, j, size in sm.get_matching_blocks():
+        for d in range(size):
+            ka, kb = a0 + i + d, b0 + j + d
+            if not ((quoted_a[ka] and quoted_b[kb]) or third_a[ka] or third_b[kb]):
+                total += int(weight[kb])
+    return total
 
 
 def _narration_words(info: TextInfo, t0: int, t1: int) -> int:
