@@ -244,6 +244,28 @@ def test_a_near_verbatim_passage_around_a_quotation_counts_the_narration_both_sh
     assert reuse_evidence(al).prose_words >= 30
 
 
+def test_reworded_sentences_with_other_figures_are_another_report() -> None:
+    """Two stories citing two polls in the same words: a rewrite keeps the figures it rewrites."""
+    poll_a = [
+        "In last week's national poll, Clinton edged Trump among likely voters asked who would handle terrorism better, 47 percent to 46 percent.",
+        "Among registered voters the poll found Clinton ahead on the economy by 52 percent to 41 percent.",
+        "The same survey put her lead on foreign policy at 55 percent to 38 percent.",
+    ]  # fmt: skip
+    poll_b = [
+        "A national poll released on Wednesday had Clinton ahead among likely voters on who would handle terrorism better, 49 percent to 45 percent.",
+        "Among registered voters the survey found Clinton leading on the economy by 50 percent to 44 percent.",
+        "It also put her lead on foreign policy at 57 percent to 35 percent.",
+    ]  # fmt: skip
+    intro = " ".join(NARRATION_B * 2) + " "  # the rest of the story: no template
+    ev = _paraphrase_run(poll_a, poll_b, range(0, 3), before=intro)
+    assert ev.passages[0].counted == 0 and ev.passages[0].why == "other figures: another report of the same kind"
+    # The same figures reworded: a rewrite of that report.
+    same = [s.replace("49 percent to 45", "47 percent to 46").replace("50 percent to 44", "52 percent to 41")
+            .replace("57 percent to 35", "55 percent to 38") for s in poll_b]  # fmt: skip
+    ev = _paraphrase_run(poll_a, same, range(0, 3), before=intro)
+    assert ev.rewrite_sentences == 3 and ev.passages[0].counted > 40 and ev.passages[0].why is None
+
+
 def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> None:
     from newstrace.analyze.evidence import _facts
 

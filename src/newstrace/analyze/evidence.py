@@ -322,8 +322,11 @@ def reuse_evidence(
     lexical = sorted((r for r in ranges if r[0].kind in _LEXICAL), key=lambda r: r[3])
     worded = sorted((r for r in ranges if r[0].kind in _WORDED), key=lambda r: r[3])
     same_figures: set[int] = set()  # passages whose figures (3 or more) are all alike
+    other_figures: set[int] = set()  # reworded passages whose figures are mostly others
     for p, a0, a1, b0, b1 in worded:
         m, n, c = _facts(a, a0, a1, b, b0, b1, names=p.kind in _LEXICAL)
+        if p.kind == "paraphrase" and n >= 2 and n > m:
+            other_figures.add(b0)
         ev.fact_matches += m
         ev.number_substitutions += n
         ev.fact_substitutions += n + c
@@ -364,6 +367,7 @@ def reuse_evidence(
         n = int(weight[kb].sum())
         n_third = int(weight[kb][third].sum())
         counted = n - n_third
+        why: str | None = None
         if p.kind == "near_verbatim" and n_third:
             # Merged over a gap around a quotation both give: of the narration around it,
             # only the words the two texts share count ("The tweet, a photo of a bowl of the
@@ -376,7 +380,11 @@ def reuse_evidence(
             # against a sentence of the other's own ("he maintained the bill would hurt
             # alliances, saying it") is a quotation, or nothing, carrying the match.
             counted = min(counted, _narration_words(a, a0, a1))
-        why: str | None = None
+            if counted and b0 in other_figures:
+                # A rewrite keeps the figures of what it rewrites; other figures in the same
+                # words are another report of the kind (another poll, another quarter).
+                why = "other figures: another report of the same kind"
+                counted = 0
         if n_third and (inserted := _shared_insertion(a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end])):
             # Both quote it with the same editorial insertion: perhaps one took the quotation
             # from the other as that outlet edited it. Worth saying; still a quotation.
