@@ -60,6 +60,8 @@ STORIES = [
         "Comment Policy: Please keep comments relevant to the topic. Multiple links will send your "
         "comment to the spam folder.",
         "All posts are opinions, shared under the fair use doctrine in Sec. 107 of U.S. Code Title 17.",
+        "Get CNN's Party People podcast at CNN, on Stitcher, TuneInRadio, or iTunes.",
+        "Listen to the Harbour Hour on Apple Podcasts, Spotify or wherever you get your podcasts",
     ],
 )
 def test_generic_chrome_is_recognised(line: str) -> None:
@@ -78,6 +80,8 @@ def test_generic_chrome_is_recognised(line: str) -> None:
         "Topics: the council will discuss the budget, the schools and the bridge repairs on Monday.",
         "Follow the money, the senator said, and you will find who paid for the campaign.",
         "The fair use of public land was the subject of a long debate in the council on Tuesday.",
+        "Spotify shares rose 5 percent after Apple cut the price of albums on iTunes.",
+        "Listeners who found the show on Spotify complained about the advertisements, the host said.",
     ],
 )
 def test_article_sentences_are_kept(line: str) -> None:

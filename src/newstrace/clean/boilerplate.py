@@ -73,6 +73,14 @@ _LEGAL_CHROME = re.compile(
     re.I | re.X,
 )
 
+# "Get the podcast at CNN, on Stitcher, TuneIn or iTunes": a call to listen somewhere.
+_PLATFORM_PROMO = re.compile(
+    r"""^(?:get|listen|subscribe|download|find|hear|follow|catch)\b.{0,160}?
+        \b(?:itunes|apple\s+podcasts|google\s+(?:play|podcasts)|stitcher|tunein(?:\s*radio)?|spotify
+          |soundcloud|overcast|pocket\s+casts|iheart(?:radio)?)\b""",
+    re.I | re.X,
+)
+
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTACT_RE = re.compile(
     r"^(?:for\s+)?(?:media|press|general)?\s*(?:inquiries|enquiries|contact(?:\s+us)?|e-?mail(?:\s+us)?|"
@@ -107,6 +115,8 @@ def chrome_reason(line: str) -> str | None:
     >>> chrome_reason("Filed under: World, Europe Tagged: Berlin, floods, army, Elbe, Saxony, rain, "
     ...               "Angela Merkel, disaster relief")
     'tags and categories'
+    >>> chrome_reason("Get CNN's Party People podcast at CNN, on Stitcher, TuneInRadio, or iTunes.")
+    'podcast/app promo'
     >>> chrome_reason("The minister said the talks would resume.") is None
     True
     """
@@ -124,6 +134,8 @@ def chrome_reason(line: str) -> str | None:
         return "share/comment/navigation prompt"
     if _taxonomy_line(s):
         return "tags and categories"
+    if n_words <= 30 and _PLATFORM_PROMO.match(s):
+        return "podcast/app promo"
     return None
 
 
