@@ -311,6 +311,7 @@ def reuse_evidence(
     """
     a, b = al.a, al.b
     weight = token_weights(b)
+    weight_a: np.ndarray | None = None  # A's, when a paraphrased passage needs them
     ev = ReuseEvidence(derivative_words=int(weight.sum()))
     quoted_a, third_a = _token_flags(a)
     quoted_b, third_b = _token_flags(b)
@@ -379,7 +380,8 @@ def reuse_evidence(
             # have some. A speech tag one side ("he added that the bill", "Clinton asked")
             # against a sentence of the other's own ("he maintained the bill would hurt
             # alliances, saying it") is a quotation, or nothing, carrying the match.
-            counted = min(counted, _narration_words(a, a0, a1))
+            weight_a = token_weights(a) if weight_a is None else weight_a
+            counted = min(counted, _narration_words(a, a0, a1, weight_a))
             if counted and b0 in other_figures:
                 # A rewrite keeps the figures of what it rewrites; other figures in the same
                 # words are another report of the kind (another poll, another quarter).
@@ -444,11 +446,12 @@ def _matched_narration(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: 
     return total
 
 
-def _narration_words(info: TextInfo, t0: int, t1: int) -> int:
-    """Weight of the tokens ``t0..t1`` of a text outside quotations and third-party words."""
+def _narration_words(info: TextInfo, t0: int, t1: int, weights: np.ndarray) -> int:
+    """Weight (``weights``: the text's :func:`token_weights`) of the tokens ``t0..t1`` of a text
+    outside quotations and third-party words."""
     quoted, third = _token_flags(info)
     keep = ~(quoted[t0:t1] | third[t0:t1])
-    return int(token_weights(info)[t0:t1][keep].sum())
+    return int(weights[t0:t1][keep].sum())
 
 
 def quoting_words(al: Alignment) -> tuple[int, int]:

@@ -170,9 +170,9 @@ def learn_edge_blocks(
     Two documents holding a block must go on about different things after it (their other
     words barely overlap, and the lines that follow the block differ): documents that share a
     block and go on about the same story, or go on with (mostly) the same line (a version cut
-    short after it), are versions of one article, and the block is its text, not chrome. A block that is a whole
-    document of the outlet is an article too (its updates start with it), and a document is
-    never all block. An opening block of prose (lines of more than ``prose_line_words`` words
+    short after it), are versions of one article, and the block is its text, not chrome. A
+    block that is a whole document of the outlet is an article too (its updates start with
+    it), and a document is never all block. An opening block of prose (lines of more than ``prose_line_words`` words
     on average) must recur in three documents: two copies of one column, one cut short, share
     their opening paragraphs, while page headers are bylines, datelines and headlines.
     """
