@@ -137,6 +137,60 @@ def test_two_short_notices_sharing_a_formula_are_not_copies() -> None:
     assert compare(a, doc("c", [a.text])).relation == "duplicate"
 
 
+def _table(dateline: str, net: str, prior: str = "1,363,000") -> Document:
+    return doc(dateline, [
+        f"{dateline} - Oper shr 26 cts vs 18 cts",
+        f"Oper net 2,877,000 vs {prior}",
+        "Revs 44.3 mln vs 40.8 mln",
+        f"Nine mths oper net {net} vs 4,108,000",
+    ])
+
+
+def _formula_commonness(*texts: str) -> Commonness:
+    fps = [sample_fingerprints(shingle_hashes(form_words(words(t))), 1) for t in texts]
+    return Commonness(np.unique(np.concatenate(fps)), 5, modulus=1)
+
+
+def test_a_results_table_sent_again_from_another_bureau_is_the_same_report() -> None:
+    # The table's form is common in a wire corpus; its figures are this company's alone.
+    common = _formula_commonness(_table("NEW YORK, March 3", "7,914,000").text)
+    first = _table("SAN BERNARDINO, Calif., March 3", "7,914,000")
+    again = _table("LOS ANGELES, March 3", "7,914,000")
+    r = compare(first, again, commonness=common)
+    assert r.evidence is not None and r.evidence.common_words == 0 and not r.evidence.is_template
+    assert r.relation in ("duplicate", "derived")
+    # Sent again with a figure corrected (one of many): still the same report.
+    corrected = _table("LOS ANGELES, March 3", "7,914,000", prior="1,838,000")
+    r = compare(first, corrected, commonness=common)
+    assert r.evidence is not None and r.evidence.common_words == 0
+    assert r.relation in ("duplicate", "derived")
+    # Another company's table in the same form: its figures are others, a template.
+    other = doc("other", [_table("DALLAS, March 3", "1,1").text.replace("2,877,000", "912,000").replace("44.3", "17.2").replace("26 cts", "9 cts")])
+    r = compare(first, other, commonness=common)
+    assert r.relation == "related"
+
+
+def test_a_dateline_is_not_prose_unless_both_have_it() -> None:
+    a = doc("a", ["LITTLE ROCK, Ark., Feb 26 - Qtly div three cts vs three cts prior"])
+    b = doc("b", ["NEW YORK, Feb 26 - Qtly div three cts vs three cts prior"])
+    r = compare(a, b)
+    assert r.evidence is not None and r.evidence.words == 10  # "Feb 26" and the formula
+    assert r.relation == "related"
+
+
+def test_another_days_report_with_other_figures_stays_a_template() -> None:
+    def bank(day: str, amount: str, band1: str, band2: str) -> Document:
+        return doc(day, [
+            f"LONDON, March {day} - The Bank of England said it had provided the money market with {amount} mln stg assistance in the morning session.",
+            f"The central bank purchased bank bills outright comprising {band1} mln stg in band one at 10-7/8 pct and {band2} mln stg in band two at 10-13/16 pct.",
+        ])
+
+    r = compare(bank("2", "37", "four", "33"), bank("3", "437", "120", "315"))
+    assert r.evidence is not None and r.evidence.is_template and r.relation == "related"
+    # The same day's report sent twice is a copy.
+    assert compare(bank("2", "37", "four", "33"), bank("2", "37", "four", "33")).relation == "duplicate"
+
+
 def test_common_text_of_the_corpus_is_not_evidence() -> None:
     footer = "The views expressed in this opinion article are solely those of their author and are not necessarily either shared or endorsed by the publisher of this site, which takes no responsibility for them."
     a, b = doc("a", [*NARRATION_A, footer]), doc("b", [*NARRATION_B, footer])
@@ -242,6 +296,28 @@ def test_a_near_verbatim_passage_around_a_quotation_counts_the_narration_both_sh
     a1, b1 = src2.index(" It drew"), der2.index(" Many were")
     al = Alignment([Passage("near_verbatim", 0, a1, 0, b1, 0.8)], analyse_text(src2), analyse_text(der2), False)
     assert reuse_evidence(al).prose_words >= 30
+
+
+def test_two_reports_naming_a_statements_speaker_alike_share_no_narration() -> None:
+    """Two reports of one statement name its speaker the same way: the speech tag between the
+    quotations is not the other's reporting; a sentence of narration shared with it is."""
+    q1 = '"After talks with community leaders, we have decided to postpone the trip,"'
+    q2 = '"She will visit next Sunday."'
+    src = f"The visit was called off. {q1} Clinton communications director Jennifer Palmieri wrote in a statement. {q2} It drew praise."
+    der = f"Plans changed again. {q1} Clinton communications director Jennifer Palmieri said in a statement. {q2} Many were relieved."
+
+    def passage(a_text: str, b_text: str) -> ReuseEvidence:
+        a0, b0 = a_text.index(q1), b_text.index(q1)
+        a1, b1 = a_text.index(q2) + len(q2), b_text.index(q2) + len(q2)
+        al = Alignment([Passage("near_verbatim", a0, a1, b0, b1, 0.8)], analyse_text(a_text), analyse_text(b_text), False)
+        return reuse_evidence(al)
+
+    ev = passage(src, der)
+    assert ev.prose_words <= 8 and ev.third_party_words >= 15  # the quotations do not count
+    # Narration of its own between the quotations, shared too: the other's reporting.
+    told = "Palmieri said the campaign had spoken with the mayor and the police chief before deciding to delay the trip by a week."
+    ev = passage(f"The visit was called off. {q1} {told} {q2} It drew praise.", f"Plans changed again. {q1} {told} {q2} Many were relieved.")
+    assert ev.prose_words >= 35  # the passage, quotations and all
 
 
 def test_reworded_sentences_with_other_figures_are_another_report() -> None:

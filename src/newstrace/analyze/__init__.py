@@ -132,7 +132,10 @@ def relation_of(
     share = counted / max(1, evidence.derivative_words)
     if evidence.is_template:
         counted, share = 0, 0.0
-    if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d and share >= 0.5:
+    # (A duplicate's counted words are MIN_SHARE_WORDS, unless the whole text is shorter: two
+    # notices of one formula from two cities share all but their datelines.)
+    enough = counted >= min(MIN_SHARE_WORDS, evidence.derivative_words)
+    if d >= 0.9 and s >= 0.9 and lexical_d >= 0.85 * d and share >= 0.5 and enough:
         return "duplicate"
     by_share = share >= 0.3 and counted >= MIN_SHARE_WORDS
     if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):

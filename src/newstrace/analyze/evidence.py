@@ -12,7 +12,10 @@ passage is weighed:
 - **common text**: shingles that many documents of the corpus hold, figures made alike (a
   footer, a promo line, a formula), unless the passage is a long one that is most of both texts
   (an article republished many times) or a formula whose figures are all the same in both (one
-  results table sent twice).
+  results table sent twice, or sent again with a figure or two of many corrected).
+- **datelines** ("SAN BERNARDINO, Calif., March 3 -") say where and when: the derivative's count
+  only as far as the source's dateline has the same words, and a dateline changed in a story
+  sent again (another bureau, another day) is no other fact unless other figures change too.
 - **templates**: texts whose figures differ while the words around them repeat: the same report
   for another company or another day. Figures are read in copied and in reworded passages alike
   (a daily market report rewords its sentences around the new figures).
@@ -40,6 +43,7 @@ import numpy as np
 
 from newstrace.align import Alignment, TextInfo
 from newstrace.analyze.quotes import quoted_material
+from newstrace.analyze.speakers import SPEECH_VERBS
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes
 
@@ -313,36 +317,37 @@ def reuse_evidence(
     weight = token_weights(b)
     weight_a: np.ndarray | None = None  # A's, when a paraphrased passage needs them
     ev = ReuseEvidence(derivative_words=int(weight.sum()))
+    # A dateline ("SAN BERNARDINO, Calif., March 3 -") says where and when, not what: of the
+    # derivative's, only the words A's dateline has too count (two notices of one formula from
+    # two cities share no more than the formula).
+    da, db = _dateline_end(a), _dateline_end(b)
+    if db:
+        weight = weight.copy()
+        own = {t.norm for t in a.tokens[:da]}
+        for k in range(db):
+            if b.tokens[k].norm not in own:
+                weight[k] = 0
     quoted_a, third_a = _token_flags(a)
     quoted_b, third_b = _token_flags(b)
     ranges = []
     for p in al.passages:
         ranges.append((p, *_token_range(a, p.a_start, p.a_end), *_token_range(b, p.b_start, p.b_end)))
     # Facts: inside lexical and paraphrased passages, and in the short gaps between
-    # neighbouring lexical ones.
+    # neighbouring lexical ones. A story sent again from another bureau or on another day
+    # changes its dateline and perhaps a figure it corrects: when little else differs (one
+    # figure in five), the datelines' place and date are no facts; when more does, another
+    # day is one more sign of another report.
     lexical = sorted((r for r in ranges if r[0].kind in _LEXICAL), key=lambda r: r[3])
     worded = sorted((r for r in ranges if r[0].kind in _WORDED), key=lambda r: r[3])
-    same_figures: set[int] = set()  # passages whose figures (3 or more) are all alike
-    other_figures: set[int] = set()  # reworded passages whose figures are mostly others
-    for p, a0, a1, b0, b1 in worded:
-        m, n, c = _facts(a, a0, a1, b, b0, b1, names=p.kind in _LEXICAL)
-        if p.kind == "paraphrase" and n >= 2 and n > m:
-            other_figures.add(b0)
-        ev.fact_matches += m
-        ev.number_substitutions += n
-        ev.fact_substitutions += n + c
-        if m >= 3 and n == 0:
-            same_figures.add(b0)
-    # The gaps between neighbouring passages, and before the first one (a dateline, a name).
-    gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
-    if lexical:
-        first = min(lexical, key=lambda r: r[1])
-        gaps.append((max(0, first[1] - max_gap_words), first[1], max(0, first[3] - max_gap_words), first[3]))
-    for ga0, ga1, gb0, gb1 in gaps:
-        if 0 < ga1 - ga0 <= max_gap_words and 0 < gb1 - gb0 <= max_gap_words:
-            _, n, c = _facts(a, ga0, ga1, b, gb0, gb1)
-            ev.number_substitutions += n
-            ev.fact_substitutions += n + c
+    facts = _pair_facts(a, b, lexical, worded, max_gap_words, 0, 0)
+    if (da or db) and facts.substitutions:
+        body = _pair_facts(a, b, lexical, worded, max_gap_words, da, db)
+        if body.substitutions * 5 <= body.matches:
+            facts = body
+    ev.fact_matches += facts.matches
+    ev.number_substitutions += facts.numbers
+    ev.fact_substitutions += facts.substitutions
+    same_figures, other_figures = facts.same_figures, facts.other_figures
     # A template is a whole short report in another's form: most of the derivative is shared.
     worded_words = sum(r[4] - r[3] for r in worded)
     template = ev.template and worded_words >= 0.4 * max(1, len(b.words))
@@ -391,10 +396,14 @@ def reuse_evidence(
             # Both quote it with the same editorial insertion: perhaps one took the quotation
             # from the other as that outlet edited it. Worth saying; still a quotation.
             ev.copied_insertions.append(inserted)
-        if n_third and counted >= 8 and counted >= 0.2 * n:
+        if n_third and counted >= 8 and counted >= 0.2 * n and (
+            p.kind != "near_verbatim" or _matched_narration(a, a0, a1, b, b0, b1, weight, tags=True) >= 8
+        ):
             # The narration around the quotation is shared too: the passage as a whole is the
             # other's reporting, quotations and all (LABELLING: quote-only unless the prose
-            # around it is reused).
+            # around it is reused). Who said it and how ("communications director Jennifer
+            # Palmieri said in a statement") is not that prose: two reports of one statement
+            # name its speaker alike.
             counted, n_third = n, 0
         ev.third_party_words += n_third
         if n_third >= 0.5 * n:
@@ -430,20 +439,135 @@ def reuse_evidence(
     return ev
 
 
-def _matched_narration(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int, weight: np.ndarray) -> int:
+@dataclass(slots=True)
+class _Facts:
+    matches: int = 0
+    numbers: int = 0
+    substitutions: int = 0
+    same_figures: set[int] = field(default_factory=set)
+    """Passages (by B token start) whose figures are all alike (3 or more), or whose pair's
+    figures are many and one in five at most changed (a correction)."""
+    other_figures: set[int] = field(default_factory=set)
+    """Reworded passages whose figures are mostly others."""
+
+
+def _pair_facts(
+    a: TextInfo, b: TextInfo, lexical: list[Any], worded: list[Any], max_gap: int, da: int, db: int
+) -> _Facts:
+    """The figures and names of a pair's passages (and of the short gaps between its lexical
+    ones, and before the first: a dateline, a name), from token ``da`` of A and ``db`` of B."""
+    f = _Facts()
+    figured: list[int] = []
+    for p, a0, a1, b0, b1 in worded:
+        m, n, c = _facts(a, max(a0, da), a1, b, max(b0, db), b1, names=p.kind in _LEXICAL)
+        if p.kind == "paraphrase" and n >= 2 and n > m:
+            f.other_figures.add(b0)
+        f.matches += m
+        f.numbers += n
+        f.substitutions += n + c
+        if m >= 3 and n == 0:
+            f.same_figures.add(b0)
+        elif m:
+            figured.append(b0)
+    gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
+    if lexical:
+        first = min(lexical, key=lambda r: r[1])
+        gaps.append((max(0, first[1] - max_gap), first[1], max(0, first[3] - max_gap), first[3]))
+    for ga0, ga1, gb0, gb1 in gaps:
+        ga0, gb0 = max(ga0, da), max(gb0, db)
+        if 0 < ga1 - ga0 <= max_gap and 0 < gb1 - gb0 <= max_gap:
+            _, n, c = _facts(a, ga0, ga1, b, gb0, gb1)
+            f.numbers += n
+            f.substitutions += n + c
+    if f.matches >= SAME_FIGURES_MANY and f.substitutions * 5 <= f.matches:
+        # One report, a figure or two corrected: its passages hold the same figures.
+        f.same_figures.update(figured)
+    return f
+
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z.'’ -]*[A-Z.]"  # the place, in capitals: NEW YORK, ST. LOUIS
+    r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)*"  # its state or country: , Calif.
+    rf"(?:,?\s*{_MONTH}\.?\s+\d{{1,2}})?"  # the day: , March 3
+    r"(?:\s*\([A-Za-z][\w .&-]{0,30}\))?"  # the wire: (AP)
+    r"\s*(?:-{1,2}|–|—)\s"
+)
+SAME_FIGURES_MANY = 8
+"""Figures alike in a pair from which one in five may differ and the pair still be one report
+(a results table sent again with a figure corrected)."""
+
+
+def _dateline_end(info: TextInfo) -> int:
+    """The number of tokens of the dateline that opens a text ("NEW YORK, March 3 -",
+    "TULSA, Okla. (AP) —"), 0 when it opens with none.
+
+    >>> from newstrace.align import analyse_text
+    >>> _dateline_end(analyse_text("SAN BERNARDINO, Calif., March 3 - Shr profit three cts"))
+    5
+    >>> _dateline_end(analyse_text("The dollar fell - again."))
+    0
+    """
+    m = _DATELINE.match(info.text, 0, 80)
+    if not m:
+        return 0
+    return bisect.bisect_left([t.start for t in info.tokens[:16]], m.end())
+
+
+def _matched_narration(
+    a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int, weight: np.ndarray, *, tags: bool = False
+) -> int:
     """Weight of B's tokens in ``b0..b1`` that match A's in ``a0..a1`` word for word (in
     order) and are not third-party words in the pair (quoted in both, or a tweet, transcript
-    or speech in either)."""
+    or speech in either); with ``tags``, nor words of B's speech tags (:func:`_speech_tags`)."""
     quoted_a, third_a = _token_flags(a)
     quoted_b, third_b = _token_flags(b)
+    tag = _speech_tags(b, b0, b1, quoted_b) if tags else None
     sm = difflib.SequenceMatcher(None, a.words[a0:a1], b.words[b0:b1], autojunk=False)
     total = 0
     for i, j, size in sm.get_matching_blocks():
         for d in range(size):
             ka, kb = a0 + i + d, b0 + j + d
-            if not ((quoted_a[ka] and quoted_b[kb]) or third_a[ka] or third_b[kb]):
+            third = (quoted_a[ka] and quoted_b[kb]) or third_a[ka] or third_b[kb]
+            if not third and (tag is None or not tag[kb - b0]):
                 total += int(weight[kb])
     return total
+
+
+_SPEECH_VERB = re.compile(rf"^(?:{SPEECH_VERBS}|according|tweeted|posted|statement)$")
+SPEECH_TAG_WORDS = 12
+"""The longest run of narration next to a quotation that may be its speech tag."""
+
+
+def _speech_tags(info: TextInfo, t0: int, t1: int, quoted: np.ndarray) -> np.ndarray:
+    """For the tokens ``t0..t1`` of a text: whether each is in a speech tag, a run of at most
+    :data:`SPEECH_TAG_WORDS` unquoted tokens next to a quotation, within its sentence, that
+    holds a speech verb ("," Clinton communications director Jennifer Palmieri wrote in a
+    statement. ")."""
+    out = np.zeros(t1 - t0, dtype=bool)
+    starts = [s.start for s in info.sentences]
+
+    def sentence(x: int) -> int:
+        return bisect.bisect_right(starts, info.tokens[x].start)
+
+    k = t0
+    while k < t1:
+        if quoted[k]:
+            k += 1
+            continue
+        j = k
+        while j < t1 and not quoted[j] and sentence(j) == sentence(k):
+            j += 1
+        near = (k > 0 and quoted[k - 1]) or (j < len(quoted) - 1 and quoted[j])
+        if near and j - k <= SPEECH_TAG_WORDS and any(
+            _SPEECH_VERB.match(info.tokens[x].norm) for x in range(k, j)
+        ):
+            out[k - t0 : j - t0] = True
+        k = j
+    return out
 
 
 def _narration_words(info: TextInfo, t0: int, t1: int, weights: np.ndarray) -> int:

@@ -130,6 +130,9 @@ class RealScores:
     unlabelled_pairs: list[dict[str, Any]] = field(default_factory=list)
     unlabelled_flags: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    """Labelled pairs whose relation is on the wrong side of reuse, and reported reuse pairs
+    whose direction is not the labelled one (with ``direction``, the label, and ``found``: the
+    source newstrace names, or ``undirected`` / ``common``)."""
     alignment: AlignmentScores | None = None
     split: str = "all"
 
@@ -300,6 +303,11 @@ def score_corpus(
                 expected = a_in if want == "a>b" else b_in
                 ok = kind == "directed" and src_in == expected
             s.direction_right += ok
+            if not ok:
+                s.wrong.append({
+                    "a": key[0], "b": key[1], "gold": cat, "relation": rel, "note": gold.get("note", ""),
+                    "direction": want, "found": src_in if kind == "directed" else kind,
+                })  # fmt: skip
         # Flags, labelled right or wrong by reading.
         der_text = text_of(row["derivative"])
         for kind_, text in stored_flags(report, der_text):
