@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -511,13 +512,18 @@ def merge_passages(
     holds at most ``max_gap_words`` words on each side. Merging is idempotent.
     """
     out: list[Passage] = []
-    a_starts = sorted(x.a_start for x in passages)
+    spans = sorted((x.a_start, x.a_end) for x in passages)
+    a_starts = [s for s, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))  # furthest end so far
 
     def a_gap_free(lo: int, hi: int) -> bool:
-        # Text of A between two passages where another passage starts (a reordered sentence
-        # aligned elsewhere) is not a gap to merge over.
-        k = bisect.bisect_left(a_starts, lo)
-        return k >= len(a_starts) or a_starts[k] >= hi
+        # Text of A between two passages that another passage covers (a reordered sentence
+        # aligned elsewhere) is not a gap to merge over. (Covers, not starts in: a merged
+        # passage covers what its parts did, so merging again merges nothing more.)
+        if hi <= lo:
+            return True
+        k = bisect.bisect_left(a_starts, hi)
+        return k == 0 or reach[k - 1] <= lo
 
     for psg in sorted(passages, key=lambda x: (x.b_start, x.a_start)):
         if out:
