@@ -23,6 +23,7 @@ from newstrace.clean.dates import to_date
 from newstrace.clean.text import words
 from newstrace.errors import ConfigError
 from newstrace.graph import Edge, Forest, Node, build_forest
+from newstrace.index.ann import EXACT_ROW_PAIRS
 from newstrace.index.minhash import (
     fingerprint_candidates,
     lsh_candidates,
@@ -61,6 +62,9 @@ class DetectParams:
             candidates; None takes the encoder's calibrated value.
         semantic_bits, semantic_tables: the LSH index of document vectors (hyperplanes per
             table, tables; see :mod:`newstrace.index.ann`).
+        exact_row_pairs: vectors of two languages are paired by exact search while the rows
+            outside the main language times all rows are at most this many, through the LSH
+            index beyond (:func:`newstrace.index.ann.exact_across_affordable`).
         common_docs: form fingerprints held by this many documents of one outlet are its common
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
@@ -81,6 +85,7 @@ class DetectParams:
     semantic_min: float | None = None
     semantic_bits: int = 12
     semantic_tables: int = 16
+    exact_row_pairs: int = EXACT_ROW_PAIRS
     common_docs: int = 4
     common_docs_any: int = 25
     workers: int = 2
@@ -494,9 +499,12 @@ def semantic_candidates(
         # Rows of two known, different languages only: the pairs the rule below keeps.
         code = {x: k for k, x in enumerate(sorted({x for x in languages if x}))}
         group = np.array([code[x] if x else -1 for x in languages], dtype=np.int64)[owners]
-        every = ann.ann_pairs(
-            np.vstack(vectors), owners, min_cosine=near, bits=bits, tables=tables, groups=group
-        )
+        rows = np.vstack(vectors)
+        if ann.exact_across_affordable(np.bincount(group[group >= 0]).tolist(), params.exact_row_pairs):
+            # Few enough rows outside the main language: all pairs, exactly.
+            every = ann.pairs_across_groups(rows, owners, group, min_cosine=near)
+        else:
+            every = ann.ann_pairs(rows, owners, min_cosine=near, bits=bits, tables=tables, groups=group)
         cross = {
             (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]): c
             for (i, j), c in every.items()

@@ -18,9 +18,12 @@ ML = Path(__file__).resolve().parents[2] / "eval" / "multilingual"
 ORIGINAL, TRANSLATION = "wmtml/0196", "wmtml/0203"  # Beverly Press (en) and its Spanish first half
 
 
+@pytest.mark.parametrize("exact", [True, False], ids=["exact", "index"])
 def test_a_translation_among_distractors_is_found_through_the_index(
-    store: Any, monkeypatch: pytest.MonkeyPatch
+    store: Any, monkeypatch: pytest.MonkeyPatch, exact: bool
 ) -> None:
+    """Vectors of two languages are paired by exact search in a corpus this small, through the
+    LSH index when exact search would cost too much (``exact_row_pairs=0``): either finds it."""
     from newstrace.index import ann
 
     with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
@@ -35,16 +38,22 @@ def test_a_translation_among_distractors_is_found_through_the_index(
             others.setdefault(story, d)
     docs = [rows[ORIGINAL], rows[TRANSLATION], *others.values()]
     store.add_documents([Document(id=d["id"].replace("/", "-"), text=d["text"], language=d["lang"]) for d in docs])
-    calls: list[int] = []
-    real = ann.ann_pairs
+    calls: list[tuple[str, int]] = []
+    real, real_exact = ann.ann_pairs, ann.pairs_across_groups
 
     def spy(vectors: Any, owners: Any, **kw: Any) -> dict[tuple[int, int], float]:
-        calls.append(len(vectors))
+        calls.append(("index", len(vectors)))
         return real(vectors, owners, **kw)
 
+    def spy_exact(vectors: Any, owners: Any, groups: Any, **kw: Any) -> dict[tuple[int, int], float]:
+        calls.append(("exact", len(vectors)))
+        return real_exact(vectors, owners, groups, **kw)
+
     monkeypatch.setattr(ann, "ann_pairs", spy)
-    detect(store, DetectParams(semantic=True, workers=1))
-    assert len(calls) == 2 and calls[1] > len(docs)  # lead vectors, then lead and window vectors
+    monkeypatch.setattr(ann, "pairs_across_groups", spy_exact)
+    detect(store, DetectParams(semantic=True, workers=1, exact_row_pairs=ann.EXACT_ROW_PAIRS if exact else 0))
+    # Lead vectors through the index, then lead and window vectors of two languages.
+    assert [c[0] for c in calls] == ["index", "exact" if exact else "index"] and calls[1][1] > len(docs)
     every = ("duplicate", "derived", "partial", "related", "unrelated")
     pairs = {(r["a"], r["b"]): r for r in store.pairs(relations=every)}
     key = ("wmtml-0196", "wmtml-0203")

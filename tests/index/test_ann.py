@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 from newstrace.index.ann import (
     ann_pairs,
     bucket_pairs,
+    close_across,
     cosines,
+    exact_across_affordable,
     hyperplanes,
     lsh_keys,
+    pairs_across_groups,
     pairs_in_buckets,
     probe_targets,
 )
@@ -145,3 +148,57 @@ def test_groups_pair_only_rows_of_two_known_groups() -> None:
     expected = {k: c for k, c in every.items() if g[k[0]] >= 0 and g[k[1]] >= 0 and g[k[0]] != g[k[1]]}
     assert grouped == expected
     assert 0 < len(grouped) < len(every)
+
+
+def _twins(seed: int, n: int = 300, dim: int = 24) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit rows in owners of two, each row with a close twin; a group (-1: unknown) per owner."""
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n, dim))
+    v[n // 2 :] = v[: n // 2] + 0.3 * rng.standard_normal((n // 2, dim))
+    v = _unit(v)
+    owners = np.arange(n) // 2
+    groups = rng.choice([-1, 0, 0, 0, 1, 2], size=n // 2)[owners]
+    return v, owners, groups
+
+
+def test_exact_search_across_groups_is_every_pair_at_the_floor() -> None:
+    v, owners, groups = _twins(7)
+    got = pairs_across_groups(v, owners, groups, min_cosine=0.5)
+    full = cosines(np.repeat(v, len(v), axis=0), np.tile(v, (len(v), 1))).reshape(len(v), len(v))
+    expected: dict[tuple[int, int], float] = {}
+    for i, j in zip(*np.nonzero(full >= 0.5), strict=True):
+        a, b = int(owners[i]), int(owners[j])
+        if a != b and groups[i] >= 0 and groups[j] >= 0 and groups[i] != groups[j]:
+            key, c = (min(a, b), max(a, b)), round(float(full[i, j]), 4)
+            expected[key] = max(expected.get(key, -2.0), c)
+    assert got == expected and len(got) > 20
+    # The index finds some of them, never one more, never a better cosine.
+    index = ann_pairs(v, owners, min_cosine=0.5, bits=6, tables=8, groups=groups)
+    assert set(index) <= set(got) and all(index[k] <= got[k] for k in index)
+
+
+@given(st.lists(st.integers(1, 120), min_size=1, max_size=6), st.booleans())
+def test_exact_search_does_not_depend_on_how_rows_are_split(sizes: list[int], swap: bool) -> None:
+    """As the Spark job calls it: each partition's rows against the broadcast probe rows, the
+    best of each pair over partitions; the probe and row sides may be either way round."""
+    v, owners, groups = _twins(11)
+    probe = np.flatnonzero(groups == 1)
+    whole = close_across(v[probe], owners[probe].tolist(), groups[probe], v, owners.tolist(), groups, 0.5)
+    parts: dict[tuple[int, int], float] = {}
+    start = 0
+    for size in [*sizes, len(v)]:
+        rows = np.arange(start, min(len(v), start + size))
+        start += size
+        if len(rows) == 0:
+            break
+        sides = [(v[probe], owners[probe].tolist(), groups[probe]), (v[rows], owners[rows].tolist(), groups[rows])]
+        if swap:
+            sides.reverse()
+        for key, c in close_across(*sides[0], *sides[1], 0.5).items():
+            parts[key] = max(parts.get(key, -2.0), c)
+    assert parts == whole and whole
+
+
+def test_exact_search_costs_what_the_budget_allows() -> None:
+    assert exact_across_affordable([]) and exact_across_affordable([5, 5], budget=50)
+    assert not exact_across_affordable([5, 6], budget=50)  # 5 rows outside the largest x 11

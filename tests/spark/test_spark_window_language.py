@@ -33,7 +33,9 @@ def test_no_language_column_and_window_days_equal_local(tmp_path: Path, spark: A
         ]
     src = tmp_path / "input.jsonl"  # id, text, published: no language
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    params = DetectParams(semantic=True, workers=1, window_days=7)
+    # Vectors of two languages through the LSH index, as in a corpus too big for exact search
+    # (test_spark_semantic covers the exact search).
+    params = DetectParams(semantic=True, workers=1, window_days=7, exact_row_pairs=0)
     with Store(tmp_path / "local.db") as store:
         ingest([src], store)
         report = detect(store, params)

@@ -43,7 +43,9 @@ from newstrace.errors import ConfigError
 from newstrace.index.ann import (
     MAX_BUCKET,
     best_by_owner,
+    close_across,
     cosines,
+    exact_across_affordable,
     hyperplanes,
     lsh_keys,
     pairs_in_buckets,
@@ -169,6 +171,38 @@ def close_documents(rows: Any, planes: Any, bits: int, min_cosine: float, parts:
     )
 
 
+def close_across_languages(rows: Any, counts: dict[str, int], min_cosine: float, parts: int) -> Any:
+    """Pairs of documents of two languages with vectors at ``min_cosine`` or closer, by exact
+    search, shaped as :func:`close_documents` (the RDD of
+    :func:`newstrace.index.ann.pairs_across_groups`): the rows outside the largest language
+    (``counts``: rows per known language) are broadcast, and each partition's rows are compared
+    with them (:func:`newstrace.index.ann.close_across`)."""
+    code = {lang: k for k, lang in enumerate(sorted(counts))}
+    largest = max(sorted(counts), key=lambda lang: counts[lang])
+    probe = rows.filter(lambda r: r[0][2] in code and r[0][2] != largest).collect()
+    if not probe:
+        return rows.context.parallelize([], parts)
+    shared = rows.context.broadcast((
+        np.vstack([v for _, v in probe]),
+        [(r[0], r[2]) for r, _ in probe],
+        np.array([code[r[2]] for r, _ in probe], dtype=np.int64),
+    ))  # fmt: skip
+
+    def close(it: Iterable[tuple[Row, np.ndarray]]) -> Iterator[tuple[Any, float]]:
+        vectors, owners, groups = shared.value
+        batch = list(it)
+        for start in range(0, len(batch), CHUNK):
+            part = batch[start : start + CHUNK]
+            yield from close_across(
+                vectors, owners, groups,
+                np.vstack([v for _, v in part]), [(r[0], r[2]) for r, _ in part],
+                np.array([code.get(r[2], -1) if r[2] else -1 for r, _ in part], dtype=np.int64),
+                min_cosine,
+            ).items()  # fmt: skip
+
+    return rows.mapPartitions(close).reduceByKey(max, parts)
+
+
 def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
     """The pairs of :func:`close_documents` whose documents were published at most
     ``window_days`` apart, or are not both dated (:func:`newstrace.detect.within_window`).
@@ -227,9 +261,12 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
         every = vectors.flatMap(lambda r: (((r[0], i, r[1]), v) for i, v in enumerate(r[2]))).persist(
             StorageLevel.MEMORY_AND_DISK
         )
-        cross = close_documents(every, planes, bits, near, parts).filter(
-            lambda kv: languages_differ(kv[0][0][1], kv[0][1][1])
-        )
+        counts = {lang: n for lang, n in every.map(lambda r: r[0][2]).countByValue().items() if lang}
+        if exact_across_affordable(list(counts.values()), params.exact_row_pairs):
+            close = close_across_languages(every, counts, near, parts)  # as local detect
+        else:
+            close = close_documents(every, planes, bits, near, parts)
+        cross = close.filter(lambda kv: languages_differ(kv[0][0][1], kv[0][1][1]))
         if dates is not None and params.window_days is not None:
             cross = in_window(cross, dates, params.window_days, parts)
         out = out.union(nearest(cross, k, parts).map(lambda p: (p, "translation")))
