@@ -49,6 +49,10 @@ STORY = (
         (STORY, "Category | City council", "index"),
         (STORY, "Posts tagged trams", "index"),
         (STORY, "Latest news on the tram network", "index"),
+        # An author's archive: dated entries under one byline, each with its teaser.
+        ("Jim Bray\n\nJim publishes TechnoFile Magazine and can be reached by e-mail.\n\nMost Recent "
+         "Articles by Jim Bray:\n\n" + "\n\n".join(f"Jun {d}, 2008 — Jim Bray\n\nA teaser of story {d}: "
+         "the first sentence, as the archive shows it." for d in range(2, 30, 4)), "Jim Bray", "dated entries"),
     ],
 )
 def test_non_articles(text: str, title: str | None, kind: str) -> None:
@@ -70,6 +74,9 @@ def test_non_articles(text: str, title: str | None, kind: str) -> None:
         STORY + " Officials said the old page of the plan could not be found in the archive, and that "
         "the consultants had moved permanently to Lyon. " + STORY,
         "Your browser does not support the audio element.\n\n" + STORY + " " + STORY,
+        # A story quoting a run of one person's tweets: their signatures are no archive entries.
+        STORY + "\n\n" + "\n\n".join(f"Tweet number {d} about the trams.\n\n— Jane Doe (@janedoe) September {d}, 2016"
+                                   for d in range(1, 8)),
         "Cartoon: Skittles and Refugees\n\nCandy Roulette. If in a bowl full of skittles 3 would kill "
         "you, would you eat a hand full? Hillary says you will if she's elected.",
     ],

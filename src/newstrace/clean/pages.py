@@ -10,7 +10,9 @@ text is such a page, or None. The rules describe kinds of page, never one site's
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from newstrace.clean.dates import DATE_PATTERN
 from newstrace.clean.text import content_key
 
 __all__ = ["non_article_reason", "notice_reason"]
@@ -125,6 +127,26 @@ def _headline_like(line: str) -> bool:
     return caps >= 0.6
 
 
+def _dated_entries(lines: list[str], *, min_entries: int = 5) -> bool:
+    """Whether a text lists dated entries under one byline, as an author's or a site's archive
+    page does ("Jun 29, 2008 — Jim Bray", then a teaser, and again): ``min_entries`` short lines
+    or more that are a full date and the same words besides, a fifth of the lines at least.
+
+    >>> _dated_entries([f"Jun {d}, 2008 — Jim Bray" if d % 2 else "A teaser." for d in range(1, 13)])
+    True
+    >>> events = ["Primary", "Debate", "Convention", "Vote", "Recount", "Ruling", "Appeal", "Swearing-in"]
+    >>> _dated_entries([f"June {d}, 2016 — {e}" for d, e in enumerate(events, 1)])
+    False
+    """
+    rest: Counter[str] = Counter()
+    for ln in lines:
+        # (Not an embedded tweet's signature: "— Natalie Maines (@1NatalieMaines) September 22, 2016".)
+        if len(ln.split()) <= 10 and "@" not in ln and (m := DATE_PATTERN.search(ln)):
+            rest[content_key(ln[: m.start()] + " " + ln[m.end() :])] += 1
+    top = max(rest.values(), default=0)
+    return top >= min_entries and top >= 0.2 * len(lines)
+
+
 def non_article_reason(text: str, title: str | None = None) -> str | None:
     """Why a clean text is not an article, or None when it may be one.
 
@@ -157,6 +179,8 @@ def non_article_reason(text: str, title: str | None = None) -> str | None:
         return "a headline only, no article text"
     if n_words <= 30 and all(_headline_like(ln) for ln in lines):
         return "a headline only, no article text"
+    if _dated_entries(lines):
+        return "an index page (a list of dated entries under one byline)"
     heads = [ln for ln in lines if _headline_like(ln)]
     prose = sum(len(ln.split()) for ln in lines if _SENTENCE_END.search(ln) and not _headline_like(ln))
     if len(lines) >= 5 and len(heads) >= 0.7 * len(lines) and prose < 50:
