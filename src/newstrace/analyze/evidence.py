@@ -44,6 +44,7 @@ import numpy as np
 from newstrace.align import Alignment, TextInfo
 from newstrace.analyze.quotes import quoted_material
 from newstrace.analyze.speakers import SPEECH_VERBS
+from newstrace.clean.dates import MONTH_NAMES
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes
 
@@ -485,14 +486,10 @@ def _pair_facts(
     return f
 
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
 _DATELINE = re.compile(
     r"\s*[A-Z][A-Z.'’ -]*[A-Z.]"  # the place, in capitals: NEW YORK, ST. LOUIS
     r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)*"  # its state or country: , Calif.
-    rf"(?:,?\s*{_MONTH}\.?\s+\d{{1,2}})?"  # the day: , March 3
+    rf"(?:,?\s*{MONTH_NAMES}\.?\s+\d{{1,2}})?"  # the day: , March 3
     r"(?:\s*\([A-Za-z][\w .&-]{0,30}\))?"  # the wire: (AP)
     r"\s*(?:-{1,2}|–|—)\s"
 )
