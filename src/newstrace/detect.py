@@ -529,7 +529,8 @@ def semantic_pairs(
       at the encoder's ``neighbours`` cosine (a rewrite), each document's ``semantic_k``
       closest.
     - ``translation``: documents whose stored languages differ, with any two vectors (lead or
-      window) at the encoder's ``translation_neighbours`` cosine, ``semantic_k`` closest each.
+      window) at the encoder's ``translation_neighbours`` cosine, ``semantic_k`` closest each
+      (found by exact search within ``params.exact_row_pairs``, through the index beyond).
 
     With ``params.window_days``, documents published further apart (``dates``, one per id)
     are never a pair, as for the lexical candidates.
