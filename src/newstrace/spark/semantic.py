@@ -14,6 +14,9 @@ The rules and every kernel are the library's; only the grouping is Spark's:
 4. the two vectors of each distinct pair of rows joined to it, cosines
    (:func:`~newstrace.index.ann.cosines`) and the best per pair of documents at the floor
    (:func:`~newstrace.index.ann.best_by_owner`, then the maximum over partitions);
+   (Vectors of two languages within the exact-search budget skip steps 2-4: the rows outside
+   the main language are broadcast and each partition's rows compared with them,
+   :func:`close_across_languages`.)
 5. lead vectors of one language at the rewrite floor, any vectors of two languages at the
    translation floor (:func:`~newstrace.detect.semantic_floors`,
    :func:`~newstrace.detect.languages_differ`), pairs published further apart than
