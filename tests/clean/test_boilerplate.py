@@ -62,6 +62,12 @@ STORIES = [
         "All posts are opinions, shared under the fair use doctrine in Sec. 107 of U.S. Code Title 17.",
         "Get CNN's Party People podcast at CNN, on Stitcher, TuneInRadio, or iTunes.",
         "Listen to the Harbour Hour on Apple Podcasts, Spotify or wherever you get your podcasts",
+        # A call to hear the rest of an interview, whatever topics it lists, and a show's blurb.
+        "To hear the whole conversation with the mayor, which also covered her childhood in the harbour "
+        "district, the tram network she fought for and the flood of 2002, click on http://podcast.example.org.",
+        "To hear what the mayor thinks of the new bridge, listen to the Harbour Hour, a new podcast where "
+        "two reporters talk to the people who run the city.",
+        "Harbour Hour is a new podcast from the Herald where two reporters talk to the people who run the city.",
     ],
 )
 def test_generic_chrome_is_recognised(line: str) -> None:
@@ -82,6 +88,9 @@ def test_generic_chrome_is_recognised(line: str) -> None:
         "The fair use of public land was the subject of a long debate in the council on Tuesday.",
         "Spotify shares rose 5 percent after Apple cut the price of albums on iTunes.",
         "Listeners who found the show on Spotify complained about the advertisements, the host said.",
+        "To hear the band play, fans queued for hours outside the hall, police said.",
+        "To watch the debate, millions tuned in and many chose to subscribe to cable for the night.",
+        "Serial is a podcast that changed how Americans think about true crime, critics said.",
     ],
 )
 def test_article_sentences_are_kept(line: str) -> None:

@@ -81,6 +81,16 @@ _PLATFORM_PROMO = re.compile(
     re.I | re.X,
 )
 
+# A call to hear the rest elsewhere ("To hear the whole conversation with Rove, which also
+# covered ..., click on http://podcast...") or a show's own blurb ("Party People is a new
+# podcast from CNN where ..."): a promo however long its list of topics.
+_LISTEN_PROMO = re.compile(
+    r"""^(?:to\s+(?:hear|listen\s+to|watch)\b.{0,600},\s*(?:listen\s+to|click\s+(?:on|here)|subscribe\s+to|download)\b
+        |[A-Z][\w'’" ]{1,60}\bis\s+an?\s+(?:new\s+|weekly\s+|daily\s+)?(?:podcast|radio\s+show|video\s+series)
+          \s+(?:from|by|where|hosted\s+by|in\s+which)\b)""",
+    re.I | re.X,
+)
+
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTACT_RE = re.compile(
     r"^(?:for\s+)?(?:media|press|general)?\s*(?:inquiries|enquiries|contact(?:\s+us)?|e-?mail(?:\s+us)?|"
@@ -117,6 +127,9 @@ def chrome_reason(line: str) -> str | None:
     'tags and categories'
     >>> chrome_reason("Get CNN's Party People podcast at CNN, on Stitcher, TuneInRadio, or iTunes.")
     'podcast/app promo'
+    >>> chrome_reason("To hear the whole conversation with Rove, which also covered his rise in "
+    ...               "politics, click on http://podcast.example.com.")
+    'podcast/app promo'
     >>> chrome_reason("The minister said the talks would resume.") is None
     True
     """
@@ -134,7 +147,7 @@ def chrome_reason(line: str) -> str | None:
         return "share/comment/navigation prompt"
     if _taxonomy_line(s):
         return "tags and categories"
-    if n_words <= 30 and _PLATFORM_PROMO.match(s):
+    if (n_words <= 30 and _PLATFORM_PROMO.match(s)) or (n_words <= 120 and _LISTEN_PROMO.match(s)):
         return "podcast/app promo"
     return None
 
