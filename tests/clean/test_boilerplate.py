@@ -68,6 +68,11 @@ STORIES = [
         "To hear what the mayor thinks of the new bridge, listen to the Harbour Hour, a new podcast where "
         "two reporters talk to the people who run the city.",
         "Harbour Hour is a new podcast from the Herald where two reporters talk to the people who run the city.",
+        # A call to act on a link: a bio's book plug, a mailing list, a report's sample.
+        "Jane Doe is an award-winning author. Her new book, Tides of Home, is available at www.tides.example.com",
+        "To receive ongoing messages from the author, go to www.janedoe.example.com and request to be added to "
+        "the mailing list.",
+        "Get Free Sample Report of the Global Widget Market Report Visit @ http://reports.example.com/sample",
     ],
 )
 def test_generic_chrome_is_recognised(line: str) -> None:
@@ -91,6 +96,8 @@ def test_generic_chrome_is_recognised(line: str) -> None:
         "To hear the band play, fans queued for hours outside the hall, police said.",
         "To watch the debate, millions tuned in and many chose to subscribe to cable for the night.",
         "Serial is a podcast that changed how Americans think about true crime, critics said.",
+        "The full report is available at www.who.example.int, the agency said, and shows a rise in cases.",
+        "Visitors to the museum can go to the second floor, where the exhibition opens on Monday.",
     ],
 )
 def test_article_sentences_are_kept(line: str) -> None:

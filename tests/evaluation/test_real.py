@@ -81,7 +81,7 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.93 and bf.recall >= 0.68
     assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.62
-    assert fn.true_positives == 0 and fn.reported_labelled <= 4  # no reuse in that sample: 4 bios and footers
+    assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
     # The seed pair: found, right way round, its Deep State drift the one flag raised.
     assert seeds.true_positives == 1 and seeds.direction_right == 1
@@ -107,7 +107,7 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
-    """README, Quality: the "all" column, the four corpora pooled: precision 0.941, recall 0.799,
+    """README, Quality: the "all" column, the four corpora pooled: precision 0.944, recall 0.799,
     direction 0.817 (208), flags 1 / 0 (the seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):

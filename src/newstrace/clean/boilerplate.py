@@ -91,6 +91,17 @@ _LISTEN_PROMO = re.compile(
     re.I | re.X,
 )
 
+# A call to act on a link: "To receive ongoing messages ..., go to www.example.com and request
+# to be added to the mailing list", "Her new book ... is available at www.example.com", "Visit
+# Blog: http://...".
+_LINK_CALL = re.compile(
+    r"""\b(?:for\s+more\s+information|to\s+(?:receive|learn\s+more|find\s+out\s+more|order|subscribe|sign\s+up|register)
+        |request\s+to\s+be\s+added|(?:is|are)\s+available\s+(?:at|from|on)|go\s+to|visit)\b[^.]{0,80}?(?:https?://|www\.)""",
+    re.I | re.X,
+)
+
+_REPORTED = re.compile(r"\b(?:said|says|according\s+to|told)\b", re.I)  # news reporting a link
+
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTACT_RE = re.compile(
     r"^(?:for\s+)?(?:media|press|general)?\s*(?:inquiries|enquiries|contact(?:\s+us)?|e-?mail(?:\s+us)?|"
@@ -130,6 +141,8 @@ def chrome_reason(line: str) -> str | None:
     >>> chrome_reason("To hear the whole conversation with Rove, which also covered his rise in "
     ...               "politics, click on http://podcast.example.com.")
     'podcast/app promo'
+    >>> chrome_reason("For more information, go to www.example.com")
+    'a call to act on a link'
     >>> chrome_reason("The minister said the talks would resume.") is None
     True
     """
@@ -149,6 +162,8 @@ def chrome_reason(line: str) -> str | None:
         return "tags and categories"
     if (n_words <= 30 and _PLATFORM_PROMO.match(s)) or (n_words <= 120 and _LISTEN_PROMO.match(s)):
         return "podcast/app promo"
+    if n_words <= 80 and _LINK_CALL.search(s) and not _REPORTED.search(s):
+        return "a call to act on a link"
     return None
 
 
