@@ -73,6 +73,10 @@ STORIES = [
         "To receive ongoing messages from the author, go to www.janedoe.example.com and request to be added to "
         "the mailing list.",
         "Get Free Sample Report of the Global Widget Market Report Visit @ http://reports.example.com/sample",
+        "YOU'RE INVITED! -- Join us for Herald Cocktails on Wednesday evening with the mayor. Doors open at "
+        "5:30 p.m. at the Harbour Hotel. RSVP here http://example.com/rsvp",
+        "On Wednesday the editors will sit down for a chat with the founders of a start-up for breakfast and "
+        "networking. Send us a message at events@herald.example to learn more.",
     ],
 )
 def test_generic_chrome_is_recognised(line: str) -> None:
@@ -98,6 +102,7 @@ def test_generic_chrome_is_recognised(line: str) -> None:
         "Serial is a podcast that changed how Americans think about true crime, critics said.",
         "The full report is available at www.who.example.int, the agency said, and shows a rise in cases.",
         "Visitors to the museum can go to the second floor, where the exhibition opens on Monday.",
+        "Guests were asked to RSVP by Friday, and about 200 people attended the dinner at the town hall.",
     ],
 )
 def test_article_sentences_are_kept(line: str) -> None:

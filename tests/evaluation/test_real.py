@@ -79,7 +79,7 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     bf, fn, seeds = scores["buzzfeed"], scores["fakenews"], scores["seeds"]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
-    assert bf.precision >= 0.93 and bf.recall >= 0.68
+    assert bf.precision >= 0.94 and bf.recall >= 0.68
     assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.62
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
@@ -107,7 +107,7 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
-    """README, Quality: the "all" column, the four corpora pooled: precision 0.944, recall 0.799,
+    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.799,
     direction 0.817 (208), flags 1 / 0 (the seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
@@ -115,7 +115,7 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
     print(f"\nreal news (all): precision {pooled.precision} recall {pooled.recall} direction "
           f"{pooled.direction_accuracy} ({pooled.direction_total})")  # fmt: skip
     assert pooled.labelled_pairs == 15_807 and pooled.gold_reuse == 338
-    assert pooled.precision is not None and pooled.precision >= 0.93
+    assert pooled.precision is not None and pooled.precision >= 0.94
     assert pooled.recall is not None and pooled.recall >= 0.78
     assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.79
     assert pooled.reported_unlabelled == 0

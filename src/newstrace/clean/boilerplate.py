@@ -91,12 +91,14 @@ _LISTEN_PROMO = re.compile(
     re.I | re.X,
 )
 
-# A call to act on a link: "To receive ongoing messages ..., go to www.example.com and request
-# to be added to the mailing list", "Her new book ... is available at www.example.com", "Visit
-# Blog: http://...".
+# A call to act on a link or an address: "To receive ongoing messages ..., go to
+# www.example.com and request to be added to the mailing list", "Her new book ... is available
+# at www.example.com", "Visit Blog: http://...", an invitation's "RSVP here http://..." or "send
+# us a message at events@example.com".
 _LINK_CALL = re.compile(
     r"""\b(?:for\s+more\s+information|to\s+(?:receive|learn\s+more|find\s+out\s+more|order|subscribe|sign\s+up|register)
-        |request\s+to\s+be\s+added|(?:is|are)\s+available\s+(?:at|from|on)|go\s+to|visit)\b[^.]{0,80}?(?:https?://|www\.)""",
+        |request\s+to\s+be\s+added|(?:is|are)\s+available\s+(?:at|from|on)|go\s+to|visit|rsvp
+        |send\s+us\s+(?:a\s+message|an?\s+e-?mail|a\s+note))\b[^.]{0,80}?(?:https?://|www\.|[\w.+-]+@[\w-]+\.)""",
     re.I | re.X,
 )
 
