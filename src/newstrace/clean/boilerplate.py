@@ -81,6 +81,8 @@ _PLATFORM_PROMO = re.compile(
     re.I | re.X,
 )
 
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
 # A call to hear the rest elsewhere ("To hear the whole conversation with Rove, which also
 # covered ..., click on http://podcast...") or a show's own blurb ("Party People is a new
 # podcast from CNN where ..."): a promo however long its list of topics.
@@ -98,13 +100,14 @@ _LISTEN_PROMO = re.compile(
 _LINK_CALL = re.compile(
     r"""\b(?:for\s+more\s+information|to\s+(?:receive|learn\s+more|find\s+out\s+more|order|subscribe|sign\s+up|register)
         |request\s+to\s+be\s+added|(?:is|are)\s+available\s+(?:at|from|on)|go\s+to|visit|rsvp
-        |send\s+us\s+(?:a\s+message|an?\s+e-?mail|a\s+note))\b[^.]{0,80}?(?:https?://|www\.|[\w.+-]+@[\w-]+\.)""",
+        |send\s+us\s+(?:a\s+message|an?\s+e-?mail|a\s+note))\b[^.]{0,80}?(?:https?://|www\.|"""
+    + _EMAIL_RE.pattern
+    + ")",
     re.I | re.X,
 )
 
 _REPORTED = re.compile(r"\b(?:said|says|according\s+to|told)\b", re.I)  # news reporting a link
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTACT_RE = re.compile(
     r"^(?:for\s+)?(?:media|press|general)?\s*(?:inquiries|enquiries|contact(?:\s+us)?|e-?mail(?:\s+us)?|"
     r"tips?|questions)\b.*(?:@|\+?\d[\d\s().-]{6,}\d)",
