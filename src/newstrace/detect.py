@@ -348,12 +348,16 @@ def within_window(a: date | None, b: date | None, window_days: int | None) -> bo
 
 SEMANTIC_LEAD = 6
 """Sentences (of 5 words or more) whose mean vector is a document's lead vector."""
-SEMANTIC_WINDOW = (3, 1)
-"""Sentences per window vector, and the step between windows: a translated excerpt of a few
-sentences set into another article meets its original in one of them. A step of one puts a
-window at every sentence, so that a passage set in at any sentence has a window of its own: on
-``eval/multilingual`` reuse-pair recall 0.711 with a step of two, 0.739 with one (precision
-0.969, 0.970); windows of two sentences found no more. Stored vectors are keyed by this too."""
+SEMANTIC_WINDOW = (1, 1)
+"""Sentences per window vector, and the step between windows, over the sentences of five words
+or more: a translated excerpt of a few sentences set into another article meets its original
+in one of them. Single sentences: on ``eval/multilingual`` each labelled translated excerpt
+in languages the encoder was trained on has a sentence at 0.69 or closer to one of its
+original (p50 0.77), and its original among its five nearest documents of other languages;
+windows of three sentences (step one) mixed the excerpt with the text around it and proposed
+9 of those 17 excerpts (reuse-pair recall 0.835 against ..., precision 0.979 against ...).
+A window never holds a sentence under five words ("Photo: Reuters."), which meets too much.
+Stored vectors are keyed by this too."""
 
 
 def embedded_sentences(text: str, *, windows: bool) -> tuple[list[str], list[int]]:
@@ -372,15 +376,18 @@ def document_vectors(text: str, encoder: Any, *, windows: bool) -> np.ndarray:
     """The unit vectors a document is indexed by, one row each: its lead (the mean embedding of
     its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
     ``windows``, the mean of each run of :data:`SEMANTIC_WINDOW` sentences."""
+    from newstrace.clean.text import word_count
+
     sents, lead_rows = embedded_sentences(text, windows=windows)
     vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
     rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
     if windows:
         size, step = SEMANTIC_WINDOW
-        starts = list(range(0, max(1, len(vecs) - size + 1), step))
-        if len(vecs) > size and starts[-1] != len(vecs) - size:
-            starts.append(len(vecs) - size)
-        rows.extend(vecs[k : k + size].mean(axis=0) for k in starts)
+        long_rows = vecs[[k for k, sent in enumerate(sents) if word_count(sent) >= 5]] if sents else vecs[:0]
+        starts = list(range(0, max(1, len(long_rows) - size + 1), step)) if len(long_rows) else []
+        if len(long_rows) > size and starts[-1] != len(long_rows) - size:
+            starts.append(len(long_rows) - size)
+        rows.extend(long_rows[k : k + size].mean(axis=0) for k in starts)
     out: np.ndarray = np.vstack(rows).astype(np.float32)
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
     return out
@@ -470,12 +477,15 @@ def semantic_candidates(
     params: DetectParams,
     profile: Any,
     dates: Sequence[date | None] | None = None,
+    *,
+    wide: bool = False,
 ) -> dict[tuple[str, str], str]:
     """The candidate rules over document vectors (see :func:`semantic_pairs`), as a pure
     function of the corpus: ``vectors[k]`` holds document ``ids[k]``'s rows of
     :func:`document_vectors`, ``dates[k]`` its publication date (pairs outside
-    ``params.window_days`` are dropped before each document's nearest are chosen). The Spark
-    job applies the same rules, step by step, with the same functions."""
+    ``params.window_days`` are dropped before each document's nearest are chosen); with
+    ``wide`` (the wide encoder is installed), :func:`untrained_partners` too. The Spark job
+    applies the same rules, step by step, with the same functions."""
     from newstrace.index import ann
 
     if len(ids) < 2:
@@ -512,7 +522,63 @@ def semantic_candidates(
         }
         for pair in nearest_pairs(cross, params.semantic_k):
             out.setdefault(pair, "translation")
+        if wide:
+            for pair in untrained_partners(ids, languages, vectors, params, profile, allowed):
+                out.setdefault(pair, "translation")
     return out
+
+
+UNTRAINED_FLOOR = 0.30
+"""Cosine (of any two vectors) at or above which a document in a language the encoder was not
+trained on may be paired with one of another language by :func:`untrained_partners`. Such
+translations score low (Czech and Ukrainian sentences against their originals: median 0.43;
+the best vectors of the 57 labelled copies and excerpts with either language in
+``eval/multilingual``, 0.27-0.81), far under the translation floor, but the original is still
+among the five nearest documents of other languages in 49 of them; at 0.30 each such document
+has 35 partners on average to choose from."""
+
+
+def untrained_partners(
+    ids: Sequence[str],
+    languages: Sequence[str | None],
+    vectors: Sequence[np.ndarray],
+    params: DetectParams,
+    profile: Any,
+    allowed: Callable[[int, int], bool],
+) -> set[tuple[str, str]]:
+    """Candidate translations of the documents whose language the encoder was not trained on
+    (``profile.languages``): each one's ``semantic_k`` nearest documents of other languages
+    (best cosine of any two vectors, at :data:`UNTRAINED_FLOOR` or closer, ``allowed`` pairs
+    only), by exact search (past ``params.exact_row_pairs`` row pairs, from their lead vectors
+    only). Their verification needs the wide encoder
+    (:func:`~newstrace.align.semantic.encoder_for`), so ``detect`` applies this rule only
+    when it is installed."""
+    from newstrace.index import ann
+
+    known = profile.languages
+    if known is None:
+        return set()
+    code = {x: k for k, x in enumerate(sorted({x for x in languages if x}))}
+    untrained = np.array([x is not None and x != "" and x.split("-")[0].lower() not in known for x in languages])
+    if not untrained.any():
+        return set()
+    owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(vectors)])
+    group = np.array([code[x] if x else -1 for x in languages], dtype=np.int64)[owners]
+    rows = np.vstack(vectors)
+    probe = np.flatnonzero(untrained[owners])
+    if len(probe) * len(rows) > params.exact_row_pairs:
+        probe = np.flatnonzero(untrained[owners] & (np.diff(owners, prepend=-1) != 0))  # leads only
+    close = ann.close_across(
+        rows[probe], owners[probe].tolist(), group[probe], rows, owners.tolist(), group, UNTRAINED_FLOOR
+    )
+    partners: dict[int, list[tuple[float, str]]] = {}
+    for (i, j), c in close.items():
+        if not languages_differ(languages[i], languages[j]) or not allowed(i, j):
+            continue
+        for doc, other in ((i, j), (j, i)):
+            if untrained[doc]:
+                partners.setdefault(doc, []).append((c, ids[other]))
+    return {pair for doc, lst in partners.items() for pair in nearest_partners(ids[doc], lst, params.semantic_k)}
 
 
 def semantic_pairs(
@@ -530,7 +596,10 @@ def semantic_pairs(
       closest.
     - ``translation``: documents whose stored languages differ, with any two vectors (lead or
       window) at the encoder's ``translation_neighbours`` cosine, ``semantic_k`` closest each
-      (found by exact search within ``params.exact_row_pairs``, through the index beyond).
+      (found by exact search within ``params.exact_row_pairs``, through the index beyond);
+      and a document in a language the encoder was not trained on with its ``semantic_k``
+      nearest of other languages, however low (:func:`untrained_partners`), when the wide
+      encoder that verifies them is installed.
 
     With ``params.window_days``, documents published further apart (``dates``, one per id)
     are never a pair, as for the lexical candidates.
@@ -541,7 +610,7 @@ def semantic_pairs(
     in ``params.workers`` processes, reported as stage ``embed`` to ``on_progress``. The
     rules themselves are :func:`semantic_candidates`.
     """
-    from newstrace.align.semantic import INSTALL_HINT, load_encoder
+    from newstrace.align.semantic import INSTALL_HINT, load_encoder, load_wide_encoder
     from newstrace.store import text_hash
 
     encoder = load_encoder()
@@ -554,7 +623,7 @@ def semantic_pairs(
     multilingual = is_multilingual(langs)
     # Vectors are kept by encoder, version (another tokenizer, other vectors) and kind.
     model = f"{encoder.name}@{getattr(encoder, 'version', 1)}"
-    model = f"{model}+windows{SEMANTIC_WINDOW[0]}x{SEMANTIC_WINDOW[1]}" if multilingual else model
+    model = f"{model}+windows{SEMANTIC_WINDOW[0]}x{SEMANTIC_WINDOW[1]}of5" if multilingual else model
     hashes = store.index_hashes()
     cached = store.get_doc_vectors(model)
     stale = [i for i in ids if i not in cached or (hashes.get(i) and cached[i][0] != hashes[i])]
@@ -577,7 +646,8 @@ def semantic_pairs(
         cached = store.get_doc_vectors(model)
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
-    return semantic_candidates(ids, langs, per_doc, params, encoder.profile, dates)
+    wide = load_wide_encoder() is not None
+    return semantic_candidates(ids, langs, per_doc, params, encoder.profile, dates, wide=wide)
 
 
 def detect(

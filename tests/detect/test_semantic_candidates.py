@@ -70,3 +70,46 @@ def test_window_days_applies_to_semantic_and_translation_candidates() -> None:
     # No window, or dates not given: the same candidates as before.
     assert semantic_candidates(ids, langs, vecs, params, PROFILE, dates) == unwindowed
     assert semantic_candidates(ids, langs, vecs, window, PROFILE) == unwindowed
+
+
+def test_documents_in_a_language_the_encoder_was_not_trained_on_get_their_nearest() -> None:
+    """``wide``: a document in a language outside ``profile.languages`` is paired with its
+    ``semantic_k`` nearest documents of other languages however low they score (from
+    :data:`~newstrace.detect.UNTRAINED_FLOOR`), in any order of the corpus; documents of
+    trained languages get no such pairs, and without ``wide`` nothing changes."""
+    from dataclasses import replace
+
+    from newstrace.detect import UNTRAINED_FLOOR
+
+    profile = replace(PROFILE, languages=frozenset({"en", "es"}))
+    rng = np.random.default_rng(3)
+    base = _unit(rng.standard_normal(64))
+    noise = _unit(rng.standard_normal((8, 64)) - base * (rng.standard_normal((8, 64)) @ base)[:, None])
+    # Cosine c with the Czech document's only vector: base * c + orthogonal noise.
+    def at(c: float, k: int) -> np.ndarray:
+        return _unit(c * base + np.sqrt(1 - c * c) * noise[k])[None, :]
+
+    ids = ["cs1", "en1", "en2", "en3", "es1", "cs2", "en4"]
+    langs: list[str | None] = ["cs", "en", "en", "en", "es", "cs", "en"]
+    cos = [1.0, 0.55, 0.45, UNTRAINED_FLOOR - 0.05, 0.5, 0.6, 0.35]
+    vecs = [base[None, :].astype(np.float32)] + [at(c, k) for k, c in enumerate(cos[1:])]
+    params = DetectParams(semantic=True, semantic_k=2)
+    plain = semantic_candidates(ids, langs, vecs, params, profile)
+    got = semantic_candidates(ids, langs, vecs, params, profile, wide=True)
+    assert set(got) - set(plain) and all(got[p] == plain[p] for p in plain)
+    added = set(got) - set(plain)
+    assert all(got[p] == "translation" for p in added)
+    # Every added pair has a Czech side and two languages; en3, under the floor, is in none.
+    assert all(("cs1" in p or "cs2" in p) and not ("cs1" in p and "cs2" in p) for p in added), added
+    assert not any("en3" in p for p in added)
+    # cs1's two nearest of other languages: en1 (0.55) and es1 (0.5), not en2 (0.45).
+    partners_cs1 = {b if a == "cs1" else a for a, b in got if "cs1" in (a, b) and (a, b) not in plain}
+    assert partners_cs1 == {"en1", "es1"}
+    assert semantic_candidates(ids, langs, vecs, params, profile) == plain
+    for seed in range(4):
+        order = np.random.default_rng(seed).permutation(len(ids))
+        again = semantic_candidates(
+            [ids[k] for k in order], [langs[k] for k in order], [vecs[k] for k in order], params, profile,
+            wide=True,
+        )  # fmt: skip
+        assert again == got

@@ -80,3 +80,50 @@ def test_window_days_keeps_a_translation_published_later_out(store: Any) -> None
     assert detect(store, DetectParams(semantic=True, workers=1, window_days=7)).candidates == 0
     assert not store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated"))
     assert detect(store, DetectParams(semantic=True, workers=1, window_days=30)).candidates == 1
+
+
+def _wmt(*ids: str) -> list[Document]:
+    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = {d["id"]: d for d in map(json.loads, fh)}
+    return [Document(id=i.replace("/", "-"), text=rows[i]["text"], language=rows[i]["lang"]) for i in ids]
+
+
+@pytest.mark.parametrize("wide", [True, False], ids=["wide", "without"])
+def test_a_czech_translation_is_found_by_the_wide_encoder(
+    store: Any, monkeypatch: pytest.MonkeyPatch, wide: bool
+) -> None:
+    """USE was not trained on Czech: a Czech translation scores under the translation floor
+    against its English original and would be missed. It is among the Czech article's nearest
+    of other languages, and the wide encoder (multilingual-e5) verifies it: a translated
+    duplicate. Without the wide encoder the pair is not even proposed (no wasted work)."""
+    from newstrace.align import semantic
+
+    if not wide:
+        monkeypatch.setattr(semantic, "load_wide_encoder", lambda: None)
+    # 0135 (en) and 0216 (its Czech translation), with five articles of other stories.
+    docs = _wmt("wmtml/0135", "wmtml/0216", "wmtml/0196", "wmtml/0104", "wmtml/0046", "wmtml/0003", "wmtml/0012")
+    assert [d.language for d in docs] == ["en", "cs", "en", "de", "uk", "en", "de"]
+    store.add_documents(docs)
+    detect(store, DetectParams(semantic=True, workers=1))
+    every = ("duplicate", "derived", "partial", "related", "unrelated")
+    pairs = {(r["a"], r["b"]): r for r in store.pairs(relations=every)}
+    key = ("wmtml-0135", "wmtml-0216")
+    reused = {k: r["relation"] for k, r in pairs.items() if r["relation"] in ("duplicate", "derived", "partial")}
+    if not wide:
+        assert key not in pairs
+        return
+    assert pairs[key]["candidate"] == "translation", pairs[key]
+    report = json.loads(pairs[key]["report"])
+    assert {p["kind"] for p in report["passages"]} == {"translation"}
+    # Exactly the labelled copies among these documents (0012 is the German translation of
+    # 0135, 0046 the Ukrainian and 0104 the German of 0196): nothing else.
+    chosen = {d.id for d in docs}
+    labelled = [json.loads(x) for x in (ML / "labels" / "pairs.jsonl").read_text("utf-8").splitlines()]
+    gold = {
+        tuple(sorted((p["a"].replace("/", "-"), p["b"].replace("/", "-"))))
+        for p in labelled
+        if p["category"] in ("copy", "excerpt")
+    }
+    gold = {g for g in gold if set(g) <= chosen}
+    assert len(gold) == 6 and key in gold
+    assert set(reused) == gold, reused

@@ -1,7 +1,9 @@
 """``run_job`` with ``semantic=True`` proposes and verifies the same pairs as ``newstrace detect
 --semantic``: on English families (copies, excerpts, rewrites), an English article with a
-paraphrase written for this test and its Spanish translation (eval/multilingual), and
-distractors in English and Russian, the pairs, passages and families are equal."""
+paraphrase written for this test and its Spanish translation (eval/multilingual), an English
+article and its Czech translation (a language the primary encoder was not trained on: the
+wide encoder verifies it), and distractors in English and Russian, the pairs, passages and
+families are equal."""
 
 from __future__ import annotations
 
@@ -24,8 +26,9 @@ pytestmark = [pytest.mark.semantic, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 WMT = ROOT / "eval" / "multilingual" / "data" / "wmt-multilingual.jsonl.gz"
 # Beverly Press on Vicente Siso's show (en), the Spanish translation of its first half, two
-# English and two Russian articles on other stories.
-PICK = ("wmtml/0196", "wmtml/0203", "wmtml/0011", "wmtml/0053", "wmtml/0002", "wmtml/0004")
+# English and two Russian articles on other stories; an English article and its Czech translation.
+PICK = ("wmtml/0196", "wmtml/0203", "wmtml/0011", "wmtml/0053", "wmtml/0002", "wmtml/0004", "wmtml/0135",
+        "wmtml/0216")  # fmt: skip
 PARAPHRASE = """Vicente Siso's landscapes and seascapes anchor a new show at Tierra del Sol
 
 One of the paintings on view, Siso's 2022 canvas of bathers in a backyard pool, goes up at the \
@@ -68,10 +71,10 @@ def _views(pairs: list[dict[str, Any]], passages: list[dict[str, Any]], docs: li
 
 
 def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) -> None:
-    from newstrace.align.semantic import load_encoder
+    from newstrace.align.semantic import load_encoder, load_wide_encoder
     from newstrace.spark import run_job
 
-    assert load_encoder() is not None  # installed by make test: a miss is a failure
+    assert load_encoder() is not None and load_wide_encoder() is not None  # installed by make test
     generated = tmp_path / "families.jsonl"
     generate_families(generated, ROOT / "examples" / "corpus" / "buzzfeed-webis-2016.jsonl.gz",
                       families=2, singletons=2, seed=3)  # fmt: skip
@@ -90,9 +93,11 @@ def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) ->
     local_s = time.perf_counter() - started
     kinds = {p["candidate"] for p in local["pairs"]}
     assert {"semantic", "translation"} <= kinds and kinds & {"lsh", "fingerprint", "terms"}, kinds
-    assert {(p["source"], p["derivative"]) for p in local["pairs"] if p["candidate"] == "translation"} >= {
-        ("wmtml-0196", "wmtml-0203")
+    translated = {
+        (p["source"], p["derivative"]): p["relation"] for p in local["pairs"] if p["candidate"] == "translation"
     }
+    assert translated.get(("wmtml-0196", "wmtml-0203")) in ("duplicate", "derived"), translated
+    assert translated.get(("wmtml-0135", "wmtml-0216")) == "duplicate", translated  # through the wide encoder
     write_tables(local, tmp_path / "export", "jsonl")
 
     started = time.perf_counter()

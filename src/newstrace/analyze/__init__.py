@@ -15,7 +15,7 @@ import numpy as np
 from newstrace.align import Alignment, AlignParams, TextInfo, align, analyse_text
 from newstrace.align.crosslingual import languages_differ, text_language
 from newstrace.align.lexical import TfidfSpace, content_stems
-from newstrace.align.semantic import Encoder
+from newstrace.align.semantic import Encoder, encoder_for
 from newstrace.analyze.direction import (
     Direction,
     Evidence,
@@ -392,6 +392,10 @@ def compare(
     """
     ia, ib = analysed(a.text), analysed(b.text)
     cross = languages_differ(a.text, b.text, a.language, b.language)
+    if cross and encoder is not None:
+        # Translations from or into a language the encoder was not trained on are aligned by
+        # one that was, when it is installed (:func:`~newstrace.align.semantic.encoder_for`).
+        encoder = encoder_for(encoder, _language_of(a), _language_of(b))
     al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross)
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]

@@ -21,7 +21,10 @@ The rules and every kernel are the library's; only the grouping is Spark's:
    translation floor (:func:`~newstrace.detect.semantic_floors`,
    :func:`~newstrace.detect.languages_differ`), pairs published further apart than
    ``window_days`` dropped (:func:`~newstrace.detect.within_window`), each document's
-   ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document).
+   ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document);
+6. with the wide encoder installed, each document in a language the encoder was not trained
+   on with its ``semantic_k`` nearest of other languages
+   (:func:`~newstrace.detect.untrained_partners`; :func:`untrained_nearest`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import numpy as np
 
 from newstrace.detect import (
     CANDIDATE_KINDS,
+    UNTRAINED_FLOOR,
     DetectParams,
     document_vectors,
     is_multilingual,
@@ -206,6 +210,63 @@ def close_across_languages(rows: Any, counts: dict[str, int], min_cosine: float,
     return rows.mapPartitions(close).reduceByKey(max, parts)
 
 
+def untrained_nearest(
+    rows: Any, languages: frozenset[str], params: DetectParams, dates: Any, parts: int
+) -> Any:
+    """The pairs of :func:`newstrace.detect.untrained_partners`: the rows of documents in a
+    language outside ``languages`` (the encoder's) are broadcast, each partition's rows are
+    compared with them at :data:`~newstrace.detect.UNTRAINED_FLOOR`, and each such document
+    keeps its ``semantic_k`` nearest of other languages (within ``window_days`` with
+    ``dates``)."""
+
+    def untrained(lang: str | None) -> bool:
+        return bool(lang) and str(lang).split("-")[0].lower() not in languages
+
+    probe = rows.filter(lambda r: untrained(r[0][2])).collect()
+    if not probe:
+        return rows.context.parallelize([], parts)
+    total = rows.count()
+    if len(probe) * total > params.exact_row_pairs:
+        probe = [r for r in probe if r[0][1] == 0]  # leads only, as local
+    code = {lang: k for k, lang in enumerate(sorted(rows.map(lambda r: r[0][2]).filter(bool).distinct().collect()))}
+    shared = rows.context.broadcast((
+        np.vstack([v for _, v in probe]),
+        [(r[0], r[2]) for r, _ in probe],
+        np.array([code[r[2]] for r, _ in probe], dtype=np.int64),
+    ))  # fmt: skip
+
+    def close(it: Iterable[tuple[Row, np.ndarray]]) -> Iterator[tuple[Any, float]]:
+        vectors, owners, groups = shared.value
+        batch = list(it)
+        for start in range(0, len(batch), CHUNK):
+            part = batch[start : start + CHUNK]
+            yield from close_across(
+                vectors, owners, groups,
+                np.vstack([v for _, v in part]), [(r[0], r[2]) for r, _ in part],
+                np.array([code.get(r[2], -1) if r[2] else -1 for r, _ in part], dtype=np.int64),
+                UNTRAINED_FLOOR,
+            ).items()  # fmt: skip
+
+    found = rows.mapPartitions(close).reduceByKey(max, parts).filter(
+        lambda kv: languages_differ(kv[0][0][1], kv[0][1][1])
+    )
+    if dates is not None and params.window_days is not None:
+        found = in_window(found, dates, params.window_days, parts)
+    k = params.semantic_k
+    return (
+        found.flatMap(
+            lambda kv: [
+                (doc[0], (kv[1], other[0]))
+                for doc, other in ((kv[0][0], kv[0][1]), (kv[0][1], kv[0][0]))
+                if untrained(doc[1])
+            ]
+        )
+        .groupByKey(parts)
+        .flatMap(lambda kv: nearest_partners(kv[0], kv[1], k))
+        .distinct(parts)
+    )
+
+
 def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
     """The pairs of :func:`close_documents` whose documents were published at most
     ``window_days`` apart, or are not both dated (:func:`newstrace.detect.within_window`).
@@ -237,6 +298,8 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
     from pyspark import StorageLevel
 
     sc = docs.context
+    from newstrace.align.semantic import load_wide_encoder
+
     cache = os.environ.get("NEWSTRACE_CACHE_DIR")
     encoder = executor_encoder(cache)  # a missing extra fails here, not in a task
     floor, near = semantic_floors(params, encoder.profile)
@@ -273,5 +336,9 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
         if dates is not None and params.window_days is not None:
             cross = in_window(cross, dates, params.window_days, parts)
         out = out.union(nearest(cross, k, parts).map(lambda p: (p, "translation")))
+        languages = encoder.profile.languages
+        if languages is not None and load_wide_encoder() is not None:  # as local detect
+            wide = untrained_nearest(every, languages, params, dates, parts)
+            out = out.union(wide.map(lambda p: (p, "translation")))
     rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
     return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)
