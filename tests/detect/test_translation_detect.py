@@ -115,6 +115,7 @@ def test_a_czech_translation_is_found_by_the_wide_encoder(
     assert pairs[key]["candidate"] == "translation", pairs[key]
     report = json.loads(pairs[key]["report"])
     assert {p["kind"] for p in report["passages"]} == {"translation"}
+    assert report["encoder"] == "multilingual-e5-small-q4"  # the report says which space aligned it
     # Exactly the labelled copies among these documents (0012 is the German translation of
     # 0135, 0046 the Ukrainian and 0104 the German of 0196): nothing else.
     chosen = {d.id for d in docs}
