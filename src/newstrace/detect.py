@@ -554,13 +554,13 @@ def untrained_partners(
     only). Their verification needs the wide encoder
     (:func:`~newstrace.align.semantic.encoder_for`), so ``detect`` applies this rule only
     when it is installed."""
+    from newstrace.align.semantic import among
     from newstrace.index import ann
 
-    known = profile.languages
-    if known is None:
+    if profile.languages is None:
         return set()
     code = {x: k for k, x in enumerate(sorted({x for x in languages if x}))}
-    untrained = np.array([x is not None and x != "" and x.split("-")[0].lower() not in known for x in languages])
+    untrained = np.array([not among(profile.languages, x) for x in languages], dtype=bool)
     if not untrained.any():
         return set()
     owners = np.concatenate([np.full(len(v), k) for k, v in enumerate(vectors)])

@@ -458,10 +458,19 @@ def trained_on(encoder: Encoder, language: str | None) -> bool:
     >>> trained_on(USEEncoder, "pt-BR"), trained_on(USEEncoder, "cs"), trained_on(USEEncoder, None)
     (True, False, True)
     """
-    known = encoder.profile.languages
-    if known is None or not language:
+    return among(encoder.profile.languages, language)
+
+
+def among(languages: frozenset[str] | None, language: str | None) -> bool:
+    """Whether ``language`` (``pt-BR`` is ``pt``) is one of ``languages``; True when either is
+    not known (:func:`trained_on` over a profile's languages).
+
+    >>> among(frozenset({"en", "pt"}), "pt-BR"), among(frozenset({"en"}), "cs"), among(None, "cs")
+    (True, False, True)
+    """
+    if languages is None or not language:
         return True
-    return language.split("-")[0].lower() in known
+    return language.split("-")[0].lower() in languages
 
 
 def encoder_for(encoder: Encoder, *languages: str | None) -> Encoder:

@@ -219,8 +219,10 @@ def untrained_nearest(
     keeps its ``semantic_k`` nearest of other languages (within ``window_days`` with
     ``dates``)."""
 
+    from newstrace.align.semantic import among
+
     def untrained(lang: str | None) -> bool:
-        return bool(lang) and str(lang).split("-")[0].lower() not in languages
+        return not among(languages, lang)
 
     probe = rows.filter(lambda r: untrained(r[0][2])).collect()
     if not probe:
