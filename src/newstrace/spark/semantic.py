@@ -187,12 +187,22 @@ def close_across_languages(rows: Any, counts: dict[str, int], min_cosine: float,
     code = {lang: k for k, lang in enumerate(sorted(counts))}
     largest = max(sorted(counts), key=lambda lang: counts[lang])
     probe = rows.filter(lambda r: r[0][2] in code and r[0][2] != largest).collect()
+    return close_to_probe(rows, probe, code, min_cosine, parts)
+
+
+def close_to_probe(
+    rows: Any, probe: list[tuple[Row, np.ndarray]], code: dict[str, int], min_cosine: float, parts: int
+) -> Any:
+    """Pairs of documents of two languages (``code``: language -> group) with a ``probe`` row
+    and a row of ``rows`` at ``min_cosine`` or closer, with their best cosine: the probe rows
+    are broadcast and each partition's rows compared with them
+    (:func:`newstrace.index.ann.close_across`), the best kept over partitions."""
     if not probe:
         return rows.context.parallelize([], parts)
     shared = rows.context.broadcast((
         np.vstack([v for _, v in probe]),
         [(r[0], r[2]) for r, _ in probe],
-        np.array([code[r[2]] for r, _ in probe], dtype=np.int64),
+        np.array([code[str(r[2])] for r, _ in probe], dtype=np.int64),
     ))  # fmt: skip
 
     def close(it: Iterable[tuple[Row, np.ndarray]]) -> Iterator[tuple[Any, float]]:
@@ -231,25 +241,7 @@ def untrained_nearest(
     if len(probe) * total > params.exact_row_pairs:
         probe = [r for r in probe if r[0][1] == 0]  # leads only, as local
     code = {lang: k for k, lang in enumerate(sorted(rows.map(lambda r: r[0][2]).filter(bool).distinct().collect()))}
-    shared = rows.context.broadcast((
-        np.vstack([v for _, v in probe]),
-        [(r[0], r[2]) for r, _ in probe],
-        np.array([code[r[2]] for r, _ in probe], dtype=np.int64),
-    ))  # fmt: skip
-
-    def close(it: Iterable[tuple[Row, np.ndarray]]) -> Iterator[tuple[Any, float]]:
-        vectors, owners, groups = shared.value
-        batch = list(it)
-        for start in range(0, len(batch), CHUNK):
-            part = batch[start : start + CHUNK]
-            yield from close_across(
-                vectors, owners, groups,
-                np.vstack([v for _, v in part]), [(r[0], r[2]) for r, _ in part],
-                np.array([code.get(r[2], -1) if r[2] else -1 for r, _ in part], dtype=np.int64),
-                UNTRAINED_FLOOR,
-            ).items()  # fmt: skip
-
-    found = rows.mapPartitions(close).reduceByKey(max, parts).filter(
+    found = close_to_probe(rows, probe, code, UNTRAINED_FLOOR, parts).filter(
         lambda kv: languages_differ(kv[0][0][1], kv[0][1][1])
     )
     if dates is not None and params.window_days is not None:
