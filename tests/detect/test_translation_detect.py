@@ -116,6 +116,8 @@ def test_a_czech_translation_is_found_by_the_wide_encoder(
     report = json.loads(pairs[key]["report"])
     assert {p["kind"] for p in report["passages"]} == {"translation"}
     assert report["encoder"] == "multilingual-e5-small-q4"  # the report says which space aligned it
+    # Its six quotations are the source's translated (at e5's own quotation floor), none altered.
+    assert [q["status"] for q in report["quotes"]] == ["preserved"] * 6, report["quotes"]
     # Exactly the labelled copies among these documents (0012 is the German translation of
     # 0135, 0046 the Ukrainian and 0104 the German of 0196): nothing else.
     chosen = {d.id for d in docs}

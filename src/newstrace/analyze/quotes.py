@@ -507,9 +507,10 @@ def translated_quote_fates(al: Any, encoder: Any, *, min_words: int = 6) -> list
 
     The source quotation must sit in source text aligned with the derivative's quotation (a
     passage of ``al`` holds both) and the two quotations' embeddings must meet at the encoder's
-    ``translation`` cosine. Then it is ``altered`` when a number (:func:`number_key`) or a name
-    both texts write alike was replaced by another, both quotations being ``min_words`` long;
-    else ``preserved``. Unmatched quotations are ``absent``.
+    ``translated_quote`` cosine (else ``translation``). Then it is ``altered`` when a number
+    (:func:`number_key`) or a name both texts write alike was replaced by another, both
+    quotations being ``min_words`` long; else ``preserved``. Unmatched quotations are
+    ``absent``.
 
     Args:
         al: the alignment, A = source, B = derivative (:class:`~newstrace.align.Alignment`).
@@ -524,7 +525,8 @@ def translated_quote_fates(al: Any, encoder: Any, *, min_words: int = 6) -> list
     d_vecs = encoder.encode([q.text for q in d_quotes])
     s_vecs = encoder.encode([q.text for q in s_quotes]) if s_quotes else None
     both = {w.casefold() for w in _NAME_RE.findall(src)} & {w.casefold() for w in _NAME_RE.findall(der)}
-    floor = float(encoder.profile.translation)
+    prof = encoder.profile
+    floor = float(prof.translated_quote if prof.translated_quote is not None else prof.translation)
     fates: list[QuoteFate] = []
     for k, q in enumerate(d_quotes):
         near = [p for p in al.passages if p.b_start < q.end and p.b_end > q.start]
