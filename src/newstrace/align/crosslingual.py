@@ -360,21 +360,18 @@ def translation_beads(
         # Merged texts are new to the encoder (single sentences were embedded with their
         # documents), and embedding them is about half the cost of aligning a pair.
         return []
-    merged = _mean_windows if getattr(encoder, "mean_windows", False) else _encoded_windows
-    a_vecs = {1: a1, **{k: merged(encoder, a1, a_text, a_sentences, k) for k in range(2, max_merge + 1)}}
-    b_vecs = {1: b1, **{k: merged(encoder, b1, b_text, b_sentences, k) for k in range(2, max_merge + 1)}}
+    a_vecs = {1: a1, **{k: _merged(encoder, a1, a_text, a_sentences, k) for k in range(2, max_merge + 1)}}
+    b_vecs = {1: b1, **{k: _merged(encoder, b1, b_text, b_sentences, k) for k in range(2, max_merge + 1)}}
     return _beads(bead_scores(_nonempty(a_vecs), _nonempty(b_vecs)), masks, floor=floor, strong=strong,
                   run_mean=run_mean)  # fmt: skip
 
 
-def _encoded_windows(encoder: Encoder, _: np.ndarray, text: str, sentences: Sequence[Sentence], k: int) -> np.ndarray:
-    """The vectors of each run of ``k`` sentences, embedded as one text."""
-    return encoder.encode(window_texts(text, sentences, k))
-
-
-def _mean_windows(_: Encoder, ones: np.ndarray, text: str, sentences: Sequence[Sentence], k: int) -> np.ndarray:
-    """The vectors of each run of ``k`` sentences as the unit mean of its sentences' vectors
-    (``ones``): for an encoder too slow to embed the runs again (``mean_windows``)."""
+def _merged(encoder: Encoder, ones: np.ndarray, text: str, sentences: Sequence[Sentence], k: int) -> np.ndarray:
+    """The vectors of each run of ``k`` sentences: embedded as one text, or, for an encoder too
+    slow to embed the runs again (``mean_windows``), the unit mean of its sentences' vectors
+    (``ones``)."""
+    if not getattr(encoder, "mean_windows", False):
+        return encoder.encode(window_texts(text, sentences, k))
     if len(ones) < k:
         return np.zeros((0, ones.shape[1]), dtype=np.float32)
     runs = np.stack([ones[i : len(ones) - k + 1 + i] for i in range(k)]).mean(axis=0)
