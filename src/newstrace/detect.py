@@ -734,11 +734,10 @@ def verify_all(
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         _DOCS = store.get_many(sorted({x for a, b, _ in part for x in (a, b)}))
-        if (
-            p.workers > 1
-            and len(part) > 50
-            and "fork" in mp.get_all_start_methods()
-        ):
+        forking = p.workers > 1 and len(part) > 50 and "fork" in mp.get_all_start_methods()
+        if encoder is not None and forking:
+            warm_translation_encoders(part, _DOCS, encoder, p.workers)
+        if forking:
             with mp.get_context("fork").Pool(min(p.workers, os.cpu_count() or 1)) as pool:
                 rows = pool.map(_verify, part, chunksize=16)
         else:
@@ -752,6 +751,55 @@ def verify_all(
     _DOCS = {}
     _COMMON = None
     _ENCODER = None
+
+
+_WARM_ENCODER: Any = None
+
+
+def _sentence_vectors(text: str) -> tuple[list[str], np.ndarray]:
+    from newstrace.align.crosslingual import window_texts
+    from newstrace.analyze import analysed
+
+    sents = window_texts(text, analysed(text).sentences, 1)
+    return sents, _WARM_ENCODER.encode(sents)
+
+
+def warm_translation_encoders(
+    pairs: Sequence[tuple[str, str, str]], docs: dict[str, Document], encoder: Any, workers: int
+) -> int:
+    """Embed, once each and in ``workers`` forked processes, the sentences of the documents
+    whose pairs another encoder than ``encoder`` aligns (a language it was not trained on:
+    :func:`~newstrace.analyze.translation_encoder`), and give the vectors to that encoder's
+    cache, so that verification, forked next, finds them there: each worker would otherwise
+    embed the documents of its own pairs, a document met in both workers twice (148 documents
+    for 113 on ``eval/multilingual``), with the slow encoder. Vectors do not depend on the
+    process or batch that makes them, so the pairs' verdicts are the same. Returns the
+    documents embedded."""
+    global _WARM_ENCODER
+    from newstrace.align.crosslingual import languages_differ as texts_differ
+    from newstrace.analyze import translation_encoder
+
+    by_encoder: dict[int, tuple[Any, set[str]]] = {}
+    for a, b, _ in pairs:
+        da, db = docs[a], docs[b]
+        if not texts_differ(da.text, db.text, da.language, db.language):
+            continue
+        other = translation_encoder(da, db, encoder)
+        if other is not encoder and hasattr(other, "remember"):
+            by_encoder.setdefault(id(other), (other, set()))[1].update((a, b))
+    n = 0
+    for other, ids in by_encoder.values():
+        texts = [docs[i].text for i in sorted(ids)]
+        _WARM_ENCODER = other
+        try:
+            with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+                done = pool.map(_sentence_vectors, texts, chunksize=1)
+        finally:
+            _WARM_ENCODER = None
+        for sents, vecs in done:
+            other.remember(sents, vecs)
+        n += len(texts)
+    return n
 
 
 def rebuild_graph(store: Store) -> Forest:

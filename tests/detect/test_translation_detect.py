@@ -130,3 +130,28 @@ def test_a_czech_translation_is_found_by_the_wide_encoder(
     gold = {g for g in gold if set(g) <= chosen}
     assert len(gold) == 6 and key in gold
     assert set(reused) == gold, reused
+
+
+def test_the_slow_encoders_sentences_are_embedded_once_before_verification() -> None:
+    """``warm_translation_encoders``: the documents of pairs the wide encoder aligns (Czech
+    against English or German here; English against German stays with USE) are embedded once
+    each, in worker processes, into the wide encoder's cache: aligning them afterwards embeds
+    nothing more."""
+    from newstrace.align.crosslingual import window_texts
+    from newstrace.align.semantic import load_encoder, load_wide_encoder
+    from newstrace.analyze import analysed
+    from newstrace.detect import warm_translation_encoders
+
+    docs = {d.id: d for d in _wmt("wmtml/0135", "wmtml/0216", "wmtml/0012", "wmtml/0001")}
+    pairs = [("wmtml-0135", "wmtml-0216", "translation"), ("wmtml-0012", "wmtml-0216", "translation"),
+             ("wmtml-0012", "wmtml-0135", "translation")]  # fmt: skip
+    encoder, wide = load_encoder(), load_wide_encoder()
+    assert encoder is not None and wide is not None
+    wide._cache.clear()  # type: ignore[attr-defined]  # (other tests of this process warmed it)
+    before = wide.encoded
+    assert warm_translation_encoders(pairs, docs, encoder, workers=2) == 3  # 0001 is in no pair
+    assert wide.encoded == before  # the workers embedded them, not this process
+    for i in ("wmtml-0135", "wmtml-0216", "wmtml-0012"):
+        text = docs[i].text
+        wide.encode(window_texts(text, analysed(text).sentences, 1))
+    assert wide.encoded == before

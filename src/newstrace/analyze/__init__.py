@@ -360,6 +360,13 @@ def _language_label(doc: Document) -> str:
     return _language_of(doc) or "language not known"
 
 
+def translation_encoder(a: Document, b: Document, encoder: Encoder) -> Encoder:
+    """The encoder that aligns two documents in different languages: ``encoder``, or, when
+    either language is one it was not trained on, the wide encoder if it is installed
+    (:func:`~newstrace.align.semantic.encoder_for`)."""
+    return encoder_for(encoder, _language_of(a), _language_of(b))
+
+
 def compare(
     a: Document,
     b: Document,
@@ -393,9 +400,7 @@ def compare(
     ia, ib = analysed(a.text), analysed(b.text)
     cross = languages_differ(a.text, b.text, a.language, b.language)
     if cross and encoder is not None:
-        # Translations from or into a language the encoder was not trained on are aligned by
-        # one that was, when it is installed (:func:`~newstrace.align.semantic.encoder_for`).
-        encoder = encoder_for(encoder, _language_of(a), _language_of(b))
+        encoder = translation_encoder(a, b, encoder)
     al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross)
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
