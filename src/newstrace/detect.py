@@ -779,27 +779,26 @@ def warm_translation_encoders(
     from newstrace.align.crosslingual import languages_differ as texts_differ
     from newstrace.analyze import translation_encoder
 
-    by_encoder: dict[int, tuple[Any, set[str]]] = {}
+    wide: Any = None
+    ids: set[str] = set()
     for a, b, _ in pairs:
         da, db = docs[a], docs[b]
-        if not texts_differ(da.text, db.text, da.language, db.language):
-            continue
-        other = translation_encoder(da, db, encoder)
-        if other is not encoder and hasattr(other, "remember"):
-            by_encoder.setdefault(id(other), (other, set()))[1].update((a, b))
-    n = 0
-    for other, ids in by_encoder.values():
-        texts = [docs[i].text for i in sorted(ids)]
-        _WARM_ENCODER = other
-        try:
-            with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
-                done = pool.map(_sentence_vectors, texts, chunksize=1)
-        finally:
-            _WARM_ENCODER = None
-        for sents, vecs in done:
-            other.remember(sents, vecs)
-        n += len(texts)
-    return n
+        if texts_differ(da.text, db.text, da.language, db.language):
+            other = translation_encoder(da, db, encoder)
+            if other is not encoder and hasattr(other, "remember"):
+                wide = other  # there is one wide encoder
+                ids.update((a, b))
+    if wide is None:
+        return 0
+    _WARM_ENCODER = wide
+    try:
+        with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+            done = pool.map(_sentence_vectors, [docs[i].text for i in sorted(ids)], chunksize=1)
+    finally:
+        _WARM_ENCODER = None
+    for sents, vecs in done:
+        wide.remember(sents, vecs)
+    return len(ids)
 
 
 def rebuild_graph(store: Store) -> Forest:
