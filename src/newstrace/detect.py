@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -462,7 +462,7 @@ def nearest_partners(doc: str, partners: Iterable[tuple[float, str]], k: int) ->
     return [(doc, o) if doc < o else (o, doc) for _, o in best]
 
 
-def nearest_pairs(pairs: dict[tuple[str, str], float], k: int) -> set[tuple[str, str]]:
+def nearest_pairs(pairs: Mapping[tuple[str, str], float], k: int) -> set[tuple[str, str]]:
     """The pairs that are among the ``k`` closest partners of either of their documents."""
     partners: dict[str, list[tuple[float, str]]] = {}
     for (a, b), c in pairs.items():
@@ -480,12 +480,16 @@ def semantic_candidates(
     dates: Sequence[date | None] | None = None,
     *,
     wide: bool = False,
+    anchor_sets: Sequence[frozenset[str]] | None = None,
 ) -> dict[tuple[str, str], str]:
     """The candidate rules over document vectors (see :func:`semantic_pairs`), as a pure
     function of the corpus: ``vectors[k]`` holds document ``ids[k]``'s rows of
     :func:`document_vectors`, ``dates[k]`` its publication date (pairs outside
     ``params.window_days`` are dropped before each document's nearest are chosen); with
-    ``wide`` (the wide encoder is installed), :func:`untrained_partners` too. The Spark job
+    ``wide`` (the wide encoder is installed), :func:`untrained_partners` too; with
+    ``anchor_sets`` (:func:`document_anchors`, one per id), each document's ``semantic_k``
+    partners of other languages among :func:`anchor_pairs`, most anchors first (without
+    ``wide``, in languages the encoder was trained on only: :func:`aligned_by`). The Spark job
     applies the same rules, step by step, with the same functions."""
     from newstrace.index import ann
 
@@ -526,7 +530,25 @@ def semantic_candidates(
         if wide:
             for pair in untrained_partners(ids, languages, vectors, params, profile, allowed):
                 out.setdefault(pair, "translation")
+        if anchor_sets is not None:
+
+            def verifiable(i: int, j: int) -> bool:
+                return allowed(i, j) and (wide or aligned_by(profile, languages[i], languages[j]))
+
+            for pair in nearest_pairs(
+                anchor_pairs(ids, languages, anchor_sets, verifiable), params.semantic_k
+            ):
+                out.setdefault(pair, "translation")
     return out
+
+
+def aligned_by(profile: Any, *languages: str | None) -> bool:
+    """Whether the encoder of ``profile`` was trained on each of ``languages`` (or does not
+    say): without the wide encoder, a pair with another language is not worth proposing by
+    names alone, as its sentences could not be aligned."""
+    from newstrace.align.semantic import among
+
+    return profile.languages is None or all(among(profile.languages, x) for x in languages)
 
 
 UNTRAINED_FLOOR = 0.30
@@ -583,6 +605,79 @@ def untrained_partners(
     return {pair for doc, lst in partners.items() for pair in nearest_partners(ids[doc], lst, params.semantic_k)}
 
 
+ANCHOR_DF = 20
+"""An anchor (:func:`~newstrace.align.crosslingual.anchors`) held by more documents than this
+names a topic (a country, a party, a year), not a passage: :func:`anchor_pairs` ignores it."""
+
+
+def document_anchors(text: str) -> frozenset[str]:
+    """The anchors of every sentence of ``text`` (:func:`~newstrace.align.crosslingual.anchors`).
+
+    >>> sorted(document_anchors("The SNP met. Later Matheson spoke in Westminster."))
+    ['mathe', 'snp', 'westm']
+    """
+    from newstrace.align.crosslingual import anchors
+    from newstrace.clean.text import split_sentences
+
+    return frozenset().union(*(anchors(text[x.start : x.end]) for x in split_sentences(text)))
+
+
+Holder = tuple[str, str | None]
+"""A document holding an anchor: its id and language."""
+
+
+def posting_pairs(holders: Iterable[Holder]) -> list[tuple[Holder, Holder]]:
+    """The pairs of documents of two languages among the ``(id, language)`` holders of one
+    anchor, each pair ordered by id; none when more than :data:`ANCHOR_DF` hold it. The step
+    :func:`anchor_pairs` and the Spark job share.
+
+    >>> posting_pairs([("b", "cs"), ("a", "en"), ("c", "en")])
+    [(('a', 'en'), ('b', 'cs')), (('b', 'cs'), ('c', 'en'))]
+    """
+    docs = sorted(set(holders))
+    if not 2 <= len(docs) <= ANCHOR_DF:
+        return []
+    return [
+        (x, y) for k, x in enumerate(docs) for y in docs[k + 1 :] if languages_differ(x[1], y[1])
+    ]
+
+
+def anchor_pairs(
+    ids: Sequence[str],
+    languages: Sequence[str | None],
+    anchor_sets: Sequence[frozenset[str]],
+    allowed: Callable[[int, int], bool] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Documents of two languages that share :data:`~newstrace.align.crosslingual.ANCHORED`
+    rare anchors or more (each held by 2 to :data:`ANCHOR_DF` documents), with how many they
+    share: a translated passage keeps its names and figures, so a translated excerpt inside
+    an article about something else is proposed even when its document vectors are far from
+    the original's (and when the encoder knows one of the languages poorly). ``allowed``
+    filters pairs by position (the date window).
+
+    >>> anchor_pairs(["a", "b", "c"], ["en", "cs", "en"],
+    ...              [frozenset({"snp", "nhs", "mathe"}), frozenset({"snp", "nhs", "mathe", "#130"}),
+    ...               frozenset({"snp", "nhs", "mathe"})])
+    {('a', 'b'): 3, ('b', 'c'): 3}
+    """
+    from newstrace.align.crosslingual import ANCHORED
+
+    postings: dict[str, list[Holder]] = {}
+    for doc, lang, held in zip(ids, languages, anchor_sets, strict=True):
+        for anchor in held:
+            postings.setdefault(anchor, []).append((doc, lang))
+    counts: dict[tuple[str, str], int] = {}
+    for holders in postings.values():
+        for x, y in posting_pairs(holders):
+            counts[(x[0], y[0])] = counts.get((x[0], y[0]), 0) + 1
+    position = {doc: k for k, doc in enumerate(ids)}
+    return {
+        pair: c
+        for pair, c in sorted(counts.items())
+        if c >= ANCHORED and (allowed is None or allowed(position[pair[0]], position[pair[1]]))
+    }
+
+
 def semantic_pairs(
     store: Store,
     ids: Sequence[str],
@@ -601,7 +696,8 @@ def semantic_pairs(
       (found by exact search within ``params.exact_row_pairs``, through the index beyond);
       and a document in a language the encoder was not trained on with its ``semantic_k``
       nearest of other languages, however low (:func:`untrained_partners`), when the wide
-      encoder that verifies them is installed.
+      encoder that verifies them is installed; and each document's ``semantic_k`` partners of
+      other languages with the most rare names and figures in common (:func:`anchor_pairs`).
 
     With ``params.window_days``, documents published further apart (``dates``, one per id)
     are never a pair, as for the lexical candidates.
@@ -649,7 +745,17 @@ def semantic_pairs(
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
     wide = load_wide_encoder() is not None
-    return semantic_candidates(ids, langs, per_doc, params, encoder.profile, dates, wide=wide)
+    anchor_sets: list[frozenset[str]] | None = None
+    if multilingual:
+        anchor_sets = []
+        for start in range(0, len(ids), EMBED_CHUNK):
+            part = store.get_many(ids[start : start + EMBED_CHUNK])
+            anchor_sets.extend(
+                document_anchors(part[i].text) for i in ids[start : start + EMBED_CHUNK]
+            )
+    return semantic_candidates(
+        ids, langs, per_doc, params, encoder.profile, dates, wide=wide, anchor_sets=anchor_sets
+    )
 
 
 def detect(

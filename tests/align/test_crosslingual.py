@@ -15,6 +15,7 @@ from newstrace.align import align
 from newstrace.align.crosslingual import (
     Bead,
     accept_beads,
+    anchors,
     languages_differ,
     monotonic_beads,
     reordered_beads,
@@ -74,6 +75,41 @@ def test_weak_beads_count_only_in_a_run() -> None:
     assert accept_beads(broken, strong=0.6, run_mean=0.5) == []
     anchored = [Bead(0, 1, 0, 1, 0.4), Bead(1, 2, 2, 3, 0.7)]  # one sentence skipped in B
     assert accept_beads(anchored, strong=0.6, run_mean=0.5) == anchored
+
+
+def test_a_long_run_of_weak_beads_is_a_translation() -> None:
+    """Six beads in order, each on the path but under the run mean, are a translation (the
+    wide encoder scores whole Ukrainian translations so); five are not."""
+    six = [Bead(k, k + 1, k, k + 1, 0.45) for k in range(6)]
+    assert accept_beads(six, strong=0.6, run_mean=0.5) == six
+    assert accept_beads(six[:5], strong=0.6, run_mean=0.5) == []
+
+
+def test_an_anchored_bead_stands_alone() -> None:
+    lone = [Bead(3, 4, 7, 8, 0.52), Bead(9, 10, 20, 21, 0.52)]
+    assert accept_beads(lone, strong=0.6, run_mean=0.5) == []
+    kept = accept_beads(lone, strong=0.6, run_mean=0.5, anchored=lambda b: b.a0 == 3)
+    assert kept == lone[:1]
+
+
+def test_anchors_are_the_names_and_figures_a_translation_keeps() -> None:
+    en = "Amid calls for his resignation, Matheson said the SNP's 2,500 beds were not unique to Scotland."
+    cs = "V souvislosti s výzvami k rezignaci Matheson prohlásil, že 2 500 lůžek SNP není nic nového pro Skotsko."
+    de = "Inmitten der Rücktrittsforderungen sagte Matheson, die 2.500 Betten der SNP seien nichts Neues."
+    assert anchors(en) & anchors(cs) & anchors(de) == {"mathe", "snp", "#2500"}
+    # The first word of a sentence is capitalised anyway; one digit is not a figure; other
+    # scripts keep no anchor; accents are stripped ("Babiš" meets "Babis").
+    assert anchors("Yesterday 5 people met.") == frozenset()
+    assert anchors("Вчера Мэтисон заявил, что СНП против.") == frozenset()
+    assert anchors("Premiér Babiš řekl") == anchors("Prime minister Babis said") == {"babis"}
+    assert anchors("في عام ٢٠٢٢") == anchors("In 2022") == {"#2022"}
+
+
+@given(st.text(max_size=200))
+def test_anchors_of_any_text_are_short_plain_keys(text: str) -> None:
+    for a in anchors(text):
+        figure = a[0] == "#" and a[1:].isdigit() and len(a) >= 3
+        assert a.isascii() and (figure or (a.isalpha() and a.islower()))
 
 
 def test_languages_differ_by_code_script_or_words() -> None:

@@ -113,3 +113,56 @@ def test_documents_in_a_language_the_encoder_was_not_trained_on_get_their_neares
             wide=True,
         )  # fmt: skip
         assert again == got
+
+
+def test_documents_that_share_rare_names_and_figures_across_languages_are_paired() -> None:
+    """``anchor_pairs``: two documents of different languages sharing three anchors or more,
+    each held by at most ``ANCHOR_DF`` documents, are a pair; anchors shared within one
+    language, anchors too common, and pairs the window forbids count for nothing."""
+    from newstrace.detect import ANCHOR_DF, anchor_pairs
+
+    a = frozenset({"snp", "nhs", "mathe", "westm"})
+    ids = ["cs1", "en1", "en2", "de1", "ru1"]
+    langs: list[str | None] = ["cs", "en", "en", "de", "ru"]
+    sets = [a, a, a, frozenset({"snp", "nhs", "#2022"}), frozenset()]
+    # de1 shares only two (snp, nhs) with each; "#2022" is held by one document.
+    assert anchor_pairs(ids, langs, sets) == {("cs1", "en1"): 4, ("cs1", "en2"): 4}
+    # The window (by position) forbids cs1-en2.
+    assert anchor_pairs(ids, langs, sets, lambda i, j: {i, j} != {0, 2}) == {("cs1", "en1"): 4}
+    # The same names in more than ANCHOR_DF documents name a topic: no pair.
+    crowd = [f"en{k:02d}" for k in range(ANCHOR_DF)]
+    assert anchor_pairs(["cs1", *crowd], ["cs", *["en"] * ANCHOR_DF], [a] * (ANCHOR_DF + 1)) == {}
+    assert anchor_pairs(["cs1", *crowd[:-1]], ["cs", *["en"] * (ANCHOR_DF - 1)], [a] * ANCHOR_DF)
+
+
+def test_anchor_candidates_keep_each_documents_nearest_and_need_an_encoder_that_can_verify() -> None:
+    """``semantic_candidates(anchor_sets=...)``: each document's ``semantic_k`` partners with
+    the most anchors in common are proposed whatever their vectors (far apart here), in any
+    order of the corpus; a pair with a language the encoder was not trained on only when the
+    wide encoder that verifies it is installed."""
+    from dataclasses import replace
+
+    profile = replace(PROFILE, languages=frozenset({"en", "de"}))
+    rng = np.random.default_rng(5)
+    ids = ["cs1", "en1", "en2", "en3", "de1"]
+    langs: list[str | None] = ["cs", "en", "en", "en", "de"]
+    vecs = [_unit(rng.standard_normal((1, 64))) for _ in ids]  # nothing near anything
+    names = ["n1", "n2", "n3", "n4", "n5"]
+    sets = [frozenset(names), frozenset(names[:5]), frozenset(names[:4]), frozenset(names[:3]), frozenset(names[1:4])]
+    params = DetectParams(semantic=True, semantic_k=2)
+    assert semantic_candidates(ids, langs, vecs, params, profile) == {}
+    narrow = semantic_candidates(ids, langs, vecs, params, profile, anchor_sets=sets)
+    # Czech is not the encoder's: only de1's pairs (three anchors each with en1 and en2).
+    assert narrow == {("de1", "en1"): "translation", ("de1", "en2"): "translation"}
+    wide = semantic_candidates(ids, langs, vecs, params, profile, wide=True, anchor_sets=sets)
+    # cs1-en1 5, cs1-en2 4, cs1-en3 3, cs1-de1 3, de1-en1 3, de1-en2 3 (de1-en3: 2, no pair);
+    # cs1 keeps en1 and en2, en3 keeps cs1, de1 keeps cs1 and en1 (equal counts: smaller id).
+    assert set(wide) == {("cs1", "en1"), ("cs1", "en2"), ("cs1", "en3"), ("cs1", "de1"), ("de1", "en1"),
+                         ("de1", "en2")}  # fmt: skip
+    for seed in range(4):
+        order = np.random.default_rng(seed).permutation(len(ids))
+        again = semantic_candidates(
+            [ids[k] for k in order], [langs[k] for k in order], [vecs[k] for k in order], params, profile,
+            wide=True, anchor_sets=[sets[k] for k in order],
+        )  # fmt: skip
+        assert again == wide

@@ -155,3 +155,50 @@ def test_the_slow_encoders_sentences_are_embedded_once_before_verification() -> 
         text = docs[i].text
         wide.encode(window_texts(text, analysed(text).sentences, 1))
     assert wide.encoded == before
+
+
+@pytest.mark.parametrize("anchored", [True, False], ids=["anchors", "cosine-only"])
+def test_a_translated_excerpt_is_found_by_the_names_and_figures_it_keeps(
+    store: Any, monkeypatch: pytest.MonkeyPatch, anchored: bool
+) -> None:
+    """0001 is a Czech article on a children's shoe study with one translated paragraph of
+    0034 (a Scotsman comment: Matheson, the SNP, the NHS, Westminster) set into it. Its
+    vectors are far from 0034's; the names they share propose the pair, and the one bead of
+    the excerpt, under the wide encoder's ``translation`` cosine alone, is a translation
+    because its two sides share three of them. Without that rule the excerpt is not reuse."""
+    from newstrace.align import crosslingual
+    from newstrace.detect import anchor_pairs, document_anchors
+
+    if not anchored:
+        monkeypatch.setattr(crosslingual, "ANCHORED", 99)
+    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = {d["id"]: d for d in map(json.loads, fh)}
+    families = [json.loads(x) for x in (ML / "labels" / "families.jsonl").read_text("utf-8").splitlines()]
+    family = {m: f["family"] for f in families for m in f["members"]}
+    others: dict[str, dict[str, str]] = {}
+    for i, d in sorted(rows.items()):
+        story = family.get(i, i)
+        if story not in (family["wmtml/0001"], family["wmtml/0034"]) and d["lang"] in ("en", "es") and len(others) < 6:
+            others.setdefault(story, d)
+    docs = _wmt("wmtml/0034", "wmtml/0001", *(d["id"] for d in others.values()))
+    store.add_documents(docs)
+    key = ("wmtml-0001", "wmtml-0034")
+    if anchored:
+        shared = anchor_pairs([d.id for d in docs], [d.language for d in docs],
+                              [document_anchors(d.text) for d in docs])  # fmt: skip
+        assert shared.get(key, 0) >= 4, shared
+    detect(store, DetectParams(semantic=True, workers=1))
+    every = ("duplicate", "derived", "partial", "related", "unrelated")
+    pairs = {(r["a"], r["b"]): r for r in store.pairs(relations=every)}
+    reused = {k: r["relation"] for k, r in pairs.items() if r["relation"] in ("duplicate", "derived", "partial")}
+    if not anchored:
+        assert key not in reused, reused
+        return
+    assert reused == {key: "partial"}, reused
+    assert pairs[key]["derivative"] == "wmtml-0001"  # the article that holds the excerpt
+    report = json.loads(pairs[key]["report"])
+    czech = docs[1].text
+    spans = [czech[p["derivative"]["start"] : p["derivative"]["end"]] for p in report["passages"]]
+    assert {p["kind"] for p in report["passages"]} == {"translation"}
+    assert len(spans) == 1 and "Matheson" in spans[0] and "SNP" in spans[0], spans
+    assert "batolata" not in spans[0]  # the host article's own text is not the excerpt

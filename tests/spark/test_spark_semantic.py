@@ -113,3 +113,30 @@ def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) ->
         f"spark --semantic equals local: {report.documents} documents, {report.candidates} candidates, "
         f"{len(local['pairs'])} pairs; local {local_s:.1f} s, Spark local[2] {spark_s:.1f} s"
     )
+
+
+def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
+    """``anchor_nearest`` (anchors grouped across partitions, holders' pairs counted) proposes
+    the pairs local ``detect`` proposes by shared names and figures, on the whole multilingual
+    set: with the wide encoder, and without it (Czech and Ukrainian pairs left out)."""
+    from newstrace.align.semantic import EncoderProfile
+    from newstrace.detect import aligned_by, anchor_pairs, document_anchors, nearest_pairs
+    from newstrace.spark.semantic import anchor_nearest
+
+    with gzip.open(WMT, "rt", encoding="utf-8") as fh:
+        docs = [Document(id=d["id"], text=d["text"], language=d["lang"]) for d in map(json.loads, fh)]
+    params = DetectParams(semantic=True)
+    ids, langs = [d.id for d in docs], [d.language for d in docs]
+    anchor_sets = [document_anchors(d.text) for d in docs]
+    profile = EncoderProfile(0.75, 0.95, 0.4, 0.77, languages=frozenset({"en", "de", "es", "fr", "ru", "zh"}))
+    rdd = spark.sparkContext.parallelize(docs, 3)
+    for narrow in (None, profile):
+
+        def allowed(i: int, j: int, narrow: Any = narrow) -> bool:
+            return narrow is None or aligned_by(narrow, langs[i], langs[j])
+
+        local = nearest_pairs(anchor_pairs(ids, langs, anchor_sets, allowed), params.semantic_k)
+        remote = set(anchor_nearest(rdd, params, None, 4, narrow).collect())
+        assert remote == local and len(local) > 100
+        if narrow is not None:
+            assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)

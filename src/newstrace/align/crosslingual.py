@@ -15,11 +15,25 @@ in one space. Sentences are aligned there the way machine-translation corpora ar
 3. **Acceptance.** A bead on the path is kept when it is a translation on its own (cosine at
    or above the encoder's calibrated ``translation``), or when it belongs to a run of
    consecutive beads (at most one sentence skipped on either side between two of them) that
-   holds such a bead, or that is three beads long with a high mean: translations go on
-   sentence after sentence, and a run carries sentences whose cosine alone would not.
+   holds such a bead, or that is three beads long with a high mean, or six beads long
+   whatever its mean: translations go on sentence after sentence, and a run carries
+   sentences whose cosine alone would not. (On ``eval/multilingual``, no path between two
+   documents that are not translations of each other has a run longer than four, with
+   either encoder; the wide encoder, whose cosines are squeezed, scores some full
+   translations from Ukrainian sentence by sentence at 0.83-0.87, under the mean of three.)
 4. **Reordered sentences.** Sentences left out of the path that are each other's best match
    among what is left, at the ``translation`` cosine, are beads too (a translator moved a
    paragraph up).
+
+**Anchors.** Names and figures often cross a language boundary unchanged ("SNP", "NHS",
+"Matheson", "130"): :func:`anchors` are the words of a sentence written the same way in any
+language of the Latin script (capitalised words after the first, acronyms, numbers). A bead
+on the path at the ``translation_run`` cosine (what a run of three beads needs on average)
+whose two sides share :data:`ANCHORED` of them is a translation on its own, like one at the
+``translation`` cosine: an encoder scores a lone translated sentence of a language it knows
+poorly under that cosine, and two sentences that only report the same event rarely agree on
+three names and figures as well. ``detect`` proposes documents of two languages that share
+rare anchors as candidates (:func:`newstrace.detect.anchor_pairs`).
 
 Everything here is a pure function of arrays and the texts' sentence offsets, but
 :func:`translation_beads`, which calls the encoder.
@@ -28,18 +42,21 @@ Everything here is a pure function of arrays and the texts' sentence offsets, bu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from newstrace.align.semantic import Encoder
 from newstrace.clean.language import detect_language
-from newstrace.clean.text import Sentence
+from newstrace.clean.text import Sentence, fold
 
 __all__ = [
+    "ANCHORED",
     "Bead",
     "accept_beads",
+    "anchors",
     "bead_scores",
     "languages_differ",
     "monotonic_beads",
@@ -50,6 +67,48 @@ __all__ = [
     "translation_beads",
     "window_texts",
 ]
+
+
+ANCHORED = 3
+"""Distinct :func:`anchors` two sentences (or merged beads) must share for their bead to count
+as a translation below the ``translation`` cosine (still at the path's ``floor``)."""
+
+_ANCHOR_TOKEN = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\w+(?:[.,]\d+)*")
+"""A word, or a number with its groups ("2,500", "2 500", "2.500,5" are one token each)."""
+_NAME_PREFIX = 5
+"""Names are compared by their first letters, so that a declined form ("Westministra",
+"Mathesona") meets the name it declines."""
+
+
+def anchors(text: str) -> frozenset[str]:
+    """The anchors of one sentence: words that a translation into a language of the Latin
+    script usually keeps as they are. A number's decimal digits (two or more: ``"#2022"``), an
+    acronym (``"nhs"``) and a capitalised word that does not open the sentence (its first five
+    letters, accents stripped: ``"westm"``). Words of other scripts have none.
+
+    >>> sorted(anchors("Amid calls, Matheson said the SNP's 2,500 beds in Westminster were 1 too few."))
+    ['#2500', 'mathe', 'snp', 'westm']
+    >>> sorted(anchors("V souvislosti s SNP Matheson prohlásil, že Westministra má 2 500 lůžek."))
+    ['#2500', 'mathe', 'snp', 'westm']
+    """
+    out: set[str] = set()
+    for k, tok in enumerate(_ANCHOR_TOKEN.findall(text)):
+        if any(c.isdigit() for c in tok):
+            # Decimal digits of any script as ASCII ("٢٠٢٢" is 2022); not "²" or "①".
+            digits = "".join(str(unicodedata.decimal(c)) for c in tok if unicodedata.decimal(c, None) is not None)
+            if len(digits) >= 2:
+                out.add("#" + digits)
+            continue
+        if len(tok) < 2 or not tok[0].isupper():
+            continue
+        plain = fold(tok)
+        if not (plain.isascii() and plain.isalpha()):
+            continue
+        if tok.isupper():
+            out.add(plain)
+        elif k > 0 and len(tok) >= 3:
+            out.add(plain[:_NAME_PREFIX])
+    return frozenset(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +323,14 @@ def monotonic_beads(
 
 
 def accept_beads(
-    path: Sequence[Bead], *, strong: float, run_mean: float, min_run: int = 3, max_skip: int = 1
+    path: Sequence[Bead],
+    *,
+    strong: float,
+    run_mean: float,
+    min_run: int = 3,
+    max_skip: int = 1,
+    long_run: int = 6,
+    anchored: Callable[[Bead], bool] | None = None,
 ) -> list[Bead]:
     """The beads of a monotonic path that are translations (see module doc, step 3).
 
@@ -274,6 +340,11 @@ def accept_beads(
         run_mean: mean cosine at which a run of ``min_run`` beads or more is one without a
             strong bead.
         max_skip: sentences that may be skipped on either side inside a run.
+        long_run: beads in a run that is a translation whatever their cosines (each is on
+            the path, so at its floor or above): sentence after sentence in the same order
+            is not chance (see module doc).
+        anchored: whether a bead's two sides share enough anchors to be a translation on its
+            own (see module doc).
 
     >>> p = [Bead(0, 1, 0, 1, 0.45), Bead(1, 2, 1, 2, 0.7), Bead(2, 3, 2, 3, 0.4), Bead(6, 7, 9, 10, 0.5)]
     >>> [b.a0 for b in accept_beads(p, strong=0.6, run_mean=0.55)]
@@ -290,7 +361,12 @@ def accept_beads(
     out: list[Bead] = []
     for run in runs:
         scores = [b.score for b in run]
-        if max(scores) >= strong or (len(run) >= min_run and float(np.mean(scores)) >= run_mean):
+        if (
+            max(scores) >= strong
+            or (len(run) >= min_run and float(np.mean(scores)) >= run_mean)
+            or len(run) >= long_run
+            or (anchored is not None and any(anchored(b) for b in run))
+        ):
             out.extend(run)
     return out
 
@@ -353,17 +429,27 @@ def translation_beads(
     pairs, and the lowest best 1-1 cosine of a pair that keeps a bead there is 0.52."""
     if not a_sentences or not b_sentences:
         return []
-    a1 = encoder.encode(window_texts(a_text, a_sentences, 1))
-    b1 = encoder.encode(window_texts(b_text, b_sentences, 1))
+    a_texts, b_texts = window_texts(a_text, a_sentences, 1), window_texts(b_text, b_sentences, 1)
+    a1 = encoder.encode(a_texts)
+    b1 = encoder.encode(b_texts)
     masks = (usable_a, usable_b)
     if float((a1 @ b1.T).max()) < min(strong, run_mean):
         # Merged texts are new to the encoder (single sentences were embedded with their
         # documents), and embedding them is about half the cost of aligning a pair.
         return []
+    a_anchors, b_anchors = [anchors(t) for t in a_texts], [anchors(t) for t in b_texts]
+
+    def anchored(bead: Bead) -> bool:
+        if bead.score < run_mean:
+            return False
+        a_side = frozenset().union(*a_anchors[bead.a0 : bead.a1])
+        b_side = frozenset().union(*b_anchors[bead.b0 : bead.b1])
+        return len(a_side & b_side) >= ANCHORED
+
     a_vecs = {1: a1, **{k: _merged(encoder, a1, a_text, a_sentences, k) for k in range(2, max_merge + 1)}}
     b_vecs = {1: b1, **{k: _merged(encoder, b1, b_text, b_sentences, k) for k in range(2, max_merge + 1)}}
     return _beads(bead_scores(_nonempty(a_vecs), _nonempty(b_vecs)), masks, floor=floor, strong=strong,
-                  run_mean=run_mean)  # fmt: skip
+                  run_mean=run_mean, anchored=anchored)  # fmt: skip
 
 
 def _merged(encoder: Encoder, ones: np.ndarray, text: str, sentences: Sequence[Sentence], k: int) -> np.ndarray:
@@ -390,6 +476,7 @@ def _beads(
     floor: float,
     strong: float,
     run_mean: float,
+    anchored: Callable[[Bead], bool] | None = None,
 ) -> list[Bead]:
     """Steps 2-4 of the module doc on bead scores, with unusable sentences masked out."""
     usable_a, usable_b = masks
@@ -403,6 +490,6 @@ def _beads(
             rb = np.array([ub[j : j + kb].all() for j in range(mat.shape[1])], dtype=bool)
             scores[(ka, kb)] = np.where(ra[:, None] & rb[None, :], mat, -1.0).astype(np.float32)
     path = monotonic_beads(scores, floor=floor)
-    kept = accept_beads(path, strong=strong, run_mean=run_mean)
+    kept = accept_beads(path, strong=strong, run_mean=run_mean, anchored=anchored)
     extra = reordered_beads(scores[(1, 1)], kept, strong=strong)
     return sorted([*kept, *extra], key=lambda b: (b.b0, b.a0))

@@ -24,7 +24,10 @@ The rules and every kernel are the library's; only the grouping is Spark's:
    ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document);
 6. with the wide encoder installed, each document in a language the encoder was not trained
    on with its ``semantic_k`` nearest of other languages
-   (:func:`~newstrace.detect.untrained_partners`; :func:`untrained_nearest`).
+   (:func:`~newstrace.detect.untrained_partners`; :func:`untrained_nearest`);
+7. in a corpus of two languages or more, each document with its ``semantic_k`` partners of
+   other languages that share the most rare names and figures
+   (:func:`~newstrace.detect.anchor_pairs`; :func:`anchor_nearest`).
 """
 
 from __future__ import annotations
@@ -39,10 +42,13 @@ from newstrace.detect import (
     CANDIDATE_KINDS,
     UNTRAINED_FLOOR,
     DetectParams,
+    aligned_by,
+    document_anchors,
     document_vectors,
     is_multilingual,
     languages_differ,
     nearest_partners,
+    posting_pairs,
     semantic_floors,
     within_window,
 )
@@ -261,6 +267,31 @@ def untrained_nearest(
     )
 
 
+def anchor_nearest(
+    docs: Any, params: DetectParams, dates: Any, parts: int, profile: Any = None
+) -> Any:
+    """The pairs :func:`newstrace.detect.anchor_pairs` proposes, with each document's
+    ``semantic_k`` partners of other languages that share the most anchors (within
+    ``window_days`` with ``dates``; with a ``profile``, in the languages its encoder was
+    trained on only, :func:`newstrace.detect.aligned_by`): anchors grouped across the
+    corpus, the pairs of each anchor's holders counted
+    (:func:`newstrace.detect.posting_pairs`)."""
+    from newstrace.align.crosslingual import ANCHORED
+
+    close = (
+        docs.flatMap(lambda d: [(a, (d.id, d.language)) for a in document_anchors(d.text)])
+        .groupByKey(parts)
+        .flatMap(lambda kv: [(pair, 1) for pair in posting_pairs(kv[1])])
+        .reduceByKey(lambda x, y: x + y, parts)
+        .filter(lambda kv: kv[1] >= ANCHORED)
+    )
+    if profile is not None:
+        close = close.filter(lambda kv: aligned_by(profile, kv[0][0][1], kv[0][1][1]))
+    if dates is not None and params.window_days is not None:
+        close = in_window(close, dates, params.window_days, parts)
+    return nearest(close, params.semantic_k, parts)
+
+
 def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
     """The pairs of :func:`close_documents` whose documents were published at most
     ``window_days`` apart, or are not both dated (:func:`newstrace.detect.within_window`).
@@ -334,5 +365,9 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
         if languages is not None and load_wide_encoder() is not None:  # as local detect
             wide = untrained_nearest(every, languages, params, dates, parts)
             out = out.union(wide.map(lambda p: (p, "translation")))
+        narrow = None if load_wide_encoder() is not None else encoder.profile
+        out = out.union(
+            anchor_nearest(docs, params, dates, parts, narrow).map(lambda p: (p, "translation"))
+        )
     rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
     return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)
