@@ -39,8 +39,11 @@ from newstrace.store import Store
 __all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_report"]
 
 REUSE = ("duplicate", "derived", "partial")
-CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation")
-"""What may propose a pair, in the order that names it when several do (the first)."""
+CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation", "shared")
+"""What may propose a pair, in the order that names it when several do (the first): MinHash
+bands, shared fingerprints, shared rare words, document vectors of one language, of two
+(:func:`semantic_pairs`), and, after those are verified, the same passage of a third document
+reused by both (:func:`shared_passage_pairs`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,6 +681,94 @@ def anchor_pairs(
     }
 
 
+HUB_PARTNERS = 20
+"""A document reused by more documents than this is not a hub for :func:`hub_pairs` (the
+pairs among its reusers grow as their square; such a story's spread is found by the other
+rules)."""
+MIN_HUB_OVERLAP = 200
+"""Characters of a hub's text that two documents' passages must both hold (about two
+sentences): the same passage, not two passages of one long article."""
+
+HubSpan = tuple[str, str | None, int, int]
+"""A document that reuses part of a hub: its id, its language, and the span of the hub's
+text (start, end) that one of its passages holds."""
+
+
+def hub_spans(
+    source: str, derivative: str, passages: Iterable[tuple[int, int, int, int]]
+) -> list[tuple[str, tuple[str, int, int]]]:
+    """``(hub, (other, start, end))`` for each passage of a verified reuse pair, both ways:
+    each document is a hub of the other, with the span of its own text the passage holds
+    (``passages``: source start and end, derivative start and end)."""
+    out: list[tuple[str, tuple[str, int, int]]] = []
+    for s0, s1, d0, d1 in passages:
+        out += [(source, (derivative, s0, s1)), (derivative, (source, d0, d1))]
+    return out
+
+
+def _merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _overlap(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in x for s2, e2 in y)
+
+
+def hub_pairs(spans: Iterable[HubSpan]) -> list[tuple[str, str]]:
+    """Pairs (ids sorted) of documents of two languages that reuse the same passage of one
+    document, the hub: the parts of the hub their passages hold overlap by
+    :data:`MIN_HUB_OVERLAP` characters or more. A Russian article that excerpts an English
+    one and the Czech translation of that English article hold the same paragraph of it; the
+    Russian and Czech texts share no word and may be far apart as wholes, but one translates
+    part of the other. Verification decides. None when more than :data:`HUB_PARTNERS` reuse
+    the hub. The step local ``detect`` and the Spark job share.
+
+    >>> hub_pairs([("ru1", "ru", 100, 600), ("cs1", "cs", 0, 2000), ("de1", "de", 700, 900)])
+    [('cs1', 'de1'), ('cs1', 'ru1')]
+    """
+    held: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+    for doc, lang, start, end in spans:
+        held.setdefault((doc, lang), []).append((start, end))
+    if not 2 <= len(held) <= HUB_PARTNERS:
+        return []
+    merged = {k: _merged_spans(v) for k, v in held.items()}
+    docs = sorted(merged)
+    return [
+        (x[0], y[0]) if x[0] < y[0] else (y[0], x[0])
+        for k, x in enumerate(docs)
+        for y in docs[k + 1 :]
+        if languages_differ(x[1], y[1]) and _overlap(merged[x], merged[y]) >= MIN_HUB_OVERLAP
+    ]
+
+
+def shared_passage_pairs(
+    store: Store, verified: Iterable[tuple[str, str]], params: DetectParams
+) -> set[tuple[str, str]]:
+    """:func:`hub_pairs` over the stored passages of the ``verified`` reuse pairs, within
+    ``params.window_days``."""
+    keep = set(verified)
+    info = {r[0]: (r[1], to_date(r[2])) for r in store.conn.execute("SELECT id, language, published FROM documents")}
+    by_hub: dict[str, list[HubSpan]] = {}
+    for r in store.passages():
+        if (r["a"], r["b"]) not in keep:
+            continue
+        box = [(r["source_start"], r["source_end"], r["derivative_start"], r["derivative_end"])]
+        for hub, (other, start, end) in hub_spans(r["source"], r["derivative"], box):
+            by_hub.setdefault(hub, []).append((other, info[other][0], start, end))
+    return {
+        pair
+        for spans in by_hub.values()
+        for pair in hub_pairs(spans)
+        if within_window(info[pair[0]][1], info[pair[1]][1], params.window_days)
+    }
+
+
 def semantic_pairs(
     store: Store,
     ids: Sequence[str],
@@ -781,7 +872,6 @@ def detect(
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
     found, common = candidate_pairs(store, p, report, on_progress)
-    report.candidates = len(found)
     checked = store.checked_pairs()
     hashes = store.index_hashes()
     # A verdict rests on which of its passages' fingerprints are common text; where the corpus
@@ -794,20 +884,34 @@ def detect(
         for key, blob in store.pair_fingerprints().items():
             if blob and np.isin(np.frombuffer(blob, dtype=np.uint64), changed).any():
                 stale_common.add(key)
-    todo = [
-        (a, b, why)
-        for (a, b), why in sorted(found.items())
-        if checked.get((a, b)) != (hashes.get(a), hashes.get(b)) or (a, b) in stale_common
-    ]
+
+    def unchecked(pairs: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+        return [
+            (a, b, why)
+            for (a, b), why in sorted(pairs.items())
+            if checked.get((a, b)) != (hashes.get(a), hashes.get(b)) or (a, b) in stale_common
+        ]
+
+    todo = unchecked(found)
+    verify_all(store, todo, p, hashes, on_progress, common)
+    report.verified = len(todo)
+    if p.semantic:
+        # A second round: documents of two languages that reuse the same passage of a third
+        # (as its translation, or the text itself) may translate each other.
+        reused = [(r["a"], r["b"]) for r in store.pairs() if (r["a"], r["b"]) in found]
+        more = {pair: "shared" for pair in shared_passage_pairs(store, reused, p) if pair not in found}
+        todo = unchecked(more)
+        verify_all(store, todo, p, hashes, on_progress, common)
+        report.verified += len(todo)
+        found.update(more)
+    report.candidates = len(found)
     stale = [k for k in checked if k not in found]
     if stale:
         with store.transaction() as conn:
             conn.executemany("DELETE FROM pairs WHERE a = ? AND b = ?", stale)
             conn.executemany("DELETE FROM passages WHERE a = ? AND b = ?", stale)
         report.dropped = len(stale)
-    verify_all(store, todo, p, hashes, on_progress, common)
     store.put_corpus_stat("common", common.common.astype(np.uint64).tobytes())
-    report.verified = len(todo)
     forest = rebuild_graph(store)
     report.families = len(set(forest.family.values()))
     for row in store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated")):

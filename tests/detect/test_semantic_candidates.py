@@ -166,3 +166,27 @@ def test_anchor_candidates_keep_each_documents_nearest_and_need_an_encoder_that_
             wide=True, anchor_sets=[sets[k] for k in order],
         )  # fmt: skip
         assert again == wide
+
+
+def test_documents_that_reuse_one_passage_of_a_third_are_paired() -> None:
+    """``hub_pairs``: documents of two languages whose passages hold the same part of a hub
+    (``MIN_HUB_OVERLAP`` characters or more, over all their passages) are a pair; documents of
+    one language, or holding other parts of it, are not; a hub reused by more than
+    ``HUB_PARTNERS`` documents proposes nothing."""
+    from newstrace.detect import HUB_PARTNERS, MIN_HUB_OVERLAP, hub_pairs, hub_spans
+
+    # ru1 excerpts the hub's second paragraph; cs1 translates all of it in two passages; de1
+    # and en2 hold its last paragraph only; en3 (the hub's language) its second paragraph.
+    spans = [("ru1", "ru", 400, 800), ("cs1", "cs", 0, 500), ("cs1", "cs", 500, 2000),
+             ("de1", "de", 1500, 2000), ("en3", "en", 450, 900), ("en2", "en", 1600, 1900)]  # fmt: skip
+    got = hub_pairs(spans)
+    assert set(got) == {("cs1", "de1"), ("cs1", "en2"), ("cs1", "en3"), ("cs1", "ru1"), ("en3", "ru1"),
+                        ("de1", "en2")}  # fmt: skip
+    assert hub_pairs(list(reversed(spans))) == got
+    # Just under the overlap: no pair.
+    assert hub_pairs([("a", "en", 0, 1000), ("b", "cs", 1000 - MIN_HUB_OVERLAP + 1, 3000)]) == []
+    assert hub_pairs([("a", "en", 0, 1000), ("b", "cs", 1000 - MIN_HUB_OVERLAP, 3000)]) == [("a", "b")]
+    crowd = [(f"d{k:02d}", ("en", "cs")[k % 2], 0, 1000) for k in range(HUB_PARTNERS + 1)]
+    assert hub_pairs(crowd) == [] and hub_pairs(crowd[:-1])
+    # Each pair's passages make spans of both documents, each the other's hub.
+    assert hub_spans("s", "d", [(0, 10, 100, 110)]) == [("s", ("d", 0, 10)), ("d", ("s", 100, 110))]

@@ -202,3 +202,24 @@ def test_a_translated_excerpt_is_found_by_the_names_and_figures_it_keeps(
     assert {p["kind"] for p in report["passages"]} == {"translation"}
     assert len(spans) == 1 and "Matheson" in spans[0] and "SNP" in spans[0], spans
     assert "batolata" not in spans[0]  # the host article's own text is not the excerpt
+
+
+def test_a_second_round_pairs_two_translations_of_one_passage_and_keeps_them(store: Any) -> None:
+    """0007 (Russian) holds a paragraph of 0135 (English), 0216 (Czech) all of it. With one
+    nearest per document neither proposes the other; after the first round verified both
+    against 0135, the passage of 0135 they both hold makes them a candidate (``shared``), and
+    it is a translated excerpt. A second run verifies nothing again and drops nothing."""
+    docs = _wmt("wmtml/0135", "wmtml/0216", "wmtml/0007", "wmtml/0196", "wmtml/0002", "wmtml/0004")
+    store.add_documents(docs)
+    params = DetectParams(semantic=True, workers=1, semantic_k=1)
+    first = detect(store, params)
+    rows = {(r["a"], r["b"]): r for r in store.pairs()}
+    assert rows[("wmtml-0007", "wmtml-0216")]["candidate"] == "shared"
+    assert rows[("wmtml-0007", "wmtml-0216")]["relation"] == "partial"
+    assert {("wmtml-0007", "wmtml-0135"), ("wmtml-0135", "wmtml-0216")} <= set(rows)
+    again = detect(store, params)
+    assert (again.verified, again.dropped, again.candidates) == (0, 0, first.candidates)
+    assert {(r["a"], r["b"]): r["relation"] for r in store.pairs()} == {k: r["relation"] for k, r in rows.items()}
+    # Without the semantic layer there is no second round: its pairs are dropped.
+    lexical = detect(store, DetectParams(workers=1))
+    assert lexical.dropped >= 3 and ("wmtml-0007", "wmtml-0216") not in {(r["a"], r["b"]) for r in store.pairs()}

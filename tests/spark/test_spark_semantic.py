@@ -2,8 +2,9 @@
 --semantic``: on English families (copies, excerpts, rewrites), an English article with a
 paraphrase written for this test and its Spanish translation (eval/multilingual), an English
 article and its Czech translation (a language the primary encoder was not trained on: the
-wide encoder verifies it), and distractors in English and Russian, the pairs, passages and
-families are equal."""
+wide encoder verifies it) and a Russian article with a paragraph of it (found in the second
+round, through the passage both hold), and distractors in English and Russian, the pairs,
+passages and families are equal."""
 
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ pytestmark = [pytest.mark.semantic, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 WMT = ROOT / "eval" / "multilingual" / "data" / "wmt-multilingual.jsonl.gz"
 # Beverly Press on Vicente Siso's show (en), the Spanish translation of its first half, two
-# English and two Russian articles on other stories; an English article and its Czech translation.
+# English and two Russian articles on other stories; an English article, its Czech translation
+# and a Russian article with a paragraph of it.
 PICK = ("wmtml/0196", "wmtml/0203", "wmtml/0011", "wmtml/0053", "wmtml/0002", "wmtml/0004", "wmtml/0135",
-        "wmtml/0216")  # fmt: skip
+        "wmtml/0216", "wmtml/0007")  # fmt: skip
 PARAPHRASE = """Vicente Siso's landscapes and seascapes anchor a new show at Tierra del Sol
 
 One of the paintings on view, Siso's 2022 canvas of bathers in a backyard pool, goes up at the \
@@ -80,7 +82,9 @@ def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) ->
                       families=2, singletons=2, seed=3)  # fmt: skip
     with gzip.open(WMT, "rt", encoding="utf-8") as fh:
         wmt = {d["id"]: d for d in map(json.loads, fh) if d["id"] in PICK}
-    params = DetectParams(semantic=True, workers=1)
+    # One nearest per document, so that the second round has work: 0007 (Russian) holds a
+    # paragraph of 0135, 0216 (Czech) all of it; neither is the other's nearest.
+    params = DetectParams(semantic=True, workers=1, semantic_k=1)
     started = time.perf_counter()
     with Store(tmp_path / "local.db") as store:
         ingest([generated], store)
@@ -92,12 +96,14 @@ def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) ->
         local = export_tables(store)
     local_s = time.perf_counter() - started
     kinds = {p["candidate"] for p in local["pairs"]}
-    assert {"semantic", "translation"} <= kinds and kinds & {"lsh", "fingerprint", "terms"}, kinds
+    assert {"semantic", "translation", "shared"} <= kinds and kinds & {"lsh", "fingerprint", "terms"}, kinds
     translated = {
         (p["source"], p["derivative"]): p["relation"] for p in local["pairs"] if p["candidate"] == "translation"
     }
     assert translated.get(("wmtml-0196", "wmtml-0203")) in ("duplicate", "derived"), translated
     assert translated.get(("wmtml-0135", "wmtml-0216")) == "duplicate", translated  # through the wide encoder
+    shared = {(p["source"], p["derivative"]): p["relation"] for p in local["pairs"] if p["candidate"] == "shared"}
+    assert shared == {("wmtml-0007", "wmtml-0216"): "partial"}, shared
     write_tables(local, tmp_path / "export", "jsonl")
 
     started = time.perf_counter()

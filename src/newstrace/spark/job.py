@@ -16,7 +16,14 @@ from newstrace.analyze import Commonness
 from newstrace.clean.dates import to_date
 from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
-from newstrace.detect import CANDIDATE_KINDS, DetectParams, verify_pair, within_window
+from newstrace.detect import (
+    CANDIDATE_KINDS,
+    DetectParams,
+    hub_pairs,
+    hub_spans,
+    verify_pair,
+    within_window,
+)
 from newstrace.errors import ConfigError
 from newstrace.export import (
     PAIR_RELATIONS,
@@ -90,6 +97,34 @@ def _with_language(d: Document) -> Document:
     if d.language_source is not None:
         return d
     return replace(d, language=detect_language(d.text, d.title)[0], language_source="detected")
+
+
+def _shared_passage_pairs(verified: Any, docs: Any, p: DetectParams, parts: int) -> Any:
+    """``((a, b), "shared")`` for :func:`newstrace.detect.hub_pairs` over the passages of the
+    verified reuse pairs, within ``p.window_days`` (as
+    :func:`newstrace.detect.shared_passage_pairs`)."""
+    info = docs.map(lambda d: (d.id, (d.language, to_date(d.published))))
+    pairs = (
+        verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial"))
+        .flatMap(lambda r: hub_spans(r["source"], r["derivative"], [x[2:6] for x in r["passages"]]))
+        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1], kv[1][2])))
+        .join(info, parts)
+        .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1][0], kv[1][0][1], kv[1][0][2])))
+        .groupByKey(parts)
+        .flatMap(lambda kv: hub_pairs(kv[1]))
+        .distinct(parts)
+    )
+    if p.window_days is not None:
+        window = p.window_days
+        pairs = (
+            pairs.map(lambda ab: (ab[0], ab[1]))
+            .join(info, parts)
+            .map(lambda kv: (kv[1][0], (kv[0], kv[1][1][1])))
+            .join(info, parts)
+            .filter(lambda kv: within_window(kv[1][0][1], kv[1][1][1], window))
+            .map(lambda kv: (kv[1][0][0], kv[0]))
+        )
+    return pairs.map(lambda ab: (ab, "shared"))
 
 
 def run_job(
@@ -250,16 +285,24 @@ def run_job(
     # partitioned by id once; every later join moves only the other, smaller side to it.
     by_id = docs.map(lambda d: (d.id, d)).partitionBy(parts).cache()
     slim = by_id.mapValues(lambda d: replace(d, raw="", boilerplate=()))  # what compare reads
-    verified = (
-        candidates.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
-        .partitionBy(parts)
-        .join(slim, parts)
-        .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
-        .partitionBy(parts)
-        .join(slim, parts)
-        .mapPartitions(verify_partition)
-        .cache()
-    )
+
+    def verify(pairs: Any) -> Any:
+        return (
+            pairs.map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
+            .partitionBy(parts)
+            .join(slim, parts)
+            .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1])))
+            .partitionBy(parts)
+            .join(slim, parts)
+            .mapPartitions(verify_partition)
+            .cache()
+        )
+
+    verified = verify(candidates)
+    if p.semantic:  # the second round of local detect: pairs that reuse one passage of a third
+        more = _shared_passage_pairs(verified, docs, p, parts).subtractByKey(candidates, parts)
+        verified = verified.union(verify(more)).cache()
+        candidates = candidates.union(more)
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
     exported = verified.filter(lambda r: r["relation"] in PAIR_RELATIONS)  # reuse and related
 
