@@ -26,18 +26,9 @@ def test_a_translation_among_distractors_is_found_through_the_index(
     LSH index when exact search would cost too much (``exact_row_pairs=0``): either finds it."""
     from newstrace.index import ann
 
-    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
-        rows = {d["id"]: d for d in map(json.loads, fh)}
-    families = [json.loads(x) for x in (ML / "labels" / "families.jsonl").read_text("utf-8").splitlines()]
-    family = {m: f["family"] for f in families for m in f["members"]}
     # Twelve articles of twelve other stories, in English, Spanish, German and Russian.
-    others: dict[str, dict[str, str]] = {}
-    for i, d in sorted(rows.items()):
-        story = family.get(i, i)
-        if story != family[ORIGINAL] and d["lang"] in ("en", "es", "de", "ru") and len(others) < 12:
-            others.setdefault(story, d)
-    docs = [rows[ORIGINAL], rows[TRANSLATION], *others.values()]
-    store.add_documents([Document(id=d["id"].replace("/", "-"), text=d["text"], language=d["lang"]) for d in docs])
+    docs = _wmt(ORIGINAL, TRANSLATION, *_other_stories((ORIGINAL,), ("en", "es", "de", "ru"), 12))
+    store.add_documents(docs)
     calls: list[tuple[str, int]] = []
     real, real_exact = ann.ann_pairs, ann.pairs_across_groups
 
@@ -80,6 +71,21 @@ def test_window_days_keeps_a_translation_published_later_out(store: Any) -> None
     assert detect(store, DetectParams(semantic=True, workers=1, window_days=7)).candidates == 0
     assert not store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated"))
     assert detect(store, DetectParams(semantic=True, workers=1, window_days=30)).candidates == 1
+
+
+def _other_stories(members: tuple[str, ...], languages: tuple[str, ...], n: int) -> list[str]:
+    """The first ``n`` documents (by id) in ``languages``, one per story, of stories other
+    than those of ``members``."""
+    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = {d["id"]: d for d in map(json.loads, fh)}
+    families = [json.loads(x) for x in (ML / "labels" / "families.jsonl").read_text("utf-8").splitlines()]
+    family = {m: f["family"] for f in families for m in f["members"]}
+    others: dict[str, str] = {}
+    for i, d in sorted(rows.items()):
+        story = family.get(i, i)
+        if story not in {family.get(m, m) for m in members} and d["lang"] in languages and len(others) < n:
+            others.setdefault(story, i)
+    return list(others.values())
 
 
 def _wmt(*ids: str) -> list[Document]:
@@ -171,16 +177,7 @@ def test_a_translated_excerpt_is_found_by_the_names_and_figures_it_keeps(
 
     if not anchored:
         monkeypatch.setattr(crosslingual, "ANCHORED", 99)
-    with gzip.open(ML / "data" / "wmt-multilingual.jsonl.gz", "rt", encoding="utf-8") as fh:
-        rows = {d["id"]: d for d in map(json.loads, fh)}
-    families = [json.loads(x) for x in (ML / "labels" / "families.jsonl").read_text("utf-8").splitlines()]
-    family = {m: f["family"] for f in families for m in f["members"]}
-    others: dict[str, dict[str, str]] = {}
-    for i, d in sorted(rows.items()):
-        story = family.get(i, i)
-        if story not in (family["wmtml/0001"], family["wmtml/0034"]) and d["lang"] in ("en", "es") and len(others) < 6:
-            others.setdefault(story, d)
-    docs = _wmt("wmtml/0034", "wmtml/0001", *(d["id"] for d in others.values()))
+    docs = _wmt("wmtml/0034", "wmtml/0001", *_other_stories(("wmtml/0001", "wmtml/0034"), ("en", "es"), 6))
     store.add_documents(docs)
     key = ("wmtml-0001", "wmtml-0034")
     if anchored:
