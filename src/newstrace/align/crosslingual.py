@@ -93,7 +93,10 @@ def anchors(text: str) -> frozenset[str]:
     """
     out: set[str] = set()
     for k, tok in enumerate(_ANCHOR_TOKEN.findall(text)):
-        if any(c.isdigit() for c in tok):
+        if tok.isalpha():  # most words: no digit, and lower case is no anchor
+            if tok[0].islower():
+                continue
+        elif any(c.isdigit() for c in tok):
             # Decimal digits of any script as ASCII ("٢٠٢٢" is 2022); not "²" or "①".
             digits = "".join(str(unicodedata.decimal(c)) for c in tok if unicodedata.decimal(c, None) is not None)
             if len(digits) >= 2:
