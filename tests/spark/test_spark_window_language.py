@@ -57,3 +57,32 @@ def test_no_language_column_and_window_days_equal_local(tmp_path: Path, spark: A
     assert [p["relation"] for p in remote] == [p["relation"] for p in local["pairs"]]
     docs = read_table(tmp_path / "spark" / "documents")
     assert {d["id"]: d["language"] for d in docs} == languages
+
+
+def test_second_round_pairs_respect_the_window(spark: Any) -> None:
+    """The Spark job's second round (``_shared_passage_pairs``): the pairs of documents of two
+    languages holding the same passage of a hub, those published further apart than the window
+    dropped, as local ``detect`` drops them (``hub_pairs`` and ``within_window``)."""
+    from newstrace.clean.dates import to_date
+    from newstrace.detect import hub_pairs, within_window
+    from newstrace.models import Document
+    from newstrace.spark.job import _shared_passage_pairs
+
+    docs = [Document(id="hub", text="x", language="en", published="2021-03-01"),
+            Document(id="cs", text="x", language="cs", published="2021-03-02"),
+            Document(id="ru", text="x", language="ru", published="2021-03-30"),
+            Document(id="de", text="x", language="de", published=None),
+            Document(id="es", text="x", language="es", published="2021-03-02")]  # fmt: skip
+    passage = [("translation", 0.9, 0, 900, 0, 800)]
+    rows = [{"source": "hub", "derivative": d, "relation": "partial", "passages": passage} for d in ("cs", "ru", "de")]
+    rows.append({"source": "hub", "derivative": "es", "relation": "related", "passages": passage})  # not reuse
+    sc = spark.sparkContext
+    every = {("cs", "ru"), ("cs", "de"), ("de", "ru")}
+    assert set(hub_pairs([(d, lang, 0, 900) for d, lang in (("cs", "cs"), ("ru", "ru"), ("de", "de"))])) == every
+    when = {d.id: to_date(d.published) for d in docs}
+    for window in (None, 7):
+        params = DetectParams(window_days=window)
+        got = _shared_passage_pairs(sc.parallelize(rows, 2), sc.parallelize(docs, 2), params, 3)
+        expected = {p for p in every if within_window(when[p[0]], when[p[1]], window)}
+        assert {ab for ab, kind in got.collect() if kind == "shared"} == expected
+    assert expected == {("cs", "de"), ("de", "ru")}  # cs and ru are 28 days apart

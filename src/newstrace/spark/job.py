@@ -115,15 +115,11 @@ def _shared_passage_pairs(verified: Any, docs: Any, p: DetectParams, parts: int)
         .distinct(parts)
     )
     if p.window_days is not None:
-        window = p.window_days
-        pairs = (
-            pairs.map(lambda ab: (ab[0], ab[1]))
-            .join(info, parts)
-            .map(lambda kv: (kv[1][0], (kv[0], kv[1][1][1])))
-            .join(info, parts)
-            .filter(lambda kv: within_window(kv[1][0][1], kv[1][1][1], window))
-            .map(lambda kv: (kv[1][0][0], kv[0]))
-        )
+        from newstrace.spark.semantic import in_window
+
+        dates = info.mapValues(lambda v: v[1])
+        close = pairs.map(lambda ab: (((ab[0], None), (ab[1], None)), 0.0))
+        pairs = in_window(close, dates, p.window_days, parts).map(lambda kv: (kv[0][0][0], kv[0][1][0]))
     return pairs.map(lambda ab: (ab, "shared"))
 
 
