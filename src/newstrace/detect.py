@@ -901,7 +901,7 @@ def detect(
         reused = [(r["a"], r["b"]) for r in store.pairs() if (r["a"], r["b"]) in found]
         more = {pair: "shared" for pair in shared_passage_pairs(store, reused, p) if pair not in found}
         todo = unchecked(more)
-        verify_all(store, todo, p, hashes, on_progress, common)
+        verify_all(store, todo, p, hashes, on_progress, common, stage="verify shared passages")
         report.verified += len(todo)
         found.update(more)
     report.candidates = len(found)
@@ -927,10 +927,12 @@ def verify_all(
     hashes: dict[str, str],
     on_progress: Callable[[str, int, int], None] | None,
     commonness: Commonness | None = None,
+    stage: str = "verify",
 ) -> None:
     """Verify candidate pairs in chunks, in worker processes when there are enough of them, and
-    store the results. The encoder is loaded before the workers fork, so they share its
-    weights (mapped, copy-on-write) instead of loading them each."""
+    store the results (progress reported to ``on_progress`` as ``stage``). The encoder is
+    loaded before the workers fork, so they share its weights (mapped, copy-on-write) instead
+    of loading them each."""
     global _DOCS, _COMMON, _ENCODER
     _COMMON = commonness
     chunk = 2000
@@ -957,7 +959,7 @@ def verify_all(
         store.put_pairs(rows)
         done += len(part)
         if on_progress:
-            on_progress("verify", done, len(todo))
+            on_progress(stage, done, len(todo))
     _DOCS = {}
     _COMMON = None
     _ENCODER = None

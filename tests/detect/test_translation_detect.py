@@ -209,7 +209,13 @@ def test_a_second_round_pairs_two_translations_of_one_passage_and_keeps_them(sto
     docs = _wmt("wmtml/0135", "wmtml/0216", "wmtml/0007", "wmtml/0196", "wmtml/0002", "wmtml/0004")
     store.add_documents(docs)
     params = DetectParams(semantic=True, workers=1, semantic_k=1)
-    first = detect(store, params)
+    seen: dict[str, tuple[int, int]] = {}
+    first = detect(store, params, on_progress=lambda stage, done, total: seen.__setitem__(stage, (done, total)))
+    shared = sum(1 for r in store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated"))
+                 if r["candidate"] == "shared")  # fmt: skip
+    # Its own progress stage, not a second count of the first round's.
+    assert shared >= 1 and seen["verify shared passages"] == (shared, shared)
+    assert seen["verify"][1] == first.candidates - shared
     rows = {(r["a"], r["b"]): r for r in store.pairs()}
     assert rows[("wmtml-0007", "wmtml-0216")]["candidate"] == "shared"
     assert rows[("wmtml-0007", "wmtml-0216")]["relation"] == "partial"
