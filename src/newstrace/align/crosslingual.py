@@ -207,13 +207,21 @@ def shared_vocabulary(a_text: str, b_text: str, *, min_types: int = 5) -> float:
 
 
 def languages_differ(
-    a_text: str, b_text: str, a_lang: str | None = None, b_lang: str | None = None
+    a_text: str,
+    b_text: str,
+    a_lang: str | None = None,
+    b_lang: str | None = None,
+    *,
+    examined: tuple[bool, bool] = (False, False),
 ) -> bool:
     """Whether two texts are in different languages.
 
     The documents' own language codes decide when both are known; otherwise the texts' scripts
     (Cyrillic and Latin are two languages whatever else is known), then their commonest
-    language identifier (:func:`~newstrace.clean.language.detect_language`). When nothing tells, the
+    language identifier (:func:`~newstrace.clean.language.detect_language`), for a text the
+    language stage has not read (``examined``: a stored document's language, None included, is
+    that stage's verdict, with its title and all; guessed again from the text alone, a results
+    table in wire shorthand it left unknown becomes Nigerian Pidgin). When nothing tells, the
     texts are taken to be in one language: the monolingual aligner is the default.
 
     >>> languages_differ("El gobierno anunció nuevas medidas para la economía del país.",
@@ -230,8 +238,8 @@ def languages_differ(
     sa, sb = script_of(a_text), script_of(b_text)
     if sa and sb and sa != sb:
         return True
-    la = la or _primary(text_language(a_text))
-    lb = lb or _primary(text_language(b_text))
+    la = la or (None if examined[0] else _primary(text_language(a_text)))
+    lb = lb or (None if examined[1] else _primary(text_language(b_text)))
     return bool(la and lb and la != lb)
 
 

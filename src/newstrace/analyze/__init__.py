@@ -352,8 +352,11 @@ def _context_fit(al: Alignment) -> tuple[float | None, float | None]:
 
 
 def _language_of(doc: Document) -> str | None:
-    """A document's language: as stored, else guessed from its text."""
-    return doc.language or text_language(doc.text)
+    """A document's language: as stored (None when the language stage found none), else, for a
+    document that stage has not read, guessed from its text."""
+    if doc.language or doc.language_source:
+        return doc.language
+    return text_language(doc.text)
 
 
 def _language_label(doc: Document) -> str:
@@ -398,7 +401,9 @@ def compare(
         ('s', 'derived')
     """
     ia, ib = analysed(a.text), analysed(b.text)
-    cross = languages_differ(a.text, b.text, a.language, b.language)
+    cross = languages_differ(
+        a.text, b.text, a.language, b.language, examined=(bool(a.language_source), bool(b.language_source))
+    )
     if cross and encoder is not None:
         encoder = translation_encoder(a, b, encoder)
     al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross)
