@@ -93,3 +93,32 @@ def test_without_direction_a_swapped_number_is_not_an_accusation(encoder) -> Non
     assert r.direction.kind == "undirected"
     assert not [q for q in r.quotes if q.status == "altered"]
     assert [q.status for q in r.quotes] == ["differs"]
+
+
+TABLE_EN = ("TORONTO, March 4 - Shr 13 cts vs 41 cts\n\nNet 1,079,100 vs 3,535,205\n\nRevs 13.6 mln vs "
+            "16.2 mln\n\nNote: Current results for 16 months after change in fiscal year end to December 31 "
+            "from August 31. Reuter")
+TABLE_OTHER = ("CALGARY, Alberta, March 2 - Shr 85 cts vs 2.68 dlrs\n\nNet 55.5 mln vs 170.9 mln\n\nRevs 925.5 "
+               "mln vs 816.0 mln\n\nNote: 1986 net includes 120 mln dlr or 1.80 dlr shr writedown of investment "
+               "in <Northwest Gas Ltd> vs yr-ago extraordinary loss of 15 cts shr (net fig not given). Reuter")
+
+
+def test_two_results_tables_taken_for_two_languages_are_no_translation(encoder) -> None:  # type: ignore[no-untyped-def]
+    # Wire shorthand the language identifier called Nigerian Pidgin: the multilingual encoder
+    # aligns the two companies' tables line by line, but a translation keeps its figures.
+    a = Document(id="saxton", text=TABLE_EN, language="pcm", language_source="detected")
+    b = Document(id="wtd", text=TABLE_OTHER, language="en", language_source="detected")
+    r = compare(a, b, encoder=encoder)
+    assert r.relation in ("related", "unrelated")
+    assert r.evidence is not None and r.evidence.words < 12
+    whys = [p.why for p in r.evidence.passages if p.kind == "translation" and p.words >= 5]
+    assert whys and all(w and w.startswith("other figures") for w in whys)
+    # The same table translated, figures kept: a translation still.
+    es = ("TORONTO, 4 de marzo - Beneficio por acción 13 centavos frente a 41 centavos\n\nBeneficio neto "
+          "1.079.100 frente a 3.535.205\n\nIngresos 13,6 millones frente a 16,2 millones\n\nNota: los "
+          "resultados actuales abarcan 16 meses tras el cambio del cierre del ejercicio fiscal al 31 de "
+          "diciembre desde el 31 de agosto. Reuter")
+    r2 = compare(Document(id="es", text=es, language="es", language_source="detected"),
+                 Document(id="en", text=TABLE_EN, language="en", language_source="detected"), encoder=encoder)
+    assert r2.evidence is not None and r2.evidence.translation_words > 0
+    assert r2.relation in ("duplicate", "derived")
