@@ -92,14 +92,16 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
 
 
 def test_reuters_floors(reuters: RealScores) -> None:
-    """README, Quality: Reuters 000-001 (641 labelled pairs, 117 reuse): precision 0.971, recall
-    0.855, direction 0.990 (100), ARI 0.907, no flag raised."""
+    """README, Quality: Reuters 000-001 (649 labelled pairs, 123 reuse): precision 0.971, recall
+    0.813, direction 0.990 (100), ARI 0.884, no flag raised. (Recall was 0.855 of 117 before the
+    six reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent
+    as operating figures, reworded versions of one item.)"""
     r = reuters
     print(f"\nreal news (reuters): precision {r.precision} recall {r.recall} direction "
           f"{r.direction_accuracy} ({r.direction_total}) ARI {r.ari}")  # fmt: skip
-    assert r.labelled_pairs == 641 and r.gold_reuse == 117
+    assert r.labelled_pairs == 649 and r.gold_reuse == 123
     assert r.precision is not None and r.precision >= 0.96
-    assert r.recall is not None and r.recall >= 0.83
+    assert r.recall is not None and r.recall >= 0.79
     assert r.direction_accuracy is not None and r.direction_accuracy >= 0.97 and r.direction_total >= 95
     assert r.ari is not None and r.ari >= 0.88
     assert r.reported_unlabelled == 0
@@ -107,16 +109,16 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
-    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.799,
+    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.785,
     direction 0.817 (208), flags 1 / 0 (the seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
     print(f"\nreal news (all): precision {pooled.precision} recall {pooled.recall} direction "
           f"{pooled.direction_accuracy} ({pooled.direction_total})")  # fmt: skip
-    assert pooled.labelled_pairs == 15_807 and pooled.gold_reuse == 338
+    assert pooled.labelled_pairs == 15_818 and pooled.gold_reuse == 344
     assert pooled.precision is not None and pooled.precision >= 0.94
-    assert pooled.recall is not None and pooled.recall >= 0.78
+    assert pooled.recall is not None and pooled.recall >= 0.77
     assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.79
     assert pooled.reported_unlabelled == 0
     assert pooled.flags.get("attribution_drift") == {"right": 1, "wrong": 0, "unlabelled": 0}
