@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from newstrace.analyze import Commonness, compare
+from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
+from newstrace.analyze.evidence import SharedMeaning
 from newstrace.clean.dates import to_date
 from newstrace.clean.text import words
 from newstrace.errors import ConfigError
@@ -39,6 +41,8 @@ from newstrace.store import Store
 __all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_report"]
 
 REUSE = ("duplicate", "derived", "partial")
+PAIR_VERDICTS = (*REUSE, "related", "unrelated")
+"""Every relation a verified pair is stored with."""
 CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation", "shared")
 """What may propose a pair, in the order that names it when several do (the first): MinHash
 bands, shared fingerprints, shared rare words, document vectors of one language, of two
@@ -893,6 +897,7 @@ def detect(
         ]
 
     todo = unchecked(found)
+    verified_now = {(a, b) for a, b, _ in todo}
     verify_all(store, todo, p, hashes, on_progress, common)
     report.verified = len(todo)
     if p.semantic:
@@ -901,6 +906,7 @@ def detect(
         reused = [(r["a"], r["b"]) for r in store.pairs() if (r["a"], r["b"]) in found]
         more = {pair: "shared" for pair in shared_passage_pairs(store, reused, p) if pair not in found}
         todo = unchecked(more)
+        verified_now.update((a, b) for a, b, _ in todo)
         verify_all(store, todo, p, hashes, on_progress, common, stage="verify shared passages")
         report.verified += len(todo)
         found.update(more)
@@ -911,13 +917,96 @@ def detect(
             conn.executemany("DELETE FROM pairs WHERE a = ? AND b = ?", stale)
             conn.executemany("DELETE FROM passages WHERE a = ? AND b = ?", stale)
         report.dropped = len(stale)
+    if p.semantic:
+        # Paraphrased passages the documents around a pair say as closely are the story's
+        # common content: such pairs are verified again knowing it (see SharedMeaning). In an
+        # incremental run, the pairs of documents verified in it (new partners included).
+        from newstrace.align.semantic import load_encoder
+
+        touched = {x for a, b in verified_now for x in (a, b)} if checked else None
+        meaning, again = meaning_around(
+            store.pairs(relations=PAIR_VERDICTS),
+            lambda ids: {i: d.text for i, d in store.get_many(list(ids)).items()},
+            load_encoder(),
+            touched=touched,
+        )
+        if meaning is not None and again:
+            verify_all(store, again, p, hashes, on_progress, replace(common, meaning=meaning),
+                       stage="verify common paraphrases")  # fmt: skip
     store.put_corpus_stat("common", common.common.astype(np.uint64).tobytes())
     forest = rebuild_graph(store)
     report.families = len(set(forest.family.values()))
-    for row in store.pairs(relations=("duplicate", "derived", "partial", "related", "unrelated")):
+    for row in store.pairs(relations=PAIR_VERDICTS):
         report.by_relation[row["relation"]] = report.by_relation.get(row["relation"], 0) + 1
     report.reused_pairs = sum(report.by_relation.get(r, 0) for r in REUSE)
     return report
+
+
+def counts_paraphrase(report: str) -> bool:
+    """Whether a stored pair report (JSON) counts a paraphrased passage as evidence of reuse."""
+    ev = json.loads(report).get("evidence") or {}
+    return any(x.get("kind") == "paraphrase" and x.get("counted") for x in ev.get("passages", []))
+
+
+def meaning_around(
+    rows: Iterable[Any],
+    texts_of: Callable[[Collection[str]], Mapping[str, str]],
+    encoder: Any,
+    *,
+    touched: Collection[str] | None = None,
+) -> tuple[SharedMeaning | None, list[tuple[str, str, str]]]:
+    """What the documents around verified pairs say (:class:`~newstrace.analyze.evidence.
+    SharedMeaning`), and the pairs to verify again with it: those with a paraphrased passage
+    counted as reuse that enough documents around them say as closely.
+
+    Args:
+        rows: verified pair rows, read by key (``a``, ``b``, ``source``, ``derivative``,
+            ``relation``, ``candidate``, ``report``): every verified pair of any document of a pair to weigh,
+            for each document's partners are the documents around it.
+        texts_of: the texts of documents by id.
+        encoder: the sentence encoder the pairs were verified with.
+        touched: only pairs with a document in it are weighed (an incremental run's new and
+            changed documents, and their new partners); None weighs all.
+
+    Local ``detect`` and the Spark job call it after verification, with the same rows, so they
+    verify the same pairs again.
+    """
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    copies: dict[str, set[str]] = defaultdict(set)
+    weigh: list[tuple[Any, list[tuple[int, int, int, int]]]] = []
+    for r in rows:
+        a, b = r["a"], r["b"]
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+        rep = json.loads(r["report"])
+        ev = rep.get("evidence") or {}
+        if r["relation"] in REUSE and ev.get("prose_words", 0) + ev.get("translation_words", 0) >= MIN_PROSE_WORDS:
+            copies[a].add(b)  # the same report: a copy or a translation is not another one
+            copies[b].add(a)
+        counted = any(x.get("kind") == "paraphrase" and x.get("counted") for x in ev.get("passages", []))
+        if counted and (touched is None or a in touched or b in touched):
+            spans = [(x["source"]["start"], x["source"]["end"], x["derivative"]["start"], x["derivative"]["end"])
+                     for x in rep.get("passages", []) if x.get("kind") == "paraphrase"]  # fmt: skip
+            weigh.append((r, spans))
+    if not weigh:
+        return None, []
+    need = {x for r, _ in weigh for d in (r["a"], r["b"]) for x in (d, *neighbours[d])}
+    texts = dict(texts_of(sorted(need)))
+    meaning = SharedMeaning(
+        {k: frozenset(v) for k, v in neighbours.items()},
+        {k: frozenset(v) for k, v in copies.items()},
+        texts,
+        encoder,
+    )
+    again = []
+    for r, spans in weigh:
+        src, der = texts.get(r["source"]), texts.get(r["derivative"])
+        if src is not None and der is not None and any(
+            meaning.holders(r["source"], r["derivative"], src[s0:s1], der[d0:d1]) >= meaning.min_docs
+            for s0, s1, d0, d1 in spans
+        ):
+            again.append((r["a"], r["b"], r["candidate"]))
+    return meaning, sorted(again)
 
 
 def verify_all(

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation
-from newstrace.analyze.evidence import Commonness, ReuseEvidence, reuse_evidence
+from newstrace.analyze.evidence import Commonness, ReuseEvidence, SharedMeaning, reuse_evidence
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, common_forms, corpus_commonness
 from newstrace.index.minhash import sample_fingerprints
@@ -363,3 +365,65 @@ def test_figures_written_in_words_are_figures_of_a_template() -> None:
     r = compare(a, b)
     assert r.relation == "related"
     assert r.evidence is not None and r.evidence.number_substitutions >= 2
+
+
+class _Vectors:
+    """A stand-in encoder: given vectors for some texts, a fixed random one for any other."""
+
+    name = "stand-in"
+
+    def __init__(self, known: dict[str, np.ndarray]) -> None:
+        self.known = known
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        rows = []
+        for s in sentences:
+            v = self.known.get(s)
+            if v is None:
+                seed = int.from_bytes(hashlib.sha256(s.encode()).digest()[:4], "big")
+                v = np.random.default_rng(seed).standard_normal(8)
+            rows.append(v / np.linalg.norm(v))
+        return np.vstack(rows).astype(np.float32)
+
+
+def _around(holders: dict[str, float], copies: frozenset[str] = frozenset()) -> tuple[ReuseEvidence, ReuseEvidence]:
+    """The evidence of the thorough rewrite of PLAIN, alone and with documents around the pair
+    whose one sentence is at the given cosine to the source's passage (which is at 0.8 to the
+    rewrite's)."""
+    e1, e2, e3 = np.eye(8)[:3]
+    a_text, b_text = " ".join(PLAIN), " ".join(REWORDED)
+    known = {a_text: e1, b_text: 0.8 * e1 + 0.6 * e2}
+    texts = {"src": a_text, "der": b_text}
+    for name, cos in holders.items():
+        sentence = f"The report {name} describes the shelved dyke plan."
+        known[sentence] = cos * e1 + float(np.sqrt(1 - cos * cos)) * e3
+        texts[name] = sentence
+    meaning = SharedMeaning(
+        neighbours={"src": frozenset(holders) | {"der"}, "der": frozenset({"src"})},
+        copies={"src": frozenset(copies)},
+        texts=texts,
+        encoder=_Vectors(known),
+    )
+    al = Alignment(
+        [Passage("paraphrase", 0, len(a_text), 0, len(b_text), 0.8)], analyse_text(a_text), analyse_text(b_text), True
+    )
+    common = Commonness(np.zeros(0, dtype=np.uint64), meaning=meaning)
+    return reuse_evidence(al, commonness=common), reuse_evidence(al, commonness=common, ids=("src", "der"))
+
+
+def test_a_paraphrase_three_other_documents_say_as_closely_is_the_storys_common_content() -> None:
+    alone, around = _around({"c1": 0.8, "c2": 0.78, "c3": 0.9})
+    assert alone.words == alone.rewrite_words > 40  # a thorough rewrite, weighed alone
+    assert around.words == 0 and around.common_words == alone.rewrite_words
+    (p,) = around.passages
+    assert p.counted == 0 and p.why == "common content of the story: 3 other documents say it as closely"
+
+
+def test_a_paraphrase_few_others_say_or_only_copies_say_is_still_a_rewrite() -> None:
+    # Two documents are not enough; nor are sentences much further off (0.8 - 0.05 is the floor).
+    assert _around({"c1": 0.8, "c2": 0.8})[1].words > 40
+    assert _around({"c1": 0.8, "c2": 0.8, "c3": 0.7})[1].words > 40
+    # Copies of the source say what it says: they are the same report, not other ones (an
+    # article republished by many sites keeps its rewrites).
+    assert _around({"c1": 0.8, "c2": 0.8, "c3": 0.99}, copies=frozenset({"c3"}))[1].words > 40
+    assert _around({"c1": 0.8, "c2": 0.8, "c3": 0.99})[1].words == 0

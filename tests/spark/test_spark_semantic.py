@@ -146,3 +146,25 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
         assert remote == local and len(local) > 100
         if narrow is not None:
             assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)
+
+
+def test_spark_weighs_common_paraphrases_as_local(tmp_path: Path, spark: Any) -> None:
+    """The last pass of detect --semantic (paraphrases the documents around a pair say as
+    closely: tests/detect/test_shared_meaning.py) gives the same pairs on Spark."""
+    from newstrace.spark import run_job
+    from tests.detect.test_shared_meaning import TRIAL, _docs
+
+    params = DetectParams(semantic=True, workers=1)
+    with Store(tmp_path / "local.db") as store:
+        store.add_documents(_docs(TRIAL))
+        report = detect(store, params)
+        local = export_tables(store)
+    verdicts = {(p["source"], p["derivative"]): p["relation"] for p in local["pairs"]}
+    assert "partial" not in {verdicts.get(("0012", "0251")), verdicts.get(("0251", "0012"))}
+    write_tables(local, tmp_path / "export", "jsonl")
+    counts = run_job(spark, str(tmp_path / "export" / "documents.jsonl"), str(tmp_path / "spark"), params)
+    assert counts["candidates"] == report.candidates and counts["verified"] == report.verified
+    remote = {name: read_table(tmp_path / "spark" / name) for name in ("pairs", "passages", "documents")}
+    assert _views(remote["pairs"], remote["passages"], remote["documents"]) == _views(
+        local["pairs"], local["passages"], local["documents"]
+    )

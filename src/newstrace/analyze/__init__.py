@@ -436,7 +436,7 @@ def compare(
         al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
-    reuse = reuse_evidence(al, commonness=commonness)
+    reuse = reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     if cross and encoder is not None:

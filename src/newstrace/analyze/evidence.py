@@ -37,6 +37,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ from newstrace.align.crosslingual import anchors
 from newstrace.analyze.quotes import quoted_material
 from newstrace.analyze.speakers import SPEECH_VERBS
 from newstrace.clean.dates import MONTH_NAMES
+from newstrace.clean.text import split_sentences
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes
 
@@ -54,6 +56,7 @@ __all__ = [
     "Commonness",
     "PassageEvidence",
     "ReuseEvidence",
+    "SharedMeaning",
     "reuse_evidence",
     "token_weights",
     "translated_figures",
@@ -88,6 +91,9 @@ class Commonness:
     min_docs: int = 5
     shingle: int = 5
     modulus: int = 8
+    meaning: SharedMeaning | None = None
+    """What the documents around a pair say (``detect --semantic``): a paraphrased passage that
+    enough of them say as closely is the story's common content, not evidence of reuse."""
 
     def share(self, words: list[str]) -> float | None:
         """The share of a passage's form fingerprints that are common (None: it has none)."""
@@ -97,6 +103,82 @@ class Commonness:
         pos = np.searchsorted(self.common, fps)
         pos[pos >= len(self.common)] = 0
         return float((self.common[pos] == fps).mean())
+
+
+SHARED_MEANING_DOCS = 3
+"""Other documents that must say a paraphrased passage as closely as the pair does for it to be
+the story's common content (:class:`SharedMeaning`)."""
+SHARED_MEANING_MARGIN = 0.05
+"""How much less close than the pair's two sides (cosine) a third document's sentence may be and
+still say the same."""
+
+
+@dataclass(slots=True)
+class SharedMeaning:
+    """The documents around each document of a corpus and their texts, to tell a rewrite from
+    the story's common content.
+
+    Two reports of one event say its facts alike in their own words ("a federal prosecutor told
+    jurors that a witness will testify that Christie was told about the plan"): the paraphrase
+    layer matches such sentences as well as it matches a rewrite. A rewrite is one outlet's
+    sentence in another's words; a fact of the story is said by every report of it. So a
+    paraphrased passage that :data:`SHARED_MEANING_DOCS` other documents around the pair (their
+    other candidate partners, which the index found on the same story) say as closely, less
+    :data:`SHARED_MEANING_MARGIN`, is common content, as a shingle many documents hold is
+    common text. Copies and translations of either document (pairs whose reuse rests on copied
+    or translated prose) are the same report, not other ones: they are not counted, so an
+    article republished word for word by many sites still has its rewrites found.
+    On the real labelled set (``detect --semantic``) this takes 14 of the 35 false reuse pairs
+    out (two reports of one poll, one trial's opening statement, one spokesman's account) for
+    3 of the 275 right ones.
+    """
+
+    neighbours: Mapping[str, frozenset[str]]
+    """Each document's candidate partners (any verdict)."""
+    copies: Mapping[str, frozenset[str]]
+    """Each document's partners whose reuse of it rests on copied or translated prose."""
+    texts: Mapping[str, str]
+    """The texts of the documents around the pairs to weigh (a missing one is not counted)."""
+    encoder: Any
+    min_docs: int = SHARED_MEANING_DOCS
+    margin: float = SHARED_MEANING_MARGIN
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def _sentence_vectors(self, doc_id: str) -> np.ndarray | None:
+        if doc_id not in self._vectors:
+            text = self.texts.get(doc_id)
+            if text is None:
+                return None
+            sents = [text[x.start : x.end] for x in split_sentences(text)]
+            self._vectors[doc_id] = _unit(self.encoder.encode(sents)) if sents else np.zeros((0, 1), np.float32)
+        return self._vectors[doc_id]
+
+    def holders(self, source: str, derivative: str, source_span: str, derivative_span: str) -> int:
+        """How many documents around the pair (but copies of either side) have a sentence as
+        close to either side of a paraphrased passage as the two sides are to each other; the
+        count stops at :attr:`min_docs`."""
+        v = _unit(self.encoder.encode([source_span, derivative_span]))
+        floor = float(v[0] @ v[1]) - self.margin
+        empty: frozenset[str] = frozenset()
+        others = (self.neighbours.get(source, empty) | self.neighbours.get(derivative, empty)) - (
+            self.copies.get(source, empty) | self.copies.get(derivative, empty) | {source, derivative}
+        )
+        n = 0
+        for o in sorted(others):
+            m = self._sentence_vectors(o)
+            if m is None or m.shape[0] == 0 or m.shape[1] != v.shape[1]:
+                continue
+            if max(float((m @ v[0]).max()), float((m @ v[1]).max())) >= floor:
+                n += 1
+                if n >= self.min_docs:
+                    break
+        return n
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    out: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,9 +435,16 @@ def token_weights(info: TextInfo) -> np.ndarray:
 
 
 def reuse_evidence(
-    al: Alignment, *, commonness: Commonness | None = None, max_gap_words: int = 6
+    al: Alignment,
+    *,
+    commonness: Commonness | None = None,
+    max_gap_words: int = 6,
+    ids: tuple[str, str] | None = None,
 ) -> ReuseEvidence:
     """Weigh the passages of an alignment (A = source, B = derivative) as evidence of reuse.
+
+    ``ids`` (the source's and the derivative's document ids) let ``commonness.meaning``
+    (:class:`SharedMeaning`) weigh paraphrased passages against the documents around the pair.
 
     Word by word, a shared passage is third-party words where both texts quote it, where either
     gives it as a tweet or a transcript, or where either quotes it as speech; the rest of it is
@@ -470,6 +559,13 @@ def reuse_evidence(
             share = commonness.share(b.words[b0:b1])
             if share is not None and share >= 0.5:
                 why = "common text of the corpus (chrome, a formula): many documents hold it"
+                ev.common_words += counted
+                counted = 0
+        if counted and p.kind == "paraphrase" and ids and commonness is not None and commonness.meaning:
+            meaning = commonness.meaning
+            held = meaning.holders(ids[0], ids[1], a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end])
+            if held >= meaning.min_docs:
+                why = f"common content of the story: {held} other documents say it as closely"
                 ev.common_words += counted
                 counted = 0
         ev.passages.append(PassageEvidence(p.kind, n, counted, why))

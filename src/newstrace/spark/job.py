@@ -19,8 +19,10 @@ from newstrace.clean.text import words
 from newstrace.detect import (
     CANDIDATE_KINDS,
     DetectParams,
+    counts_paraphrase,
     hub_pairs,
     hub_spans,
+    meaning_around,
     verify_pair,
     within_window,
 )
@@ -121,6 +123,45 @@ def _shared_passage_pairs(verified: Any, docs: Any, p: DetectParams, parts: int)
         close = pairs.map(lambda ab: (((ab[0], None), (ab[1], None)), 0.0))
         pairs = in_window(close, dates, p.window_days, parts).map(lambda kv: (kv[0][0][0], kv[0][1][0]))
     return pairs.map(lambda ab: (ab, "shared"))
+
+
+def _meaning_pass(verified: Any, by_id: Any, commonness: Commonness, cache_dir: str | None, sc: Any) -> Any:
+    """Local detect's last pass (:func:`newstrace.detect.meaning_around`): the pairs whose
+    paraphrased passages the documents around them say as closely, verified again on the
+    driver knowing it. Only the verified pairs of the documents of pairs that count a
+    paraphrased passage, and those documents' partners' texts, come to the driver."""
+    weigh = set(verified.filter(lambda r: counts_paraphrase(r["report"])).flatMap(lambda r: (r["a"], r["b"])).collect())
+    if not weigh:
+        return verified
+    near = sc.broadcast(weigh)
+    keys = ("a", "b", "source", "derivative", "relation", "candidate", "report")
+    rows = (
+        verified.filter(lambda r: r["a"] in near.value or r["b"] in near.value)
+        .map(lambda r: {k: r[k] for k in keys})
+        .collect()
+    )
+
+    def docs_of(ids: Iterable[str]) -> dict[str, Document]:
+        wanted = sc.broadcast(set(ids))
+        return dict(by_id.filter(lambda kv: kv[0] in wanted.value).collect())
+
+    from newstrace.spark.semantic import executor_encoder
+
+    encoder = executor_encoder(cache_dir)
+    meaning, again = meaning_around(
+        rows, lambda ids: {i: d.text for i, d in docs_of(ids).items()}, encoder
+    )
+    if meaning is None or not again:
+        return verified
+    docs = docs_of({x for a, b, _ in again for x in (a, b)})
+    with_meaning = replace(commonness, meaning=meaning)
+    redone = [verify_pair(docs[a], docs[b], why, encoder, commonness=with_meaning) for a, b, why in again]
+    done = sc.broadcast({(a, b) for a, b, _ in again})
+    return (
+        verified.filter(lambda r: (r["a"], r["b"]) not in done.value)
+        .union(sc.parallelize(redone, max(1, min(len(redone), sc.defaultParallelism))))
+        .cache()
+    )
 
 
 def run_job(
@@ -299,6 +340,7 @@ def run_job(
         more = _shared_passage_pairs(verified, docs, p, parts).subtractByKey(candidates, parts)
         verified = verified.union(verify(more)).cache()
         candidates = candidates.union(more)
+        verified = _meaning_pass(verified, slim, common.value, cache_dir, sc)
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
     exported = verified.filter(lambda r: r["relation"] in PAIR_RELATIONS)  # reuse and related
 
