@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+# First, before anything loads NumPy: newstrace's package chooses OpenBLAS's kernels then (see
+# newstrace._row_uniform_blas), and the tests run the code as a user's process runs it.
+import newstrace  # noqa: F401
+
 # -- hypothesis: deliberate settings ----------------------------------------------------------------
 # No per-example deadline: hypothesis' default (200 ms) fails a property test whenever a busy
 # machine (two cores shared by several test runs) stalls one example, which says nothing about
