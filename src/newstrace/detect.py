@@ -944,8 +944,11 @@ def detect(
 
 def counts_paraphrase(report: str) -> bool:
     """Whether a stored pair report (JSON) counts a paraphrased passage as evidence of reuse."""
-    ev = json.loads(report).get("evidence") or {}
-    return any(x.get("kind") == "paraphrase" and x.get("counted") for x in ev.get("passages", []))
+    return _paraphrase_counted(json.loads(report).get("evidence") or {})
+
+
+def _paraphrase_counted(evidence: Mapping[str, Any]) -> bool:
+    return any(x.get("kind") == "paraphrase" and x.get("counted") for x in evidence.get("passages", []))
 
 
 def meaning_around(
@@ -961,8 +964,8 @@ def meaning_around(
 
     Args:
         rows: verified pair rows, read by key (``a``, ``b``, ``source``, ``derivative``,
-            ``relation``, ``candidate``, ``report``): every verified pair of any document of a pair to weigh,
-            for each document's partners are the documents around it.
+            ``relation``, ``candidate``, ``report``): every verified pair of any document of
+            a pair to weigh, for each document's partners are the documents around it.
         texts_of: the texts of documents by id.
         encoder: the sentence encoder the pairs were verified with.
         touched: only pairs with a document in it are weighed (an incremental run's new and
@@ -983,8 +986,7 @@ def meaning_around(
         if r["relation"] in REUSE and ev.get("prose_words", 0) + ev.get("translation_words", 0) >= MIN_PROSE_WORDS:
             copies[a].add(b)  # the same report: a copy or a translation is not another one
             copies[b].add(a)
-        counted = any(x.get("kind") == "paraphrase" and x.get("counted") for x in ev.get("passages", []))
-        if counted and (touched is None or a in touched or b in touched):
+        if _paraphrase_counted(ev) and (touched is None or a in touched or b in touched):
             spans = [(x["source"]["start"], x["source"]["end"], x["derivative"]["start"], x["derivative"]["end"])
                      for x in rep.get("passages", []) if x.get("kind") == "paraphrase"]  # fmt: skip
             weigh.append((r, spans))
