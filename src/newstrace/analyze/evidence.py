@@ -128,9 +128,10 @@ class SharedMeaning:
     common text. Copies and translations of either document (pairs whose reuse rests on copied
     or translated prose) are the same report, not other ones: they are not counted, so an
     article republished word for word by many sites still has its rewrites found.
-    On the real labelled set (``detect --semantic``) this takes 14 of the 35 false reuse pairs
-    out (two reports of one poll, one trial's opening statement, one spokesman's account) for
-    3 of the 275 right ones.
+    On the real labelled set (``newstrace eval real eval/real --semantic``) this takes 20 false
+    reuse pairs out (reports of one poll, of one trial's opening statement, of one spokesman's
+    account; eurobond formulas) for 3 right ones: precision 0.875 -> 0.924, recall 0.817 ->
+    0.808.
     """
 
     neighbours: Mapping[str, frozenset[str]]
