@@ -189,3 +189,19 @@ def test_verbatim_means_the_same_words(inserted: str) -> None:
         assert (p.kind == "verbatim") == same or p.kind == "paraphrase", p
     covering = [p for p in al.passages if p.b_start <= b_text.index(inserted) < p.b_end]
     assert all(p.kind == "near_verbatim" for p in covering)
+
+
+def test_a_chain_whose_a_side_is_shorter_than_its_trimmed_b_side_makes_no_inverted_passage() -> None:
+    """An input the align fuzz target found (tests/fuzz/targets.py: two texts, the bytes split):
+    a chain of seeds longer in B than in A, trimmed where a longer passage held its start in B,
+    kept an A range that began after it ended (source span 579-577)."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "regressions" / "align_shorter_a_chain.bin").read_bytes()
+    cut = len(data) // 2  # no NUL in it: split in half, as the target does
+    a, b = data[:cut].decode("utf-8", "replace"), data[cut + 1 :].decode("utf-8", "replace")
+    for x, y in ((a, b), (b, a)):
+        passages = align(x, y).passages
+        assert passages
+        for p in passages:
+            assert 0 <= p.a_start <= p.a_end <= len(x) and 0 <= p.b_start <= p.b_end <= len(y)

@@ -178,6 +178,8 @@ def _lexical_passages(
         hi = len(free) - int(np.argmax(free[::-1]))
         if not free[lo:hi].all() or hi - lo < p.min_words:
             continue
+        if a0 + lo >= min(a1, a0 + hi):
+            continue  # the chain's A side is shorter than its B side: nothing of A is left
         kept.append((a0 + lo, min(a1, a0 + hi), b0 + lo, b0 + hi, score))
         taken[b0 + lo : b0 + hi] = True
     return kept
