@@ -242,3 +242,60 @@ def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encode
         lead = document_vectors(text, encoder, windows=False)
         assert lead.shape == (1, 512)
         assert np.array_equal(lead[0], document_vectors(text, encoder, windows=True)[0])
+
+
+class _RowBiasedBackend:
+    """A stand-in pass function: each sentence's vector depends on its token ids, and, where
+    ``biased``, on its row in the pass too (rows 6-11 of every 12 a rounding off, as OpenBLAS's
+    "Haswell" kernels add them on an AMD EPYC)."""
+
+    threads = 1
+    _threadpool = None
+
+    def __init__(self, biased: bool) -> None:
+        self.biased = biased
+        self.passes = 0
+
+    def _encode_batch(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
+        self.passes += 1
+        for row, ids in enumerate(group):
+            v = np.zeros(512, dtype=np.float32)
+            v[: len(ids)] = np.asarray(ids, dtype=np.float32) / 1000
+            if self.biased and row % 12 >= 6:
+                v[0] = np.nextafter(v[0], np.float32(1))
+            out[row] = v
+
+
+def test_packed_passes_are_checked_and_dropped_where_rows_are_added_unlike() -> None:
+    """``packed_passes_agree`` tells a pass function whose rows depend on their place from one
+    whose rows do not; where they depend, ``encode_independent`` embeds each sentence in a pass
+    of its own, and a sentence gets the same bits alone, among others and in any order."""
+
+    def tokenize(text: str) -> list[int]:
+        return [1, *(len(w) for w in text.split()), 2]
+
+    class Model:
+        def __init__(self, backend: _RowBiasedBackend) -> None:
+            self._model = backend
+
+    filler = tokenize(".")
+    assert sem.packed_passes_agree(_RowBiasedBackend(False)._encode_batch, tokenize, filler)
+    assert not sem.packed_passes_agree(_RowBiasedBackend(True)._encode_batch, tokenize, filler)
+    sentences = [" ".join(["word"] * (1 + k % 5)) + f" s{k}" for k in range(30)]
+    sem._PACKED.clear()
+    try:
+        biased = _RowBiasedBackend(True)
+        alone = np.vstack([sem.encode_independent(Model(biased), [s], tokenize) for s in sentences])
+        for batch in (sentences, sentences[::-1], sentences[7:20]):
+            got = sem.encode_independent(Model(biased), batch, tokenize)
+            for row, s in zip(got, batch, strict=True):
+                assert np.array_equal(row, alone[sentences.index(s)])
+        before = biased.passes
+        sem.encode_independent(Model(biased), sentences, tokenize)
+        assert biased.passes - before == len(sentences)  # one pass a sentence
+        clean = _RowBiasedBackend(False)
+        sem._PACKED.clear()
+        sem.encode_independent(Model(clean), sentences, tokenize)
+        assert clean.passes < 1 + 3 + len(sentences)  # the check's passes, then packed ones
+    finally:
+        sem._PACKED.clear()

@@ -304,6 +304,15 @@ def encode_independent(
     enough rows, each row is computed alone, and a sentence gets the same bits wherever it is
     embedded. (With another version of the package, whose internals this does not know, each
     sentence is embedded with fillers only: slower, as independent.)
+
+    That holds where BLAS adds every row of a product alike. Some of its kernels add a row in
+    an order that depends on where it sits ("Haswell" on an AMD EPYC: rows 6-11 of every 12
+    otherwise than rows 0-5; newstrace asks for others where it can, but an environment that
+    names its core type wins). Before its first pass in a process this checks that packed
+    passes give a sentence the same bits alone, among others and in another order
+    (:func:`packed_passes_agree`); where they do not, every sentence is embedded in a pass of
+    its own (about 40 % slower: 427 against 694 sentences/s there), which depends on nothing
+    but the sentence.
     """
     texts = list(sentences)
     out = np.empty((len(texts), 512), dtype=np.float32)
@@ -331,6 +340,10 @@ def encode_independent(
     filler = tokenize(_FILLER)
 
     def flush(group: list[list[int]], n_tokens: int, first: int) -> None:
+        if not packed:
+            for k, ids in enumerate(group):
+                run([ids], len(ids), out[first + k : first + k + 1])
+            return
         pad = max(0, MIN_PASS_ROWS - len(group))
         rows = np.empty((len(group) + pad, 512), dtype=np.float32)
         run([*group, *([filler] * pad)], n_tokens + pad * len(filler), rows)
@@ -340,6 +353,10 @@ def encode_independent(
     with (
         limit(limits=backend.threads, user_api="blas") if limit is not None else contextlib.nullcontext()
     ):
+        key = id(getattr(run, "__func__", run))  # the backend's class, not this model object
+        packed = _PACKED.get(key)
+        if packed is None:
+            packed = _PACKED[key] = packed_passes_agree(run, tokenize, filler)
         group: list[list[int]] = []
         n_tokens = first = 0
         for k, t in enumerate(texts):
@@ -351,6 +368,50 @@ def encode_independent(
             n_tokens += len(ids)
         flush(group, n_tokens, first)
     return out
+
+
+_PACKED: dict[int, bool] = {}
+"""Per backend (its pass function), whether packed passes agree (:func:`packed_passes_agree`):
+checked once a process."""
+
+_ROW_PROBE = (
+    "Floods closed three roads near the river on Tuesday.",
+    "The minister said so.",
+    "Officials in the capital expect the bridge to reopen next spring after repairs.",
+    "No.",
+    "Prices rose again in March, the statistics office said on Friday morning.",
+    "A spokesman declined to comment.",
+    "The council will vote on the plan next week.",
+    "Rain is expected.",
+    "Thousands of people marched through the city centre on Saturday to protest.",
+    "It was the third such incident this year.",
+    "Police said two people were arrested.",
+    "The company did not respond to a request for comment on the report.",
+    "Schools stay closed.",
+)
+
+
+def packed_passes_agree(
+    run: Callable[[list[list[int]], int, np.ndarray], None],
+    tokenize: Callable[[str], list[int]],
+    filler: list[int],
+) -> bool:
+    """Whether the backend's packed passes (``run``: sentences' token ids, their count, the
+    output rows) give each of a few sentences of different lengths the same bits alone (with
+    fillers), all together, and in reverse order: whether this process's BLAS adds every row
+    alike (see :func:`encode_independent`)."""
+    ids = [tokenize(t) for t in _ROW_PROBE]
+
+    def passed(group: list[list[int]]) -> np.ndarray:
+        pad = max(0, MIN_PASS_ROWS - len(group))
+        rows = np.empty((len(group) + pad, 512), dtype=np.float32)
+        run([*group, *([filler] * pad)], sum(map(len, group)) + pad * len(filler), rows)
+        return rows[: len(group)]
+
+    together = passed(ids)
+    backwards = passed(ids[::-1])[::-1]
+    alone = np.vstack([passed([x]) for x in ids])
+    return bool(np.array_equal(together, alone) and np.array_equal(backwards, alone))
 
 
 class USEEncoder(_Cached):
