@@ -9,6 +9,7 @@ So a run after new ingests does only the new work and ends where a run from scra
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
 import os
 from collections import defaultdict
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from newstrace.align import Pivot
 from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
 from newstrace.analyze.evidence import SharedMeaning
 from newstrace.clean.dates import to_date
@@ -177,9 +179,14 @@ _COMMON: Commonness | None = None
 _ENCODER: Any = None
 
 
-def _verify(pair: tuple[str, str, str]) -> dict[str, Any]:
-    a_id, b_id, why = pair
-    return verify_pair(_DOCS[a_id], _DOCS[b_id], why, _ENCODER, commonness=_COMMON)
+Candidate = tuple[str, str, str] | tuple[str, str, str, tuple[Pivot, ...]]
+"""A pair to verify: its two ids (sorted), the rule that proposed it, and where a third
+document links them, the :class:`~newstrace.align.Pivot` spans (:func:`hub_pivots`)."""
+
+
+def _verify(pair: Candidate) -> dict[str, Any]:
+    a_id, b_id, why, *rest = pair
+    return verify_pair(_DOCS[a_id], _DOCS[b_id], why, _ENCODER, commonness=_COMMON, pivots=rest[0] if rest else ())
 
 
 def passage_fingerprints(
@@ -194,10 +201,16 @@ def passage_fingerprints(
 
 
 def verify_pair(
-    a: Document, b: Document, why: str, encoder: Any = None, commonness: Commonness | None = None
+    a: Document,
+    b: Document,
+    why: str,
+    encoder: Any = None,
+    commonness: Commonness | None = None,
+    pivots: Sequence[Pivot] = (),
 ) -> dict[str, Any]:
-    """Align one candidate pair and shape the row the store keeps for it."""
-    r = compare(a, b, encoder=encoder, commonness=commonness)
+    """Align one candidate pair (knowing ``pivots``, spans of ``a`` and ``b`` that render the
+    same passage of a third document) and shape the row the store keeps for it."""
+    r = compare(a, b, encoder=encoder, commonness=commonness, pivots=pivots)
     d = r.to_dict()
     x, y = sorted((a.id, b.id))
     fps = passage_fingerprints(
@@ -689,24 +702,30 @@ HUB_PARTNERS = 20
 """A document reused by more documents than this is not a hub for :func:`hub_pairs` (the
 pairs among its reusers grow as their square; such a story's spread is found by the other
 rules)."""
-MIN_HUB_OVERLAP = 200
-"""Characters of a hub's text that two documents' passages must both hold (about two
-sentences): the same passage, not two passages of one long article."""
+MIN_HUB_OVERLAP = 150
+"""Characters of a hub's text that two documents' passages must both hold (about a
+sentence): the same passage, not two passages of one long article. (200 missed the Czech
+host of a one-paragraph excerpt whose passage held one English sentence of 171 characters.)"""
+PIVOT_SLACK = 0.25
+"""A pivot's span of a text is the part of a passage that renders the hub's shared text,
+found by proportion (translations run at their own length ratio), widened by this share of
+its length on each side (within the passage)."""
 
-HubSpan = tuple[str, str | None, int, int]
-"""A document that reuses part of a hub: its id, its language, and the span of the hub's
-text (start, end) that one of its passages holds."""
+HubSpan = tuple[str, str | None, int, int, int, int]
+"""A document that reuses part of a hub: its id, its language, the span of the hub's text
+(start, end) that one of its passages holds, and the span of its own text (start, end) the
+passage holds."""
 
 
 def hub_spans(
     source: str, derivative: str, passages: Iterable[tuple[int, int, int, int]]
-) -> list[tuple[str, tuple[str, int, int]]]:
-    """``(hub, (other, start, end))`` for each passage of a verified reuse pair, both ways:
-    each document is a hub of the other, with the span of its own text the passage holds
-    (``passages``: source start and end, derivative start and end)."""
-    out: list[tuple[str, tuple[str, int, int]]] = []
+) -> list[tuple[str, tuple[str, int, int, int, int]]]:
+    """``(hub, (other, hub start, hub end, other start, other end))`` for each passage of a
+    verified reuse pair, both ways: each document is a hub of the other (``passages``: source
+    start and end, derivative start and end)."""
+    out: list[tuple[str, tuple[str, int, int, int, int]]] = []
     for s0, s1, d0, d1 in passages:
-        out += [(source, (derivative, s0, s1)), (derivative, (source, d0, d1))]
+        out += [(source, (derivative, s0, s1, d0, d1)), (derivative, (source, d0, d1, s0, s1))]
     return out
 
 
@@ -724,38 +743,74 @@ def _overlap(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in x for s2, e2 in y)
 
 
-def hub_pairs(spans: Iterable[HubSpan]) -> list[tuple[str, str]]:
+def _rendering(span: tuple[int, int, int, int], o0: int, o1: int) -> tuple[int, int]:
+    """The part of a passage's own span (``span``: hub start, hub end, own start, own end) that
+    renders the hub's ``o0:o1``, by proportion, widened by :data:`PIVOT_SLACK`."""
+    h0, h1, x0, x1 = span
+    rate = (x1 - x0) / max(h1 - h0, 1)
+    lo, hi = x0 + (o0 - h0) * rate, x0 + (o1 - h0) * rate
+    pad = (hi - lo) * PIVOT_SLACK
+    return max(x0, math.floor(lo - pad)), min(x1, math.ceil(hi + pad))
+
+
+def hub_pivots(hub: str, spans: Iterable[HubSpan]) -> dict[tuple[str, str], tuple[Pivot, ...]]:
     """Pairs (ids sorted) of documents of two languages that reuse the same passage of one
-    document, the hub: the parts of the hub their passages hold overlap by
-    :data:`MIN_HUB_OVERLAP` characters or more. A Russian article that excerpts an English
-    one and the Czech translation of that English article hold the same paragraph of it; the
-    Russian and Czech texts share no word and may be far apart as wholes, but one translates
-    part of the other. Verification decides. None when more than :data:`HUB_PARTNERS` reuse
-    the hub. The step local ``detect`` and the Spark job share.
+    document, the hub, with the :class:`~newstrace.align.Pivot` spans of each that render the
+    same text of it. A Russian article that excerpts an English one and the Czech translation
+    of that English article hold the same paragraph of it; the Russian and Czech texts share
+    no word and may be far apart as wholes, but one translates part of the other.
 
-    >>> hub_pairs([("ru1", "ru", 100, 600), ("cs1", "cs", 0, 2000), ("de1", "de", 700, 900)])
+    A pair qualifies when the parts of the hub its passages hold overlap by
+    :data:`MIN_HUB_OVERLAP` characters or more; none does when more than
+    :data:`HUB_PARTNERS` reuse the hub. A pivot is made of two passages, one of each, whose
+    hub spans overlap by at least half the shorter: the overlap, as each renders it
+    (:func:`_rendering`). Verification decides, knowing the pivots. The step local ``detect``
+    and the Spark job share.
+
+    >>> out = hub_pivots("h", [("ru1", "ru", 100, 600, 0, 500), ("cs1", "cs", 0, 2000, 0, 2200),
+    ...                        ("de1", "de", 700, 900, 50, 250)])
+    >>> sorted(out)
     [('cs1', 'de1'), ('cs1', 'ru1')]
+    >>> out[("cs1", "ru1")]
+    (Pivot(hub='h', a_start=0, a_end=798, b_start=0, b_end=500),)
     """
-    held: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
-    for doc, lang, start, end in spans:
-        held.setdefault((doc, lang), []).append((start, end))
+    held: dict[tuple[str, str | None], list[tuple[int, int, int, int]]] = {}
+    for doc, lang, h0, h1, x0, x1 in spans:
+        held.setdefault((doc, lang), []).append((h0, h1, x0, x1))
     if not 2 <= len(held) <= HUB_PARTNERS:
-        return []
-    merged = {k: _merged_spans(v) for k, v in held.items()}
-    docs = sorted(merged)
-    return [
-        (x[0], y[0]) if x[0] < y[0] else (y[0], x[0])
-        for k, x in enumerate(docs)
-        for y in docs[k + 1 :]
-        if languages_differ(x[1], y[1]) and _overlap(merged[x], merged[y]) >= MIN_HUB_OVERLAP
-    ]
+        return {}
+    merged = {k: _merged_spans((h0, h1) for h0, h1, _, _ in v) for k, v in held.items()}
+    docs = sorted(held)
+    out: dict[tuple[str, str], tuple[Pivot, ...]] = {}
+    for k, x in enumerate(docs):
+        for y in docs[k + 1 :]:
+            if not languages_differ(x[1], y[1]) or _overlap(merged[x], merged[y]) < MIN_HUB_OVERLAP:
+                continue
+            first, second = (x, y) if x[0] < y[0] else (y, x)
+            pivots = []
+            for p in sorted(held[first]):
+                for q in sorted(held[second]):
+                    o0, o1 = max(p[0], q[0]), min(p[1], q[1])
+                    if o1 - o0 >= 0.5 * min(p[1] - p[0], q[1] - q[0]) > 0:
+                        pivots.append(Pivot(hub, *_rendering(p, o0, o1), *_rendering(q, o0, o1)))
+            out[(first[0], second[0])] = tuple(pivots)
+    return out
 
 
-def shared_passage_pairs(
+def hub_pairs(spans: Iterable[HubSpan]) -> list[tuple[str, str]]:
+    """The pairs of :func:`hub_pivots`, sorted.
+
+    >>> hub_pairs([("ru1", "ru", 100, 600, 0, 500), ("cs1", "cs", 0, 2000, 0, 2200)])
+    [('cs1', 'ru1')]
+    """
+    return sorted(hub_pivots("", spans))
+
+
+def shared_passage_pivots(
     store: Store, verified: Iterable[tuple[str, str]], params: DetectParams
-) -> set[tuple[str, str]]:
-    """:func:`hub_pairs` over the stored passages of the ``verified`` reuse pairs, within
-    ``params.window_days``."""
+) -> dict[tuple[str, str], tuple[Pivot, ...]]:
+    """:func:`hub_pivots` over the stored passages of the ``verified`` reuse pairs, within
+    ``params.window_days``, the pivots of every hub together."""
     keep = set(verified)
     info = {r[0]: (r[1], to_date(r[2])) for r in store.conn.execute("SELECT id, language, published FROM documents")}
     by_hub: dict[str, list[HubSpan]] = {}
@@ -763,14 +818,25 @@ def shared_passage_pairs(
         if (r["a"], r["b"]) not in keep:
             continue
         box = [(r["source_start"], r["source_end"], r["derivative_start"], r["derivative_end"])]
-        for hub, (other, start, end) in hub_spans(r["source"], r["derivative"], box):
-            by_hub.setdefault(hub, []).append((other, info[other][0], start, end))
-    return {
-        pair
-        for spans in by_hub.values()
-        for pair in hub_pairs(spans)
+        for hub, (other, h0, h1, x0, x1) in hub_spans(r["source"], r["derivative"], box):
+            by_hub.setdefault(hub, []).append((other, info[other][0], h0, h1, x0, x1))
+    return merge_pivots(
+        (pair, pivots)
+        for hub, spans in sorted(by_hub.items())
+        for pair, pivots in hub_pivots(hub, spans).items()
         if within_window(info[pair[0]][1], info[pair[1]][1], params.window_days)
-    }
+    )
+
+
+def merge_pivots(
+    items: Iterable[tuple[tuple[str, str], Iterable[Pivot]]],
+) -> dict[tuple[str, str], tuple[Pivot, ...]]:
+    """The pivots of each pair over all its hubs, sorted (so that local and Spark runs pass
+    the aligner the same ones)."""
+    out: dict[tuple[str, str], set[Pivot]] = {}
+    for pair, pivots in items:
+        out.setdefault(pair, set()).update(pivots)
+    return {pair: tuple(sorted(v)) for pair, v in sorted(out.items())}
 
 
 def semantic_pairs(
@@ -902,14 +968,21 @@ def detect(
     report.verified = len(todo)
     if p.semantic:
         # A second round: documents of two languages that reuse the same passage of a third
-        # (as its translation, or the text itself) may translate each other.
+        # (as its translation, or the text itself) may translate each other there; they are
+        # verified (again, where the first round found no reuse) knowing those pivots.
         reused = [(r["a"], r["b"]) for r in store.pairs() if (r["a"], r["b"]) in found]
-        more = {pair: "shared" for pair in shared_passage_pairs(store, reused, p) if pair not in found}
-        todo = unchecked(more)
-        verified_now.update((a, b) for a, b, _ in todo)
-        verify_all(store, todo, p, hashes, on_progress, common, stage="verify shared passages")
-        report.verified += len(todo)
-        found.update(more)
+        pivots = shared_passage_pivots(store, reused, p)
+        stored = {(r["a"], r["b"]): (r["relation"], r["candidate"]) for r in store.pairs(relations=PAIR_VERDICTS)}
+        stale_pairs = {(a, b) for a, b, _ in unchecked(dict.fromkeys(pivots, "shared"))}
+        shared: list[Candidate] = [
+            (a, b, "shared", piv)
+            for (a, b), piv in pivots.items()
+            if pivot_round_needs((a, b), stored.get((a, b)), stale_pairs, verified_now)
+        ]
+        verified_now.update((a, b) for a, b, *_ in shared)
+        verify_all(store, shared, p, hashes, on_progress, common, stage="verify shared passages")
+        report.verified = len(verified_now)  # pairs, each once (as the Spark job counts them)
+        found.update({pair: "shared" for pair in pivots if pair not in found})
     report.candidates = len(found)
     stale = [k for k in checked if k not in found]
     if stale:
@@ -940,6 +1013,33 @@ def detect(
         report.by_relation[row["relation"]] = report.by_relation.get(row["relation"], 0) + 1
     report.reused_pairs = sum(report.by_relation.get(r, 0) for r in REUSE)
     return report
+
+
+def pivot_round_needs(
+    pair: tuple[str, str],
+    verdict: tuple[str, str] | None,
+    stale: Collection[tuple[str, str]],
+    verified_now: Collection[tuple[str, str]],
+) -> bool:
+    """Whether a pair :func:`hub_pivots` found is verified (again) knowing its pivots: one this
+    run's first round verified and found no reuse; one not verified yet, or whose documents
+    changed since (``stale``); one an earlier run verified without pivots and found no reuse.
+    ``verdict`` is its stored relation and candidate rule. (A fresh run, and the Spark job,
+    verify the first round's pairs that are not reuse, and the pairs it did not propose.)
+
+    >>> pivot_round_needs(("a", "b"), ("unrelated", "translation"), set(), {("a", "b")})
+    True
+    >>> pivot_round_needs(("a", "b"), ("duplicate", "translation"), set(), {("a", "b")})
+    False
+    >>> pivot_round_needs(("a", "b"), ("related", "shared"), set(), set())
+    False
+    """
+    if pair in verified_now:
+        return verdict is None or verdict[0] not in REUSE
+    if verdict is None or pair in stale:
+        return True
+    relation, candidate = verdict
+    return candidate != "shared" and relation not in REUSE
 
 
 def counts_paraphrase(report: str) -> bool:
@@ -1013,7 +1113,7 @@ def meaning_around(
 
 def verify_all(
     store: Store,
-    todo: list[tuple[str, str, str]],
+    todo: Sequence[Candidate],
     p: DetectParams,
     hashes: dict[str, str],
     on_progress: Callable[[str, int, int], None] | None,
@@ -1036,7 +1136,7 @@ def verify_all(
     done = 0
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
-        _DOCS = store.get_many(sorted({x for a, b, _ in part for x in (a, b)}))
+        _DOCS = store.get_many(sorted({x for a, b, *_ in part for x in (a, b)}))
         forking = p.workers > 1 and len(part) > 50 and "fork" in mp.get_all_start_methods()
         if encoder is not None and forking:
             warm_translation_encoders(part, _DOCS, encoder, p.workers)
@@ -1044,7 +1144,7 @@ def verify_all(
             with mp.get_context("fork").Pool(min(p.workers, os.cpu_count() or 1)) as pool:
                 rows = pool.map(_verify, part, chunksize=16)
         else:
-            rows = [verify_pair(_DOCS[a], _DOCS[b], why, encoder, commonness) for a, b, why in part]
+            rows = [_verify(x) for x in part]
         for r in rows:
             r["hash_a"], r["hash_b"] = hashes.get(r["a"], ""), hashes.get(r["b"], "")
         store.put_pairs(rows)
@@ -1068,7 +1168,7 @@ def _sentence_vectors(text: str) -> tuple[list[str], np.ndarray]:
 
 
 def warm_translation_encoders(
-    pairs: Sequence[tuple[str, str, str]], docs: dict[str, Document], encoder: Any, workers: int
+    pairs: Sequence[Candidate], docs: dict[str, Document], encoder: Any, workers: int
 ) -> int:
     """Embed, once each and in ``workers`` forked processes, the sentences of the documents
     whose pairs another encoder than ``encoder`` aligns (a language it was not trained on:
@@ -1084,7 +1184,7 @@ def warm_translation_encoders(
 
     wide: Any = None
     ids: set[str] = set()
-    for a, b, _ in pairs:
+    for a, b, *_ in pairs:
         da, db = docs[a], docs[b]
         if texts_differ(da.text, db.text, da.language, db.language):
             other = translation_encoder(da, db, encoder)

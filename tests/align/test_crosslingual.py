@@ -231,6 +231,48 @@ def test_a_pair_with_no_sentence_near_the_other_is_left_before_merged_texts_are_
     assert len(enc.seen) == 6 + 4  # and its runs of two sentences, two a side
 
 
+def test_a_pivot_keeps_a_lone_weak_bead_inside_its_spans_only() -> None:
+    """A sentence pair under the ``translation`` cosine, in no run, is not a translation on
+    the encoder's word alone; where a pivot says both spans render the same text of a third
+    document, the path through the spans keeps it. A pivot elsewhere keeps nothing."""
+    from newstrace.align import Pivot
+
+    a = "minister bridge river flood.\ncouncil vote rain tax.\nschool Keller alpha beta."
+    b = "epsilon zeta eta theta.\nminister bridge gamma delta.\niota kappa lambda mu."
+    sa, sb = _sentences(a), _sentences(b)
+    kw = {"strong": 0.7, "floor": 0.35, "run_mean": 0.7}
+    pair = BagEncoder().encode(["minister bridge river flood.", "minister bridge gamma delta."])
+    cos = float(pair[0] @ pair[1])
+    assert kw["floor"] < cos < kw["run_mean"]  # weak: on the path, but not a translation alone
+    assert translation_beads(a, sa, b, sb, BagEncoder(), **kw) == []
+    held = Pivot("hub", sa[0].start, sa[1].end, sb[1].start, sb[2].end)
+    beads = translation_beads(a, sa, b, sb, BagEncoder(), pivots=[held], **kw)
+    assert [(x.a0, x.a1, x.b0, x.b1) for x in beads] == [(0, 1, 1, 2)]
+    elsewhere = Pivot("hub", sa[2].start, sa[2].end, sb[0].start, sb[0].end)
+    assert translation_beads(a, sa, b, sb, BagEncoder(), pivots=[elsewhere], **kw) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.floats(-1, 1, width=32), min_size=6, max_size=6), min_size=6, max_size=6),
+    st.integers(0, 5), st.integers(0, 5), st.integers(0, 5), st.integers(0, 5),
+)
+def test_pivot_beads_stay_in_their_window_and_off_taken_sentences(
+    rows: list[list[float]], a0: int, a1: int, b0: int, b1: int
+) -> None:
+    from newstrace.align.crosslingual import pivot_beads
+
+    s = _m(rows)
+    taken = [Bead(2, 3, 2, 3, 0.9)]
+    window = ((min(a0, a1), max(a0, a1) + 1), (min(b0, b1), max(b0, b1) + 1))
+    got = pivot_beads({(1, 1): s}, [window], taken, floor=0.2)
+    (wa0, wa1), (wb0, wb1) = window
+    for x in got:
+        assert wa0 <= x.a0 < x.a1 <= wa1 and wb0 <= x.b0 < x.b1 <= wb1
+        assert x.score > 0.2 and not (x.a0 == 2 or x.b0 == 2)
+    assert [(x.a0, x.b0) for x in got] == sorted((x.a0, x.b0) for x in got)  # monotonic
+
+
 def test_without_an_encoder_the_translation_is_not_guessed() -> None:
     al = align(EN, ES, crosslingual=True)
     assert not any(p.kind == "translation" for p in al.passages)

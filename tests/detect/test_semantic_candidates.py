@@ -175,18 +175,43 @@ def test_documents_that_reuse_one_passage_of_a_third_are_paired() -> None:
     ``HUB_PARTNERS`` documents proposes nothing."""
     from newstrace.detect import HUB_PARTNERS, MIN_HUB_OVERLAP, hub_pairs, hub_spans
 
+    def own(doc: str, lang: str, start: int, end: int) -> tuple[str, str, int, int, int, int]:
+        return (doc, lang, start, end, start, end)  # its own text where the hub has it
+
     # ru1 excerpts the hub's second paragraph; cs1 translates all of it in two passages; de1
     # and en2 hold its last paragraph only; en3 (the hub's language) its second paragraph.
-    spans = [("ru1", "ru", 400, 800), ("cs1", "cs", 0, 500), ("cs1", "cs", 500, 2000),
-             ("de1", "de", 1500, 2000), ("en3", "en", 450, 900), ("en2", "en", 1600, 1900)]  # fmt: skip
+    spans = [own("ru1", "ru", 400, 800), own("cs1", "cs", 0, 500), own("cs1", "cs", 500, 2000),
+             own("de1", "de", 1500, 2000), own("en3", "en", 450, 900), own("en2", "en", 1600, 1900)]  # fmt: skip
     got = hub_pairs(spans)
     assert set(got) == {("cs1", "de1"), ("cs1", "en2"), ("cs1", "en3"), ("cs1", "ru1"), ("en3", "ru1"),
                         ("de1", "en2")}  # fmt: skip
     assert hub_pairs(list(reversed(spans))) == got
     # Just under the overlap: no pair.
-    assert hub_pairs([("a", "en", 0, 1000), ("b", "cs", 1000 - MIN_HUB_OVERLAP + 1, 3000)]) == []
-    assert hub_pairs([("a", "en", 0, 1000), ("b", "cs", 1000 - MIN_HUB_OVERLAP, 3000)]) == [("a", "b")]
-    crowd = [(f"d{k:02d}", ("en", "cs")[k % 2], 0, 1000) for k in range(HUB_PARTNERS + 1)]
+    assert hub_pairs([own("a", "en", 0, 1000), own("b", "cs", 1000 - MIN_HUB_OVERLAP + 1, 3000)]) == []
+    assert hub_pairs([own("a", "en", 0, 1000), own("b", "cs", 1000 - MIN_HUB_OVERLAP, 3000)]) == [("a", "b")]
+    crowd = [own(f"d{k:02d}", ("en", "cs")[k % 2], 0, 1000) for k in range(HUB_PARTNERS + 1)]
     assert hub_pairs(crowd) == [] and hub_pairs(crowd[:-1])
     # Each pair's passages make spans of both documents, each the other's hub.
-    assert hub_spans("s", "d", [(0, 10, 100, 110)]) == [("s", ("d", 0, 10)), ("d", ("s", 100, 110))]
+    assert hub_spans("s", "d", [(0, 10, 100, 110)]) == [("s", ("d", 0, 10, 100, 110)), ("d", ("s", 100, 110, 0, 10))]
+
+
+def test_pivots_say_where_each_document_renders_the_hubs_shared_text() -> None:
+    """``hub_pivots``: for two documents that hold the same passage of a hub, the spans of each
+    that render the text both hold, found by proportion inside each passage (a translation
+    runs at its own length ratio) and widened by ``PIVOT_SLACK``; passages whose hub parts
+    barely overlap (less than half the shorter) make no pivot; ``merge_pivots`` joins a pair's
+    pivots over its hubs, sorted, whatever order the hubs come in."""
+    from newstrace.align import Pivot
+    from newstrace.detect import PIVOT_SLACK, hub_pivots, merge_pivots
+
+    # cs1 renders the hub's 0-1000 at twice its length (0-2000); ru1 holds the hub's 400-600
+    # as its own 100-300, and the hub's 900-1300 (overlapping cs1's passage by 100 of 400).
+    spans = [("cs1", "cs", 0, 1000, 0, 2000), ("ru1", "ru", 400, 600, 100, 300), ("ru1", "ru", 900, 1300, 500, 900)]
+    got = hub_pivots("hub", spans)
+    pad = 400 * PIVOT_SLACK  # cs1 renders the hub's 200 shared characters in 400 of its own
+    assert got == {("cs1", "ru1"): (Pivot("hub", int(800 - pad), int(1200 + pad), 100, 300),)}
+    assert hub_pivots("hub", list(reversed(spans))) == got
+    other = {("cs1", "ru1"): (Pivot("hub2", 0, 10, 0, 10),)}
+    both = merge_pivots([*other.items(), *got.items()])
+    assert both == merge_pivots([*got.items(), *other.items()])
+    assert both[("cs1", "ru1")] == (got[("cs1", "ru1")][0], other[("cs1", "ru1")][0])

@@ -145,21 +145,24 @@ def test_semantic_real_news_floors(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_multilingual_floors(tmp_path: Path) -> None:
     """README, Quality, across languages (``newstrace eval real eval/multilingual --semantic``):
-    precision 0.981, recall 0.936, ARI 0.977. About 3 minutes on 2 cores (Czech and Ukrainian
-    pairs are aligned by the slower wide encoder)."""
+    precision 0.982, recall 0.977, ARI 0.977, sentence-alignment F1 0.979. About 3 minutes on
+    2 cores (Czech and Ukrainian pairs are aligned by the slower wide encoder)."""
     results = {r.corpus: r for r in evaluate_real(MULTILINGUAL, workdir=tmp_path, semantic=True)}
     m = results["wmt"]
     print(f"\nmultilingual: precision {m.precision} ({m.reported_labelled} reported) recall {m.recall} ARI {m.ari}")
     assert m.labelled_pairs == 381 and m.gold_reuse == 218
     assert m.precision is not None and m.precision >= 0.96
-    assert m.recall is not None and m.recall >= 0.92
+    assert m.recall is not None and m.recall >= 0.96
     assert m.ari is not None and m.ari >= 0.95
     assert m.reported_unlabelled == 0
-    # Whole translations, Czech and Ukrainian ones included: 118 of the 120 labelled.
-    assert m.confusion["copy"].get("not proposed", 0) <= 2
-    # Translated excerpts: 21 of 28 (names and figures they keep, the passage of a third
-    # document they share with a translation of it).
-    assert sum(m.confusion["excerpt"].get(r, 0) for r in ("duplicate", "derived", "partial")) >= 20
+    reuse = ("duplicate", "derived", "partial")
+    # Whole translations, Czech and Ukrainian ones included: 189 of the 190 copy pairs (the
+    # pivots of a third document hold the Ukrainian-Chinese ones the wide encoder scores low).
+    assert sum(m.confusion["copy"].get(r, 0) for r in reuse) >= 187
+    # Translated excerpts: 24 of 28 (names and figures they keep, the passage of a third
+    # document they share with a translation of it: 21 before pivots), the issue's 0.85.
+    assert sum(m.confusion["excerpt"].get(r, 0) for r in reuse) >= 24
+    assert m.alignment is not None and m.alignment.f1 is not None and m.alignment.f1 >= 0.96
     assert m.precision_conservative is not None and m.precision_conservative >= 0.96
 
 

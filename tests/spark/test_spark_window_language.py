@@ -60,13 +60,14 @@ def test_no_language_column_and_window_days_equal_local(tmp_path: Path, spark: A
 
 
 def test_second_round_pairs_respect_the_window(spark: Any) -> None:
-    """The Spark job's second round (``_shared_passage_pairs``): the pairs of documents of two
-    languages holding the same passage of a hub, those published further apart than the window
-    dropped, as local ``detect`` drops them (``hub_pairs`` and ``within_window``)."""
+    """The Spark job's second round (``_shared_passage_pivots``): the pairs of documents of two
+    languages holding the same passage of a hub, with their pivots, those published further
+    apart than the window dropped, as local ``detect`` drops them (``hub_pivots`` and
+    ``within_window``)."""
     from newstrace.clean.dates import to_date
-    from newstrace.detect import hub_pairs, within_window
+    from newstrace.detect import hub_pairs, hub_pivots, within_window
     from newstrace.models import Document
-    from newstrace.spark.job import _shared_passage_pairs
+    from newstrace.spark.job import _shared_passage_pivots
 
     docs = [Document(id="hub", text="x", language="en", published="2021-03-01"),
             Document(id="cs", text="x", language="cs", published="2021-03-02"),
@@ -78,11 +79,13 @@ def test_second_round_pairs_respect_the_window(spark: Any) -> None:
     rows.append({"source": "hub", "derivative": "es", "relation": "related", "passages": passage})  # not reuse
     sc = spark.sparkContext
     every = {("cs", "ru"), ("cs", "de"), ("de", "ru")}
-    assert set(hub_pairs([(d, lang, 0, 900) for d, lang in (("cs", "cs"), ("ru", "ru"), ("de", "de"))])) == every
+    held = [(d, lang, 0, 900, 0, 800) for d, lang in (("cs", "cs"), ("ru", "ru"), ("de", "de"))]
+    assert set(hub_pairs(held)) == every
     when = {d.id: to_date(d.published) for d in docs}
     for window in (None, 7):
         params = DetectParams(window_days=window)
-        got = _shared_passage_pairs(sc.parallelize(rows, 2), sc.parallelize(docs, 2), params, 3)
+        got = dict(_shared_passage_pivots(sc.parallelize(rows, 2), sc.parallelize(docs, 2), params, 3).collect())
         expected = {p for p in every if within_window(when[p[0]], when[p[1]], window)}
-        assert {ab for ab, kind in got.collect() if kind == "shared"} == expected
+        assert set(got) == expected
+        assert all(got[p] == hub_pivots("hub", held)[p] for p in expected)
     assert expected == {("cs", "de"), ("de", "ru")}  # cs and ru are 28 days apart

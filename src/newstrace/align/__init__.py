@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newstrace.align.crosslingual import languages_differ, translation_beads
+from newstrace.align.crosslingual import Pivot, languages_differ, translation_beads
 from newstrace.align.lexical import TfidfSpace, content_stems, top_candidates
 from newstrace.align.seeds import chain_seeds, find_seeds
 from newstrace.align.semantic import Encoder
@@ -33,7 +33,7 @@ from newstrace.clean.text import Sentence, Token, split_sentences, tokenize
 from newstrace.errors import ConfigError
 from newstrace.models import PASSAGE_KINDS, Passage
 
-__all__ = ["AlignParams", "Alignment", "TextInfo", "align", "analyse_text"]
+__all__ = ["AlignParams", "Alignment", "Pivot", "TextInfo", "align", "analyse_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +250,7 @@ def align(
     params: AlignParams | None = None,
     encoder: Encoder | None = None,
     crosslingual: bool | None = None,
+    pivots: Sequence[Pivot] = (),
 ) -> Alignment:
     """Align text B against text A.
 
@@ -261,6 +262,9 @@ def align(
         crosslingual: the texts are in different languages (their sentences are aligned as
             translations, which needs ``encoder``); None tells from the texts
             (:func:`~.crosslingual.languages_differ`).
+        pivots: spans of A and B that render the same passage of a third document (known to
+            ``detect``); a translated sentence they hold needs less of the encoder
+            (:func:`~.crosslingual.translation_beads`).
 
     Returns:
         An :class:`Alignment` whose passages are sorted by their offset in B and do not overlap
@@ -307,7 +311,7 @@ def align(
             "translation, and it did not run"
         )
     else:
-        para = _translation_passages(a, b, covered, p, encoder, a_lexical)
+        para = _translation_passages(a, b, covered, p, encoder, a_lexical, pivots)
     for q in para:
         inside = [x for x in passages if x.b_start < q.b_end and x.b_end > q.b_start]
         # A sentence matched as a whole absorbs the lexical fragments inside it when they point
@@ -343,6 +347,7 @@ def _translation_passages(
     p: AlignParams,
     encoder: Encoder,
     a_lexical: list[tuple[int, int, int, int]],
+    pivots: Sequence[Pivot] = (),
 ) -> list[Passage]:
     """Sentences of B that translate sentences of A (one passage per bead, kind
     ``translation``); sentences the lexical layer already holds word for word are left to it."""
@@ -360,7 +365,7 @@ def _translation_passages(
     beads = translation_beads(
         a.text, a.sentences, b.text, b.sentences, encoder,
         strong=strong, floor=floor, run_mean=run_mean, max_merge=p.max_merge,
-        usable_a=usable(a, a_cov), usable_b=usable(b, covered),
+        usable_a=usable(a, a_cov), usable_b=usable(b, covered), pivots=pivots,
     )  # fmt: skip
     return [
         Passage(

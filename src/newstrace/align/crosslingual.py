@@ -35,6 +35,17 @@ poorly under that cosine, and two sentences that only report the same event rare
 three names and figures as well. ``detect`` proposes documents of two languages that share
 rare anchors as candidates (:func:`newstrace.detect.anchor_pairs`).
 
+**Pivots.** Two documents that each render the same passage of a third, the hub (each pair
+verified against it), render each other there: a Czech article that excerpts a paragraph of
+an English one and the German translation of the English article hold that paragraph in both
+languages. Where ``detect`` knows this (:class:`Pivot`), the monotonic path through the
+sentences of the two spans that render the same text of the hub is kept, bead by bead at the
+``floor`` cosine or above (:func:`pivot_beads`): the hub says the two spans carry the same
+text, the encoder's cosines pair their sentences. A lone translated sentence of a language the
+encoder knows poorly scores under the ``translation`` cosine, and most excerpts are one or two
+sentences; the path of the whole texts may also pass elsewhere, through chance beads of an
+encoder whose cosines are bunched.
+
 Everything here is a pure function of arrays and the texts' sentence offsets, but
 :func:`translation_beads`, which calls the encoder.
 """
@@ -45,6 +56,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,12 +66,16 @@ from newstrace.clean.text import Sentence, fold
 
 __all__ = [
     "ANCHORED",
+    "PIVOT_SHARE",
     "Bead",
+    "Pivot",
     "accept_beads",
     "anchors",
     "bead_scores",
     "languages_differ",
     "monotonic_beads",
+    "pivot_beads",
+    "pivot_share",
     "reordered_beads",
     "script_of",
     "shared_vocabulary",
@@ -68,6 +84,21 @@ __all__ = [
     "window_texts",
 ]
 
+
+class Pivot(NamedTuple):
+    """Spans of A and B that render the same passage of a third document, the hub (each
+    verified against it): ``detect`` finds them (:func:`newstrace.detect.hub_pivots`) and
+    passes them to the aligner (see the module doc, "Pivots")."""
+
+    hub: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+PIVOT_SHARE = 0.5
+"""Share of a sentence that must lie in a pivot's span of its text for the pivot to hold it."""
 
 ANCHORED = 3
 """Distinct :func:`anchors` two sentences (or merged beads) must share for their bead to count
@@ -424,10 +455,12 @@ def translation_beads(
     max_merge: int = 2,
     usable_a: Sequence[bool] | None = None,
     usable_b: Sequence[bool] | None = None,
+    pivots: Sequence[Pivot] = (),
 ) -> list[Bead]:
     """The sentence beads of B that translate A: monotonic path, accepted runs, reordered
     sentences (see the module doc). ``usable_a``/``usable_b`` exclude sentences (text already
-    aligned word for word, too short to tell).
+    aligned word for word, too short to tell). The beads ``pivots`` hold are kept too
+    (:func:`pivot_beads`; see the module doc, "Pivots").
 
     A pair none of whose sentences meets one of the other at ``run_mean`` (the mean cosine a
     run of weak beads needs; ``strong`` if lower) has no beads: its merged texts are not
@@ -444,7 +477,7 @@ def translation_beads(
     a1 = encoder.encode(a_texts)
     b1 = encoder.encode(b_texts)
     masks = (usable_a, usable_b)
-    if float((a1 @ b1.T).max()) < min(strong, run_mean):
+    if float((a1 @ b1.T).max()) < (floor if pivots else min(strong, run_mean)):
         # Merged texts are new to the encoder (single sentences were embedded with their
         # documents), and embedding them is about half the cost of aligning a pair.
         return []
@@ -457,10 +490,61 @@ def translation_beads(
         b_side = frozenset().union(*b_anchors[bead.b0 : bead.b1])
         return len(a_side & b_side) >= ANCHORED
 
+    def inside(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int]:
+        held = [k for k, x in enumerate(sentences) if pivot_share(x.start, x.end, start, end)]
+        return (held[0], held[-1] + 1) if held else (0, 0)
+
+    windows = [(inside(a_sentences, x.a_start, x.a_end), inside(b_sentences, x.b_start, x.b_end)) for x in pivots]
     a_vecs = {1: a1, **{k: _merged(encoder, a1, a_text, a_sentences, k) for k in range(2, max_merge + 1)}}
     b_vecs = {1: b1, **{k: _merged(encoder, b1, b_text, b_sentences, k) for k in range(2, max_merge + 1)}}
     return _beads(bead_scores(_nonempty(a_vecs), _nonempty(b_vecs)), masks, floor=floor, strong=strong,
-                  run_mean=run_mean, anchored=anchored)  # fmt: skip
+                  run_mean=run_mean, anchored=anchored, windows=windows)  # fmt: skip
+
+
+def pivot_share(start: int, end: int, span_start: int, span_end: int) -> bool:
+    """Whether :data:`PIVOT_SHARE` of the text ``start:end`` (a sentence) lies in a pivot's
+    span ``span_start:span_end``.
+
+    >>> pivot_share(120, 220, 100, 300), pivot_share(250, 450, 100, 300)
+    (True, False)
+    """
+    return min(end, span_end) - max(start, span_start) >= PIVOT_SHARE * max(end - start, 1)
+
+
+def pivot_beads(
+    scores: dict[tuple[int, int], np.ndarray],
+    windows: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    taken: Sequence[Bead],
+    *,
+    floor: float,
+) -> list[Bead]:
+    """The beads a pivot holds (see the module doc, "Pivots"): in each window (the sentences
+    of A and of B a pivot's spans hold, ``(start, end)`` indices), the monotonic path of the
+    beads inside it, at the ``floor`` cosine or above, but for sentences a bead in ``taken``
+    already holds.
+
+    >>> s = np.array([[0.9, 0.1, 0.1], [0.1, 0.2, 0.5], [0.6, 0.1, 0.1]], dtype=np.float32)
+    >>> pivot_beads({(1, 1): s}, [((1, 3), (1, 3))], [], floor=0.4)
+    [Bead(a0=1, a1=2, b0=2, b1=3, score=0.5)]
+    """
+    out: list[Bead] = []
+    for (a0, a1), (b0, b1) in windows:
+        if a1 <= a0 or b1 <= b0:
+            continue
+        sub = {
+            (ka, kb): mat[a0 : max(a0, a1 - ka + 1), b0 : max(b0, b1 - kb + 1)]
+            for (ka, kb), mat in scores.items()
+        }
+        for x in monotonic_beads({k: v for k, v in sub.items() if v.size or k == (1, 1)}, floor=floor):
+            bead = Bead(x.a0 + a0, x.a1 + a0, x.b0 + b0, x.b1 + b0, x.score)
+            if not any(_holds_any(bead, y) for y in (*taken, *out)):
+                out.append(bead)
+    return out
+
+
+def _holds_any(x: Bead, y: Bead) -> bool:
+    """Whether two beads hold a sentence in common on either side."""
+    return (x.a0 < y.a1 and y.a0 < x.a1) or (x.b0 < y.b1 and y.b0 < x.b1)
 
 
 def _merged(encoder: Encoder, ones: np.ndarray, text: str, sentences: Sequence[Sentence], k: int) -> np.ndarray:
@@ -488,8 +572,10 @@ def _beads(
     strong: float,
     run_mean: float,
     anchored: Callable[[Bead], bool] | None = None,
+    windows: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> list[Bead]:
-    """Steps 2-4 of the module doc on bead scores, with unusable sentences masked out."""
+    """Steps 2-4 of the module doc on bead scores, with unusable sentences masked out, and the
+    beads pivots hold in their ``windows`` (:func:`pivot_beads`)."""
     usable_a, usable_b = masks
     a_n, b_n = scores[(1, 1)].shape
     if usable_a is not None or usable_b is not None:
@@ -502,5 +588,6 @@ def _beads(
             scores[(ka, kb)] = np.where(ra[:, None] & rb[None, :], mat, -1.0).astype(np.float32)
     path = monotonic_beads(scores, floor=floor)
     kept = accept_beads(path, strong=strong, run_mean=run_mean, anchored=anchored)
+    kept += pivot_beads(scores, windows, kept, floor=floor)
     extra = reordered_beads(scores[(1, 1)], kept, strong=strong)
     return sorted([*kept, *extra], key=lambda b: (b.b0, b.a0))

@@ -7,12 +7,13 @@ evidence, and lists what the derivative added, omitted and altered.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from newstrace.align import Alignment, AlignParams, TextInfo, align, analyse_text
+from newstrace.align import Alignment, AlignParams, Pivot, TextInfo, align, analyse_text
 from newstrace.align.crosslingual import languages_differ, text_language
 from newstrace.align.lexical import TfidfSpace, content_stems
 from newstrace.align.semantic import Encoder, encoder_for
@@ -378,6 +379,7 @@ def compare(
     params: AlignParams | None = None,
     commonness: Commonness | None = None,
     source: str | None = None,
+    pivots: Sequence[Pivot] = (),
 ) -> PairReport:
     """Compare two documents: passages, relation, direction with evidence, and mutations.
 
@@ -390,6 +392,10 @@ def compare(
             not evidence of reuse.
         source: ``"a"`` or ``"b"`` forces that side to be the source (the user knows it);
             the inferred evidence is still reported.
+        pivots: spans of ``a`` and ``b`` that render the same passage of a third document
+            (``detect`` finds them: :func:`newstrace.detect.hub_pivots`); the aligner takes a
+            translated sentence they hold on less of the encoder's word, and the report names
+            the third document.
 
     Example:
         >>> from newstrace.models import Document
@@ -406,7 +412,7 @@ def compare(
     )
     if cross and encoder is not None:
         encoder = translation_encoder(a, b, encoder)
-    al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross)
+    al_ab = align(ia, ib, params=params, encoder=encoder, crosslingual=cross, pivots=pivots)
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
     cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
@@ -433,7 +439,8 @@ def compare(
         cov_s, cov_d = cov_a, cov_b
     else:
         src, der = b, a
-        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross)
+        flipped = [Pivot(x.hub, x.b_start, x.b_end, x.a_start, x.a_end) for x in pivots]
+        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=flipped)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
@@ -466,6 +473,12 @@ def compare(
         notes.append(
             f"the texts are in different languages ({_language_label(src)} and "
             f"{_language_label(der)}): sentences aligned as translations"
+        )
+    if pivots and cross and encoder is not None:
+        hubs = ", ".join(sorted({x.hub for x in pivots}))
+        notes.append(
+            f"both render the same passage of {hubs} (each verified against it): a translated "
+            "sentence there needed only the encoder's lower cosine"
         )
     if encoder is None:
         notes.append(

@@ -18,11 +18,13 @@ from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
 from newstrace.detect import (
     CANDIDATE_KINDS,
+    REUSE,
     DetectParams,
     counts_paraphrase,
-    hub_pairs,
+    hub_pivots,
     hub_spans,
     meaning_around,
+    merge_pivots,
     verify_pair,
     within_window,
 )
@@ -101,28 +103,30 @@ def _with_language(d: Document) -> Document:
     return replace(d, language=detect_language(d.text, d.title)[0], language_source="detected")
 
 
-def _shared_passage_pairs(verified: Any, docs: Any, p: DetectParams, parts: int) -> Any:
-    """``((a, b), "shared")`` for :func:`newstrace.detect.hub_pairs` over the passages of the
-    verified reuse pairs, within ``p.window_days`` (as
-    :func:`newstrace.detect.shared_passage_pairs`)."""
+def _shared_passage_pivots(verified: Any, docs: Any, p: DetectParams, parts: int) -> Any:
+    """``((a, b), pivots)`` for :func:`newstrace.detect.hub_pivots` over the passages of the
+    verified reuse pairs, within ``p.window_days``, each pair's pivots over all its hubs (as
+    :func:`newstrace.detect.shared_passage_pivots`)."""
     info = docs.map(lambda d: (d.id, (d.language, to_date(d.published))))
-    pairs = (
-        verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial"))
+    pivots = (
+        verified.filter(lambda r: r["relation"] in REUSE)
         .flatMap(lambda r: hub_spans(r["source"], r["derivative"], [x[2:6] for x in r["passages"]]))
-        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1], kv[1][2])))
+        .map(lambda kv: (kv[1][0], (kv[0], *kv[1][1:])))
         .join(info, parts)
-        .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1][0], kv[1][0][1], kv[1][0][2])))
+        .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1][0], *kv[1][0][1:])))
         .groupByKey(parts)
-        .flatMap(lambda kv: hub_pairs(kv[1]))
-        .distinct(parts)
+        .flatMap(lambda kv: hub_pivots(kv[0], kv[1]).items())
+        .groupByKey(parts)
+        .map(lambda kv: (kv[0], merge_pivots((kv[0], x) for x in kv[1])[kv[0]]))
     )
     if p.window_days is not None:
         from newstrace.spark.semantic import in_window
 
         dates = info.mapValues(lambda v: v[1])
-        close = pairs.map(lambda ab: (((ab[0], None), (ab[1], None)), 0.0))
-        pairs = in_window(close, dates, p.window_days, parts).map(lambda kv: (kv[0][0][0], kv[0][1][0]))
-    return pairs.map(lambda ab: (ab, "shared"))
+        close = pivots.map(lambda kv: (((kv[0][0], None), (kv[0][1], None)), 0.0))
+        kept = in_window(close, dates, p.window_days, parts).map(lambda kv: ((kv[0][0][0], kv[0][1][0]), None))
+        pivots = pivots.join(kept, parts).mapValues(lambda v: v[0])
+    return pivots
 
 
 def _meaning_pass(verified: Any, by_id: Any, commonness: Commonness, cache_dir: str | None, sc: Any) -> Any:
@@ -316,7 +320,10 @@ def run_job(
                 from newstrace.spark.semantic import executor_encoder
 
                 encoder = executor_encoder(cache_dir)
-            yield verify_pair(kv[1][0][0], kv[1][1], kv[1][0][1], encoder, commonness=common.value)
+            why, pivots = kv[1][0][1], ()
+            if isinstance(why, tuple):  # the second round's: the rule and the pair's pivots
+                why, pivots = why
+            yield verify_pair(kv[1][0][0], kv[1][1], why, encoder, commonness=common.value, pivots=pivots)
 
     # Verification: the library's aligner next to the two documents. The corpus is
     # partitioned by id once; every later join moves only the other, smaller side to it.
@@ -336,10 +343,18 @@ def run_job(
         )
 
     verified = verify(candidates)
-    if p.semantic:  # the second round of local detect: pairs that reuse one passage of a third
-        more = _shared_passage_pairs(verified, docs, p, parts).subtractByKey(candidates, parts)
-        verified = verified.union(verify(more)).cache()
-        candidates = candidates.union(more)
+    if p.semantic:
+        # The second round of local detect: pairs that reuse one passage of a third, verified
+        # knowing their pivots where the first round did not verify them or found no reuse.
+        pivots = _shared_passage_pivots(verified, docs, p, parts).cache()
+        failed = verified.filter(lambda r: r["relation"] not in REUSE).map(lambda r: ((r["a"], r["b"]), None))
+        fresh = pivots.subtractByKey(candidates, parts)
+        again = pivots.join(failed, parts).mapValues(lambda v: v[0])
+        redone = verify(fresh.union(again).mapValues(lambda v: ("shared", v)))
+        verified = (
+            verified.map(lambda r: ((r["a"], r["b"]), r)).subtractByKey(again, parts).values().union(redone).cache()
+        )
+        candidates = candidates.union(fresh.mapValues(lambda _: "shared"))
         verified = _meaning_pass(verified, slim, common.value, cache_dir, sc)
     reuse = verified.filter(lambda r: r["relation"] in ("duplicate", "derived", "partial")).cache()
     exported = verified.filter(lambda r: r["relation"] in PAIR_RELATIONS)  # reuse and related
