@@ -828,6 +828,18 @@ def shared_passage_pivots(
     )
 
 
+def stored_pivots(store: Store, x: str, y: str, params: DetectParams | None = None) -> tuple[Pivot, ...]:
+    """The pivots of documents ``x`` and ``y`` (:func:`hub_pivots`) over the store's verified
+    reuse pairs, oriented ``x`` then ``y``: what ``detect`` verified such a pair knowing, for a
+    comparison made afresh (:func:`newstrace.pipeline.compare_pair`)."""
+    a, b = sorted((x, y))
+    reused = [(r["a"], r["b"]) for r in store.pairs()]
+    found = shared_passage_pivots(store, reused, params or DetectParams()).get((a, b), ())
+    if x == a:
+        return found
+    return tuple(Pivot(p.hub, p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
+
+
 def merge_pivots(
     items: Iterable[tuple[tuple[str, str], Iterable[Pivot]]],
 ) -> dict[tuple[str, str], tuple[Pivot, ...]]:

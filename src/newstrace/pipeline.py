@@ -21,6 +21,7 @@ from newstrace.ingest import display_path, iter_files, read_bytes, read_path
 from newstrace.models import Document
 
 if TYPE_CHECKING:
+    from newstrace.align import Pivot
     from newstrace.analyze import PairReport
 from newstrace.settings import Settings
 from newstrace.store import Store
@@ -250,7 +251,9 @@ def compare_pair(
 
     Returns the report and the two documents (as the report orients them: source, derivative).
     With ``semantic=True`` the semantic layer is used when installed; the report's notes say
-    when it is not. ``source`` (``"a"``/``"b"``) forces the direction.
+    when it is not. ``source`` (``"a"``/``"b"``) forces the direction. With a ``store``, the
+    pivots its verified pairs give the two documents are used as ``detect`` used them
+    (:func:`newstrace.detect.stored_pivots`).
     """
     from newstrace.align.semantic import encoder_error, load_encoder
     from newstrace.analyze import compare
@@ -258,7 +261,12 @@ def compare_pair(
     da = a if isinstance(a, Document) else load_document(a, store)
     db = b if isinstance(b, Document) else load_document(b, store)
     encoder = load_encoder() if semantic else None
-    report = compare(da, db, encoder=encoder, source=source)
+    pivots: tuple[Pivot, ...] = ()
+    if encoder is not None and store is not None:
+        from newstrace.detect import stored_pivots
+
+        pivots = stored_pivots(store, da.id, db.id)
+    report = compare(da, db, encoder=encoder, source=source, pivots=pivots)
     if semantic and encoder is None:
         report.notes.append(encoder_error() or "semantic layer unavailable")
     return report, report.source, report.derivative

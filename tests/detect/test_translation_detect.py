@@ -220,6 +220,14 @@ def test_a_second_round_pairs_two_translations_of_one_passage_and_keeps_them(sto
     assert rows[("wmtml-0007", "wmtml-0216")]["candidate"] == "shared"
     assert rows[("wmtml-0007", "wmtml-0216")]["relation"] == "partial"
     assert {("wmtml-0007", "wmtml-0135"), ("wmtml-0135", "wmtml-0216")} <= set(rows)
+    # Compared afresh (compare --recompute), either way round, the pair gets the pivots detect
+    # gave it from the store, and the same verdict, naming the hub.
+    from newstrace.pipeline import verdict
+
+    for x, y in (("wmtml-0007", "wmtml-0216"), ("wmtml-0216", "wmtml-0007")):
+        fresh = verdict(x, y, store=store, recompute=True)
+        assert not fresh.stored and fresh.report["relation"] == "partial"
+        assert any("wmtml-0135" in n for n in fresh.report["notes"]), fresh.report["notes"]
     again = detect(store, params)
     assert (again.verified, again.dropped, again.candidates) == (0, 0, first.candidates)
     assert {(r["a"], r["b"]): r["relation"] for r in store.pairs()} == {k: r["relation"] for k, r in rows.items()}
