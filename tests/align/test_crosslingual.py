@@ -273,6 +273,39 @@ def test_pivot_beads_stay_in_their_window_and_off_taken_sentences(
     assert [(x.a0, x.b0) for x in got] == sorted((x.a0, x.b0) for x in got)  # monotonic
 
 
+def test_runs_of_mutual_best_matches_are_a_translation_under_the_floor() -> None:
+    """An encoder that bunches its cosines (every pair 0.78-0.80, each sentence's translation
+    0.83): no bead reaches the path's floor, but each sentence ranks its translation first, six
+    in a row with one sentence added on one side; four in a row are not enough."""
+    from newstrace.align.crosslingual import MUTUAL_RUN, _beads, mutual_runs
+
+    rng = np.random.default_rng(3)
+    s = rng.uniform(0.78, 0.80, size=(8, 9)).astype(np.float32)
+    pairs = [(0, 0), (1, 1), (2, 3), (3, 4), (4, 5), (5, 6)]  # B's sentence 2 added
+    for i, j in pairs:
+        s[i, j] = 0.83
+    kw = {"floor": 0.84, "strong": 0.91, "run_mean": 0.87}
+    assert _beads({(1, 1): s.copy()}, (None, None), **kw) == []
+    got = _beads({(1, 1): s.copy()}, (None, None), mutual_floor=0.80, **kw)
+    assert [(b.a0, b.b0) for b in got] == pairs
+    assert mutual_runs(s, [], floor=0.85) == []  # under its floor
+    short = s.copy()
+    short[4, 5] = short[5, 6] = 0.79  # four left in a row
+    assert MUTUAL_RUN == 5 and mutual_runs(short, [], floor=0.80) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 1, width=32), min_size=7, max_size=7), min_size=7, max_size=7))
+def test_mutual_runs_are_mutual_best_matches_in_order(rows: list[list[float]]) -> None:
+    from newstrace.align.crosslingual import mutual_runs
+
+    s = _m(rows)
+    got = mutual_runs(s, [], floor=0.0)
+    for b in got:
+        assert s[b.a0, b.b0] == s[b.a0].max() == s[:, b.b0].max()
+    assert len(got) == 0 or len(got) >= 5  # each bead sits in a run of five
+
+
 def test_without_an_encoder_the_translation_is_not_guessed() -> None:
     al = align(EN, ES, crosslingual=True)
     assert not any(p.kind == "translation" for p in al.passages)

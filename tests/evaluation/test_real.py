@@ -145,7 +145,7 @@ def test_semantic_real_news_floors(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_multilingual_floors(tmp_path: Path) -> None:
     """README, Quality, across languages (``newstrace eval real eval/multilingual --semantic``):
-    precision 0.982, recall 0.977, ARI 0.977, sentence-alignment F1 0.979. About 3 minutes on
+    precision 0.982, recall 0.982, ARI 0.977, sentence-alignment F1 0.985. About 3 minutes on
     2 cores (Czech and Ukrainian pairs are aligned by the slower wide encoder)."""
     results = {r.corpus: r for r in evaluate_real(MULTILINGUAL, workdir=tmp_path, semantic=True)}
     m = results["wmt"]
@@ -156,13 +156,14 @@ def test_multilingual_floors(tmp_path: Path) -> None:
     assert m.ari is not None and m.ari >= 0.95
     assert m.reported_unlabelled == 0
     reuse = ("duplicate", "derived", "partial")
-    # Whole translations, Czech and Ukrainian ones included: 189 of the 190 copy pairs (the
-    # pivots of a third document hold the Ukrainian-Chinese ones the wide encoder scores low).
-    assert sum(m.confusion["copy"].get(r, 0) for r in reuse) >= 187
+    # Translations, Czech and Ukrainian ones included: 190 of the 190 copy pairs (the runs of
+    # mutual best matches and the pivots of a third document hold the Ukrainian-Chinese ones
+    # the wide encoder scores low).
+    assert sum(m.confusion["copy"].get(r, 0) for r in reuse) >= 188
     # Translated excerpts: 24 of 28 (names and figures they keep, the passage of a third
     # document they share with a translation of it: 21 before pivots), the issue's 0.85.
     assert sum(m.confusion["excerpt"].get(r, 0) for r in reuse) >= 24
-    assert m.alignment is not None and m.alignment.f1 is not None and m.alignment.f1 >= 0.96
+    assert m.alignment is not None and m.alignment.f1 is not None and m.alignment.f1 >= 0.97
     assert m.precision_conservative is not None and m.precision_conservative >= 0.96
 
 

@@ -365,7 +365,7 @@ def _translation_passages(
     beads = translation_beads(
         a.text, a.sentences, b.text, b.sentences, encoder,
         strong=strong, floor=floor, run_mean=run_mean, max_merge=p.max_merge,
-        usable_a=usable(a, a_cov), usable_b=usable(b, covered), pivots=pivots,
+        usable_a=usable(a, a_cov), usable_b=usable(b, covered), pivots=pivots, mutual_floor=prof.unrelated,
     )  # fmt: skip
     return [
         Passage(

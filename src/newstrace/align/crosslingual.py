@@ -24,6 +24,12 @@ in one space. Sentences are aligned there the way machine-translation corpora ar
 4. **Reordered sentences.** Sentences left out of the path that are each other's best match
    among what is left, at the ``translation`` cosine, are beads too (a translator moved a
    paragraph up).
+5. **Runs of mutual best matches.** Sentences left out that are each other's best match in
+   the whole texts, five or more in a row (order kept, at most one sentence skipped either
+   side), are beads at the encoder's ``unrelated`` cosine (:func:`mutual_runs`): an encoder
+   that bunches its cosines (multilingual-e5 scores Ukrainian against Chinese translations
+   0.81-0.88 a sentence) still ranks a sentence's translation first, and chance does not do
+   that five times in order.
 
 **Anchors.** Names and figures often cross a language boundary unchanged ("SNP", "NHS",
 "Matheson", "130"): :func:`anchors` are the words of a sentence written the same way in any
@@ -74,6 +80,7 @@ __all__ = [
     "bead_scores",
     "languages_differ",
     "monotonic_beads",
+    "mutual_runs",
     "pivot_beads",
     "pivot_share",
     "reordered_beads",
@@ -96,6 +103,13 @@ class Pivot(NamedTuple):
     b_start: int
     b_end: int
 
+
+MUTUAL_RUN = 5
+"""Mutual best matches in a row that are a translation at the encoder's ``unrelated`` cosine
+(:func:`mutual_runs`). On ``eval/multilingual`` (the 129 labelled pairs with Czech or
+Ukrainian, aligned by multilingual-e5), no pair of documents on other stories has a run longer
+than three (53 of 61 have none longer than one); whole translations and their halves have runs
+of 6 to 27."""
 
 PIVOT_SHARE = 0.5
 """Share of a sentence that must lie in a pivot's span of its text for the pivot to hold it."""
@@ -456,11 +470,13 @@ def translation_beads(
     usable_a: Sequence[bool] | None = None,
     usable_b: Sequence[bool] | None = None,
     pivots: Sequence[Pivot] = (),
+    mutual_floor: float | None = None,
 ) -> list[Bead]:
     """The sentence beads of B that translate A: monotonic path, accepted runs, reordered
     sentences (see the module doc). ``usable_a``/``usable_b`` exclude sentences (text already
     aligned word for word, too short to tell). The beads ``pivots`` hold are kept too
-    (:func:`pivot_beads`; see the module doc, "Pivots").
+    (:func:`pivot_beads`; see the module doc, "Pivots"), and with ``mutual_floor`` the runs
+    of mutual best matches at that cosine (:func:`mutual_runs`).
 
     A pair none of whose sentences meets one of the other at ``run_mean`` (the mean cosine a
     run of weak beads needs; ``strong`` if lower) has no beads: its merged texts are not
@@ -477,7 +493,8 @@ def translation_beads(
     a1 = encoder.encode(a_texts)
     b1 = encoder.encode(b_texts)
     masks = (usable_a, usable_b)
-    if float((a1 @ b1.T).max()) < (floor if pivots else min(strong, run_mean)):
+    gate = min(strong, run_mean, mutual_floor if mutual_floor is not None else 1.0)
+    if float((a1 @ b1.T).max()) < (floor if pivots else gate):
         # Merged texts are new to the encoder (single sentences were embedded with their
         # documents), and embedding them is about half the cost of aligning a pair.
         return []
@@ -498,7 +515,47 @@ def translation_beads(
     a_vecs = {1: a1, **{k: _merged(encoder, a1, a_text, a_sentences, k) for k in range(2, max_merge + 1)}}
     b_vecs = {1: b1, **{k: _merged(encoder, b1, b_text, b_sentences, k) for k in range(2, max_merge + 1)}}
     return _beads(bead_scores(_nonempty(a_vecs), _nonempty(b_vecs)), masks, floor=floor, strong=strong,
-                  run_mean=run_mean, anchored=anchored, windows=windows)  # fmt: skip
+                  run_mean=run_mean, anchored=anchored, windows=windows, mutual_floor=mutual_floor)  # fmt: skip
+
+
+def mutual_runs(s11: np.ndarray, taken: Sequence[Bead], *, floor: float, min_run: int = MUTUAL_RUN) -> list[Bead]:
+    """1-1 beads in runs of mutual best matches (see the module doc, step 5): sentences no bead
+    in ``taken`` holds, each the other's best match in the whole texts at ``floor`` or above,
+    ``min_run`` or more of them in a row (sentence order kept both sides, at most one sentence
+    skipped on either side between two).
+
+    >>> s = np.full((6, 6), 0.5, dtype=np.float32); np.fill_diagonal(s, 0.6)
+    >>> [(b.a0, b.b0) for b in mutual_runs(s, [], floor=0.55)]
+    [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    >>> mutual_runs(s, [Bead(2, 4, 2, 4, 0.9)], floor=0.55)  # two and two: no run of five
+    []
+    """
+    n, m = s11.shape
+    if n == 0 or m == 0:
+        return []
+    held_a = {i for b in taken for i in range(b.a0, b.a1)}
+    held_b = {j for b in taken for j in range(b.b0, b.b1)}
+    best_b, best_a = s11.argmax(axis=1), s11.argmax(axis=0)
+    cells = [
+        (i, int(best_b[i]))
+        for i in range(n)
+        if best_a[best_b[i]] == i and s11[i, best_b[i]] >= floor and i not in held_a and int(best_b[i]) not in held_b
+    ]
+
+    def follows(x: tuple[int, int], y: tuple[int, int]) -> bool:
+        return 0 < y[0] - x[0] <= 2 and 0 < y[1] - x[1] <= 2
+
+    ending = [1] * len(cells)  # longest run ending at each cell (cells are in order of A)
+    for k, c in enumerate(cells):
+        ending[k] = 1 + max((ending[q] for q in range(k) if follows(cells[q], c)), default=0)
+    starting = [1] * len(cells)
+    for k in range(len(cells) - 1, -1, -1):
+        starting[k] = 1 + max((starting[q] for q in range(k + 1, len(cells)) if follows(cells[k], cells[q])), default=0)
+    return [
+        Bead(i, i + 1, j, j + 1, round(float(s11[i, j]), 4))
+        for k, (i, j) in enumerate(cells)
+        if ending[k] + starting[k] - 1 >= min_run
+    ]
 
 
 def pivot_share(start: int, end: int, span_start: int, span_end: int) -> bool:
@@ -573,6 +630,7 @@ def _beads(
     run_mean: float,
     anchored: Callable[[Bead], bool] | None = None,
     windows: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    mutual_floor: float | None = None,
 ) -> list[Bead]:
     """Steps 2-4 of the module doc on bead scores, with unusable sentences masked out, and the
     beads pivots hold in their ``windows`` (:func:`pivot_beads`)."""
@@ -589,5 +647,7 @@ def _beads(
     path = monotonic_beads(scores, floor=floor)
     kept = accept_beads(path, strong=strong, run_mean=run_mean, anchored=anchored)
     kept += pivot_beads(scores, windows, kept, floor=floor)
+    if mutual_floor is not None:
+        kept += mutual_runs(scores[(1, 1)], kept, floor=mutual_floor)
     extra = reordered_beads(scores[(1, 1)], kept, strong=strong)
     return sorted([*kept, *extra], key=lambda b: (b.b0, b.a0))
