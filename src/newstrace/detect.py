@@ -49,7 +49,9 @@ CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "semantic", "translation", "sh
 """What may propose a pair, in the order that names it when several do (the first): MinHash
 bands, shared fingerprints, shared rare words, document vectors of one language, of two
 (:func:`semantic_pairs`), and, after those are verified, the same passage of a third document
-reused by both (:func:`shared_passage_pairs`)."""
+reused by both (:func:`shared_passage_pivots`); a pair the first round found no reuse in, and
+the second verified again knowing that passage, is named ``shared`` too (its verdict rests on
+it)."""
 
 
 @dataclass(frozen=True, slots=True)
