@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newstrace.detect import DetectParams, detect
+from newstrace.detect import PAIR_VERDICTS, DetectParams, detect
 from newstrace.models import Document
 
 pytestmark = pytest.mark.semantic
@@ -234,3 +234,34 @@ def test_a_second_round_pairs_two_translations_of_one_passage_and_keeps_them(sto
     # Without the semantic layer there is no second round: its pairs are dropped.
     lexical = detect(store, DetectParams(workers=1))
     assert lexical.dropped >= 3 and ("wmtml-0007", "wmtml-0216") not in {(r["a"], r["b"]) for r in store.pairs()}
+
+
+def test_pivot_verdicts_of_an_incremental_run_equal_a_fresh_one(tmp_path: Path) -> None:
+    """A Scotsman column (0034), its German translation (0131) and a Czech article with one
+    translated paragraph of it (0001) first; then its Spanish and Russian translations. The
+    pairs of the Czech article with each translation are excerpts, verified knowing the
+    column's passage they both render, whether the corpus came in one run or two; a third run
+    verifies nothing."""
+    from newstrace.store import Store
+
+    first = ("wmtml/0034", "wmtml/0131", "wmtml/0001", "wmtml/0004")
+    later = ("wmtml/0056", "wmtml/0137", "wmtml/0011")
+    params = DetectParams(semantic=True, workers=1)
+
+    def verdicts(store: Any) -> dict[tuple[str, str], tuple[str, str]]:
+        return {(r["a"], r["b"]): (r["relation"], r["candidate"]) for r in store.pairs(relations=PAIR_VERDICTS)}
+
+    with Store(tmp_path / "fresh.db") as fresh:
+        fresh.add_documents(_wmt(*first, *later))
+        detect(fresh, params)
+        want = verdicts(fresh)
+    with Store(tmp_path / "steps.db") as steps:
+        steps.add_documents(_wmt(*first))
+        detect(steps, params)
+        assert verdicts(steps)[("wmtml-0001", "wmtml-0131")] == ("partial", "shared")
+        steps.add_documents(_wmt(*later))
+        detect(steps, params)
+        assert verdicts(steps) == want
+        assert detect(steps, params).verified == 0
+    for other in ("wmtml-0056", "wmtml-0131", "wmtml-0137"):
+        assert want[("wmtml-0001", other)] == ("partial", "shared")
