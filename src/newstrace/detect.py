@@ -839,7 +839,7 @@ def stored_pivots(store: Store, x: str, y: str, params: DetectParams | None = No
     found = shared_passage_pivots(store, reused, params or DetectParams()).get((a, b), ())
     if x == a:
         return found
-    return tuple(Pivot(p.hub, p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
+    return tuple(p.swapped() for p in found)
 
 
 def merge_pivots(

@@ -103,6 +103,14 @@ class Pivot(NamedTuple):
     b_start: int
     b_end: int
 
+    def swapped(self) -> Pivot:
+        """The same pivot for the pair taken the other way round (B, A).
+
+        >>> Pivot("h", 1, 2, 3, 4).swapped()
+        Pivot(hub='h', a_start=3, a_end=4, b_start=1, b_end=2)
+        """
+        return Pivot(self.hub, self.b_start, self.b_end, self.a_start, self.a_end)
+
 
 MUTUAL_RUN = 5
 """Mutual best matches in a row that are a translation at the encoder's ``unrelated`` cosine

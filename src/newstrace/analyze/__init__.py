@@ -439,8 +439,7 @@ def compare(
         cov_s, cov_d = cov_a, cov_b
     else:
         src, der = b, a
-        flipped = [Pivot(x.hub, x.b_start, x.b_end, x.a_start, x.a_end) for x in pivots]
-        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=flipped)
+        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=[x.swapped() for x in pivots])
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
