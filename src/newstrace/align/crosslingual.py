@@ -640,8 +640,9 @@ def _beads(
     windows: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
     mutual_floor: float | None = None,
 ) -> list[Bead]:
-    """Steps 2-4 of the module doc on bead scores, with unusable sentences masked out, and the
-    beads pivots hold in their ``windows`` (:func:`pivot_beads`)."""
+    """Steps 2-5 of the module doc on bead scores, with unusable sentences masked out (step 5
+    with ``mutual_floor``), and the beads pivots hold in their ``windows``
+    (:func:`pivot_beads`)."""
     usable_a, usable_b = masks
     a_n, b_n = scores[(1, 1)].shape
     if usable_a is not None or usable_b is not None:
