@@ -148,19 +148,13 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
             assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)
 
 
-def test_spark_weighs_common_paraphrases_as_local(tmp_path: Path, spark: Any) -> None:
-    """The last pass of detect --semantic (paraphrases the documents around a pair say as
-    closely: tests/detect/test_shared_meaning.py) gives the same pairs on Spark."""
+def _assert_spark_equals_local(
+    spark: Any, tmp_path: Path, local: dict[str, Any], report: Any, params: DetectParams
+) -> None:
+    """Run the Spark job on the documents local ``detect`` exported (``local``, with its
+    ``report``) and compare counts, pairs, passages and documents."""
     from newstrace.spark import run_job
-    from tests.detect.test_shared_meaning import TRIAL, _docs
 
-    params = DetectParams(semantic=True, workers=1)
-    with Store(tmp_path / "local.db") as store:
-        store.add_documents(_docs(TRIAL))
-        report = detect(store, params)
-        local = export_tables(store)
-    verdicts = {(p["source"], p["derivative"]): p["relation"] for p in local["pairs"]}
-    assert "partial" not in {verdicts.get(("0012", "0251")), verdicts.get(("0251", "0012"))}
     write_tables(local, tmp_path / "export", "jsonl")
     counts = run_job(spark, str(tmp_path / "export" / "documents.jsonl"), str(tmp_path / "spark"), params)
     assert counts["candidates"] == report.candidates and counts["verified"] == report.verified
@@ -170,6 +164,21 @@ def test_spark_weighs_common_paraphrases_as_local(tmp_path: Path, spark: Any) ->
     )
 
 
+def test_spark_weighs_common_paraphrases_as_local(tmp_path: Path, spark: Any) -> None:
+    """The last pass of detect --semantic (paraphrases the documents around a pair say as
+    closely: tests/detect/test_shared_meaning.py) gives the same pairs on Spark."""
+    from tests.detect.test_shared_meaning import TRIAL, _docs
+
+    params = DetectParams(semantic=True, workers=1)
+    with Store(tmp_path / "local.db") as store:
+        store.add_documents(_docs(TRIAL))
+        report = detect(store, params)
+        local = export_tables(store)
+    verdicts = {(p["source"], p["derivative"]): p["relation"] for p in local["pairs"]}
+    assert "partial" not in {verdicts.get(("0012", "0251")), verdicts.get(("0251", "0012"))}
+    _assert_spark_equals_local(spark, tmp_path, local, report, params)
+
+
 def test_spark_verifies_again_with_pivots_as_local(tmp_path: Path, spark: Any) -> None:
     """The second round's pivots on Spark: a Czech article with one translated paragraph of a
     Scotsman column (0001) against the German and Spanish translations of the column (0131,
@@ -177,8 +186,6 @@ def test_spark_verifies_again_with_pivots_as_local(tmp_path: Path, spark: Any) -
     are verified again knowing the passage of the English column (0034) they both render, and
     are excerpts; so is its pair with the Russian translation (0137), which only the hub
     proposes. The same pairs, passages and verdicts as local ``detect``."""
-    from newstrace.spark import run_job
-
     pick = ("wmtml/0034", "wmtml/0001", "wmtml/0131", "wmtml/0056", "wmtml/0137", "wmtml/0004", "wmtml/0011")
     with gzip.open(WMT, "rt", encoding="utf-8") as fh:
         wmt = {d["id"]: d for d in map(json.loads, fh) if d["id"] in pick}
@@ -193,10 +200,4 @@ def test_spark_verifies_again_with_pivots_as_local(tmp_path: Path, spark: Any) -
         row = rows[tuple(sorted(("wmtml-0001", other)))]
         assert row["candidate"] == "shared" and row["relation"] == "partial", row
         assert "wmtml-0034" in " ".join(json.loads(row["report"])["notes"])
-    write_tables(local, tmp_path / "export", "jsonl")
-    counts = run_job(spark, str(tmp_path / "export" / "documents.jsonl"), str(tmp_path / "spark"), params)
-    assert counts["candidates"] == report.candidates and counts["verified"] == report.verified
-    remote = {name: read_table(tmp_path / "spark" / name) for name in ("pairs", "passages", "documents")}
-    assert _views(remote["pairs"], remote["passages"], remote["documents"]) == _views(
-        local["pairs"], local["passages"], local["documents"]
-    )
+    _assert_spark_equals_local(spark, tmp_path, local, report, params)
