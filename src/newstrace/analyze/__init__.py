@@ -476,8 +476,8 @@ def compare(
     if pivots and cross and encoder is not None:
         hubs = ", ".join(sorted({x.hub for x in pivots}))
         notes.append(
-            f"both render the same passage of {hubs} (each verified against it): a translated "
-            "sentence there needed only the encoder's lower cosine"
+            f"compared knowing that both render the same passage of {hubs} (each verified "
+            "against it): there a translated sentence needs only the encoder's floor cosine"
         )
     if encoder is None:
         notes.append(
