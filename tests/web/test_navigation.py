@@ -126,14 +126,14 @@ def test_families_index_lists_sorts_and_pages(
     assert clinton.locator("td.num").inner_text() == "3"
     assert clinton.locator("td.span").inner_text() == "2016-09-20 – 2016-09-22"
     assert clinton.locator("a.outlet").all_inner_texts() == ["CNN", "Mirror One", "Mirror Two"]
-    page.click("#families th >> text=family")
+    _sort(page, "#families th >> text=family")
     assert _rows(page) == [n["joyous"], n["clinton"], n["putin"], n["zebra"]]
     assert page.get_attribute("#families th[aria-sort]", "aria-sort") == "ascending"
-    page.click("#families th >> text=family")
+    _sort(page, "#families th >> text=family")
     assert _rows(page) == [n["zebra"], n["putin"], n["clinton"], n["joyous"]]
-    page.click("#families th >> text=published")  # newest first, the undated family last
+    _sort(page, "#families th >> text=published")  # newest first, the undated family last
     assert _rows(page) == [n["putin"], n["zebra"], n["clinton"], n["joyous"]]
-    page.click("#families th >> text=published")
+    _sort(page, "#families th >> text=published")
     assert _rows(page) == [n["clinton"], n["zebra"], n["putin"], n["joyous"]]
     assert page.locator("#families tr.family-row").last.locator("td.span").inner_text() == "undated"
     # Every family link resolves, to a page named like the index names it.
@@ -182,12 +182,12 @@ def test_outlets_index_lists_and_sorts(page: Any, families_server: Server) -> No
         "Mirror One",
         "unknown outlet",
     )  # most articles
-    page.click("#outlets th >> text=copied")
+    _sort(page, "#outlets th >> text=copied")
     copied = [r.locator("td.num").last.inner_text() for r in rows.all()]
     assert copied == ["1"] * 4 + ["0"] * 4
     assert [r.locator("td").first.inner_text() for r in rows.all()][:4] == [
         "CNN", "Global Research", "Mirror One", "Occupy Democrats"]  # ties by name  # fmt: skip
-    page.click("#outlets th >> text=outlet")
+    _sort(page, "#outlets th >> text=outlet")
     names = [r.locator("td").first.inner_text() for r in rows.all()]
     assert names[:3] == ["CNN", "Eagle Rising", "Global Research"] and names[-1] == "unknown outlet"
     for href in _hrefs(page, "#outlets a.outlet"):
@@ -195,6 +195,13 @@ def test_outlets_index_lists_and_sorts(page: Any, families_server: Server) -> No
     assert len(_hrefs(page, "#outlets a.outlet")) == 7
     api = httpx.get(families_server.url + "/api/outlets?sort=copied").json()
     assert [(o["outlet"], o["copied"]) for o in api[:2]] == [("CNN", 1), ("Global Research", 1)]
+
+
+def _sort(page: Any, header: str) -> None:
+    """Click a sortable column's header and wait for the page it links to (reading the rows
+    while the old page is still up read none of them once, in a clean-clone run)."""
+    with page.expect_navigation():
+        page.click(header)
 
 
 def _pages(ids: dict[str, Any]) -> list[tuple[str, str | None]]:
