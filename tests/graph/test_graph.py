@@ -7,7 +7,15 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstrace.graph import Edge, Node, best_sources, build_forest, outlet_network, roundups
+from newstrace.graph import (
+    ROUNDUP_STORIES,
+    Edge,
+    Node,
+    best_sources,
+    build_forest,
+    outlet_network,
+    roundups,
+)
 
 
 def nodes(*specs: tuple[str, str | None]) -> dict[str, Node]:
@@ -141,6 +149,19 @@ def test_a_roundup_joins_the_story_it_takes_most_from_and_merges_none() -> None:
     assert f.family["digest"] == f.family["s1"] == f.family["c1"]
     assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
     assert f.derived_from["digest"] == "s1"
+
+
+def test_an_article_reusing_background_of_two_pieces_is_no_roundup() -> None:
+    """Reusing paragraphs of two earlier pieces (a running story's background) is not excerpting
+    several stories (ROUNDUP_STORIES): the three are one family."""
+    ns = {d: Node(d, None, None, 100) for d in ("s1", "s2", "later")}
+    edges = [
+        Edge("s1", "later", "partial", 0.9, 0.20, 0.3),
+        Edge("s2", "later", "partial", 0.9, 0.10, 0.3),
+    ]
+    assert ROUNDUP_STORIES == 3 and roundups(edges) == set()
+    f = build_forest(edges, ns)
+    assert f.family["s1"] == f.family["s2"] == f.family["later"]
 
 
 def test_undirected_and_sibling_edges_join_families_but_draw_no_chain() -> None:
