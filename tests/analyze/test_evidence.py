@@ -109,6 +109,27 @@ def test_a_template_with_other_figures_is_not_reuse_but_a_table_sent_twice_is() 
     assert again.relation == "duplicate"
 
 
+def test_a_long_report_reproduced_with_a_few_figures_updated_is_reuse_not_a_template() -> None:
+    """Two outlets reproduce one 200-word report, one with three counts updated: figures change
+    once in dozens of words, so it is the same report, not a form filled in again."""
+
+    def report(pages: str, batches: str, offices: str) -> Document:
+        return doc(pages, [
+            "A federal judge on Tuesday ordered the State Department to search again for records the agency said it had already reviewed in full in 2015.",
+            f"The agency has so far released {pages} pages of the records to the watchdog group that sued for them, and the group says many more remain.",
+            "The order came in a lawsuit brought by the group, which has pressed for the release of the documents since last spring and filed 3 motions.",
+            f"Lawyers for the department told the court that the earlier search, in {batches} batches, had been thorough and that more work would delay other requests.",
+            f"The judge disagreed and wrote that the agency had not explained why {offices} offices were left out of the search it described to the court.",
+            "The group said the ruling showed that the department had tried to run out the clock before the election on November 8.",
+            "A spokesman for the department said the agency would comply with the order and declined to comment further on the case.",
+        ])
+
+    r = compare(report("1,200", "14", "six"), report("1,450", "16", "seven"))
+    assert r.evidence is not None and r.evidence.fact_substitutions >= 2
+    assert not r.evidence.is_template
+    assert r.relation in ("duplicate", "derived")
+
+
 def test_a_daily_report_reworded_around_new_figures_is_a_template() -> None:
     def report(day: str, avg: str, opened: str, then: str) -> Document:
         return doc(day, [
