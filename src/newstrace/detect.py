@@ -24,7 +24,7 @@ from newstrace.align import Pivot
 from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
 from newstrace.analyze.evidence import SharedMeaning
 from newstrace.clean.dates import to_date
-from newstrace.clean.text import words
+from newstrace.clean.text import TOKENIZER_VERSION, words
 from newstrace.errors import ConfigError
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.ann import EXACT_ROW_PAIRS
@@ -953,6 +953,7 @@ def detect(
     """
     p = params or DetectParams()
     store.fill_languages()  # documents of an upgraded store not examined yet
+    start_over_if_retokenized(store)
     report = DetectReport(documents=store.count())
     report.indexed = index_documents(store, p, on_progress)
     found, common = candidate_pairs(store, p, report, on_progress)
@@ -1027,6 +1028,27 @@ def detect(
         report.by_relation[row["relation"]] = report.by_relation.get(row["relation"], 0) + 1
     report.reused_pairs = sum(report.by_relation.get(r, 0) for r in REUSE)
     return report
+
+
+def start_over_if_retokenized(store: Store) -> bool:
+    """Forget the store's sketches, pairs and families when another version of the tokenizer
+    made them (:data:`~newstrace.clean.text.TOKENIZER_VERSION`; a store of an earlier
+    newstrace says none): a document sketched with other tokens would miss its copies among
+    the new ones, so ``detect`` starts over, as on a fresh store. Returns whether it did.
+
+    >>> import tempfile, os
+    >>> with Store(os.path.join(tempfile.mkdtemp(), "t.db")) as s:
+    ...     start_over_if_retokenized(s), s.corpus_stat("tokenizer") == str(TOKENIZER_VERSION).encode()
+    (False, True)
+    """
+    version = str(TOKENIZER_VERSION).encode()
+    if store.corpus_stat("tokenizer") == version:
+        return False
+    stale = bool(store.index_hashes())
+    if stale:
+        store.clear_detection()
+    store.put_corpus_stat("tokenizer", version)
+    return stale
 
 
 def pivot_round_needs(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newstrace.clean.dates import parse_date
-from newstrace.clean.text import split_sentences, strip_markup, tokenize
+from newstrace.clean.text import split_sentences, strip_markup, tokenize, words
 
 
 @given(st.text(max_size=500))
@@ -23,6 +25,40 @@ def test_tokens_are_slices(text: str) -> None:
     for t in tokenize(text):
         assert text[t.start : t.end]
         assert 0 <= t.start < t.end <= len(text)
+
+
+_MARKED = st.text(
+    alphabet=st.sampled_from(
+        [*"aé x.!'", "\u0301", "\u093e", "\u094d", "\u0e34", "भ", "र", "ท", "ย", "\u064e", "ب"]
+    ),
+    max_size=120,
+)
+
+
+@given(_MARKED)
+def test_a_word_keeps_the_combining_marks_that_follow_it(text: str) -> None:
+    """No word ends where a combining mark goes on with it (a vowel sign, a virama, an accent):
+    the mark is part of the word, not a break in it."""
+    for t in tokenize(text):
+        assert t.end == len(text) or unicodedata.category(text[t.end]) not in ("Mn", "Mc", "Me")
+        assert unicodedata.category(text[t.start]) not in ("Mn", "Mc", "Me")
+
+
+def test_words_of_scripts_with_vowel_signs_stay_whole() -> None:
+    assert words("भारत की राजधानी नई दिल्ली है") == ["भारत", "की", "राजधानी", "नई", "दिलली", "है"]
+    assert words("ประเทศไทย தமிழ் café e\u0301te\u0301") == ["ประเทศไทย", "தமிழ", "cafe", "ete"]
+
+
+def test_sentences_end_at_the_marks_of_other_scripts() -> None:
+    t = "भारत की राजधानी नई दिल्ली है। यह एक बड़ा शहर है॥ العاصمة هي الرياض؟ نعم۔ Ура։ Done"
+    assert [t[s.start : s.end] for s in split_sentences(t)] == [
+        "भारत की राजधानी नई दिल्ली है।",
+        "यह एक बड़ा शहर है॥",
+        "العاصمة هي الرياض؟",
+        "نعم۔",
+        "Ура։",
+        "Done",
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab <>/u*_\n")), max_size=200))

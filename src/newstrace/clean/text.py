@@ -12,7 +12,30 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+TOKENIZER_VERSION = 2
+"""Bumped whenever :func:`tokenize` may give a text other tokens (2: combining marks belong to
+the word they follow); ``detect`` starts a store over when its sketches were made by another."""
+
+
+def _combining_marks() -> str:
+    """A character-class body of every combining mark (Unicode categories Mn, Mc, Me) in the
+    first two planes: Indic vowel signs and viramas, Thai and Arabic vowel marks, decomposed
+    accents. ``re``'s ``\\w`` leaves them out, which cut "भारत" into "भ" and "रत"."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x20000):
+        if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+# A word: a letter or digit, then letters, digits and the combining marks that belong to them
+# (inner apostrophes kept). The lookahead (no mark is below U+0300) spares Latin text the long
+# class: its words are tokenized within a sixth of the time they took without marks.
+_LETTERS = rf"[^\W_]+(?:(?=[^\x00-\u02ff])[{_combining_marks()}]+[^\W_]*)*"
+_WORD_RE = re.compile(rf"{_LETTERS}(?:['’]{_LETTERS})*", re.UNICODE)
 # A word as above, or any one other character that is not whitespace (a punctuation mark).
 _WORD_OR_MARK_RE = re.compile(rf"{_WORD_RE.pattern}|[^\w\s]|_", re.UNICODE)
 _WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -131,7 +154,12 @@ _ABBREV = frozenset(
 )
 # Western marks end a sentence before whitespace; the full-width marks of Chinese and Japanese
 # end one wherever they stand (those scripts put no space after them).
-_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n")
+# The marks that precede whitespace include the Devanagari dandas (Hindi, Marathi, Nepali),
+# the Arabic question mark and the Urdu full stop, and the Armenian, Ethiopic and Myanmar
+# full stops.
+_SENT_END_RE = re.compile(
+    r"[.!?…‼⁇⁈⁉।॥؟۔։።፧။]+[\"'”’»)\]]*(?=\s+|$)|[。！？]+[”’」』）》]*|\n\s*\n|\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
