@@ -346,3 +346,18 @@ def test_dates_overrule_containment() -> None:
     assert r.source.id == "a"
     assert any(e.name == "containment" and e.favours == "b" for e in r.direction.evidence)
     assert "conflicting" in (r.direction.note or "")
+
+
+def test_containment_across_languages_speaks_only_past_the_alignment_noise() -> None:
+    from newstrace.analyze.direction import CROSS_CONTAINMENT_MARGIN, containment_evidence
+
+    a, b = Document(id="a", text="x", outlet="One"), Document(id="b", text="y", outlet="Two")
+    # One language: 100 % against 85 % says B is the derivative.
+    (same,) = containment_evidence(a, b, 0.85, 1.0)
+    assert same.favours == "a"
+    # Two languages: a gap the aligner makes (unpaired sentences) says nothing ...
+    (cross,) = containment_evidence(a, b, 0.85, 1.0, cross=True)
+    assert cross.favours is None and cross.weight == 0.0
+    # ... a translation of half an article still does.
+    (half,) = containment_evidence(a, b, 1.0 - CROSS_CONTAINMENT_MARGIN - 0.3, 1.0, cross=True)
+    assert half.favours == "a" and half.weight > 0

@@ -122,3 +122,25 @@ def test_two_results_tables_taken_for_two_languages_are_no_translation(encoder) 
                  Document(id="en", text=TABLE_EN, language="en", language_source="detected"), encoder=encoder)
     assert r2.evidence is not None and r2.evidence.translation_words > 0
     assert r2.relation in ("duplicate", "derived")
+
+
+def test_a_translated_excerpt_is_found_whichever_text_comes_first(encoder) -> None:  # type: ignore[no-untyped-def]
+    """Without evidence of direction the order that finds more reuse is kept, so the verdict and
+    the source shown do not depend on which text is given first (a Czech article that holds one
+    translated paragraph of a Scotsman column; in one order the aligner found it, in the
+    other not)."""
+    one = compare(doc("wmtml/0001"), doc("wmtml/0034"), encoder=encoder)
+    two = compare(doc("wmtml/0034"), doc("wmtml/0001"), encoder=encoder)
+    assert one.relation == two.relation == "partial"
+    assert one.source.id == two.source.id and one.direction.kind == two.direction.kind == "undirected"
+
+
+def test_an_undated_whole_translation_gets_no_direction_from_alignment_noise(encoder) -> None:  # type: ignore[no-untyped-def]
+    """A whole German translation of a PA article: the aligner pairs 91 % of one and all of the
+    other, a gap alignment across languages makes (CROSS_CONTAINMENT_MARGIN), not context the
+    original carries. It named the translation as the source before."""
+    r = compare(doc("wmtml/0082"), doc("wmtml/0014"), encoder=encoder)
+    assert r.relation == "duplicate" and r.direction.kind == "undirected"
+    (contained,) = [e for e in r.direction.evidence if e.name == "containment"]
+    assert contained.favours is None and "alignment of two languages" in contained.detail
+    assert not [e for e in r.direction.evidence if e.name == "context"]  # tf-idf fit: one language only

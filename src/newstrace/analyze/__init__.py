@@ -416,8 +416,8 @@ def compare(
     spans_a = [(p.a_start, p.a_end, p.kind) for p in al_ab.passages]
     spans_b = [(p.b_start, p.b_end, p.kind) for p in al_ab.passages]
     cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
-    contained = containment_evidence(a, b, cov_a["total"], cov_b["total"])
-    context = cohesion_evidence(a, b, *_context_fit(al_ab))
+    contained = containment_evidence(a, b, cov_a["total"], cov_b["total"], cross=cross)
+    context = [] if cross else cohesion_evidence(a, b, *_context_fit(al_ab))
     if context and contained and contained[0].favours not in (None, context[0].favours):
         # The less reused side carries extra text that does not fit the story: it is padding
         # added by a derivative, not context the source had. Containment is explained away.
@@ -434,15 +434,31 @@ def compare(
         *context,
     ]
     direction = decide(evidence, fallback="a", given=source)
+    al_ba: Alignment | None = None
+    turned_pivots = [x.swapped() for x in pivots]
+    kept: ReuseEvidence | None = None  # the reuse of the order kept, where both were weighed
+    if cross and direction.kind == "undirected":
+        # Neither side is known as the source, and the translation aligner reads a pair in one
+        # order a little otherwise than in the other (a passage of one found in the other): the
+        # order that finds more reuse is kept, so that the verdict does not rest on which text
+        # came first.
+        al_ba = align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=turned_pivots)
+        kept = reuse_evidence(al_ab, commonness=commonness, ids=(a.id, b.id))
+        turned = reuse_evidence(al_ba, commonness=commonness, ids=(b.id, a.id))
+        if turned.words > kept.words:
+            kept = turned
+            note = ("no evidence of direction: B is shown as the source only because the texts "
+                    "compared that way share more, not because A copied it")  # fmt: skip
+            direction = replace(direction, source="b", note=note)
     if direction.source == "a":
         src, der, al = a, b, al_ab
         cov_s, cov_d = cov_a, cov_b
     else:
         src, der = b, a
-        al = align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=[x.swapped() for x in pivots])
+        al = al_ba or align(ib, ia, params=params, encoder=encoder, crosslingual=cross, pivots=turned_pivots)
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
-    reuse = reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
+    reuse = kept if kept is not None else reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     if cross and encoder is not None:

@@ -209,6 +209,9 @@ def stored_flags(report: dict[str, Any], derivative_text: str) -> list[tuple[str
     return out
 
 
+_FLIPPED = {"a>b": "b>a", "b>a": "a>b"}
+
+
 def _direction_of(report: dict[str, Any], row: Any) -> str:
     d = report.get("direction", {})
     kind = d.get("kind")
@@ -306,7 +309,9 @@ def score_corpus(
             if not ok:
                 s.wrong.append({
                     "a": key[0], "b": key[1], "gold": cat, "relation": rel, "note": gold.get("note", ""),
-                    "direction": want, "found": src_in if kind == "directed" else kind,
+                    # the label's direction, said of this entry's a and b (sorted ids)
+                    "direction": want if (a_in, b_in) == key else _FLIPPED.get(want, want),
+                    "found": src_in if kind == "directed" else kind,
                 })  # fmt: skip
         # Flags, labelled right or wrong by reading.
         der_text = text_of(row["derivative"])
