@@ -28,6 +28,7 @@ from newstrace.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "eval" / "real"
 MULTILINGUAL = ROOT / "eval" / "multilingual"
+UNSEEN = ROOT / "eval" / "unseen"
 # Where ``make eval`` reads Reuters-21578 from (research use only, not in the repository).
 REUTERS_DATA = ROOT.parent / "shared" / "data" / "reuters-21578"
 
@@ -80,7 +81,8 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.94 and bf.recall >= 0.68
-    assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.62
+    # ARI 0.783 (0.738 before a round-up had to excerpt three stories or more).
+    assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.76
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
     # The seed pair: found, right way round, its Deep State drift the one flag raised.
@@ -109,8 +111,8 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
-    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.785,
-    direction 0.817 (208), flags 1 / 0 (the seed's drift, right)."""
+    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.788,
+    direction 0.813 (209), flags 1 / 0 (the seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
@@ -145,7 +147,7 @@ def test_semantic_real_news_floors(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_multilingual_floors(tmp_path: Path) -> None:
     """README, Quality, across languages (``newstrace eval real eval/multilingual --semantic``):
-    precision 0.982, recall 0.982, ARI 0.977, sentence-alignment F1 0.985. About 3 minutes on
+    precision 0.977, recall 0.982, ARI 0.964, sentence-alignment F1 0.985. About 3 minutes on
     2 cores (Czech and Ukrainian pairs are aligned by the slower wide encoder)."""
     results = {r.corpus: r for r in evaluate_real(MULTILINGUAL, workdir=tmp_path, semantic=True)}
     m = results["wmt"]
@@ -165,6 +167,30 @@ def test_multilingual_floors(tmp_path: Path) -> None:
     assert sum(m.confusion["excerpt"].get(r, 0) for r in reuse) >= 24
     assert m.alignment is not None and m.alignment.f1 is not None and m.alignment.f1 >= 0.97
     assert m.precision_conservative is not None and m.precision_conservative >= 0.96
+
+
+@pytest.mark.semantic
+@pytest.mark.slow
+def test_unseen_languages_floors(tmp_path: Path) -> None:
+    """README, Quality, languages it has never seen (``newstrace eval real eval/unseen
+    --semantic``: Hindi, Icelandic, Japanese, Japanese-Chinese): precision 0.982, recall 0.777
+    (copies 135 of 151, excerpts 25 of 55), directions 20 right, 1 wrong, sentence-alignment
+    F1 0.927. About a minute and a half."""
+    results = {r.corpus: r for r in evaluate_real(UNSEEN, workdir=tmp_path, semantic=True)}
+    u = results["unseen"]
+    print(f"\nunseen languages: precision {u.precision} recall {u.recall} direction {u.direction_right} right "
+          f"of {u.direction_total} ({u.direction_undirected} undirected)")  # fmt: skip
+    assert u.labelled_pairs == 6_670 and u.gold_reuse == 206 and u.documents == 116
+    assert u.precision is not None and u.precision >= 0.96
+    assert u.recall is not None and u.recall >= 0.75
+    reuse = ("duplicate", "derived", "partial")
+    assert sum(u.confusion["copy"].get(r, 0) for r in reuse) >= 130
+    # A direction claimed between an original and its translation is right (19 of 43 were wrong
+    # before containment across languages needed a 0.25 gap and the context fit was dropped).
+    wrong = u.direction_total - u.direction_right - u.direction_undirected
+    assert u.direction_right >= 18 and wrong <= 2
+    assert u.alignment is not None and u.alignment.f1 is not None and u.alignment.f1 >= 0.90
+    assert u.reported_unlabelled == 0
 
 
 def test_score_corpus_counts(tmp_path: Path) -> None:
