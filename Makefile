@@ -89,6 +89,7 @@ eval: install
 		$(BIN)/python eval/real/tools/build_reuters.py ../shared/data/reuters-21578 $(REUTERS) --files 0-1; } || true
 	$(BIN)/newstrace eval real eval/real --work $(OUT)/eval-real
 	$(BIN)/newstrace eval real eval/multilingual --semantic --work $(OUT)/eval-multilingual
+	$(BIN)/newstrace eval real eval/unseen --semantic --work $(OUT)/eval-unseen
 	$(BIN)/newstrace eval generate-families $(OUT)/families-real.jsonl --real-distractors eval/real
 	$(BIN)/newstrace eval families $(OUT)/families-real.jsonl
 	$(BIN)/newstrace eval generate $(OUT)/pan --msrp ../shared/data/msrp/msr_paraphrase_train.txt
