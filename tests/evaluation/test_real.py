@@ -131,14 +131,14 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
 @pytest.mark.slow
 def test_semantic_real_news_floors(tmp_path: Path) -> None:
     """README, Quality (``newstrace eval real eval/real --semantic``), BuzzFeed-Webis: precision
-    0.924, recall 0.777, ARI 0.745, every reported pair labelled (precision 0.861 and ARI 0.711
-    before the shared-meaning rule). About 2 minutes."""
+    0.925, recall 0.786, ARI 0.784, every reported pair labelled (precision 0.861 and ARI 0.711
+    before the shared-meaning rule, ARI 0.745 before the round-up rule). About 2 minutes."""
     (bf,) = [r for r in evaluate_real(REAL, workdir=tmp_path, corpora=["buzzfeed"], semantic=True)
              if r.corpus == "buzzfeed"]  # fmt: skip
     print(f"\nreal news, --semantic (buzzfeed): precision {bf.precision} recall {bf.recall} ARI {bf.ari}")
     assert bf.precision is not None and bf.precision >= 0.90
     assert bf.recall is not None and bf.recall >= 0.75
-    assert bf.ari is not None and bf.ari >= 0.72
+    assert bf.ari is not None and bf.ari >= 0.76
     assert bf.reported_unlabelled <= 3
     assert sum(f.get("wrong", 0) for f in bf.flags.values()) == 0
 
