@@ -25,6 +25,7 @@ from newstrace.align.crosslingual import (
 )
 from newstrace.align.crosslingual import text_language as detect_language
 from newstrace.align.semantic import EncoderProfile
+from newstrace.analyze.evidence import translated_figures
 from newstrace.clean.text import Sentence
 
 
@@ -103,6 +104,17 @@ def test_anchors_are_the_names_and_figures_a_translation_keeps() -> None:
     assert anchors("Вчера Мэтисон заявил, что СНП против.") == frozenset()
     assert anchors("Premiér Babiš řekl") == anchors("Prime minister Babis said") == {"babis"}
     assert anchors("في عام ٢٠٢٢") == anchors("In 2022") == {"#2022"}
+
+
+def test_numbers_written_without_spaces_are_each_an_anchor() -> None:
+    """Chinese and Japanese set numbers among characters with no space: each is a figure of its
+    own ("#1983310" was three figures joined, so a Japanese translation kept none of the
+    English figures and a translated excerpt was taken for another report)."""
+    ja = "1983年のアラスカ航空310便は、3月21日に1,500人を乗せて13.6キロ飛んだ。"
+    en = "In 1983 Alaska Airlines flight 310 flew 13.6 km with 1,500 people on March 21."
+    assert anchors(ja) == {"#1983", "#310", "#21", "#1500", "#136"}
+    assert {x for x in anchors(en) if x.startswith("#")} == anchors(ja)
+    assert translated_figures(ja, en)
 
 
 @given(st.text(max_size=200))

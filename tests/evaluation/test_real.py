@@ -173,18 +173,19 @@ def test_multilingual_floors(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_unseen_languages_floors(tmp_path: Path) -> None:
     """README, Quality, languages it has never seen (``newstrace eval real eval/unseen
-    --semantic``: Hindi, Icelandic, Japanese, Japanese-Chinese): precision 0.982, recall 0.777
-    (copies 135 of 151, excerpts 25 of 55), directions 20 right, 1 wrong, sentence-alignment
-    F1 0.927. About a minute and a half."""
+    --semantic``: Hindi, Icelandic, Japanese, Japanese-Chinese): precision 0.983, recall 0.820
+    (copies 138 of 151, excerpts 31 of 55), directions 21 right, 1 wrong, sentence-alignment
+    F1 0.923. About a minute and a half."""
     results = {r.corpus: r for r in evaluate_real(UNSEEN, workdir=tmp_path, semantic=True)}
     u = results["unseen"]
     print(f"\nunseen languages: precision {u.precision} recall {u.recall} direction {u.direction_right} right "
           f"of {u.direction_total} ({u.direction_undirected} undirected)")  # fmt: skip
     assert u.labelled_pairs == 6_670 and u.gold_reuse == 206 and u.documents == 116
     assert u.precision is not None and u.precision >= 0.96
-    assert u.recall is not None and u.recall >= 0.75
+    assert u.recall is not None and u.recall >= 0.80
     reuse = ("duplicate", "derived", "partial")
-    assert sum(u.confusion["copy"].get(r, 0) for r in reuse) >= 130
+    assert sum(u.confusion["copy"].get(r, 0) for r in reuse) >= 135
+    assert sum(u.confusion["excerpt"].get(r, 0) for r in reuse) >= 28
     # A direction claimed between an original and its translation is right (19 of 43 were wrong
     # before containment across languages needed a 0.25 gap and the context fit was dropped).
     wrong = u.direction_total - u.direction_right - u.direction_undirected

@@ -128,6 +128,8 @@ as a translation below the ``translation`` cosine (still at the path's ``floor``
 
 _ANCHOR_TOKEN = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\w+(?:[.,]\d+)*")
 """A word, or a number with its groups ("2,500", "2 500", "2.500,5" are one token each)."""
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
+"""A number inside an anchor token: digits, with the group and decimal marks between them."""
 _NAME_PREFIX = 5
 """Names are compared by their first letters, so that a declined form ("Westministra",
 "Mathesona") meets the name it declines."""
@@ -143,6 +145,8 @@ def anchors(text: str) -> frozenset[str]:
     ['#2500', 'mathe', 'snp', 'westm']
     >>> sorted(anchors("V souvislosti s SNP Matheson prohlásil, že Westministra má 2 500 lůžek."))
     ['#2500', 'mathe', 'snp', 'westm']
+    >>> sorted(anchors("1983年のアラスカ航空310便は13.6キロ"))
+    ['#136', '#1983', '#310']
     """
     out: set[str] = set()
     for k, tok in enumerate(_ANCHOR_TOKEN.findall(text)):
@@ -150,10 +154,13 @@ def anchors(text: str) -> frozenset[str]:
             if tok[0].islower():
                 continue
         elif any(c.isdigit() for c in tok):
-            # Decimal digits of any script as ASCII ("٢٠٢٢" is 2022); not "²" or "①".
-            digits = "".join(str(unicodedata.decimal(c)) for c in tok if unicodedata.decimal(c, None) is not None)
-            if len(digits) >= 2:
-                out.add("#" + digits)
+            # Each number of the token (Chinese and Japanese write "1983年310便" without a
+            # space: two numbers, not "#1983310"), its decimal digits of any script as ASCII
+            # ("٢٠٢٢" is 2022); not "²" or "①".
+            for number in _NUMBER.findall(tok):
+                digits = "".join(str(d) for d in (unicodedata.decimal(c, None) for c in number) if d is not None)
+                if len(digits) >= 2:
+                    out.add("#" + digits)
             continue
         if len(tok) < 2 or not tok[0].isupper():
             continue
