@@ -1031,10 +1031,11 @@ def detect(
 
 
 def start_over_if_retokenized(store: Store) -> bool:
-    """Forget the store's sketches, pairs and families when another version of the tokenizer
-    made them (:data:`~newstrace.clean.text.TOKENIZER_VERSION`; a store of an earlier
-    newstrace says none): a document sketched with other tokens would miss its copies among
-    the new ones, so ``detect`` starts over, as on a fresh store. Returns whether it did.
+    """Forget the store's sketches, document vectors, pairs and families when another version of
+    the tokenizer made them (:data:`~newstrace.clean.text.TOKENIZER_VERSION`; a store of an
+    earlier newstrace says none): a document sketched with other tokens would miss its copies
+    among the new ones, and its vectors rest on the sentences the splitter gave, so ``detect``
+    starts over, as on a fresh store. Returns whether it did.
 
     >>> import tempfile, os
     >>> with Store(os.path.join(tempfile.mkdtemp(), "t.db")) as s:
@@ -1047,6 +1048,7 @@ def start_over_if_retokenized(store: Store) -> bool:
     stale = bool(store.index_hashes())
     if stale:
         store.clear_detection()
+        store.clear_embeddings()
     store.put_corpus_stat("tokenizer", version)
     return stale
 

@@ -68,7 +68,9 @@ def test_a_store_sketched_by_another_tokenizer_is_detected_again(tmp_path: Path)
         assert store.corpus_stat("tokenizer") == str(TOKENIZER_VERSION).encode()
         assert not start_over_if_retokenized(store)  # same tokenizer: nothing to do
         store.put_corpus_stat("tokenizer", b"1")  # as an earlier newstrace left it
+        store.put_doc_vectors("some-encoder@1", [("a", "hash", b"\x00" * 8)])
         assert start_over_if_retokenized(store)
         assert store.pairs() == [] and store.index_hashes() == {}
+        assert store.get_doc_vectors("some-encoder@1") == {}  # split by the earlier splitter
         detect(store, DetectParams(workers=1))
         assert [(r["a"], r["b"], r["relation"]) for r in store.pairs()] == fresh

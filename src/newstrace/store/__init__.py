@@ -1019,6 +1019,12 @@ class Store:
         )
         return {r["doc_id"]: (r["text_hash"], r["doc_vector"]) for r in rows}
 
+    def clear_embeddings(self) -> None:
+        """Forget every stored document vector (of any model): the next semantic ``detect``
+        embeds the documents again."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM embeddings")
+
     def put_doc_vectors(self, model: str, rows: Iterable[tuple[str, str, bytes]]) -> None:
         with self.transaction() as conn:
             conn.executemany(
