@@ -120,11 +120,11 @@ class Server:
     def __init__(self, app: object, host: str = "127.0.0.1") -> None:
         import uvicorn
 
+        from newstrace.web import server_options
+
         self.port = free_port()
         self.host = host
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=self.port, log_level="warning")
-        )
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=self.port, **server_options()))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> Server:
