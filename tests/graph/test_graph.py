@@ -13,6 +13,7 @@ from newstrace.graph import (
     Node,
     best_sources,
     build_forest,
+    excerpting,
     outlet_network,
     roundups,
 )
@@ -90,6 +91,7 @@ edge_lists = st.lists(
         st.floats(0, 1),
         st.floats(0, 1),
         st.floats(0, 1),
+        st.sampled_from(["directed", "directed", "undirected", "common"]),
     ).filter(lambda t: t[0] != t[1]),
     max_size=25,
     unique_by=lambda t: (t[0], t[1]),  # a pair is verified once
@@ -100,7 +102,7 @@ edge_lists = st.lists(
 @given(edge_lists, st.lists(st.one_of(st.none(), st.dates().map(str)), min_size=8, max_size=8))
 def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) -> None:  # type: ignore[no-untyped-def]
     ns = {f"d{i}": Node(f"d{i}", None, days[i], 100) for i in range(8)}
-    edges = [Edge(f"d{s}", f"d{d}", rel, conf, cd, cs) for s, d, rel, conf, cd, cs in spec]
+    edges = [Edge(f"d{s}", f"d{d}", rel, conf, cd, cs, kind) for s, d, rel, conf, cd, cs, kind in spec]
     forest = build_forest(edges, ns)
     shuffled = edges[:]
     random.Random(len(edges)).shuffle(shuffled)
@@ -121,7 +123,8 @@ def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) ->
     hubs = roundups(edges)
     comp = {d: {d} for d in forest.family}
     for e in edges:
-        if e.derivative in hubs and e.relation == "partial" and forest.family[e.source] != forest.family[e.derivative]:
+        joined = forest.family[e.source] == forest.family[e.derivative]
+        if e.relation == "partial" and excerpting(e)[0] in hubs and not joined:
             continue
         merged = comp[e.source] | comp[e.derivative]
         for d in merged:
@@ -149,6 +152,40 @@ def test_a_roundup_joins_the_story_it_takes_most_from_and_merges_none() -> None:
     assert f.family["digest"] == f.family["s1"] == f.family["c1"]
     assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
     assert f.derived_from["digest"] == "s1"
+
+
+def test_a_roundup_is_found_through_edges_without_direction_whichever_order_they_were_stored() -> None:
+    """A digest whose excerpt of one story has no direction evidence (stored with the digest as
+    "source", the order given): the excerpt is the smaller share of the digest, so it is still
+    the digest that excerpts three stories, and it still merges none of them."""
+    ns = {d: Node(d, None, None, 100) for d in ("s1", "c1", "s2", "s3", "digest")}
+    edges = [
+        Edge("s1", "c1", "derived", 0.9, 0.8, 0.7),
+        Edge("s1", "digest", "partial", 0.9, 0.20, 0.3),
+        Edge("s2", "digest", "partial", 0.9, 0.10, 0.3),
+        Edge("digest", "s3", "partial", 0.0, 0.3, 0.05, "undirected"),
+    ]
+    assert excerpting(edges[3]) == ("digest", "s3", 0.05)
+    assert roundups(edges) == {"digest"}
+    f = build_forest(edges, ns)
+    assert f.family["digest"] == f.family["s1"] == f.family["c1"]
+    assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
+    # A story three digests excerpt, each without direction, is no round-up.
+    spread = [Edge(f"d{i}", "story", "partial", 0.0, 0.3, 0.04, "undirected") for i in range(3)]
+    assert [excerpting(e)[0] for e in spread] == ["d0", "d1", "d2"] and roundups(spread) == set()
+
+
+def test_a_roundup_without_a_directed_edge_joins_the_story_it_takes_most_from() -> None:
+    ns = {d: Node(d, None, None, 100) for d in ("s1", "s2", "s3", "digest")}
+    edges = [
+        Edge("digest", "s1", "partial", 0.0, 0.3, 0.05, "undirected"),
+        Edge("digest", "s2", "partial", 0.0, 0.3, 0.20, "undirected"),
+        Edge("s3", "digest", "partial", 0.0, 0.10, 0.3, "common"),
+    ]
+    assert roundups(edges) == {"digest"}
+    f = build_forest(edges, ns)
+    assert f.family["digest"] == f.family["s2"] != f.family["s1"]
+    assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
 
 
 def test_an_article_reusing_background_of_two_pieces_is_no_roundup() -> None:

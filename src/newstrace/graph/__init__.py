@@ -155,22 +155,34 @@ earlier pieces of a running story, as CNN's of a shooting and the protests after
 one of the two links was a false one (shared quotations), and one was boilerplate."""
 
 
+def excerpting(e: Edge) -> tuple[str, str, float]:
+    """``(excerpting document, excerpted document, share of the excerpting one reused)`` of a
+    ``partial`` edge: its derivative when the edge is directed; without direction, the side of
+    which the passage is the smaller share (a digest's excerpt is a small part of the digest
+    and a larger one of the story), whichever order the pair was stored in."""
+    if e.directed or e.coverage_derivative <= e.coverage_source:
+        return e.derivative, e.source, e.coverage_derivative
+    return e.source, e.derivative, e.coverage_source
+
+
 def roundups(edges: list[Edge]) -> set[str]:
     """Documents that excerpt several stories (a digest, a newsletter, a round-up): the
-    derivative of ``partial`` edges from sources in :data:`ROUNDUP_STORIES` or more groups
-    that the other edges (round-ups' excerpts left out) do not connect."""
-    parts: dict[str, list[Edge]] = defaultdict(list)
+    excerpting side (:func:`excerpting`) of ``partial`` edges from documents in
+    :data:`ROUNDUP_STORIES` or more groups that the other edges (round-ups' excerpts left out)
+    do not connect."""
+    parts: dict[str, list[str]] = defaultdict(list)
     for e in edges:
         if e.relation == "partial":
-            parts[e.derivative].append(e)
+            hub, story, _ = excerpting(e)
+            parts[hub].append(story)
     candidates = {d for d, es in parts.items() if len(es) >= ROUNDUP_STORIES}
     if not candidates:
         return set()
     comps = _Components()
     for e in edges:
-        if not (e.relation == "partial" and e.derivative in candidates):
+        if not (e.relation == "partial" and excerpting(e)[0] in candidates):
             comps.union(e.source, e.derivative)
-    return {d for d in candidates if len({comps.find(e.source) for e in parts[d]}) >= ROUNDUP_STORIES}
+    return {d for d in candidates if len({comps.find(s) for s in parts[d]}) >= ROUNDUP_STORIES}
 
 
 def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
@@ -193,13 +205,16 @@ def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
     hubs = roundups(edges)
     best = best_sources(edges, nodes)
     primary = {d: e for d, e in best.items() if d in hubs}
+    undirected: dict[str, Edge] = {}
     for e in edges:  # a round-up without a directed edge joins the story it covers most
-        if e.derivative in hubs and e.derivative not in primary and e.relation == "partial":
-            cur = primary.get(e.derivative)
-            if cur is None or (e.coverage_derivative, _neg(e.source)) > (cur.coverage_derivative, _neg(cur.source)):
-                primary[e.derivative] = e
+        hub, story, share = excerpting(e) if e.relation == "partial" else (None, "", 0.0)
+        if hub in hubs and hub not in primary:
+            cur = undirected.get(hub)
+            if cur is None or (share, _neg(story)) > (excerpting(cur)[2], _neg(excerpting(cur)[1])):
+                undirected[hub] = e
+    primary.update(undirected)
     for e in edges:
-        if e.derivative in hubs and e.relation == "partial" and primary[e.derivative] is not e:
+        if e.relation == "partial" and excerpting(e)[0] in hubs and primary[excerpting(e)[0]] is not e:
             find(e.source), find(e.derivative)
             continue
         ra, rb = find(e.source), find(e.derivative)
