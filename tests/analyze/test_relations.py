@@ -361,3 +361,82 @@ def test_containment_across_languages_speaks_only_past_the_alignment_noise() -> 
     # ... a translation of half an article still does.
     (half,) = containment_evidence(a, b, 1.0 - CROSS_CONTAINMENT_MARGIN - 0.3, 1.0, cross=True)
     assert half.favours == "a" and half.weight > 0
+
+
+def _quoting_pair(credit: str, *, quoted_outlet: str = "Elbe News") -> tuple[Document, Document]:
+    """A blog that gives three of the story's sentences as a block quotation after ``credit``,
+    and an outlet that carries the whole story as its own narration (no credit, no date)."""
+    own = [
+        "The authorities were warned about the state of the dykes years ago and did nothing about it.",
+        "Here is what happened on the river this week, as reported elsewhere.",
+        "Readers who live along the river have told us the same story for a long time now.",
+    ]
+    quoted = " ".join([SOURCE[0], SOURCE[1], SOURCE[3]])  # one paragraph, set off by the colon
+    blog = doc("blog", [*own, credit, quoted, "We will keep following this story for our readers."], outlet="River Blog")
+    blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+    return blog, doc("outlet", SOURCE, outlet=quoted_outlet)
+
+
+def test_quoting_the_others_narration_credited_to_it_makes_it_the_source() -> None:
+    blog, outlet = _quoting_pair("Elbe News reports:")
+    r = compare(blog, outlet)
+    assert r.direction.kind == "directed" and r.source.id == "outlet"
+    assert any(e.name == "attribution" for e in r.direction.evidence)
+
+
+def test_a_quotation_credited_to_a_third_party_makes_siblings_not_quoter_and_quoted() -> None:
+    """The blog quotes the paragraphs from the Associated Press, and the other outlet is not the
+    AP: the words are the AP's, carried by both, so neither is shown as the other's source."""
+    blog, outlet = _quoting_pair("The Associated Press reports:")
+    assert [(t.kind, t.credited) for t in blog.attributions] == [("cited", "The Associated Press")]
+    for x, y in ((blog, outlet), (outlet, blog)):
+        r = compare(x, y)
+        assert r.direction.kind == "common" and r.direction.common_source == "The Associated Press"
+        assert not [e for e in r.direction.evidence if e.name == "quotation"]
+        said = next(e for e in r.direction.evidence if e.name == "common_source").detail
+        assert "River Blog [blog] quotes the" in said and "Elbe News [outlet] is not The Associated Press" in said
+    # Were the other outlet the AP itself, the blog quotes it: the AP is the source.
+    blog, wire = _quoting_pair("The Associated Press reports:", quoted_outlet="The Associated Press")
+    r = compare(blog, wire)
+    assert r.direction.kind == "directed" and r.source.id == "outlet"
+
+
+def test_a_credit_far_from_the_quotation_does_not_introduce_it() -> None:
+    """A credit that stands more than CREDIT_REACH characters before the quotation credits
+    something else: the quotation is still read as the blog quoting the other's narration."""
+    blog, outlet = _quoting_pair("Here is how it was told:")
+    far = "According to The Associated Press, the river rose fast. " + "x" * 10
+    blog = doc("blog", [far, *blog.text.split("\n\n")], outlet="River Blog")
+    blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+    assert [t.credited for t in blog.attributions] == ["The Associated Press"]
+    r = compare(blog, outlet)
+    assert r.direction.kind == "directed" and r.source.id == "outlet"
+    assert [e.name for e in r.direction.evidence if e.favours] == ["quotation"]
+
+
+def test_two_texts_crediting_one_origin_stay_siblings_when_one_quotes_the_other() -> None:
+    """Both credit the Daily Caller; one gives the shared sentences as a quotation (its credit a
+    line at the end), the other as narration after its own credit: the words are the Daily
+    Caller's, not either's."""
+    blog, _ = _quoting_pair("Here is how it was told:")
+    blog = doc("blog", [*blog.text.split("\n\n"), "Source: The Daily Caller"], outlet="River Blog")
+    blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+    carried = doc("outlet", ["From the Daily Caller News Foundation:", *SOURCE], outlet="Eagle Post")
+    carried = replace(carried, attributions=tuple(find_attributions(carried.text)))
+    r = compare(blog, carried)
+    assert [e.name for e in r.direction.evidence if e.favours] == ["quotation"]  # heard, outweighed
+    assert r.direction.kind == "common" and r.direction.common_source == "The Daily Caller"
+    assert r.source.id == "blog"  # the order given, no direction
+
+
+def test_a_byline_naming_the_origin_a_text_credits_is_not_that_text() -> None:
+    """A republisher whose byline is the origin's name ("Campus Reform") and which says so
+    ("Read the rest of the story at Campus Reform") is not Campus Reform: a third text crediting
+    Campus Reform credits the origin, not the republisher."""
+    reposted = doc("reposted", [*SOURCE[:6], "Read the rest of the story at Campus Reform"], outlet="Eagle Post", author="Campus Reform")
+    reposted = replace(reposted, attributions=tuple(find_attributions(reposted.text)))
+    blog = doc("blog", ["Campus Reform reported:", *SOURCE[:5], "Unbelievable."], outlet="River Blog")
+    blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+    r = compare(blog, reposted)
+    assert not [e for e in r.direction.evidence if e.name == "attribution"]
+    assert r.direction.kind == "common" and r.direction.common_source == "Campus Reform"

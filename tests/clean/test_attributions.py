@@ -51,6 +51,12 @@ from newstrace.clean.attributions import find_attributions, is_attribution_line,
             "wire",
         ),
         (
+            "Based on this report from the NY Post, we may have part of our answer:",
+            "the NY Post",
+            "cited",
+        ),
+        ("A new story by Campus Reform shows the flag was raised.", "Campus Reform", "cited"),
+        (
             "By <u>Staff</u>\n\nThe original source of this article is <u>TASS</u> Copyright",
             "TASS",
             "original_source",
@@ -71,6 +77,8 @@ def test_patterns(raw: str, credited: str, kind: str) -> None:
         "He travelled to Moscow via Warsaw on Monday, officials said.",
         "Reuters reported earlier that talks had stalled.",
         "The original plan was dropped last year.",
+        "A story in Texas shows how far the flood spread.",
+        "The report by the Inspector General was released on Monday.",
     ],
 )
 def test_no_false_credits_in_ordinary_prose(raw: str) -> None:

@@ -81,8 +81,10 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.94 and bf.recall >= 0.68
-    # ARI 0.783 (0.738 before a round-up had to excerpt three stories or more).
-    assert bf.direction_accuracy >= 0.58 and bf.ari >= 0.76
+    # ARI 0.783 (0.738 before a round-up had to excerpt three stories or more). Direction 0.704
+    # of 108: 6 given wrong, 26 undirected (0.648, 17 wrong and 21 undirected before third-party quotations,
+    # credits both give and one outlet's own background were read as they are now).
+    assert bf.direction_accuracy >= 0.68 and bf.direction_wrong <= 8 and bf.ari >= 0.76
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
     # The seed pair: found, right way round, its Deep State drift the one flag raised.
@@ -95,7 +97,7 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
 
 def test_reuters_floors(reuters: RealScores) -> None:
     """README, Quality: Reuters 000-001 (649 labelled pairs, 123 reuse): precision 0.971, recall
-    0.813, direction 0.990 (100), ARI 0.884, no flag raised. (Recall was 0.855 of 117 before the
+    0.813, direction 1.000 (100), ARI 0.884, no flag raised. (Recall was 0.855 of 117 before the
     six reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent
     as operating figures, reworded versions of one item.)"""
     r = reuters
@@ -104,7 +106,7 @@ def test_reuters_floors(reuters: RealScores) -> None:
     assert r.labelled_pairs == 649 and r.gold_reuse == 123
     assert r.precision is not None and r.precision >= 0.96
     assert r.recall is not None and r.recall >= 0.79
-    assert r.direction_accuracy is not None and r.direction_accuracy >= 0.97 and r.direction_total >= 95
+    assert r.direction_accuracy is not None and r.direction_accuracy >= 0.98 and r.direction_total >= 95
     assert r.ari is not None and r.ari >= 0.88
     assert r.reported_unlabelled == 0
     assert sum(sum(f.values()) for f in r.flags.values()) == 0
@@ -112,7 +114,7 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
     """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.788,
-    direction 0.813 (209), flags 1 / 0 (the seed's drift, right)."""
+    direction 0.847 (209), flags 1 / 0 (the seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
@@ -121,7 +123,7 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
     assert pooled.labelled_pairs == 15_818 and pooled.gold_reuse == 344
     assert pooled.precision is not None and pooled.precision >= 0.94
     assert pooled.recall is not None and pooled.recall >= 0.77
-    assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.79
+    assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.83
     assert pooled.reported_unlabelled == 0
     assert pooled.flags.get("attribution_drift") == {"right": 1, "wrong": 0, "unlabelled": 0}
     assert sum(sum(f.values()) for k, f in pooled.flags.items() if k != "attribution_drift") == 0
@@ -188,8 +190,7 @@ def test_unseen_languages_floors(tmp_path: Path) -> None:
     assert sum(u.confusion["excerpt"].get(r, 0) for r in reuse) >= 28
     # A direction claimed between an original and its translation is right (19 of 43 were wrong
     # before containment across languages needed a 0.25 gap and the context fit was dropped).
-    wrong = u.direction_total - u.direction_right - u.direction_undirected
-    assert u.direction_right >= 18 and wrong <= 2
+    assert u.direction_right >= 18 and u.direction_wrong <= 2
     assert u.alignment is not None and u.alignment.f1 is not None and u.alignment.f1 >= 0.90
     assert u.reported_unlabelled == 0
 
@@ -219,7 +220,7 @@ def test_score_corpus_counts(tmp_path: Path) -> None:
     flipped = [{**pairs[0], "direction": "b>a"}, pairs[1]]
     with Store(tmp_path / "s.db", readonly=True) as store:
         s = score_corpus("t", store, flipped, [])
-    assert s.direction_accuracy == 0.0
+    assert s.direction_accuracy == 0.0 and s.direction_wrong == 1 and s.direction_undirected == 0
     assert s.wrong == [{"a": "a", "b": "b", "gold": "copy", "relation": s.wrong[0]["relation"], "note": "",
                         "direction": "b>a", "found": "a"}]  # fmt: skip
 

@@ -28,7 +28,7 @@ from newstrace.analyze.direction import (
     quotation_evidence,
     translation_evidence,
 )
-from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting_words, reuse_evidence
+from newstrace.analyze.evidence import Commonness, ReuseEvidence, quoting, reuse_evidence
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
 from newstrace.models import PASSAGE_KINDS, Document, Passage, Span
@@ -418,17 +418,20 @@ def compare(
     cov_a, cov_b = coverage(a.text, spans_a), coverage(b.text, spans_b)
     contained = containment_evidence(a, b, cov_a["total"], cov_b["total"], cross=cross)
     context = [] if cross else cohesion_evidence(a, b, *_context_fit(al_ab))
-    if context and contained and contained[0].favours not in (None, context[0].favours):
+    if context and context[0].favours and contained and contained[0].favours not in (None, context[0].favours):
         # The less reused side carries extra text that does not fit the story: it is padding
         # added by a derivative, not context the source had. Containment is explained away.
         c = contained[0]
         contained = [
             Evidence(c.name, None, 0.0, c.detail + "; explained by the inserted text (see context)")
         ]
+    quoted = quoting(al_ab)
     evidence: list[Evidence] = [
         *date_evidence(a, b),
         *attribution_evidence(a, b),
-        *quotation_evidence(a, b, *quoting_words(al_ab)),
+        *quotation_evidence(
+            a, b, quoted.b_quotes_a, quoted.a_quotes_b, b_starts=quoted.b_starts, a_starts=quoted.a_starts
+        ),
         *(translation_evidence(a, b, al_ab) if cross else []),
         *contained,
         *context,

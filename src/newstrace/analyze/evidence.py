@@ -740,10 +740,41 @@ def quoting_words(al: Alignment) -> tuple[int, int]:
     """Shared words one text gives as a quotation and the other as its own narration (not
     anyone's speech): ``(words B quotes from A's narration, words A quotes from B's)``. Who puts
     another's reporting in quotation marks is the one quoting it."""
+    q = quoting(al)
+    return q.b_quotes_a, q.a_quotes_b
+
+
+@dataclass(frozen=True, slots=True)
+class Quoting:
+    """Who gives the other's narration as a quotation: how many shared words each side quotes,
+    and where in the quoting text (character offsets) each quotation holding them begins."""
+
+    b_quotes_a: int = 0
+    a_quotes_b: int = 0
+    b_starts: tuple[int, ...] = ()
+    a_starts: tuple[int, ...] = ()
+
+
+def _span_starts(info: TextInfo, tokens: np.ndarray) -> set[int]:
+    """Where the quotations of ``info``'s text holding ``tokens`` (token indices) begin."""
+    if not len(tokens):
+        return set()
+    spans = quoted_material(info.text)
+    out: set[int] = set()
+    for t in np.unique(tokens):
+        c = info.tokens[int(t)].start
+        out.update(q.start for q in spans if q.start <= c < q.end)
+    return out
+
+
+def quoting(al: Alignment) -> Quoting:
+    """:func:`quoting_words` with where each side's quotations of the other begin."""
     a, b = al.a, al.b
     quoted_a, third_a = _token_flags(a)
     quoted_b, third_b = _token_flags(b)
     b_quotes = a_quotes = 0
+    b_tokens: list[np.ndarray] = []
+    a_tokens: list[np.ndarray] = []
     for p in al.passages:
         if p.kind == "translation":
             # Quotation marks are each language's own, and words do not map one to one: who
@@ -757,9 +788,17 @@ def quoting_words(al: Alignment) -> tuple[int, int]:
         kb = np.arange(b0, b1)
         ka = np.minimum(a0 + np.round((kb - b0) * (max(1, a1 - a0) / n)).astype(np.int64), max(a0, a1 - 1))
         prose = ~third_a[ka] & ~third_b[kb]
-        b_quotes += int((quoted_b[kb] & ~quoted_a[ka] & prose).sum())
-        a_quotes += int((quoted_a[ka] & ~quoted_b[kb] & prose).sum())
-    return b_quotes, a_quotes
+        in_b = quoted_b[kb] & ~quoted_a[ka] & prose
+        in_a = quoted_a[ka] & ~quoted_b[kb] & prose
+        b_quotes += int(in_b.sum())
+        a_quotes += int(in_a.sum())
+        b_tokens.append(kb[in_b])
+        a_tokens.append(ka[in_a])
+    if max(b_quotes, a_quotes) < 20:
+        return Quoting(b_quotes, a_quotes)
+    b_starts = _span_starts(b, np.concatenate(b_tokens)) if b_quotes else set()
+    a_starts = _span_starts(a, np.concatenate(a_tokens)) if a_quotes else set()
+    return Quoting(b_quotes, a_quotes, tuple(sorted(b_starts)), tuple(sorted(a_starts)))
 
 
 def _sentences_in(info: TextInfo, t0: int, t1: int) -> int:

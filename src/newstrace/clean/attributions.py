@@ -97,6 +97,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "cited",
+        re.compile(
+            rf"\b(?:[Tt]his|[Aa]|[Tt]hat|[Aa]\s+new)\s+(?:report|story|article)\s+(?:from|by)\s+"
+            rf"(?P<who>(?:the\s+)?{_NAME})(?=\s*[,:;]|\s+(?:that|which|says|said|shows|notes|found)\b)",
+        ),
+    ),
+    (
         "read_more",
         re.compile(
             rf"(?i:read\s+(?:the\s+)?(?:rest|more|full\s+(?:story|article))(?:\s+of\s+(?:the|this)\s+(?:story|article))?"
@@ -113,7 +120,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _CUES: list[tuple[str, ...]] = [
     ("original",), ("first", "originally"), ("first", "originally"),
     ("republish", "reprint", "repost", "cross", "syndicat"), (), ("via",), ("(",), (), ("contributed",),
-    ("from", "via", "per "), ("according", "report"), ("read", "full story"), ("by ",),
+    ("from", "via", "per "), ("according", "report"), ("report", "story", "article"), ("read", "full story"),
+    ("by ",),
 ]  # fmt: skip
 
 _CLOSE_TAG_RE = re.compile(r"(?:</\w+>|\*\*|__)+")

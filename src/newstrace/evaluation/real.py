@@ -152,6 +152,12 @@ class RealScores:
     def direction_accuracy(self) -> float | None:
         return _ratio(self.direction_right, self.direction_total)
 
+    @property
+    def direction_wrong(self) -> int:
+        """Pairs given a direction (a source, or siblings) other than the labelled one: the
+        accusations among the misses; the rest of the misses are ``undirected``."""
+        return self.direction_total - self.direction_right - self.direction_undirected
+
     def flag_precision(self, kind: str) -> float | None:
         f = self.flags.get(kind, {})
         return _ratio(f.get("right", 0), f.get("right", 0) + f.get("wrong", 0))
@@ -184,7 +190,8 @@ class RealScores:
             "precision": self.precision, "precision_conservative": self.precision_conservative,
             "recall": self.recall, "confusion": self.confusion,
             "direction_accuracy": self.direction_accuracy, "direction_total": self.direction_total,
-            "direction_undirected": self.direction_undirected, "ari": self.ari,
+            "direction_undirected": self.direction_undirected, "direction_wrong": self.direction_wrong,
+            "ari": self.ari,
             "ari_documents": self.ari_documents, "flags": self.flags,
             "flag_precision": {k: self.flag_precision(k) for k in FLAG_KINDS},
             "detect_seconds": round(self.detect_seconds, 2), "split": self.split,
