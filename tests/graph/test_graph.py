@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,8 @@ from newstrace.graph import (
     Node,
     best_sources,
     build_forest,
-    excerpting,
+    excerpts,
+    hub_excerpt,
     outlet_network,
     roundups,
 )
@@ -123,8 +125,7 @@ def test_forest_is_acyclic_order_free_and_families_are_components(spec, days) ->
     hubs = roundups(edges)
     comp = {d: {d} for d in forest.family}
     for e in edges:
-        joined = forest.family[e.source] == forest.family[e.derivative]
-        if e.relation == "partial" and excerpting(e)[0] in hubs and not joined:
+        if hub_excerpt(e, hubs) is not None and forest.family[e.source] != forest.family[e.derivative]:
             continue
         merged = comp[e.source] | comp[e.derivative]
         for d in merged:
@@ -165,14 +166,33 @@ def test_a_roundup_is_found_through_edges_without_direction_whichever_order_they
         Edge("s2", "digest", "partial", 0.9, 0.10, 0.3),
         Edge("digest", "s3", "partial", 0.0, 0.3, 0.05, "undirected"),
     ]
-    assert excerpting(edges[3]) == ("digest", "s3", 0.05)
+    assert excerpts(edges[3]) == [("digest", "s3", 0.05)]
     assert roundups(edges) == {"digest"}
     f = build_forest(edges, ns)
     assert f.family["digest"] == f.family["s1"] == f.family["c1"]
     assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
     # A story three digests excerpt, each without direction, is no round-up.
     spread = [Edge(f"d{i}", "story", "partial", 0.0, 0.3, 0.04, "undirected") for i in range(3)]
-    assert [excerpting(e)[0] for e in spread] == ["d0", "d1", "d2"] and roundups(spread) == set()
+    assert [[x[0] for x in excerpts(e)] for e in spread] == [["d0"], ["d1"], ["d2"]] and roundups(spread) == set()
+    # Shares too close to tell (0.12 and 0.10): either side may be the one excerpting.
+    close = Edge("a", "b", "partial", 0.0, 0.12, 0.10, "undirected")
+    assert excerpts(close) == [("b", "a", 0.12), ("a", "b", 0.10)]
+    assert excerpts(replace(close, direction="directed")) == [("b", "a", 0.12)]
+
+
+def test_a_long_article_excerpting_three_stories_by_close_shares_is_a_roundup() -> None:
+    """Two of its three excerpts have no direction and shares too close to tell who excerpts
+    whom: read either way, it still excerpts three stories nothing else connects."""
+    ns = {d: Node(d, None, None, 100) for d in ("s1", "s2", "s3", "long")}
+    edges = [
+        Edge("s1", "long", "partial", 0.9, 0.12, 0.18),
+        Edge("s2", "long", "partial", 0.0, 0.13, 0.10, "undirected"),
+        Edge("long", "s3", "partial", 0.0, 0.15, 0.13, "undirected"),
+    ]
+    assert roundups(edges) == {"long"}
+    f = build_forest(edges, ns)
+    assert f.family["long"] == f.family["s1"]
+    assert len({f.family["s1"], f.family["s2"], f.family["s3"]}) == 3
 
 
 def test_a_roundup_without_a_directed_edge_joins_the_story_it_takes_most_from() -> None:

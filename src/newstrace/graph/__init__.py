@@ -155,32 +155,51 @@ earlier pieces of a running story, as CNN's of a shooting and the protests after
 one of the two links was a false one (shared quotations), and one was boilerplate."""
 
 
-def excerpting(e: Edge) -> tuple[str, str, float]:
-    """``(excerpting document, excerpted document, share of the excerpting one reused)`` of a
-    ``partial`` edge: its derivative when the edge is directed; without direction, the side of
-    which the passage is the smaller share (a digest's excerpt is a small part of the digest
-    and a larger one of the story), whichever order the pair was stored in."""
-    if e.directed or e.coverage_derivative <= e.coverage_source:
-        return e.derivative, e.source, e.coverage_derivative
-    return e.source, e.derivative, e.coverage_source
+SHARE_GAP = 1.5
+"""Of a ``partial`` pair without direction, the side whose reused share is this many times
+smaller is the excerpting one (:func:`excerpts`); closer shares leave either side possible."""
+
+
+def excerpts(e: Edge) -> list[tuple[str, str, float]]:
+    """``(excerpting document, excerpted document, share of the excerpting one reused)`` for
+    each way a ``partial`` edge may be read: its derivative's when the edge is directed;
+    without direction, the side of which the passage is the smaller share (a digest's excerpt is
+    a small part of the digest and a larger one of the story), whichever order the pair was
+    stored in, or both sides when neither share is :data:`SHARE_GAP` times the other."""
+    d = (e.derivative, e.source, e.coverage_derivative)
+    s = (e.source, e.derivative, e.coverage_source)
+    if e.directed:
+        return [d]
+    low, high = sorted((e.coverage_derivative, e.coverage_source))
+    if high < low * SHARE_GAP:
+        return [d, s]
+    return [d] if e.coverage_derivative <= e.coverage_source else [s]
+
+
+def hub_excerpt(e: Edge, hubs: set[str]) -> tuple[str, str, float] | None:
+    """The reading of ``e`` (:func:`excerpts`) in which a round-up of ``hubs`` excerpts the
+    other document, or None (not a ``partial`` edge, or no round-up excerpting by it)."""
+    if e.relation != "partial":
+        return None
+    return next((x for x in excerpts(e) if x[0] in hubs), None)
 
 
 def roundups(edges: list[Edge]) -> set[str]:
     """Documents that excerpt several stories (a digest, a newsletter, a round-up): the
-    excerpting side (:func:`excerpting`) of ``partial`` edges from documents in
+    excerpting side (:func:`excerpts`) of ``partial`` edges from documents in
     :data:`ROUNDUP_STORIES` or more groups that the other edges (round-ups' excerpts left out)
     do not connect."""
     parts: dict[str, list[str]] = defaultdict(list)
     for e in edges:
         if e.relation == "partial":
-            hub, story, _ = excerpting(e)
-            parts[hub].append(story)
+            for hub, story, _ in excerpts(e):
+                parts[hub].append(story)
     candidates = {d for d, es in parts.items() if len(es) >= ROUNDUP_STORIES}
     if not candidates:
         return set()
     comps = _Components()
     for e in edges:
-        if not (e.relation == "partial" and excerpting(e)[0] in candidates):
+        if hub_excerpt(e, candidates) is None:
             comps.union(e.source, e.derivative)
     return {d for d in candidates if len({comps.find(s) for s in parts[d]}) >= ROUNDUP_STORIES}
 
@@ -205,16 +224,17 @@ def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
     hubs = roundups(edges)
     best = best_sources(edges, nodes)
     primary = {d: e for d, e in best.items() if d in hubs}
-    undirected: dict[str, Edge] = {}
+    undirected: dict[str, tuple[tuple[float, tuple[int, ...]], Edge]] = {}
     for e in edges:  # a round-up without a directed edge joins the story it covers most
-        hub, story, share = excerpting(e) if e.relation == "partial" else (None, "", 0.0)
-        if hub in hubs and hub not in primary:
-            cur = undirected.get(hub)
-            if cur is None or (share, _neg(story)) > (excerpting(cur)[2], _neg(excerpting(cur)[1])):
-                undirected[hub] = e
-    primary.update(undirected)
+        x = hub_excerpt(e, hubs)
+        if x is not None and x[0] not in primary:
+            key = (x[2], _neg(x[1]))
+            if x[0] not in undirected or key > undirected[x[0]][0]:
+                undirected[x[0]] = (key, e)
+    primary.update((hub, e) for hub, (_, e) in undirected.items())
     for e in edges:
-        if e.relation == "partial" and excerpting(e)[0] in hubs and primary[excerpting(e)[0]] is not e:
+        x = hub_excerpt(e, hubs)
+        if x is not None and primary[x[0]] is not e:
             find(e.source), find(e.derivative)
             continue
         ra, rb = find(e.source), find(e.derivative)
