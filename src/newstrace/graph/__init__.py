@@ -226,15 +226,15 @@ def build_forest(edges: list[Edge], nodes: Mapping[str, Node]) -> Forest:
     primary = {d: e for d, e in best.items() if d in hubs}
     undirected: dict[str, tuple[tuple[float, tuple[int, ...]], Edge]] = {}
     for e in edges:  # a round-up without a directed edge joins the story it covers most
-        x = hub_excerpt(e, hubs)
-        if x is not None and x[0] not in primary:
-            key = (x[2], _neg(x[1]))
-            if x[0] not in undirected or key > undirected[x[0]][0]:
-                undirected[x[0]] = (key, e)
+        read = hub_excerpt(e, hubs)
+        if read is not None and read[0] not in primary:
+            key = (read[2], _neg(read[1]))
+            if read[0] not in undirected or key > undirected[read[0]][0]:
+                undirected[read[0]] = (key, e)
     primary.update((hub, e) for hub, (_, e) in undirected.items())
     for e in edges:
-        x = hub_excerpt(e, hubs)
-        if x is not None and primary[x[0]] is not e:
+        read = hub_excerpt(e, hubs)
+        if read is not None and primary[read[0]] is not e:
             find(e.source), find(e.derivative)
             continue
         ra, rb = find(e.source), find(e.derivative)
