@@ -395,6 +395,10 @@ def test_a_quotation_credited_to_a_third_party_makes_siblings_not_quoter_and_quo
         assert not [e for e in r.direction.evidence if e.name == "quotation"]
         said = next(e for e in r.direction.evidence if e.name == "common_source").detail
         assert "River Blog [blog] quotes the" in said and "Elbe News [outlet] is not The Associated Press" in said
+    # A text nothing names (no outlet, site or author) may be the AP's: the blog quotes it.
+    blog, anonymous = _quoting_pair("The Associated Press reports:")
+    r = compare(blog, replace(anonymous, outlet=None))
+    assert r.direction.kind == "directed" and r.source.id == "outlet"
     # Were the other outlet the AP itself, the blog quotes it: the AP is the source.
     blog, wire = _quoting_pair("The Associated Press reports:", quoted_outlet="The Associated Press")
     r = compare(blog, wire)

@@ -250,15 +250,17 @@ def quotation_evidence(
 
     Where the quoting text credits a third party for the quotation ("The Associated Press
     reports:", the credit ending at most :data:`CREDIT_REACH` characters before a quotation that
-    begins at ``b_starts`` / ``a_starts``) and that party is not the other text's outlet, the
-    words are the third party's: the other text carries them too, and the pair are siblings
+    begins at ``b_starts`` / ``a_starts``) and that party is not the other text's outlet (known
+    by its outlet, site or author; an anonymous text may be that party), the words are the third
+    party's: the other text carries them too, and the pair are siblings
     (``common_source`` evidence) rather than quoter and quoted.
     """
     if max(b_quotes_a, a_quotes_b) < 20 or min(b_quotes_a, a_quotes_b) * 3 > max(b_quotes_a, a_quotes_b):
         return []
     side, quoter, quoted, n = ("a", b, a, b_quotes_a) if b_quotes_a > a_quotes_b else ("b", a, b, a_quotes_b)
     credit = heading_credit(quoter, b_starts if side == "a" else a_starts)
-    if credit is not None and not _credit_matches(credit.credited, credit.url, _names(quoted)):
+    known = _names(quoted)  # who the quoted text is (nothing known: it may be that party)
+    if credit is not None and known and not _credit_matches(credit.credited, credit.url, known):
         detail = (
             f"{credit.credited}'s text in both: {_label(quoter)} quotes the {n} words from"
             f" {credit.credited} ({_said(credit)}), and {_label(quoted)} is not {credit.credited};"
