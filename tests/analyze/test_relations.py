@@ -399,6 +399,11 @@ def test_a_quotation_credited_to_a_third_party_makes_siblings_not_quoter_and_quo
     blog, anonymous = _quoting_pair("The Associated Press reports:")
     r = compare(blog, replace(anonymous, outlet=None))
     assert r.direction.kind == "directed" and r.source.id == "outlet"
+    # Nor is it said of a text whose name the credit may abbreviate ("WaPo" of the Post).
+    blog, post = _quoting_pair("WaPo reports:", quoted_outlet="The Washington Post")
+    assert [t.credited for t in blog.attributions] == ["WaPo"]
+    r = compare(blog, post)
+    assert r.direction.kind == "directed" and r.source.id == "outlet"
     # Were the other outlet the AP itself, the blog quotes it: the AP is the source.
     blog, wire = _quoting_pair("The Associated Press reports:", quoted_outlet="The Associated Press")
     r = compare(blog, wire)

@@ -93,6 +93,26 @@ def _credit_matches(credited: str, url: str | None, names: set[str]) -> bool:
     )
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` may be an abbreviation of ``name``: its letters are a prefix of each of
+    the name's words in turn ("NY Post", "NYT", "WaPo", "AP" of "The New York Post", "The New
+    York Times", "The Washington Post", "Associated Press").
+
+    >>> abbreviates("WaPo", "The Washington Post"), abbreviates("AP", "Elbe News")
+    (True, False)
+    """
+    key = outlet_key(short)
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w != "the"]
+    if len(key) < 2 or len(words) < 2:
+        return False
+    ends = {0}  # how much of ``key`` the words so far can spell, each giving a prefix
+    for w in words:
+        ends = {e + n for e in ends for n in range(1, min(len(w), len(key) - e) + 1) if key[e : e + n] == w[:n]}
+        if not ends:
+            return False
+    return len(key) in ends
+
+
 def _origins(doc: Document) -> set[str]:
     """Whose article ``doc`` declares itself to be ("The original source of this article is RT")."""
     return {outlet_key(a.credited) for a in doc.attributions if a.kind in REPUBLICATION_KINDS}
@@ -251,16 +271,23 @@ def quotation_evidence(
     Where the quoting text credits a third party for the quotation ("The Associated Press
     reports:", the credit ending at most :data:`CREDIT_REACH` characters before a quotation that
     begins at ``b_starts`` / ``a_starts``) and that party is not the other text's outlet (known
-    by its outlet, site or author; an anonymous text may be that party), the words are the third
-    party's: the other text carries them too, and the pair are siblings
-    (``common_source`` evidence) rather than quoter and quoted.
+    by its outlet, site or author; an anonymous text may be that party, and so may one whose name
+    the credit may abbreviate: "NY Post", "WaPo"), the words are the third party's: the other
+    text carries them too, and the pair are siblings (``common_source`` evidence) rather than
+    quoter and quoted.
     """
     if max(b_quotes_a, a_quotes_b) < 20 or min(b_quotes_a, a_quotes_b) * 3 > max(b_quotes_a, a_quotes_b):
         return []
     side, quoter, quoted, n = ("a", b, a, b_quotes_a) if b_quotes_a > a_quotes_b else ("b", a, b, a_quotes_b)
     credit = heading_credit(quoter, b_starts if side == "a" else a_starts)
     known = _names(quoted)  # who the quoted text is (nothing known: it may be that party)
-    if credit is not None and known and not _credit_matches(credit.credited, credit.url, known):
+    forms = [x for x in (quoted.outlet, quoted.author) if x]
+    if (
+        credit is not None
+        and known
+        and not _credit_matches(credit.credited, credit.url, known)
+        and not any(abbreviates(credit.credited, x) for x in forms)  # "WaPo" may be it
+    ):
         detail = (
             f"{credit.credited}'s text in both: {_label(quoter)} quotes the {n} words from"
             f" {credit.credited} ({_said(credit)}), and {_label(quoted)} is not {credit.credited};"
