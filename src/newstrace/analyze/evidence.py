@@ -759,11 +759,12 @@ def _span_starts(info: TextInfo, tokens: np.ndarray) -> set[int]:
     """Where the quotations of ``info``'s text holding ``tokens`` (token indices) begin."""
     if not len(tokens):
         return set()
-    spans = quoted_material(info.text)
+    chars = sorted(info.tokens[int(t)].start for t in np.unique(tokens))
     out: set[int] = set()
-    for t in np.unique(tokens):
-        c = info.tokens[int(t)].start
-        out.update(q.start for q in spans if q.start <= c < q.end)
+    for q in quoted_material(info.text):
+        k = bisect.bisect_left(chars, q.start)
+        if k < len(chars) and chars[k] < q.end:
+            out.add(q.start)
     return out
 
 
