@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from newstrace.analyze.direction import abbreviates
 from newstrace.models import Document
 from newstrace.pipeline import compare_pair, ingest
 from newstrace.store import Store
@@ -75,3 +78,23 @@ def test_two_texts_that_credit_the_origin_alike_are_siblings(tmp_path: Path) -> 
     report, _, _ = compare_pair(docs["blog"], docs["republished"], semantic=False)
     assert report.direction.kind == "common" and report.direction.common_source == "Baltic Wire"
     assert not [e for e in report.direction.evidence if e.favours]
+
+
+_WORDS = st.lists(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9), min_size=2, max_size=5)
+
+
+@given(_WORDS, st.data())
+def test_prefixes_of_every_word_in_turn_abbreviate_a_name(words: list[str], data: st.DataObject) -> None:
+    """ "WaPo", "NYT", "NY Post": a prefix of each word of the name, in order, and nothing else."""
+    name = " ".join(w.capitalize() for w in words)
+    cut = [data.draw(st.integers(1, len(w))) for w in words]
+    short = "".join(w[:n] for w, n in zip(words, cut, strict=True))
+    assert abbreviates(short.upper(), name) and abbreviates("The " + short, "The " + name)
+    assert not abbreviates(short + "q" * 10, name)  # letters past every word's end
+    assert not abbreviates(short + "0", name)  # a character of no word
+    assert not abbreviates(short[: len(words) - 1], name)  # fewer letters than words: one left out
+
+
+def test_abbreviations_need_two_words_and_two_letters() -> None:
+    assert not abbreviates("A", "Associated Press") and not abbreviates("Reu", "Reuters")
+    assert abbreviates("NY Post", "The New York Post") and not abbreviates("Post", "New York Post")
