@@ -395,6 +395,10 @@ def test_a_quotation_credited_to_a_third_party_makes_siblings_not_quoter_and_quo
         assert not [e for e in r.direction.evidence if e.name == "quotation"]
         said = next(e for e in r.direction.evidence if e.name == "common_source").detail
         assert "River Blog [blog] quotes the" in said and "Elbe News [outlet] is not The Associated Press" in said
+    # The credit as the raw page had it (a no-break space) is found in the clean text all the same.
+    raw = Attribution("The Associated Press", "cited", "The Associated Press\xa0reports:", 0, 29)
+    r = compare(replace(blog, attributions=(raw,)), outlet)
+    assert r.direction.kind == "common" and r.direction.common_source == "The Associated Press"
     # A text nothing names (no outlet, site or author) may be the AP's: the blog quotes it.
     blog, anonymous = _quoting_pair("The Associated Press reports:")
     r = compare(blog, replace(anonymous, outlet=None))
