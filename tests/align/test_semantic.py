@@ -299,3 +299,19 @@ def test_packed_passes_are_checked_and_dropped_where_rows_are_added_unlike() -> 
         assert clean.passes < 1 + 3 + len(sentences)  # the check's passes, then packed ones
     finally:
         sem._PACKED.clear()
+
+
+def test_a_full_cache_keeps_the_batchs_own_cached_sentences() -> None:
+    """A sentence of the batch that is the cache's oldest entry is not evicted by the batch's
+    new sentences before it is read (a KeyError on a 100k-article corpus)."""
+    from newstrace.align.semantic import _Cached
+
+    class Counting(_Cached):
+        def _embed(self, sentences: list[str]) -> np.ndarray:
+            return np.array([[float(len(s)), 1.0] for s in sentences], dtype=np.float32)
+
+    enc = Counting(2, cache_size=2)
+    enc.encode(["old one", "old two"])
+    out = enc.encode(["old one", "new a", "new bb"])
+    assert out.shape == (3, 2) and out[0, 0] == len("old one")
+    assert enc.encoded == 4

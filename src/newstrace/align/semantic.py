@@ -120,13 +120,15 @@ class _Cached:
                 self.encoded += len(todo)
                 for s, v in zip(todo, vecs, strict=True):
                     self._cache[s] = v.astype(np.float32)
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
             if not sentences:
                 return np.zeros((0, self.dim), dtype=np.float32)
             out = np.stack([self._cache[s] for s in sentences])
             for s in sentences:
                 self._cache.move_to_end(s)
+            # Evicted only now: a cached sentence of this batch may be the oldest entry, and
+            # evicting before the lookup lost it (a KeyError on a 100k-article corpus).
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
             return out
 
 
