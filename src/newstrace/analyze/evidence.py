@@ -736,14 +736,6 @@ def _narration_words(info: TextInfo, t0: int, t1: int, weights: np.ndarray) -> i
     return int(weights[t0:t1][keep].sum())
 
 
-def quoting_words(al: Alignment) -> tuple[int, int]:
-    """Shared words one text gives as a quotation and the other as its own narration (not
-    anyone's speech): ``(words B quotes from A's narration, words A quotes from B's)``. Who puts
-    another's reporting in quotation marks is the one quoting it."""
-    q = quoting(al)
-    return q.b_quotes_a, q.a_quotes_b
-
-
 @dataclass(frozen=True, slots=True)
 class Quoting:
     """Who gives the other's narration as a quotation: how many shared words each side quotes,
@@ -769,7 +761,9 @@ def _span_starts(info: TextInfo, tokens: np.ndarray) -> set[int]:
 
 
 def quoting(al: Alignment) -> Quoting:
-    """:func:`quoting_words` with where each side's quotations of the other begin."""
+    """Shared words one text gives as a quotation and the other as its own narration (not
+    anyone's speech), each way, and where each side's quotations holding them begin. Who puts
+    another's reporting in quotation marks is the one quoting it."""
     a, b = al.a, al.b
     quoted_a, third_a = _token_flags(a)
     quoted_b, third_b = _token_flags(b)
