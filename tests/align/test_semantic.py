@@ -244,6 +244,32 @@ def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encode
         assert np.array_equal(lead[0], document_vectors(text, encoder, windows=True)[0])
 
 
+def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) -> None:
+    """``windows`` = n > 1 (the main language's documents, :func:`~newstrace.detect.window_strides`):
+    the same lead vector, and the window vectors of the lead's sentences and of every n-th
+    sentence of five words or more after them, bit for bit those of ``windows`` = 1; only
+    those sentences are embedded."""
+    from newstrace.detect import document_vectors, embedded_sentences, window_strides
+
+    text = " ".join(
+        f"Sentence {k} of the report says the council voted on plan number {k} for the roads."
+        + (" Short one." if k % 4 == 0 else "")
+        for k in range(20)
+    )
+    every = document_vectors(text, encoder, windows=1)
+    third = document_vectors(text, encoder, windows=3)
+    assert every.shape == (21, 512)  # the lead and 20 long sentences
+    assert np.array_equal(third[0], every[0])
+    # Windows of the lead's six sentences (embedded for the lead anyway), then of every third.
+    assert np.array_equal(third[1:], every[[1 + k for k in (0, 1, 2, 3, 4, 5, 6, 9, 12, 15, 18)]])
+    all_sents, _ = embedded_sentences(text, windows=1)
+    some, lead = embedded_sentences(text, windows=3)
+    assert set(some) < set(all_sents) and not any(s == "Short one." for s in some)
+    # The lead's six sentences (0-5), then the rest of every third (6, 9, 12, 15, 18).
+    assert len(some) == 11 and [some[k] for k in lead] == some[:6]
+    assert window_strides(["en", "en", "en", "de", None], 3) == [3, 3, 3, 1, 1]
+
+
 class _RowBiasedBackend:
     """A stand-in pass function: each sentence's vector depends on its token ids, and, where
     ``biased``, on its row in the pass too (rows 6-11 of every 12 a rounding off, as OpenBLAS's

@@ -156,9 +156,9 @@ def test_anchor_candidates_keep_each_documents_nearest_and_need_an_encoder_that_
     assert narrow == {("de1", "en1"): "translation", ("de1", "en2"): "translation"}
     wide = semantic_candidates(ids, langs, vecs, params, profile, wide=True, anchor_sets=sets)
     # cs1-en1 5, cs1-en2 4, cs1-en3 3, cs1-de1 3, de1-en1 3, de1-en2 3 (de1-en3: 2, no pair);
-    # cs1 keeps en1 and en2, en3 keeps cs1, de1 keeps cs1 and en1 (equal counts: smaller id).
-    assert set(wide) == {("cs1", "en1"), ("cs1", "en2"), ("cs1", "en3"), ("cs1", "de1"), ("de1", "en1"),
-                         ("de1", "en2")}  # fmt: skip
+    # cs1 keeps en1 and en2, de1 keeps cs1 and en1 (equal counts: smaller id); English, the
+    # main language (3 of 5), picks none of its own (en3 would keep cs1, en2 de1).
+    assert set(wide) == {("cs1", "en1"), ("cs1", "en2"), ("cs1", "de1"), ("de1", "en1")}
     for seed in range(4):
         order = np.random.default_rng(seed).permutation(len(ids))
         again = semantic_candidates(
@@ -215,3 +215,45 @@ def test_pivots_say_where_each_document_renders_the_hubs_shared_text() -> None:
     both = merge_pivots([*other.items(), *got.items()])
     assert both == merge_pivots([*got.items(), *other.items()])
     assert both[("cs1", "ru1")] == (got[("cs1", "ru1")][0], other[("cs1", "ru1")][0])
+
+
+def test_documents_of_the_main_language_do_not_pick_partners_of_other_languages() -> None:
+    """In a corpus where one language holds most documents, a pair of two languages is a
+    candidate when it is among the ``semantic_k`` nearest of its document outside the main
+    language: a main-language document with one sentence near a foreign one does not add its
+    own nearest (on a large corpus that made most cross-language candidates, all false).
+    Without a main language every document picks, as before; any order gives the same."""
+    from newstrace.detect import main_language
+
+    rng = np.random.default_rng(5)
+    base = _unit(rng.standard_normal(64))
+    noise = _unit(rng.standard_normal((12, 64)) - base * (rng.standard_normal((12, 64)) @ base)[:, None])
+
+    def at(c: float, k: int) -> np.ndarray:
+        return _unit(c * base + np.sqrt(1 - c * c) * noise[k])
+
+    # One German document (its only vector: base); six English ones whose second vector (a
+    # window) meets it at 0.9 ... 0.62, their leads elsewhere.
+    cos = [0.9, 0.8, 0.7, 0.66, 0.64, 0.62]
+    ids = ["de1", *[f"en{k}" for k in range(1, 7)]]
+    vecs = [base[None, :].astype(np.float32)] + [
+        np.vstack([_unit(noise[k + 6]), at(c, k)]).astype(np.float32) for k, c in enumerate(cos)
+    ]
+    params = DetectParams(semantic=True, semantic_k=2)
+    langs: list[str | None] = ["de", *["en"] * 6]
+    assert main_language({"de": 1, "en": 6}) == "en"
+    got = semantic_candidates(ids, langs, vecs, params, PROFILE)
+    assert {p for p, kind in got.items() if kind == "translation"} == {("de1", "en1"), ("de1", "en2")}
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(len(ids))
+        again = semantic_candidates(
+            [ids[k] for k in order], [langs[k] for k in order], [vecs[k] for k in order], params, PROFILE
+        )
+        assert again == got
+    # No language holds more than half: the English and French documents pick too, and some
+    # pick the German one beyond its own two nearest.
+    mixed: list[str | None] = ["de", "en", "fr", "en", "fr", "en", "fr"]
+    assert main_language({"de": 1, "en": 3, "fr": 3}) is None
+    every = semantic_candidates(ids, mixed, vecs, params, PROFILE)
+    with_de = {p for p, kind in every.items() if kind == "translation" and "de1" in p}
+    assert with_de > {("de1", "en1"), ("de1", "en2")}

@@ -132,7 +132,13 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
     the pairs local ``detect`` proposes by shared names and figures, on the whole multilingual
     set: with the wide encoder, and without it (Czech and Ukrainian pairs left out)."""
     from newstrace.align.semantic import EncoderProfile
-    from newstrace.detect import aligned_by, anchor_pairs, document_anchors, nearest_pairs
+    from newstrace.detect import (
+        aligned_by,
+        anchor_pairs,
+        document_anchors,
+        nearest_pairs,
+        proposes_across,
+    )
     from newstrace.spark.semantic import anchor_nearest
 
     with gzip.open(WMT, "rt", encoding="utf-8") as fh:
@@ -142,14 +148,23 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
     anchor_sets = [document_anchors(d.text) for d in docs]
     profile = EncoderProfile(0.75, 0.95, 0.4, 0.77, languages=frozenset({"en", "de", "es", "fr", "ru", "zh"}))
     rdd = spark.sparkContext.parallelize(docs, 3)
-    for narrow in (None, profile):
+    lang_of = dict(zip(ids, langs, strict=True))
+    every = None
+    for narrow, main in ((None, None), (profile, None), (None, "en")):
 
         def allowed(i: int, j: int, narrow: Any = narrow) -> bool:
             return narrow is None or aligned_by(narrow, langs[i], langs[j])
 
-        local = nearest_pairs(anchor_pairs(ids, langs, anchor_sets, allowed), params.semantic_k)
-        remote = set(anchor_nearest(rdd, params, None, 4, narrow).collect())
+        def proposes(doc: str, main: str | None = main) -> bool:
+            return proposes_across(lang_of[doc], main)
+
+        local = nearest_pairs(anchor_pairs(ids, langs, anchor_sets, allowed), params.semantic_k, proposes)
+        remote = set(anchor_nearest(rdd, params, None, 4, narrow, main).collect())
         assert remote == local and len(local) > 100
+        if main is None and narrow is None:
+            every = local
+        elif main is not None:  # English documents (as if the main language) pick no partners
+            assert every is not None and local < every
         if narrow is not None:
             assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)
 

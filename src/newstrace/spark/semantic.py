@@ -4,7 +4,8 @@ The rules and every kernel are the library's; only the grouping is Spark's:
 
 1. document vectors (:func:`~newstrace.detect.document_vectors`) in ``mapPartitions``, the
    encoder loaded once per Python worker; window vectors too when the corpus holds two
-   languages (:func:`~newstrace.detect.is_multilingual`);
+   languages, every ``main_stride``-th in its main language's documents
+   (:func:`~newstrace.detect.language_strides`);
 2. each vector's key in each table (:func:`~newstrace.index.ann.lsh_keys`, the seeded
    hyperplanes of local ``detect``, broadcast), grouped by table and key in one capped
    shuffle: a bucket past :data:`~newstrace.index.ann.MAX_BUCKET` gives up as it grows;
@@ -21,7 +22,9 @@ The rules and every kernel are the library's; only the grouping is Spark's:
    translation floor (:func:`~newstrace.detect.semantic_floors`,
    :func:`~newstrace.detect.languages_differ`), pairs published further apart than
    ``window_days`` dropped (:func:`~newstrace.detect.within_window`), each document's
-   ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document);
+   ``semantic_k`` nearest (:func:`~newstrace.detect.nearest_partners`, per document; of
+   two languages, picked by documents outside the corpus's main language only,
+   :func:`~newstrace.detect.proposes_across`);
 6. with the wide encoder installed, each document in a language the encoder was not trained
    on with its ``semantic_k`` nearest of other languages
    (:func:`~newstrace.detect.untrained_partners`; :func:`untrained_nearest`);
@@ -46,9 +49,12 @@ from newstrace.detect import (
     document_anchors,
     document_vectors,
     is_multilingual,
+    language_strides,
     languages_differ,
+    main_language,
     nearest_partners,
     posting_pairs,
+    proposes_across,
     semantic_floors,
     within_window,
 )
@@ -88,14 +94,15 @@ def executor_encoder(cache: str | None) -> Any:
 
 
 def vectors_of(
-    docs: Iterable[tuple[str, str | None, str]], *, windows: bool, cache: str | None
+    docs: Iterable[tuple[str, str | None, str]], *, strides: dict[str | None, int], cache: str | None
 ) -> Iterator[tuple[str, str | None, np.ndarray]]:
-    """``(id, language, vectors)`` for each ``(id, language, text)`` of a partition."""
+    """``(id, language, vectors)`` for each ``(id, language, text)`` of a partition, with the
+    windows of each language (:func:`newstrace.detect.language_strides`)."""
     encoder = None
     for doc_id, language, text in docs:
         if encoder is None:
             encoder = executor_encoder(cache)
-        yield doc_id, language, document_vectors(text, encoder, windows=windows)
+        yield doc_id, language, document_vectors(text, encoder, windows=strides.get(language, 0))
 
 
 def keyed_rows(rows: Iterable[tuple[Row, np.ndarray]], planes: np.ndarray) -> Iterator[tuple[tuple[int, int], Row]]:
@@ -268,12 +275,13 @@ def untrained_nearest(
 
 
 def anchor_nearest(
-    docs: Any, params: DetectParams, dates: Any, parts: int, profile: Any = None
+    docs: Any, params: DetectParams, dates: Any, parts: int, profile: Any = None, main: str | None = None
 ) -> Any:
     """The pairs :func:`newstrace.detect.anchor_pairs` proposes, with each document's
     ``semantic_k`` partners of other languages that share the most anchors (within
     ``window_days`` with ``dates``; with a ``profile``, in the languages its encoder was
-    trained on only, :func:`newstrace.detect.aligned_by`): anchors grouped across the
+    trained on only, :func:`newstrace.detect.aligned_by`; picked by documents outside the
+    ``main`` language only, :func:`newstrace.detect.proposes_across`): anchors grouped across the
     corpus, the pairs of each anchor's holders counted
     (:func:`newstrace.detect.posting_pairs`)."""
     from newstrace.align.crosslingual import ANCHORED
@@ -289,7 +297,7 @@ def anchor_nearest(
         close = close.filter(lambda kv: aligned_by(profile, kv[0][0][1], kv[0][1][1]))
     if dates is not None and params.window_days is not None:
         close = in_window(close, dates, params.window_days, parts)
-    return nearest(close, params.semantic_k, parts)
+    return nearest(close, params.semantic_k, parts, main)
 
 
 def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
@@ -306,11 +314,18 @@ def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
     )
 
 
-def nearest(close: Any, k: int, parts: int) -> Any:
+def nearest(close: Any, k: int, parts: int, main: str | None = None) -> Any:
     """The pairs (ids sorted) among the ``k`` nearest of either document (as
-    :func:`newstrace.detect.nearest_pairs`)."""
+    :func:`newstrace.detect.nearest_pairs`), of a document not in ``main`` language when
+    given (:func:`newstrace.detect.proposes_across`)."""
     return (
-        close.flatMap(lambda kv: [(kv[0][0][0], (kv[1], kv[0][1][0])), (kv[0][1][0], (kv[1], kv[0][0][0]))])
+        close.flatMap(
+            lambda kv: [
+                (doc[0], (kv[1], other[0]))
+                for doc, other in ((kv[0][0], kv[0][1]), (kv[0][1], kv[0][0]))
+                if proposes_across(doc[1], main)
+            ]
+        )
         .groupByKey(parts)
         .flatMap(lambda kv: nearest_partners(kv[0], kv[1], k))
         .distinct(parts)
@@ -328,10 +343,12 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
     cache = os.environ.get("NEWSTRACE_CACHE_DIR")
     encoder = executor_encoder(cache)  # a missing extra fails here, not in a task
     floor, near = semantic_floors(params, encoder.profile)
-    windows = is_multilingual(docs.map(lambda d: d.language).distinct().collect())
+    lang_counts = dict(docs.map(lambda d: d.language).countByValue())
+    windows = is_multilingual(lang_counts)
+    strides = language_strides(lang_counts, params.main_stride)
     vectors = (
         docs.map(lambda d: (d.id, d.language, d.text))
-        .mapPartitions(lambda it: vectors_of(it, windows=windows, cache=cache))
+        .mapPartitions(lambda it: vectors_of(it, strides=strides, cache=cache))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     dim = int(encoder.encode(["."]).shape[1])
@@ -353,6 +370,7 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
             StorageLevel.MEMORY_AND_DISK
         )
         counts = {lang: n for lang, n in every.map(lambda r: r[0][2]).countByValue().items() if lang}
+        main = main_language(lang_counts)
         if exact_across_affordable(list(counts.values()), params.exact_row_pairs):
             close = close_across_languages(every, counts, near, parts)  # as local detect
         else:
@@ -360,14 +378,14 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
         cross = close.filter(lambda kv: languages_differ(kv[0][0][1], kv[0][1][1]))
         if dates is not None and params.window_days is not None:
             cross = in_window(cross, dates, params.window_days, parts)
-        out = out.union(nearest(cross, k, parts).map(lambda p: (p, "translation")))
+        out = out.union(nearest(cross, k, parts, main).map(lambda p: (p, "translation")))
         languages = encoder.profile.languages
         if languages is not None and load_wide_encoder() is not None:  # as local detect
             wide = untrained_nearest(every, languages, params, dates, parts)
             out = out.union(wide.map(lambda p: (p, "translation")))
         narrow = None if load_wide_encoder() is not None else encoder.profile
         out = out.union(
-            anchor_nearest(docs, params, dates, parts, narrow).map(lambda p: (p, "translation"))
+            anchor_nearest(docs, params, dates, parts, narrow, main).map(lambda p: (p, "translation"))
         )
     rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
     return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)
