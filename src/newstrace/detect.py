@@ -95,7 +95,8 @@ class DetectParams:
         common_docs_any: held by this many documents of any outlets, they are the corpus's
             common text (a story spread across outlets recurs too, so this is higher).
         main_stride: in a corpus with a :func:`main_language`, its documents' window vectors
-            are every this many of their sentences (:data:`MAIN_STRIDE`); 1 embeds them all.
+            are their lead's sentences and every this many after it (:data:`MAIN_STRIDE`);
+            1 embeds them all.
         workers: processes for verification.
     """
 
