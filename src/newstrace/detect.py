@@ -1028,7 +1028,8 @@ def semantic_pairs(
     are never a pair, as for the lexical candidates.
 
     Each document is embedded once per text and its vectors kept in the store (by encoder
-    name and version): only the lead vector while the corpus holds one language (as before, so
+    name and version; re-embedded for another window kind, its earlier vectors are dropped):
+    only the lead vector while the corpus holds one language (as before, so
     that nothing gets slower within a language), lead and windows once it holds two or more
     (in the main language's documents every ``params.main_stride``-th: :func:`window_strides`);
     in ``params.workers`` processes, reported as stage ``embed`` to ``on_progress``. The
@@ -1072,6 +1073,7 @@ def semantic_pairs(
                         strict=True,
                     )
                 ],
+                family=base,
             )
             done += len(docs)
             if on_progress:

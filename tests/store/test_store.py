@@ -121,3 +121,20 @@ def test_read_only_open_takes_any_file_name(tmp_path: Path) -> None:
     with Store(odd, readonly=True) as s:
         assert s.count() == 1 and s.access == "read-only"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(odd.name)) == []
+
+
+def test_vectors_of_another_window_kind_are_superseded(store: Store) -> None:
+    """A document embedded again under another window kind of the same encoder (the corpus
+    gained a language) keeps only the new vectors; other documents and other encoders keep
+    theirs."""
+    store.put_doc_vectors("use@2", [("a", "h1", b"lead"), ("b", "h2", b"lead")])
+    store.put_doc_vectors("use@20", [("a", "h1", b"other encoder")])
+    store.put_doc_vectors("use@2+windows1x1of5", [("a", "h1", b"all")], family="use@2")
+    assert store.get_doc_vectors("use@2") == {"b": ("h2", b"lead")}
+    assert store.get_doc_vectors("use@20") == {"a": ("h1", b"other encoder")}
+    store.put_doc_vectors("use@2+windows1x1of5every3", [("a", "h1", b"third")], family="use@2")
+    assert store.get_doc_vectors("use@2+windows1x1of5") == {}
+    assert store.get_doc_vectors("use@2+windows1x1of5every3") == {"a": ("h1", b"third")}
+    store.put_doc_vectors("use@2", [("a", "h1", b"lead again")], family="use@2")
+    assert store.get_doc_vectors("use@2+windows1x1of5every3") == {}
+    assert store.get_doc_vectors("use@2") == {"a": ("h1", b"lead again"), "b": ("h2", b"lead")}

@@ -1025,12 +1025,26 @@ class Store:
         with self.transaction() as conn:
             conn.execute("DELETE FROM embeddings")
 
-    def put_doc_vectors(self, model: str, rows: Iterable[tuple[str, str, bytes]]) -> None:
+    def put_doc_vectors(
+        self, model: str, rows: Iterable[tuple[str, str, bytes]], *, family: str | None = None
+    ) -> None:
+        """Keep document vectors (``doc_id``, the hash of the text they were made from, the
+        vectors' bytes) under ``model``. With ``family`` (the encoder's key, of which ``model``
+        is ``family`` itself or ``family`` + ``"+"`` + which vectors), the same documents'
+        vectors under the family's other models are dropped: they were made for another
+        corpus (another language mix) and are superseded."""
+        rows = list(rows)
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (doc_id, model, text_hash, doc_vector) VALUES (?, ?, ?, ?)",
                 [(d, model, h, v) for d, h, v in rows],
             )
+            if family is not None:
+                conn.executemany(
+                    "DELETE FROM embeddings WHERE doc_id = ? AND model != ? "
+                    "AND (model = ? OR substr(model, 1, ?) = ?)",
+                    [(d, model, family, len(family) + 1, family + "+") for d, _, _ in rows],
+                )
 
     def meta_get(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
