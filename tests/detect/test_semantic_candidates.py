@@ -257,3 +257,17 @@ def test_documents_of_the_main_language_do_not_pick_partners_of_other_languages(
     every = semantic_candidates(ids, mixed, vecs, params, PROFILE)
     with_de = {p for p, kind in every.items() if kind == "translation" and "de1" in p}
     assert with_de > {("de1", "en1"), ("de1", "en2")}
+
+
+def test_anchors_of_a_corpus_are_the_same_in_workers() -> None:
+    """The anchor sets of many documents, computed in two forked workers, are each document's
+    own, in the documents' order."""
+    from newstrace.detect import corpus_anchors, document_anchors
+
+    texts = [
+        f"Minister Ondrej Novak{k} met the NATO envoy in Brussels on {k} May. Prices rose {k * 7}.5 %."
+        for k in range(260)
+    ]
+    alone = [document_anchors(t) for t in texts]
+    assert corpus_anchors(texts, workers=2) == alone == corpus_anchors(texts, workers=1)
+    assert len(set(alone)) == len(texts), "each document has its own anchors"

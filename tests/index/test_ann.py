@@ -202,3 +202,33 @@ def test_exact_search_does_not_depend_on_how_rows_are_split(sizes: list[int], sw
 def test_exact_search_costs_what_the_budget_allows() -> None:
     assert exact_across_affordable([]) and exact_across_affordable([5, 5], budget=50)
     assert not exact_across_affordable([5, 6], budget=50)  # 5 rows outside the largest x 11
+
+
+@given(st.integers(0, 2**31 - 1), st.integers(2, 3), st.sampled_from([0.5, 0.7, 0.9]))
+def test_candidates_scored_in_tiles_are_those_scored_pair_by_pair(seed: int, n_owners: int, floor: float) -> None:
+    """Where candidates are dense among all pairs, ann_pairs screens every pair in matrix tiles
+    and scores only the candidates: the same pairs and cosines to the bit as scoring each
+    candidate by itself (owners with several rows, rows in groups, tiles smaller than the
+    rows, so that pairs cross tile edges)."""
+    import newstrace.index.ann as ann
+
+    rng = np.random.default_rng(seed)
+    centres = _unit(rng.standard_normal((4, 24)))
+    rows = _unit(centres[rng.integers(0, 4, 300)] + 0.5 * rng.standard_normal((300, 24)).astype(np.float32))
+    rows[150:] = _unit(rows[:150] + 0.1 * rng.standard_normal((150, 24)).astype(np.float32))  # near copies
+    owners = rng.integers(0, 300 // n_owners, 300)
+    groups = rng.integers(-1, 3, 300)
+    block, ratio = ann._BLOCK, ann.TILE_RATIO
+    try:
+        ann._BLOCK = 64
+        answers = []
+        for ratio_now in (0, 10**9):  # never tiles, always tiles
+            ann.TILE_RATIO = ratio_now
+            answers.append(
+                (ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3),
+                 ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3, groups=groups))
+            )  # fmt: skip
+    finally:
+        ann._BLOCK, ann.TILE_RATIO = block, ratio
+    assert answers[0] == answers[1]
+    assert answers[0][0], "the corpus has close pairs"

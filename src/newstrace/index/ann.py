@@ -194,6 +194,17 @@ def bucket_pairs(
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64), skipped
 
 
+def _pair_codes(
+    keys: np.ndarray, *, bits: int, probes: bool, max_bucket: int,
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+) -> np.ndarray:  # fmt: skip
+    """:func:`bucket_pairs`'s pairs as sorted codes ``i * len(keys) + j`` (half the memory)."""
+    pairs, _ = bucket_pairs(keys, bits=bits, probes=probes, max_bucket=max_bucket, keep=keep)
+    n = np.int64(max(len(keys), 1))
+    codes: np.ndarray = pairs[:, 0] * n + pairs[:, 1]
+    return codes
+
+
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise cosines of unit vectors, in float64 (so that a pair's cosine is the same bits
     whatever other pairs it is computed with).
@@ -268,17 +279,70 @@ def ann_pairs(
             ok &= (gi != gj) & (gi >= 0) & (gj >= 0)
         return ok
 
-    cand, _ = bucket_pairs(
-        lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket, keep=keep
-    )
+    codes = _pair_codes(lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket, keep=keep)
+    n = np.int64(len(vectors))
+    if tiles_cheaper(len(codes), len(vectors)):
+        return _candidates_by_tiles(vectors, owners, codes, min_cosine)
     out: dict[tuple[int, int], float] = {}
-    for start in range(0, len(cand), 1 << 16):  # bounded memory: two vectors a pair
-        part = cand[start : start + (1 << 16)]
-        cos = cosines(vectors[part[:, 0]], vectors[part[:, 1]])
-        oi, oj = owners[part[:, 0]].tolist(), owners[part[:, 1]].tolist()
-        for key, c in best_by_owner(oi, oj, cos, min_cosine).items():
-            if c > out.get(key, -2.0):
-                out[key] = c
+    for start in range(0, len(codes), 1 << 16):  # bounded memory: two vectors a pair
+        part = codes[start : start + (1 << 16)]
+        i, j = part // n, part % n
+        cos = cosines(vectors[i], vectors[j])
+        _keep_best(out, best_by_owner(owners[i].tolist(), owners[j].tolist(), cos, min_cosine))
+    return out
+
+
+TILE_RATIO = 40
+"""A pair's cosine from gathered rows (:func:`cosines`) costs about this many times one
+product of a matrix tile (float32, 2,048 x 2,048 rows a time). The lead vectors of the
+100,230-article benchmark (``benchmarks/detect.py --semantic``) have 266 million candidate
+pairs among their 5 x 10^9 pairs: ``ann_pairs`` took 200.8 s scoring them one by one, 65.3 s
+through tiles (the same 11,700 pairs and cosines; the index's buckets included in both)."""
+
+
+def tiles_cheaper(n_candidates: int, n_rows: int) -> bool:
+    """Whether screening every pair of ``n_rows`` rows in matrix tiles costs less than scoring
+    ``n_candidates`` candidate pairs one by one (:data:`TILE_RATIO`).
+
+    >>> tiles_cheaper(266_000_000, 100_230), tiles_cheaper(30_000, 2_000)
+    (True, False)
+    """
+    return n_candidates * TILE_RATIO > n_rows * (n_rows - 1) // 2
+
+
+def _keep_best(out: dict[tuple[Any, Any], float], found: dict[tuple[Any, Any], float]) -> None:
+    for key, c in found.items():
+        if c > out.get(key, -2.0):
+            out[key] = c
+
+
+def _candidates_by_tiles(
+    vectors: np.ndarray, owners: np.ndarray, codes: np.ndarray, min_cosine: float
+) -> dict[tuple[int, int], float]:
+    """What :func:`ann_pairs` scores pair by pair, the same answer, from matrix tiles: every pair
+    of rows ``i < j`` is screened in float32 products, and those within :data:`_SCREEN` of
+    ``min_cosine`` that are candidates (their code ``i * n + j`` in the sorted ``codes``) are
+    scored by :func:`cosines` (float64) as before. For when candidates are dense among all
+    pairs (:func:`tiles_cheaper`)."""
+    out: dict[tuple[int, int], float] = {}
+    n = len(vectors)
+    if len(codes) == 0:
+        return out
+    rows = np.asarray(vectors, dtype=np.float32)
+    for p0 in range(0, n, _BLOCK):
+        block = rows[p0 : p0 + _BLOCK]
+        for r0 in range(p0, n, _BLOCK):
+            ii, jj = np.nonzero(block @ rows[r0 : r0 + _BLOCK].T >= min_cosine - _SCREEN)
+            ii, jj = ii.astype(np.int64) + p0, jj.astype(np.int64) + r0
+            upper = ii < jj
+            ii, jj = ii[upper], jj[upper]
+            code = ii * n + jj
+            at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+            hit = codes[at] == code
+            ii, jj = ii[hit], jj[hit]
+            if len(ii):
+                cos = cosines(vectors[ii], vectors[jj])
+                _keep_best(out, best_by_owner(owners[ii].tolist(), owners[jj].tolist(), cos, min_cosine))
     return out
 
 
@@ -342,9 +406,7 @@ def close_across(
             cos = cosines(probe[ii], rows[jj])
             oi = [probe_owners[i] for i in ii.tolist()]
             oj = [row_owners[j] for j in jj.tolist()]
-            for key, c in best_by_owner(oi, oj, cos, min_cosine).items():
-                if c > out.get(key, -2.0):
-                    out[key] = c
+            _keep_best(out, best_by_owner(oi, oj, cos, min_cosine))
     return out
 
 
