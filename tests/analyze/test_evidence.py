@@ -109,6 +109,43 @@ def test_a_template_with_other_figures_is_not_reuse_but_a_table_sent_twice_is() 
     assert again.relation == "duplicate"
 
 
+def test_reworded_sentences_count_with_copied_prose_by_how_much_of_the_derivative_is_shared() -> None:
+    """Two reworded background sentences and a 14-word stock phrase in a 300-word story are no
+    excerpt; the same in an 80-word item, most of which they are, are its first version
+    reworded; beside the source's quotations they are a rewrite of the story (the seed blog)."""
+    from newstrace.analyze.evidence import REWRITE_ANCHOR_WORDS
+
+    def ev(prose: int, derivative: int, third: int = 0) -> ReuseEvidence:
+        return ReuseEvidence(prose_words=prose, rewrite_words=32, rewrite_sentences=2, rewrite_runs=2,
+                             third_party_words=third, derivative_words=derivative)  # fmt: skip
+
+    assert ev(14, 300).words == 14
+    assert ev(REWRITE_ANCHOR_WORDS, 300).words == REWRITE_ANCHOR_WORDS + 32
+    assert ev(14, 80).words == 46
+    assert ev(14, 300, third=150).words == 46
+    assert ev(11, 80).words == 11  # a phrase shorter than 12 words never carries them
+
+
+def test_two_issuers_bonds_on_the_same_terms_are_a_template_not_reuse() -> None:
+    """The same announcement for another issuer, figures and managers alike: only the issuer's
+    names change (Reuters-21578: two euroyen bonds five days apart), so it is a form filled in
+    again; the same bond announced twice is not."""
+
+    def bond(issuer: str, short: str, guarantor: str) -> Document:
+        return doc(issuer, [
+            f"LONDON, March 6 - {issuer} is issuing a 10 billion yen eurobond due April 7, 1994 paying five pct and priced at 102-3/8 pct, Yamaichi International (Europe) Ltd said as joint book runner for the deal.",
+            f"The bonds of {short}, guaranteed by {guarantor}, are available in denominations of one mln yen and will be listed in Luxembourg.",
+            "Fees comprise 1-1/4 pct selling concession and 5/8 pct for management and underwriting combined.",
+        ])
+
+    other = compare(bond("Caisse Centrale Desjardins", "Desjardins", "Quebec"), bond("DNC International Finance", "DNC", "Norway"))
+    assert other.evidence is not None and other.evidence.number_substitutions == 0
+    assert other.evidence.fact_substitutions >= 3 and other.evidence.is_template
+    assert other.relation == "related"
+    again = compare(bond("Caisse Centrale Desjardins", "Desjardins", "Quebec"), bond("Caisse Centrale Desjardins", "Desjardins", "Quebec"))
+    assert again.relation == "duplicate"
+
+
 def test_a_long_report_reproduced_with_a_few_figures_updated_is_reuse_not_a_template() -> None:
     """Two outlets reproduce one 200-word report, one with three counts updated: figures change
     once in dozens of words, so it is the same report, not a form filled in again."""

@@ -198,6 +198,11 @@ def test_words_replaced_or_added_are_an_alteration(derivative_quote: str, edit: 
             QUOTE.replace("We will not", "We are sure: we will not"), QUOTE.replace("We will not", "We're sure: we will not"),
             id="a transcription variant: we're",
         ),
+        pytest.param(
+            QUOTE.replace("whatever it costs", "whatever our worries on the budget"),
+            QUOTE.replace("whatever it costs", "whatever our worries concerning the budget"),
+            id="one word of what it is about for another: on, concerning",
+        ),
         pytest.param(QUOTE.replace("We will not", "Well, we will just not"), QUOTE, id="a dropped filler"),
         pytest.param(
             QUOTE.replace("in this district", "in this home"), QUOTE,

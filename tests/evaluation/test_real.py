@@ -40,31 +40,55 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {r.corpus: r for r in results}
 
 
-@pytest.fixture(scope="module")
-def reuters(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
-    """Reuters-21578 files 000-001 measured as ``make eval`` does: the built file the manifest
-    names if it is there, else built from the raw data into a temporary folder."""
-    spec = next(c for c in load_manifest(REAL / "corpora.toml") if c.name == "reuters")
-    work = tmp_path_factory.mktemp("reuters")
+def _reuters(tmp_path_factory: pytest.TempPathFactory, name: str, files: str) -> RealScores:
+    """Reuters-21578 files ``files`` (the manifest's corpus ``name``) measured as ``make eval``
+    does: the built file the manifest names if it is there, else built from the raw data into a
+    temporary folder."""
+    spec = next(c for c in load_manifest(REAL / "corpora.toml") if c.name == name)
+    work = tmp_path_factory.mktemp(name)
     corpus = spec.path
     if not corpus.exists():
         if not REUTERS_DATA.is_dir():
             pytest.skip(
                 f"Reuters-21578 is missing: neither {spec.path} nor the raw data {REUTERS_DATA} "
-                "(reut2-000.sgm, reut2-001.sgm) is here; `make eval` builds the first from the second"
+                f"is here; `make eval` builds the first from the second (files {files})"
             )
-        corpus = work / "reuters-21578-000-001.jsonl.gz"
+        corpus = work / spec.path.name
         tool = REAL / "tools" / "build_reuters.py"
-        subprocess.run([sys.executable, str(tool), str(REUTERS_DATA), str(corpus), "--files", "0-1"],
+        subprocess.run([sys.executable, str(tool), str(REUTERS_DATA), str(corpus), "--files", files],
                        check=True, capture_output=True)  # fmt: skip
     # The labelled set, with its manifest naming only this corpus where it lies.
     root = work / "set"
     root.mkdir()
     (root / "labels").symlink_to(REAL / "labels", target_is_directory=True)
-    (root / "corpora.toml").write_text(f'[[corpus]]\nname = "reuters"\npath = {json.dumps(str(corpus))}\n')
-    results = evaluate_real(root, workdir=work / "work", corpora=["reuters"])
-    assert [r.corpus for r in results] == ["reuters", "all"]
+    (root / "corpora.toml").write_text(f'[[corpus]]\nname = "{name}"\npath = {json.dumps(str(corpus))}\n')
+    results = evaluate_real(root, workdir=work / "work", corpora=[name])
+    assert [r.corpus for r in results] == [name, "all"]
     return results[0]
+
+
+@pytest.fixture(scope="module")
+def reuters(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 000-001."""
+    return _reuters(tmp_path_factory, "reuters", "0-1")
+
+
+@pytest.fixture(scope="module")
+def reuters_2(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 002-003."""
+    return _reuters(tmp_path_factory, "reuters-2", "2-3")
+
+
+@pytest.fixture(scope="module")
+def reuters_4(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 004-005."""
+    return _reuters(tmp_path_factory, "reuters-4", "4-5")
+
+
+@pytest.fixture(scope="module")
+def reuters_heldout(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 006-007: labelled last, no rule or threshold set on them."""
+    return _reuters(tmp_path_factory, "reuters-heldout", "6-7")
 
 
 def test_labelled_set_is_what_its_readme_says() -> None:
@@ -97,9 +121,10 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
 
 def test_reuters_floors(reuters: RealScores) -> None:
     """README, Quality: Reuters 000-001 (649 labelled pairs, 123 reuse): precision 0.971, recall
-    0.813, direction 1.000 (100), ARI 0.884, no flag raised. (Recall was 0.855 of 117 before the
+    0.805, direction 1.000 (99), ARI 0.879, no flag raised. (Recall was 0.855 of 117 before the
     six reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent
-    as operating figures, reworded versions of one item.)"""
+    as operating figures, reworded versions of one item; 0.813 before reworded sentences needed
+    20 copied words beside them in a longer story.)"""
     r = reuters
     print(f"\nreal news (reuters): precision {r.precision} recall {r.recall} direction "
           f"{r.direction_accuracy} ({r.direction_total}) ARI {r.ari}")  # fmt: skip
@@ -107,14 +132,52 @@ def test_reuters_floors(reuters: RealScores) -> None:
     assert r.precision is not None and r.precision >= 0.96
     assert r.recall is not None and r.recall >= 0.79
     assert r.direction_accuracy is not None and r.direction_accuracy >= 0.98 and r.direction_total >= 95
-    assert r.ari is not None and r.ari >= 0.88
+    assert r.ari is not None and r.ari >= 0.87
     assert r.reported_unlabelled == 0
     assert sum(sum(f.values()) for f in r.flags.values()) == 0
 
 
+@pytest.mark.slow
+def test_reuters_2_and_4_floors(reuters_2: RealScores, reuters_4: RealScores) -> None:
+    """README, Quality: Reuters 002-003 (1,498 labelled pairs, 112 reuse) precision 0.967, recall
+    0.786, ARI 0.910; Reuters 004-005 (1,487, 162 reuse) precision 0.892, recall 0.765, ARI
+    0.792. Measured once before any rule was set on them (002-003: 0.926 / 0.786; 004-005:
+    0.844 / 0.765), then used to set this version's template and rewrite rules."""
+    for r, n, reuse, precision, recall, ari in ((reuters_2, 1_498, 112, 0.95, 0.77, 0.89),
+                                                (reuters_4, 1_487, 162, 0.87, 0.75, 0.77)):  # fmt: skip
+        print(f"\nreal news ({r.corpus}): precision {r.precision} recall {r.recall} direction "
+              f"{r.direction_accuracy} ({r.direction_total}) ARI {r.ari}")  # fmt: skip
+        assert r.labelled_pairs == n and r.gold_reuse == reuse
+        assert r.precision is not None and r.precision >= precision
+        assert r.recall is not None and r.recall >= recall
+        assert r.ari is not None and r.ari >= ari
+        assert r.direction_accuracy is not None and r.direction_accuracy >= 0.98
+        assert r.reported_unlabelled == 0
+        assert sum(f.get("wrong", 0) + f.get("unlabelled", 0) for f in r.flags.values()) == 0
+
+
+@pytest.mark.slow
+def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
+    """README, Quality: Reuters 006-007, held out (1,588 labelled pairs, 95 reuse; no rule or
+    threshold set on it): precision 0.851, recall 0.663, direction 1.000 (63), ARI 0.749
+    (0.840 / 0.663 / 0.744 with the version before). What newstrace does on wire news it was
+    not tuned on: the floors hold it there, they are no target."""
+    r = reuters_heldout
+    print(f"\nreal news (reuters-heldout): precision {r.precision} recall {r.recall} direction "
+          f"{r.direction_accuracy} ({r.direction_total}) ARI {r.ari}")  # fmt: skip
+    assert r.labelled_pairs == 1_588 and r.gold_reuse == 95
+    assert r.precision is not None and r.precision >= 0.82
+    assert r.recall is not None and r.recall >= 0.64
+    assert r.ari is not None and r.ari >= 0.72
+    assert r.direction_accuracy is not None and r.direction_accuracy >= 0.95
+    assert r.reported_unlabelled <= 3
+    assert sum(f.get("wrong", 0) for f in r.flags.values()) == 0
+
+
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
-    """README, Quality: the "all" column, the four corpora pooled: precision 0.951, recall 0.788,
-    direction 0.847 (209), flags 1 / 0 (the seed's drift, right)."""
+    """README, Quality: the first four corpora pooled (seeds, BuzzFeed-Webis, FakeNewsCorpus,
+    Reuters 000-001): precision 0.961, recall 0.785, direction 0.846 (208), flags 1 / 0 (the
+    seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
@@ -133,8 +196,10 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
 @pytest.mark.slow
 def test_semantic_real_news_floors(tmp_path: Path) -> None:
     """README, Quality (``newstrace eval real eval/real --semantic``), BuzzFeed-Webis: precision
-    0.925, recall 0.786, ARI 0.784, every reported pair labelled (precision 0.861 and ARI 0.711
-    before the shared-meaning rule, ARI 0.745 before the round-up rule). About 2 minutes."""
+    0.961, recall 0.782, ARI 0.805, every reported pair labelled (0.925 / 0.786 / 0.784 before
+    reworded sentences needed 20 copied words beside them in a longer story; precision 0.861 and
+    ARI 0.711 before the shared-meaning rule, ARI 0.745 before the round-up rule). About 2
+    minutes."""
     (bf,) = [r for r in evaluate_real(REAL, workdir=tmp_path, corpora=["buzzfeed"], semantic=True)
              if r.corpus == "buzzfeed"]  # fmt: skip
     print(f"\nreal news, --semantic (buzzfeed): precision {bf.precision} recall {bf.recall} ARI {bf.ari}")

@@ -263,10 +263,16 @@ _MINOR = frozenset(
 )
 
 
+_ABOUT = frozenset("about on concerning regarding over re".split())
+"""Words that say what something is about: "impatience on trade relations" and "impatience
+concerning trade relations" render one statement (two versions of one wire story)."""
+
+
 def _variant(old: str, new: str) -> bool:
-    """Two renderings of the same words: case, spelling, plural, a contraction, a typo."""
+    """Two renderings of the same words: case, spelling, plural, a contraction, a typo, one
+    word of :data:`_ABOUT` for another."""
     a, b = old.lower().replace("’", "'"), new.lower().replace("’", "'")
-    if a == b:
+    if a == b or (a in _ABOUT and b in _ABOUT):
         return True
     expand = {"'s": " is", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "n't": " not"}
     for short, long_ in expand.items():
