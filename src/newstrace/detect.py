@@ -22,7 +22,7 @@ import numpy as np
 
 from newstrace.align import Pivot
 from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
-from newstrace.analyze.evidence import SharedMeaning
+from newstrace.analyze.evidence import SharedMeaning, title_frequencies
 from newstrace.clean.dates import to_date
 from newstrace.clean.text import TOKENIZER_VERSION, words
 from newstrace.errors import ConfigError
@@ -276,23 +276,30 @@ def index_documents(
 
 
 def corpus_commonness(
-    forms: Sequence[np.ndarray], outlets: Sequence[str | None], params: DetectParams
+    forms: Sequence[np.ndarray],
+    outlets: Sequence[str | None],
+    params: DetectParams,
+    titles: Sequence[str | None] = (),
 ) -> Commonness:
     """The corpus's common text and formulas: form fingerprints (see
     :func:`~newstrace.index.shingles.form_words`) that ``params.common_docs`` or more documents
     of one outlet hold, or ``params.common_docs_any`` documents of any outlets. (A story that
     spreads recurs across outlets: its copies are what newstrace traces, so the bar across
-    outlets is higher than within one.)"""
+    outlets is higher than within one.) With the documents' ``titles``, how many titles hold
+    each title word (:func:`~newstrace.analyze.evidence.other_subjects`)."""
     empty = np.zeros(0, np.uint64)
+    df = title_frequencies(titles) if titles else None
     if not forms or not any(len(f) for f in forms):
-        return Commonness(empty, params.common_docs, params.shingle, params.fingerprint_mod)
+        return Commonness(empty, params.common_docs, params.shingle, params.fingerprint_mod,
+                          title_df=df, titles=len(titles))  # fmt: skip
     codes: dict[str | None, int] = {}
     owner = np.concatenate(
         [np.full(len(f), codes.setdefault(o, len(codes)), dtype=np.int64) for f, o in zip(forms, outlets, strict=True)]
     )
     values = np.concatenate(forms)
     common = common_forms(values, owner, params.common_docs, params.common_docs_any)
-    return Commonness(common, params.common_docs, params.shingle, params.fingerprint_mod)
+    return Commonness(common, params.common_docs, params.shingle, params.fingerprint_mod,
+                      title_df=df, titles=len(titles))  # fmt: skip
 
 
 def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, any_outlet: int) -> np.ndarray:
@@ -336,17 +343,19 @@ def candidate_pairs(
     fps: list[np.ndarray] = []
     forms: list[np.ndarray] = []
     terms: list[np.ndarray] = []
+    titles: list[str | None] = []
     for r in store.index_entries():  # keep the sketches, not the rows
         ids.append(r["doc_id"])
         outlets.append(r["outlet"])
+        titles.append(r["title"])
         dates.append(to_date(r["published"]))
         sig_rows.append(np.frombuffer(r["minhash"], dtype=np.uint32))
         fps.append(np.frombuffer(r["fingerprints"], dtype=np.uint64))
         forms.append(np.frombuffer(r["forms"], dtype=np.uint64))
         if params.terms:
             terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
-    common = corpus_commonness(forms, outlets, params)
-    del forms
+    common = corpus_commonness(forms, outlets, params, titles)
+    del forms, titles
     if len(ids) < 2:
         return {}, common
     sigs = np.vstack(sig_rows)

@@ -126,6 +126,35 @@ def test_reworded_sentences_count_with_copied_prose_by_how_much_of_the_derivativ
     assert ev(11, 80).words == 11  # a phrase shorter than 12 words never carries them
 
 
+def test_two_short_items_whose_titles_name_other_subjects_are_not_reuse() -> None:
+    """Two companies' dividend notices say the same words, and only their titles say whose they
+    are: with the corpus's title frequencies (as ``detect`` has them), the same form about
+    something else is ``related``; the same notice sent again under a reworded title that keeps
+    the company's name is a copy; ``compare`` without the corpus says nothing of titles."""
+    notice = "NEW YORK, March 18 - Qtly div 42 cts vs 42 cts prior\n\nPay April 7\n\nRecord March 20 Reuter"
+    titles = [f"COMPANY{k} INC <C{k}> SETS QUARTERLY PAYOUT" for k in range(300)] + [
+        "CHUBB CORP <CB> SETS QUARTERLY", "THE CHUBB CORP <CB> SETS QTRLY PAYOUT",
+        "ERIE TECHNOLOGICAL <ERIE> SETS PAYOUT", "COMMERCIAL NATIONAL <CNCL> QUARTERLY DIVIDEND",
+    ]
+    params = DetectParams()
+    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), params, titles)
+    assert common.titles == len(titles) and common.title_df is not None and common.title_df["chubb"] == 2
+
+    def item(i: str, title: str) -> Document:
+        return Document(id=i, text=notice, title=title, outlet="Reuters", published=f"1987-03-18T1{i}:00:00+00:00")
+
+    other = compare(item("1", "ERIE TECHNOLOGICAL <ERIE> SETS PAYOUT"), item("2", "COMMERCIAL NATIONAL <CNCL> QUARTERLY DIVIDEND"), commonness=common)
+    assert other.evidence is not None and other.evidence.other_subject
+    assert other.relation == "related"
+    explained = explain_relation(other.to_dict())
+    assert explained is not None and "other subjects" in explained
+    again = compare(item("1", "CHUBB CORP <CB> SETS QUARTERLY"), item("2", "THE CHUBB CORP <CB> SETS QTRLY PAYOUT"), commonness=common)
+    assert again.evidence is not None and not again.evidence.other_subject
+    assert again.relation == "duplicate"
+    alone = compare(item("1", "ERIE TECHNOLOGICAL <ERIE> SETS PAYOUT"), item("2", "COMMERCIAL NATIONAL <CNCL> QUARTERLY DIVIDEND"))
+    assert alone.relation == "duplicate"
+
+
 def test_two_issuers_bonds_on_the_same_terms_are_a_template_not_reuse() -> None:
     """The same announcement for another issuer, figures and managers alike: only the issuer's
     names change (Reuters-21578: two euroyen bonds five days apart), so it is a form filled in

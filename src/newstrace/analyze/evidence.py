@@ -37,7 +37,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -57,7 +57,10 @@ __all__ = [
     "PassageEvidence",
     "ReuseEvidence",
     "SharedMeaning",
+    "other_subjects",
     "reuse_evidence",
+    "title_frequencies",
+    "title_words",
     "token_weights",
     "translated_figures",
 ]
@@ -94,6 +97,11 @@ class Commonness:
     meaning: SharedMeaning | None = None
     """What the documents around a pair say (``detect --semantic``): a paraphrased passage that
     enough of them say as closely is the story's common content, not evidence of reuse."""
+    title_df: Mapping[str, int] | None = None
+    """How many of the corpus's titles hold each title word (:func:`title_frequencies`), for
+    :func:`other_subjects`; None: not known, and no two titles are said to name other subjects."""
+    titles: int = 0
+    """The titles counted in :attr:`title_df`."""
 
     def share(self, words: list[str]) -> float | None:
         """The share of a passage's form fingerprints that are common (None: it has none)."""
@@ -103,6 +111,61 @@ class Commonness:
         pos = np.searchsorted(self.common, fps)
         pos[pos >= len(self.common)] = 0
         return float((self.common[pos] == fps).mean())
+
+
+_TITLE_WORD = re.compile(r"\w[\w'’&.-]*", re.U)
+
+TITLE_RARE = 0.01
+"""A title word that at most this share of a corpus's titles hold (and at least two) names what
+the story is about: a company, a person, a place (:func:`other_subjects`)."""
+SHORT_ITEM_WORDS = 60
+"""Texts shorter than this (the shorter of a pair) are items whose form may be the whole of them:
+a dividend notice, a results table, an offering's terms (:func:`other_subjects`)."""
+
+
+def title_words(title: str | None) -> frozenset[str]:
+    """The words of a title, lower-cased, figures and tickers included.
+
+    >>> sorted(title_words("CHUBB CORP <CB> SETS QUARTERLY"))
+    ['cb', 'chubb', 'corp', 'quarterly', 'sets']
+    """
+    return frozenset(w.lower().rstrip(".") for w in _TITLE_WORD.findall(title or ""))
+
+
+def title_frequencies(titles: Iterable[str | None]) -> dict[str, int]:
+    """How many of ``titles`` hold each title word (:func:`title_words`)."""
+    df: Counter[str] = Counter()
+    for t in titles:
+        df.update(title_words(t))
+    return dict(df)
+
+
+def other_subjects(a_title: str | None, b_title: str | None, commonness: Commonness | None) -> bool:
+    """Whether two titles name other subjects: they share no rare word (:data:`TITLE_RARE` of
+    the corpus's titles at most; figures aside) and a third of their words at most.
+
+    Two wire items of one form say the same words of two companies ("Qtly div 1-3/4 cts vs
+    1-3/4 cts prior", "ERIE TECHNOLOGICAL <ERIE> SETS PAYOUT" and "COMMERCIAL NATIONAL <CNCL>
+    SETS QUARTERLY"); an item sent again keeps its subject's name in its title ("CHUBB CORP
+    <CB> SETS QUARTERLY", "THE CHUBB CORP <CB> SETS QTRLY PAYOUT"). Without the corpus's title
+    frequencies (``compare`` of two files) nothing is said.
+
+    >>> c = Commonness(np.zeros(0, np.uint64), title_df={"sets": 40, "payout": 30, "chubb": 2}, titles=1000)
+    >>> other_subjects("ERIE TECHNOLOGICAL SETS PAYOUT", "COMMERCIAL NATIONAL SETS PAYOUT", c)
+    True
+    >>> other_subjects("CHUBB CORP SETS QUARTERLY", "THE CHUBB CORP SETS QTRLY PAYOUT", c)
+    False
+    """
+    if commonness is None or not commonness.title_df:
+        return False
+    x, y = title_words(a_title), title_words(b_title)
+    if not x or not y:
+        return False
+    shared = x & y
+    rare = max(2.0, TITLE_RARE * commonness.titles)
+    if any(commonness.title_df.get(w, 0) <= rare and not w.isdigit() for w in shared):
+        return False
+    return 3 * len(shared) <= len(x | y)
 
 
 SHARED_MEANING_DOCS = 3
@@ -225,6 +288,9 @@ class ReuseEvidence:
     is_template: bool = False
     """The texts share a form whose figures differ (see :attr:`template`) over most of the
     derivative: the same report on something else."""
+    other_subject: bool = False
+    """Two short items whose titles name other subjects (:func:`other_subjects`): the same form
+    about something else, however alike their words."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.analyze import Commonness
+from newstrace.analyze.evidence import title_words
 from newstrace.clean.dates import to_date
 from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
@@ -306,8 +307,15 @@ def run_job(
         .keys()
         .collect()
     )
+    # How many titles hold each title word, as local detect counts them (corpus_commonness).
+    titles = docs.map(lambda d: d.title)
+    n_titles = titles.count()
+    title_df = dict(
+        titles.flatMap(lambda t: ((w, 1) for w in title_words(t))).reduceByKey(lambda x, y: x + y, parts).collect()
+    )
+    forms_common = np.sort(np.array(common_values, dtype=np.uint64))
     common = sc.broadcast(
-        Commonness(np.sort(np.array(common_values, dtype=np.uint64)), p.common_docs, p.shingle, p.fingerprint_mod)
+        Commonness(forms_common, p.common_docs, p.shingle, p.fingerprint_mod, title_df=title_df, titles=n_titles)
     )
 
     cache_dir = os.environ.get("NEWSTRACE_CACHE_DIR")
