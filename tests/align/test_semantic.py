@@ -327,6 +327,59 @@ def test_packed_passes_are_checked_and_dropped_where_rows_are_added_unlike() -> 
         sem._PACKED.clear()
 
 
+def test_pass_mode_takes_canonical_passes_where_packed_ones_disagree() -> None:
+    """Where the backend's packed passes add a row by its place, canonical passes are used if
+    they agree with themselves and with the backend's own vectors; else one pass a sentence."""
+
+    def tokenize(text: str) -> list[int]:
+        return [1, *(len(w) for w in text.split()), 2]
+
+    filler = tokenize(".")
+    clean, biased = _RowBiasedBackend(False), _RowBiasedBackend(True)
+    assert sem.pass_mode(clean._encode_batch, biased._encode_batch, tokenize, filler) == "packed"
+    # A canonical pass that gives every row the bits it has alone (here: the clean backend).
+    assert sem.pass_mode(biased._encode_batch, clean._encode_batch, tokenize, filler) == "canonical"
+    assert sem.pass_mode(biased._encode_batch, biased._encode_batch, tokenize, filler) == "alone"
+    assert sem.pass_mode(biased._encode_batch, None, tokenize, filler) == "alone"
+
+    def off(group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
+        clean._encode_batch(group, n_tokens, out)
+        out += 1e-3  # agrees with itself, not with the backend's vectors
+
+    assert sem.pass_mode(biased._encode_batch, off, tokenize, filler) == "alone"
+
+
+def test_canonical_passes_give_a_sentence_the_same_bits_anywhere(encoder: sem.Encoder) -> None:
+    """The canonical pass over the real model (every sentence's token rows from a multiple of
+    ``ROW_PERIOD``, its own row in the first half of one): a sentence alone, among others, in
+    another order and in passes cut elsewhere gets the same bits, within a rounding of the
+    model's own vectors, whatever BLAS kernel the process has."""
+    model = encoder._model  # type: ignore[attr-defined]
+    run = sem.canonical_pass(model._model)
+    assert run is not None
+    tokenize = sem.sentencepiece_tokenizer()
+    words = "the minister said on Tuesday that floods closed three roads near the river".split()
+    sentences = [" ".join(words[k % 7 : k % 7 + 1 + k % 13]).capitalize() + f" ({k})." for k in range(60)]
+    ids = [tokenize(s) for s in sentences]
+    assert {len(x) % sem.ROW_PERIOD for x in ids} == set(range(sem.ROW_PERIOD))  # every padding
+
+    def passed(group: list[list[int]]) -> np.ndarray:
+        rows = np.empty((len(group), 512), dtype=np.float32)
+        run(group, sum(map(len, group)), rows)
+        return rows
+
+    # One BLAS thread, as the encoder runs: threads split a product by its size.
+    with model._model._threadpool(limits=1, user_api="blas"):
+        alone = np.vstack([passed([x]) for x in ids])
+        assert np.array_equal(passed(ids), alone)
+        assert np.array_equal(passed(ids[::-1])[::-1], alone)
+        assert np.array_equal(np.vstack([passed(ids[:7]), passed(ids[7:31]), passed(ids[31:])]), alone)
+        assert sem.canonical_passes_agree(model._model._encode_batch, run, tokenize)
+    own = np.asarray(model.encode(sentences), dtype=np.float32)
+    assert np.allclose(own, alone, atol=1e-6)
+    assert sem.canonical_pass(_RowBiasedBackend(False)) is None  # another backend: none
+
+
 def test_a_full_cache_keeps_the_batchs_own_cached_sentences() -> None:
     """A sentence of the batch that is the cache's oldest entry is not evicted by the batch's
     new sentences before it is read (a KeyError on a 100k-article corpus)."""

