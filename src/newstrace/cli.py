@@ -1337,6 +1337,7 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
         ("reuse-pair precision", lambda r: f(r.precision)),
         ("  counting unlabelled as wrong", lambda r: f(r.precision_conservative)),
         ("reuse-pair recall", lambda r: f(r.recall)),
+        ("  of pairs of two stored articles", lambda r: f(r.recall_stored)),
         ("direction accuracy (pairs)", lambda r: f"{f(r.direction_accuracy)} ({r.direction_total})"),
         ("  misses: wrong / undirected", lambda r: f"{r.direction_wrong} / {r.direction_undirected}"),
         ("family ARI (documents)", lambda r: f"{f(r.ari)} ({r.ari_documents})"),

@@ -277,6 +277,12 @@ def test_score_corpus_counts(tmp_path: Path) -> None:
     assert s.direction_accuracy == 0.0 and s.direction_wrong == 1 and s.direction_undirected == 0
     assert s.wrong == [{"a": "a", "b": "b", "gold": "copy", "relation": s.wrong[0]["relation"], "note": "",
                         "direction": "b>a", "found": "a"}]  # fmt: skip
+    # A reuse pair with a document that was never stored (rejected at ingest) is a miss of the
+    # recall, and left out of the recall over pairs of two stored articles.
+    with Store(tmp_path / "s.db", readonly=True) as store:
+        s = score_corpus("t", store, [*pairs, {"a": "a", "b": "flash", "category": "copy"}], [])
+    assert s.confusion["copy"]["not stored"] == 1 and s.true_positives == 1
+    assert s.recall == 0.5 and s.recall_stored == 1.0 and s.to_dict()["recall_stored"] == 1.0
 
 
 def test_generated_families_among_real_distractors(tmp_path: Path) -> None:

@@ -149,6 +149,15 @@ class RealScores:
         return _ratio(self.true_positives, self.gold_reuse)
 
     @property
+    def recall_stored(self) -> float | None:
+        """Recall over the reuse pairs whose two documents were both stored: a pair with a
+        document ingest rejects (a headline-only wire flash, which the labellers read as the
+        copy of the story that followed it) is left out, as a non-article is kept out by
+        design."""
+        unstored = sum(self.confusion.get(c, {}).get("not stored", 0) for c in REUSE_LABELS)
+        return _ratio(self.true_positives, self.gold_reuse - unstored)
+
+    @property
     def direction_accuracy(self) -> float | None:
         return _ratio(self.direction_right, self.direction_total)
 
@@ -188,7 +197,7 @@ class RealScores:
             "gold_reuse": self.gold_reuse, "reported_labelled": self.reported_labelled,
             "true_positives": self.true_positives, "reported_unlabelled": self.reported_unlabelled,
             "precision": self.precision, "precision_conservative": self.precision_conservative,
-            "recall": self.recall, "confusion": self.confusion,
+            "recall": self.recall, "recall_stored": self.recall_stored, "confusion": self.confusion,
             "direction_accuracy": self.direction_accuracy, "direction_total": self.direction_total,
             "direction_undirected": self.direction_undirected, "direction_wrong": self.direction_wrong,
             "ari": self.ari,
