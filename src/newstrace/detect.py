@@ -287,19 +287,16 @@ def corpus_commonness(
     spreads recurs across outlets: its copies are what newstrace traces, so the bar across
     outlets is higher than within one.) With the documents' ``titles``, how many titles hold
     each title word (:func:`~newstrace.analyze.evidence.other_subjects`)."""
-    empty = np.zeros(0, np.uint64)
-    df = title_frequencies(titles) if titles else None
-    if not forms or not any(len(f) for f in forms):
-        return Commonness(empty, params.common_docs, params.shingle, params.fingerprint_mod,
-                          title_df=df, titles=len(titles))  # fmt: skip
-    codes: dict[str | None, int] = {}
-    owner = np.concatenate(
-        [np.full(len(f), codes.setdefault(o, len(codes)), dtype=np.int64) for f, o in zip(forms, outlets, strict=True)]
-    )
-    values = np.concatenate(forms)
-    common = common_forms(values, owner, params.common_docs, params.common_docs_any)
+    common = np.zeros(0, np.uint64)
+    if forms and any(len(f) for f in forms):
+        codes: dict[str | None, int] = {}
+        owner = np.concatenate(
+            [np.full(len(f), codes.setdefault(o, len(codes)), dtype=np.int64)
+             for f, o in zip(forms, outlets, strict=True)]
+        )  # fmt: skip
+        common = common_forms(np.concatenate(forms), owner, params.common_docs, params.common_docs_any)
     return Commonness(common, params.common_docs, params.shingle, params.fingerprint_mod,
-                      title_df=df, titles=len(titles))  # fmt: skip
+                      title_df=title_frequencies(titles) if titles else None, titles=len(titles))  # fmt: skip
 
 
 def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, any_outlet: int) -> np.ndarray:
