@@ -249,7 +249,7 @@ def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) 
     the same lead vector, and the window vectors of the lead's sentences and of every n-th
     sentence of five words or more after them, bit for bit those of ``windows`` = 1; only
     those sentences are embedded."""
-    from newstrace.detect import document_vectors, embedded_sentences, window_strides
+    from newstrace.detect import SEMANTIC_LEAD, document_vectors, embedded_sentences, window_strides
 
     text = " ".join(
         f"Sentence {k} of the report says the council voted on plan number {k} for the roads."
@@ -260,13 +260,16 @@ def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) 
     third = document_vectors(text, encoder, windows=3)
     assert every.shape == (21, 512)  # the lead and 20 long sentences
     assert np.array_equal(third[0], every[0])
-    # Windows of the lead's six sentences (embedded for the lead anyway), then of every third.
-    assert np.array_equal(third[1:], every[[1 + k for k in (0, 1, 2, 3, 4, 5, 6, 9, 12, 15, 18)]])
+    # Windows of the lead's sentences (embedded for the lead anyway), then of every third.
+    kept = [*range(SEMANTIC_LEAD), *range(SEMANTIC_LEAD, 20, 3)]
+    assert np.array_equal(third[1:], every[[1 + k for k in kept]])
+    lead_mean = every[1 : 1 + SEMANTIC_LEAD].mean(axis=0)  # the lead: the mean of its sentences'
+    assert np.allclose(every[0], lead_mean / np.linalg.norm(lead_mean), atol=1e-6)
     all_sents, _ = embedded_sentences(text, windows=1)
     some, lead = embedded_sentences(text, windows=3)
     assert set(some) < set(all_sents) and not any(s == "Short one." for s in some)
-    # The lead's six sentences (0-5), then the rest of every third (6, 9, 12, 15, 18).
-    assert len(some) == 11 and [some[k] for k in lead] == some[:6]
+    # The lead's sentences, then the rest of every third.
+    assert len(some) == len(kept) and [some[k] for k in lead] == some[:SEMANTIC_LEAD]
     assert window_strides(["en", "en", "en", "de", None], 3) == [3, 3, 3, 1, 1]
 
 
