@@ -418,11 +418,12 @@ Stored vectors are keyed by this too."""
 def _window_starts(n: int, stride: int, lead: int = 0) -> list[int]:
     """The first long sentence of each window vector of a document with ``n`` long sentences
     (:data:`SEMANTIC_WINDOW`), the first ``lead`` of which are its lead's: every window, or
-    with ``stride`` > 1 those within the lead (embedded anyway) and every ``stride``-th of
-    the others.
+    with ``stride`` > 1 those within the lead (embedded anyway) and, after it, every
+    ``stride``-th window of the document counted from its first (the same ones whatever the
+    lead's length: a translated excerpt of two sentences meets the same sampled sentence).
 
-    >>> _window_starts(12, 1), _window_starts(12, 3, 6)
-    ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 3, 4, 5, 6, 9])
+    >>> _window_starts(12, 1), _window_starts(12, 3, 6), _window_starts(12, 3, 4)
+    ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 3, 4, 5, 6, 9], [0, 1, 2, 3, 6, 9])
     """
     size, step = SEMANTIC_WINDOW
     starts = list(range(0, max(1, n - size + 1), step)) if n else []
@@ -431,7 +432,7 @@ def _window_starts(n: int, stride: int, lead: int = 0) -> list[int]:
     if stride == 1:
         return starts
     inside = [k for k in starts if k + size <= lead]
-    return inside + starts[len(inside) :: stride]
+    return inside + [k for i, k in enumerate(starts) if i >= len(inside) and i % stride == 0]
 
 
 def embedded_sentences(text: str, *, windows: int) -> tuple[list[str], list[int]]:
