@@ -56,16 +56,17 @@ it)."""
 
 MAIN_STRIDE = 3
 """In a corpus with a :func:`main_language`, its documents' window vectors are those of the
-lead's sentences (embedded for the lead anyway) and of every third sentence of five words or
-more after them, not of every one: their windows are only ever compared with the other
-languages' (:func:`~newstrace.index.ann.pairs_across_groups`), whose documents keep all of
-theirs, and embedding every sentence of every main-language article was most of
-``detect --semantic``'s time on a large corpus (131 of 285 s at 10,230 articles, about 22
-minutes at 100k). A translated passage of three sentences or more still has one of its
-sentences among them. On the benchmark's 10,230 articles (see README), of the 186 labelled
-translated pairs the window vectors propose, every sentence finds 186 and every third 179
-(counted without the lead's windows), and the translated-pair recall of ``detect --semantic``
-stayed 0.972 (the whole run 285 s -> 182 s, with :func:`proposes_across`)."""
+lead's sentences (embedded for the lead anyway) and, after them, of every third sentence of
+five words or more counted from the first (:func:`_window_starts`), not of every one: their
+windows are only ever compared with the other languages'
+(:func:`~newstrace.index.ann.pairs_across_groups`), whose documents keep all of theirs, and
+embedding every sentence of every main-language article was most of ``detect --semantic``'s
+time on a large corpus (131 of 285 s at 10,230 articles, about 22 minutes at 100k). A
+translated passage of three sentences or more still has one of its sentences among them. On
+the benchmark's 10,230 articles (see README), of the 186 labelled translated pairs the window
+vectors propose, every sentence finds 186 and every third 179 (counted without the lead's
+windows), and the translated-pair recall of ``detect --semantic`` stayed 0.972 (the whole run
+285 s -> 182 s, with :func:`proposes_across`)."""
 
 
 @dataclass(frozen=True, slots=True)
