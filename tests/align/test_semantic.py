@@ -246,9 +246,9 @@ def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encode
 
 def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) -> None:
     """``windows`` = n > 1 (the main language's documents, :func:`~newstrace.detect.window_strides`):
-    the same lead vector, and the window vectors of the lead's sentences and of every n-th
-    sentence of five words or more after them, bit for bit those of ``windows`` = 1; only
-    those sentences are embedded."""
+    the same lead vector, and the window vectors of the lead's sentences and, after them, of
+    every n-th sentence of five words or more counted from the first, bit for bit those of
+    ``windows`` = 1; only those sentences are embedded."""
     from newstrace.detect import SEMANTIC_LEAD, document_vectors, embedded_sentences, window_strides
 
     text = " ".join(
