@@ -402,7 +402,8 @@ all that is embedded (a third fewer encoder rows with four, on the benchmark's a
 eighth fewer where every document also gets window vectors). The real labelled news
 (``eval real eval/real --semantic``), the generated families (``eval families --semantic``) and
 the translated pairs (``eval/multilingual``, ``eval/unseen``) gave the same recall with four
-as with six, at the same precision or higher (README, Performance). Stored vectors are keyed by it (:func:`vector_model`)."""
+as with six, at the same precision or higher (README, Performance). Stored vectors are keyed
+by it (:func:`vector_model`)."""
 SEMANTIC_WINDOW = (1, 1)
 """Sentences per window vector, and the step between windows, over the sentences of five words
 or more: a translated excerpt of a few sentences set into another article meets its original
