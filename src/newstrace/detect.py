@@ -470,13 +470,21 @@ def document_vectors(text: str, encoder: Any, *, windows: int) -> np.ndarray:
     its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
     ``windows`` (1, or a stride: :func:`embedded_sentences`), the mean of each run of
     :data:`SEMANTIC_WINDOW` sentences."""
-    sents, lead_rows, groups = _embedding_plan(text, windows)
+    return _planned_vectors(text, _embedding_plan(text, windows), encoder)[0]
+
+
+def _planned_vectors(
+    text: str, plan: tuple[list[str], list[int], list[list[int]]], encoder: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`document_vectors` of ``text`` from its :func:`_embedding_plan`, and the vectors
+    of the plan's sentences (one row each)."""
+    sents, lead_rows, groups = plan
     vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
     rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
     rows.extend(vecs[g].mean(axis=0) for g in groups)
     out: np.ndarray = np.vstack(rows).astype(np.float32)
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-    return out
+    return out, vecs[: len(sents)]
 
 
 EMBED_CHUNK = 2000
@@ -495,16 +503,13 @@ bits either way); the 10,230-article benchmark's embedding stage, about 7 % (93.
 
 
 def _embed_batch(texts: Sequence[str]) -> list[tuple[bytes, list[str], np.ndarray]]:
-    plans = [embedded_sentences(t, windows=_EMBED_WINDOWS)[0] for t in texts]
-    _EMBED_ENCODER.encode([s for sents in plans for s in sents])  # the batch's passes, cached
-    return [
-        (
-            document_vectors(text, _EMBED_ENCODER, windows=_EMBED_WINDOWS).tobytes(),
-            sents,
-            _EMBED_ENCODER.encode(sents),  # from the worker's cache: no new work
-        )
-        for text, sents in zip(texts, plans, strict=True)
-    ]
+    plans = [_embedding_plan(t, _EMBED_WINDOWS) for t in texts]  # each text split once
+    _EMBED_ENCODER.encode([s for sents, _, _ in plans for s in sents])  # the batch's passes, cached
+    done = []
+    for text, plan in zip(texts, plans, strict=True):
+        vectors, sentence_vectors = _planned_vectors(text, plan, _EMBED_ENCODER)  # from the cache
+        done.append((vectors.tobytes(), plan[0], sentence_vectors))
+    return done
 
 
 def embed_documents(texts: Sequence[str], encoder: Any, *, windows: int, workers: int = 1) -> list[bytes]:
