@@ -5,6 +5,7 @@ reached with Tab and linked with Enter."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -316,7 +317,12 @@ def test_stacked_texts_scroll_together(
                   pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top; }""",
         pid,
     )
-    phone.wait_for_function("document.getElementById('derivative').scrollTop > 0", timeout=5000)
+    # Polled from here: the page's policy forbids eval, which wait_for_function's polling needs
+    # in the page (it passed only when the first check already held).
+    deadline = time.monotonic() + 5
+    while not phone.evaluate("() => document.getElementById('derivative').scrollTop > 0"):
+        assert time.monotonic() < deadline, "the derivative pane did not follow the source's scroll"
+        phone.wait_for_timeout(50)
     box = der.bounding_box()
     counterpart = phone.locator(f'#derivative [data-side="d"][data-p="{pid}"]').first.bounding_box()
     assert box["y"] - 5 <= counterpart["y"] <= box["y"] + box["height"] / 2, (box, counterpart)
