@@ -7,16 +7,17 @@ commentary), which gives the true pairs recall is measured on.
 
 For each size it prints, in one run:
 - newstrace: indexing docs/s (shingles + one-permutation MinHash + fingerprints + terms), the
-  whole ``detect`` (index, candidates, verification by the aligner, families) in seconds and
-  docs/s, candidate pairs, recall of the true pairs, and the peak memory of the process that
-  ran ingest and detect (its verification workers included);
+  whole ``detect`` (index, candidates, verification by the aligner, families) in seconds, in
+  CPU seconds (its worker processes included) and docs/s, candidate pairs, recall of the true
+  pairs, and the peak memory of the process that ran ingest and detect (its verification
+  workers included);
 - the MinHash + LSH stage alone for newstrace and for datasketch's ``MinHash``/``MinHashLSH``
   given the same 5-word shingles (hashed once, outside both timings), 128 permutations and
   threshold: docs/s and recall.
 
 With ``--semantic`` it also times ``detect --semantic`` on the same corpus in the same run, with
 the labelled multilingual set (``eval/multilingual``: real WMT articles and their translations
-into 7 languages) mixed in: seconds, docs/s, recall of the generated copies and of the
+into 7 languages) mixed in: seconds, CPU seconds, docs/s, recall of the generated copies and of the
 translated pairs (labelled copy or excerpt), and the encoder's sentences/s on the corpus.
 
     python benchmarks/detect.py [--sizes 10000,30000,100000] [--semantic]
@@ -135,6 +136,17 @@ def add_multilingual(path: Path) -> set[tuple[str, str]]:
     return truth  # type: ignore[return-value]
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) of this process and of its children that have ended (its
+    verification and embedding workers). Beside the wall-clock time it tells a run held back
+    (wall-clock time well over the CPU seconds shared by the 2 workers) from one on slower cores
+    (CPU seconds up too): on one afternoon ``detect --semantic`` on the same store of 10,230
+    articles took 229.6 s and, an hour later, 297.7 s, and 100,230 articles 2,161.8 s with
+    3,911 CPU seconds (1.8 cores busy) where the same code had taken 1,238.0 s."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _semantic_run(tmp: Path, queue: Any) -> None:
     """``detect --semantic`` from scratch on the store the lexical run made (child process)."""
     from newstrace.align.semantic import load_encoder
@@ -150,7 +162,7 @@ def _semantic_run(tmp: Path, queue: Any) -> None:
         enc.encode(sample)
         rate = len(sample) / (time.perf_counter() - t)
         store.clear_detection()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         stages: dict[str, float] = {}
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -163,11 +175,11 @@ def _semantic_run(tmp: Path, queue: Any) -> None:
 
         print(f"  detect --semantic: encoder {rate:.0f} sentences/s on one core", flush=True)
         rep = detect(store, DetectParams(workers=2, semantic=True), on_progress=on_progress)
-        dt = time.perf_counter() - t0
+        dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         inv = {d.id: d.input_id for _, d in store.iter_documents()}
         found = {tuple(sorted((inv[r["a"]], inv[r["b"]]))) for r in store.pairs()
                  if r["relation"] in ("duplicate", "derived", "partial")}  # fmt: skip
-    queue.put((dt, rep.candidates, found, rate, stages))
+    queue.put((dt, cpu, rep.candidates, found, rate, stages))
 
 
 def _local_run(tmp: Path, src: Path, queue: Any) -> None:
@@ -175,7 +187,7 @@ def _local_run(tmp: Path, src: Path, queue: Any) -> None:
     with Store(tmp / "b.db") as store:
         ingest([src], store, settings=Settings(max_file_bytes=10**11, batch_size=2000))
         texts = {d.input_id: d.text for _, d in store.iter_documents()}
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         stages: dict[str, float] = {}
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -183,10 +195,10 @@ def _local_run(tmp: Path, src: Path, queue: Any) -> None:
                 stages[stage] = time.perf_counter() - t0
 
         rep = detect(store, DetectParams(workers=2), on_progress=on_progress)
-        dt = time.perf_counter() - t0
+        dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         inv = {d.id: d.input_id for _, d in store.iter_documents()}
         found = {tuple(sorted((inv[r["a"]], inv[r["b"]]))) for r in store.pairs()}
-    queue.put((dt, stages, rep.candidates, found, texts))
+    queue.put((dt, cpu, stages, rep.candidates, found, texts))
 
 
 def main() -> None:
@@ -195,8 +207,9 @@ def main() -> None:
     ap.add_argument("--semantic", action="store_true", help="Also time detect --semantic.")
     args = ap.parse_args()
     print(
-        f"{'docs':>7} | {'nt index/s':>10} {'nt detect s':>11} {'nt detect/s':>11} {'cands':>7} {'recall':>6} "
-        f"{'peak MiB':>8} | {'nt lsh/s':>8} {'nt lsh rec':>10} | {'ds lsh/s':>8} {'ds lsh rec':>10} {'speed-up':>8}"
+        f"{'docs':>7} | {'nt index/s':>10} {'nt detect s':>11} {'cpu s':>7} {'nt detect/s':>11} {'cands':>7} "
+        f"{'recall':>6} {'peak MiB':>8} | {'nt lsh/s':>8} {'nt lsh rec':>10} | {'ds lsh/s':>8} {'ds lsh rec':>10} "
+        f"{'speed-up':>8}"
     )
     for n in (int(x) for x in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
@@ -208,7 +221,7 @@ def main() -> None:
             queue = ctx.Queue()
             child = ctx.Process(target=_local_run, args=(Path(tmp), src, queue))
             child.start()
-            dt, stages, cands, found, texts = queue.get()
+            dt, cpu, stages, cands, found, texts = queue.get()
             child.join()
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             recall = len(truth & found) / max(1, len(truth))
@@ -216,12 +229,12 @@ def main() -> None:
                 queue = ctx.Queue()
                 child = ctx.Process(target=_semantic_run, args=(Path(tmp), queue))
                 child.start()
-                s_dt, s_cands, s_found, rate, s_stages = queue.get()
+                s_dt, s_cpu, s_cands, s_found, rate, s_stages = queue.get()
                 child.join()
                 m = n + 230
                 print(
                     f"{m:>7} docs (with the multilingual set), detect --semantic: {s_dt:.1f} s "
-                    f"({m / s_dt:.0f} docs/s; lexical {dt:.1f} s), {s_cands} candidates, recall of "
+                    f"({s_cpu:.0f} CPU s; {m / s_dt:.0f} docs/s; lexical {dt:.1f} s), {s_cands} candidates, recall of "
                     f"copies {len(truth & s_found) / max(1, len(truth)):.3f}, of translated pairs "
                     f"{len(translated & s_found) / max(1, len(translated)):.3f}; encoder "
                     f"{rate:.0f} sentences/s on one core; stages end at "
@@ -253,7 +266,7 @@ def main() -> None:
             ds_rate = n / (time.perf_counter() - t2)
             ds_rec = len(truth & ds_pairs) / max(1, len(truth))
             print(
-                f"{n:>7} | {index_rate:>10.0f} {dt:>11.1f} {n / dt:>11.0f} {cands:>7} {recall:>6.3f} "
+                f"{n:>7} | {index_rate:>10.0f} {dt:>11.1f} {cpu:>7.0f} {n / dt:>11.0f} {cands:>7} {recall:>6.3f} "
                 f"{peak:>8.0f} | {nt_rate:>8.0f} {nt_rec:>10.3f} | {ds_rate:>8.0f} {ds_rec:>10.3f} "
                 f"{nt_rate / ds_rate:>7.1f}x",
                 flush=True,
