@@ -141,8 +141,8 @@ def cpu_seconds() -> float:
     verification and embedding workers). Beside the wall-clock time it tells a run held back
     (wall-clock time well over the CPU seconds shared by the 2 workers) from one on slower cores
     (CPU seconds up too): on one afternoon ``detect --semantic`` on the same store of 10,230
-    articles took 229.6 s and, an hour later, 297.7 s, and 100,230 articles 2,161.8 s with
-    3,911 CPU seconds (1.8 cores busy) where the same code had taken 1,238.0 s."""
+    articles took 229.6 s and, an hour later, 297.7 s; 100,230 articles took 2,161.8 s, the
+    process 3,911 CPU seconds in all (1.8 cores busy), where the same code had taken 1,238.0 s."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
