@@ -66,7 +66,9 @@ translated passage of three sentences or more still has one of its sentences amo
 the benchmark's 10,230 articles (see README), of the 186 labelled translated pairs the window
 vectors propose, every sentence finds 186 and every third 179 (counted without the lead's
 windows), and the translated-pair recall of ``detect --semantic`` stayed 0.972 (the whole run
-285 s -> 182 s, with :func:`proposes_across`)."""
+285 s -> 182 s, with :func:`proposes_across`). Only the main-language documents that share a
+rare name or figure with a document of another language get window vectors at all
+(:func:`document_stride`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,10 @@ class DetectParams:
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
             common text (a story spread across outlets recurs too, so this is higher).
-        main_stride: in a corpus with a :func:`main_language`, its documents' window vectors
-            are their lead's sentences and every this many after it (:data:`MAIN_STRIDE`);
-            1 embeds them all.
+        main_stride: in a corpus with a :func:`main_language`, the window vectors of its
+            documents that share a rare name or figure with one of another language
+            (:func:`document_stride`) are their lead's sentences and every this many after it
+            (:data:`MAIN_STRIDE`); 1 embeds them all.
         workers: processes for verification.
     """
 
@@ -585,16 +588,39 @@ def proposes_across(language: str | None, main: str | None) -> bool:
     return main is None or language != main
 
 
-def window_strides(languages: Sequence[str | None], main_stride: int) -> list[int]:
+def window_strides(
+    languages: Sequence[str | None], main_stride: int, anchored: Sequence[bool] | None = None
+) -> list[int]:
     """The ``windows`` argument of :func:`document_vectors` for each document of a corpus of
     these ``languages``: 0 (the lead only) while it holds one language; else 1 (every
-    sentence), or ``main_stride`` for the documents of its :func:`main_language`.
+    sentence), or for the documents of its :func:`main_language` ``main_stride``, and 0 for
+    those of them not ``anchored`` when given (:func:`document_stride`).
 
-    >>> window_strides(["en", None], 3), window_strides(["en", "en", "de"], 3)
-    ([0, 0], [3, 3, 1])
+    >>> window_strides(["en", None], 3), window_strides(["en", "en", "de"], 3, [True, False, False])
+    ([0, 0], [3, 0, 1])
     """
     of = language_strides(Counter(languages), main_stride)
-    return [of[x] for x in languages]
+    main = main_language(Counter(languages))
+    flags = [True] * len(languages) if anchored is None else anchored
+    return [document_stride(x, of, main, a) for x, a in zip(languages, flags, strict=True)]
+
+
+def document_stride(language: str | None, of: Mapping[str | None, int], main: str | None, anchored: bool) -> int:
+    """A document's ``windows`` (:func:`document_vectors`): its language's (``of``:
+    :func:`language_strides`), except that a document of the ``main`` language gets none (its
+    lead only) unless it is ``anchored``, sharing a rare name or figure with a document of
+    another language (:func:`anchored_main`). A main-language document's windows are only ever
+    compared with the other languages' vectors, to find a translated passage inside it, and a
+    translated passage keeps its names and figures; on the benchmark's 100,230 articles the
+    windows of every third sentence of the English ones were about half of the encoder's rows
+    and more than half of ``detect --semantic``'s time (see README, Performance).
+
+    >>> of = {"en": 3, "de": 1}
+    >>> [document_stride(x, of, "en", a) for x, a in (("en", False), ("en", True), ("de", False))]
+    [0, 3, 1]
+    """
+    stride = of.get(language, 0)
+    return 0 if main is not None and language == main and not anchored else stride
 
 
 def language_strides(counts: Mapping[str | None, int], main_stride: int) -> dict[str | None, int]:
@@ -844,6 +870,41 @@ def posting_pairs(holders: Iterable[Holder]) -> list[tuple[Holder, Holder]]:
     ]
 
 
+def anchored_across(holders: Iterable[Holder], main: str | None) -> list[str]:
+    """The documents of the ``main`` language among the ``(id, language)`` holders of one
+    anchor, sorted, when it is rare (2 to :data:`ANCHOR_DF` holders) and a document of another
+    known language holds it too; none otherwise. The step :func:`anchored_main` and the Spark
+    job share.
+
+    >>> anchored_across([("b", "cs"), ("a", "en"), ("c", "en")], "en")
+    ['a', 'c']
+    >>> anchored_across([("a", "en"), ("c", "en")], "en")
+    []
+    """
+    docs = sorted(set(holders))
+    if main is None or not 2 <= len(docs) <= ANCHOR_DF or not any(languages_differ(x, main) for _, x in docs):
+        return []
+    return [doc for doc, x in docs if x == main]
+
+
+def anchored_main(
+    ids: Sequence[str], languages: Sequence[str | None], anchor_sets: Sequence[frozenset[str]], main: str | None
+) -> set[str]:
+    """The documents of the ``main`` language (the corpus's :func:`main_language`) that share a
+    rare anchor with a document of another language (:func:`anchored_across`): those that get
+    window vectors (:func:`document_stride`).
+
+    >>> sorted(anchored_main(["a", "b", "c", "d"], ["en", "en", "en", "cs"],
+    ...                      [frozenset({"snp"}), frozenset({"nhs"}), frozenset(), frozenset({"snp", "#130"})], "en"))
+    ['a']
+    """
+    postings: dict[str, list[Holder]] = {}
+    for doc, lang, held in zip(ids, languages, anchor_sets, strict=True):
+        for anchor in held:
+            postings.setdefault(anchor, []).append((doc, lang))
+    return {doc for holders in postings.values() for doc in anchored_across(holders, main)}
+
+
 def anchor_pairs(
     ids: Sequence[str],
     languages: Sequence[str | None],
@@ -1062,9 +1123,10 @@ def semantic_pairs(
     name and version; re-embedded for another window kind, its earlier vectors are dropped):
     only the lead vector while the corpus holds one language (as before, so
     that nothing gets slower within a language), lead and windows once it holds two or more
-    (in the main language's documents every ``params.main_stride``-th: :func:`window_strides`);
-    in ``params.workers`` processes, reported as stage ``embed`` to ``on_progress``. The
-    rules themselves are :func:`semantic_candidates`.
+    (in the main language's documents every ``params.main_stride``-th, and only in those that
+    share a rare name or figure with a document of another language: :func:`window_strides`,
+    :func:`anchored_main`); in ``params.workers`` processes, reported as stage ``embed`` to
+    ``on_progress``. The rules themselves are :func:`semantic_candidates`.
     """
     from newstrace.align.semantic import INSTALL_HINT, load_encoder, load_wide_encoder
     from newstrace.store import text_hash
@@ -1077,7 +1139,18 @@ def semantic_pairs(
     lang_of = {r[0]: r[1] for r in store.conn.execute("SELECT id, language FROM documents")}
     langs = [lang_of.get(i) for i in ids]
     multilingual = is_multilingual(langs)
-    strides = window_strides(langs, params.main_stride)
+    anchor_sets: list[frozenset[str]] | None = None
+    anchored: list[bool] | None = None
+    if multilingual:
+        anchor_sets = []
+        for start in range(0, len(ids), EMBED_CHUNK):
+            part = store.get_many(ids[start : start + EMBED_CHUNK])
+            anchor_sets.extend(
+                corpus_anchors([part[i].text for i in ids[start : start + EMBED_CHUNK]], params.workers)
+            )
+        windowed = anchored_main(ids, langs, anchor_sets, main_language(Counter(langs)))
+        anchored = [i in windowed for i in ids]
+    strides = window_strides(langs, params.main_stride, anchored)
     # Vectors are kept by encoder, version (another tokenizer, other vectors) and kind.
     base = f"{encoder.name}@{getattr(encoder, 'version', 1)}"
     hashes = store.index_hashes()
@@ -1115,14 +1188,6 @@ def semantic_pairs(
     dim = encoder.encode(["."]).shape[1]
     per_doc = [np.frombuffer(cached[i][1], dtype=np.float32).reshape(-1, dim) for i in ids]
     wide = load_wide_encoder() is not None
-    anchor_sets: list[frozenset[str]] | None = None
-    if multilingual:
-        anchor_sets = []
-        for start in range(0, len(ids), EMBED_CHUNK):
-            part = store.get_many(ids[start : start + EMBED_CHUNK])
-            anchor_sets.extend(
-                corpus_anchors([part[i].text for i in ids[start : start + EMBED_CHUNK]], params.workers)
-            )
     return semantic_candidates(
         ids, langs, per_doc, params, encoder.profile, dates, wide=wide, anchor_sets=anchor_sets
     )

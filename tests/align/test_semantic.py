@@ -272,6 +272,8 @@ def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) 
     # The lead's sentences, then the rest of every third.
     assert len(some) == len(kept) and [some[k] for k in lead] == some[:SEMANTIC_LEAD]
     assert window_strides(["en", "en", "en", "de", None], 3) == [3, 3, 3, 1, 1]
+    # A main-language document gets none when it shares no rare anchor with another language.
+    assert window_strides(["en", "en", "en", "de", None], 3, [True, False, False, False, False]) == [3, 0, 0, 1, 1]
 
 
 class _RowBiasedBackend:

@@ -265,3 +265,31 @@ def test_pivot_verdicts_of_an_incremental_run_equal_a_fresh_one(tmp_path: Path) 
         assert detect(steps, params).verified == 0
     for other in ("wmtml-0056", "wmtml-0131", "wmtml-0137"):
         assert want[("wmtml-0001", other)] == ("partial", "shared")
+
+
+def test_main_language_documents_get_windows_only_when_they_share_a_rare_name(store: Any) -> None:
+    """In a corpus with a main language (English here: the original, six English articles of
+    other stories, and the Spanish translation), an English document gets window vectors only
+    when it shares a rare name or figure with a document of another language: the original
+    does (Siso, Tierra del Sol), and its translation is still found; the others store their
+    lead vector alone (a third of the encoder's rows at 100k)."""
+    from newstrace.align.semantic import load_encoder
+    from newstrace.detect import MAIN_STRIDE, anchored_main, document_anchors, vector_model
+
+    docs = _wmt(ORIGINAL, TRANSLATION, *_other_stories((ORIGINAL,), ("en",), 6))
+    assert [d.language for d in docs].count("en") == 7
+    store.add_documents(docs)
+    ids, langs = [d.id for d in docs], [d.language for d in docs]
+    windowed = anchored_main(ids, langs, [document_anchors(d.text) for d in docs], "en")
+    assert "wmtml-0196" in windowed and len(windowed) < 7
+    detect(store, DetectParams(semantic=True, workers=1))
+    encoder = load_encoder()
+    assert encoder is not None
+    base = f"{encoder.name}@{getattr(encoder, 'version', 1)}"
+    lead_only = set(store.get_doc_vectors(vector_model(base, 0)))
+    sampled = set(store.get_doc_vectors(vector_model(base, MAIN_STRIDE)))
+    assert sampled == windowed and lead_only == {i for i in ids if i != "wmtml-0203"} - windowed
+    assert set(store.get_doc_vectors(vector_model(base, 1))) == {"wmtml-0203"}
+    pairs = {(r["a"], r["b"]): r["relation"] for r in store.pairs(relations=("duplicate", "derived", "partial"))}
+    assert pairs == {("wmtml-0196", "wmtml-0203"): pairs.get(("wmtml-0196", "wmtml-0203"))}
+    assert pairs[("wmtml-0196", "wmtml-0203")] in ("duplicate", "derived")

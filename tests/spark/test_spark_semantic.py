@@ -130,7 +130,8 @@ def test_spark_semantic_equals_local(tmp_path: Path, spark: Any, figure: Any) ->
 def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
     """``anchor_nearest`` (anchors grouped across partitions, holders' pairs counted) proposes
     the pairs local ``detect`` proposes by shared names and figures, on the whole multilingual
-    set: with the wide encoder, and without it (Czech and Ukrainian pairs left out)."""
+    set: with the wide encoder, and without it (Czech and Ukrainian pairs left out); and the
+    main language's documents that get window vectors are the same."""
     from newstrace.align.semantic import EncoderProfile
     from newstrace.detect import (
         aligned_by,
@@ -167,6 +168,17 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
             assert every is not None and local < every
         if narrow is not None:
             assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)
+    # The English documents that get window vectors (a rare name or figure shared with one of
+    # another language): the same set, neither none nor all of them.
+    from newstrace.detect import anchored_main
+    from newstrace.spark.semantic import anchor_postings, anchored_documents
+
+    plain = Document(id="plain-en", text="A note of the council on the roads, no name in it.", language="en")
+    windowed = anchored_main([*ids, plain.id], [*langs, "en"], [*anchor_sets, document_anchors(plain.text)], "en")
+    with_plain = spark.sparkContext.parallelize([*docs, plain], 3)
+    assert anchored_documents(anchor_postings(with_plain, 4), 4, "en") == windowed
+    # Every English article of the set shares a name or figure with its translations.
+    assert windowed == {x for x in ids if lang_of[x] == "en"}
 
 
 def _assert_spark_equals_local(

@@ -4,8 +4,9 @@ The rules and every kernel are the library's; only the grouping is Spark's:
 
 1. document vectors (:func:`~newstrace.detect.document_vectors`) in ``mapPartitions``, the
    encoder loaded once per Python worker; window vectors too when the corpus holds two
-   languages, every ``main_stride``-th in its main language's documents
-   (:func:`~newstrace.detect.language_strides`);
+   languages, every ``main_stride``-th in those of its main language that share a rare name or
+   figure with a document of another language, none in its other ones
+   (:func:`~newstrace.detect.language_strides`, :func:`~newstrace.detect.document_stride`);
 2. each vector's key in each table (:func:`~newstrace.index.ann.lsh_keys`, the seeded
    hyperplanes of local ``detect``, broadcast), grouped by table and key in one capped
    shuffle: a bucket past :data:`~newstrace.index.ann.MAX_BUCKET` gives up as it grows;
@@ -46,7 +47,9 @@ from newstrace.detect import (
     UNTRAINED_FLOOR,
     DetectParams,
     aligned_by,
+    anchored_across,
     document_anchors,
+    document_stride,
     document_vectors,
     is_multilingual,
     language_strides,
@@ -94,15 +97,24 @@ def executor_encoder(cache: str | None) -> Any:
 
 
 def vectors_of(
-    docs: Iterable[tuple[str, str | None, str]], *, strides: dict[str | None, int], cache: str | None
+    docs: Iterable[tuple[str, str | None, str]],
+    *,
+    strides: dict[str | None, int],
+    cache: str | None,
+    main: str | None = None,
+    anchored: Any = None,
 ) -> Iterator[tuple[str, str | None, np.ndarray]]:
     """``(id, language, vectors)`` for each ``(id, language, text)`` of a partition, with the
-    windows of each language (:func:`newstrace.detect.language_strides`)."""
+    windows of each language (:func:`newstrace.detect.language_strides`), none for a document
+    of the ``main`` language outside ``anchored`` (a broadcast set of ids, when given:
+    :func:`newstrace.detect.document_stride`)."""
     encoder = None
+    held = anchored.value if anchored is not None else None
     for doc_id, language, text in docs:
         if encoder is None:
             encoder = executor_encoder(cache)
-        yield doc_id, language, document_vectors(text, encoder, windows=strides.get(language, 0))
+        windows = document_stride(language, strides, main, held is None or doc_id in held)
+        yield doc_id, language, document_vectors(text, encoder, windows=windows)
 
 
 def keyed_rows(rows: Iterable[tuple[Row, np.ndarray]], planes: np.ndarray) -> Iterator[tuple[tuple[int, int], Row]]:
@@ -275,20 +287,25 @@ def untrained_nearest(
 
 
 def anchor_nearest(
-    docs: Any, params: DetectParams, dates: Any, parts: int, profile: Any = None, main: str | None = None
+    docs: Any,
+    params: DetectParams,
+    dates: Any,
+    parts: int,
+    profile: Any = None,
+    main: str | None = None,
+    postings: Any = None,
 ) -> Any:
     """The pairs :func:`newstrace.detect.anchor_pairs` proposes, with each document's
     ``semantic_k`` partners of other languages that share the most anchors (within
     ``window_days`` with ``dates``; with a ``profile``, in the languages its encoder was
     trained on only, :func:`newstrace.detect.aligned_by`; picked by documents outside the
     ``main`` language only, :func:`newstrace.detect.proposes_across`): anchors grouped across the
-    corpus, the pairs of each anchor's holders counted
-    (:func:`newstrace.detect.posting_pairs`)."""
+    corpus (``postings``, :func:`anchor_postings`, when already grouped), the pairs of each
+    anchor's holders counted (:func:`newstrace.detect.posting_pairs`)."""
     from newstrace.align.crosslingual import ANCHORED
 
     close = (
-        docs.flatMap(lambda d: [(a, (d.id, d.language)) for a in document_anchors(d.text)])
-        .groupByKey(parts)
+        (postings if postings is not None else anchor_postings(docs, parts))
         .flatMap(lambda kv: [(pair, 1) for pair in posting_pairs(kv[1])])
         .reduceByKey(lambda x, y: x + y, parts)
         .filter(lambda kv: kv[1] >= ANCHORED)
@@ -298,6 +315,21 @@ def anchor_nearest(
     if dates is not None and params.window_days is not None:
         close = in_window(close, dates, params.window_days, parts)
     return nearest(close, params.semantic_k, parts, main)
+
+
+def anchor_postings(docs: Any, parts: int) -> Any:
+    """``(anchor, holders)`` of every anchor of the corpus, ``holders`` the ``(id, language)``
+    of the documents whose text holds it (:func:`newstrace.detect.document_anchors`)."""
+    return docs.flatMap(lambda d: [(a, (d.id, d.language)) for a in document_anchors(d.text)]).groupByKey(parts)
+
+
+def anchored_documents(postings: Any, parts: int, main: str | None) -> set[str]:
+    """The ids of the ``main`` language's documents that share a rare anchor with a document of
+    another language (:func:`newstrace.detect.anchored_main`), from :func:`anchor_postings`:
+    those that get window vectors."""
+    if main is None:
+        return set()
+    return set(postings.flatMap(lambda kv: anchored_across(kv[1], main)).distinct(parts).collect())
 
 
 def in_window(close: Any, dates: Any, window_days: int, parts: int) -> Any:
@@ -346,9 +378,14 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
     lang_counts = dict(docs.map(lambda d: d.language).countByValue())
     windows = is_multilingual(lang_counts)
     strides = language_strides(lang_counts, params.main_stride)
+    main = main_language(lang_counts)
+    postings, anchored = None, None
+    if windows:
+        postings = anchor_postings(docs, parts).persist(StorageLevel.MEMORY_AND_DISK)
+        anchored = sc.broadcast(anchored_documents(postings, parts, main))
     vectors = (
         docs.map(lambda d: (d.id, d.language, d.text))
-        .mapPartitions(lambda it: vectors_of(it, strides=strides, cache=cache))
+        .mapPartitions(lambda it: vectors_of(it, strides=strides, cache=cache, main=main, anchored=anchored))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     dim = int(encoder.encode(["."]).shape[1])
@@ -370,7 +407,6 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
             StorageLevel.MEMORY_AND_DISK
         )
         counts = {lang: n for lang, n in every.map(lambda r: r[0][2]).countByValue().items() if lang}
-        main = main_language(lang_counts)
         if exact_across_affordable(list(counts.values()), params.exact_row_pairs):
             close = close_across_languages(every, counts, near, parts)  # as local detect
         else:
@@ -385,7 +421,7 @@ def semantic_candidates(docs: Any, params: DetectParams, parts: int) -> Any:
             out = out.union(wide.map(lambda p: (p, "translation")))
         narrow = None if load_wide_encoder() is not None else encoder.profile
         out = out.union(
-            anchor_nearest(docs, params, dates, parts, narrow, main).map(lambda p: (p, "translation"))
+            anchor_nearest(docs, params, dates, parts, narrow, main, postings).map(lambda p: (p, "translation"))
         )
     rank = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
     return out.reduceByKey(lambda x, y: x if rank[x] <= rank[y] else y, parts)
