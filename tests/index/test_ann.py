@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from newstrace.index.ann import (
     ann_pairs,
     bucket_pairs,
+    candidate_bound,
     close_across,
     cosines,
     exact_across_affordable,
@@ -204,12 +205,18 @@ def test_exact_search_costs_what_the_budget_allows() -> None:
     assert not exact_across_affordable([5, 6], budget=50)  # 5 rows outside the largest x 11
 
 
-@given(st.integers(0, 2**31 - 1), st.integers(2, 3), st.sampled_from([0.5, 0.7, 0.9]))
-def test_candidates_scored_in_tiles_are_those_scored_pair_by_pair(seed: int, n_owners: int, floor: float) -> None:
+@given(
+    st.integers(0, 2**31 - 1), st.integers(2, 3), st.sampled_from([0.5, 0.7, 0.9]), st.booleans(),
+    st.sampled_from([200, 25]),
+)  # fmt: skip
+def test_candidates_scored_in_tiles_are_those_scored_pair_by_pair(
+    seed: int, n_owners: int, floor: float, probes: bool, max_bucket: int
+) -> None:
     """Where candidates are dense among all pairs, ann_pairs screens every pair in matrix tiles
-    and scores only the candidates: the same pairs and cosines to the bit as scoring each
-    candidate by itself (owners with several rows, rows in groups, tiles smaller than the
-    rows, so that pairs cross tile edges)."""
+    and scores only the candidates, read from the two rows' keys: the same pairs and cosines
+    to the bit as listing the candidates and scoring each by itself (owners with several rows,
+    rows in groups, with and without probes, buckets past the cap skipped, tiles smaller than
+    the rows, so that pairs cross tile edges)."""
     import newstrace.index.ann as ann
 
     rng = np.random.default_rng(seed)
@@ -225,10 +232,15 @@ def test_candidates_scored_in_tiles_are_those_scored_pair_by_pair(seed: int, n_o
         for ratio_now in (0, 10**9):  # never tiles, always tiles
             ann.TILE_RATIO = ratio_now
             answers.append(
-                (ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3),
-                 ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3, groups=groups))
+                (ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3, probes=probes, max_bucket=max_bucket),
+                 ann_pairs(rows, owners, min_cosine=floor, bits=4, tables=3, groups=groups, probes=probes,
+                           max_bucket=max_bucket))
             )  # fmt: skip
     finally:
         ann._BLOCK, ann.TILE_RATIO = block, ratio
     assert answers[0] == answers[1]
     assert answers[0][0], "the corpus has close pairs"
+    keys = lsh_keys(rows, hyperplanes(24, bits=4, tables=3))
+    listed = len(bucket_pairs(keys, bits=4, probes=probes, max_bucket=max_bucket)[0])
+    bound = candidate_bound(keys, bits=4, probes=probes, max_bucket=max_bucket)
+    assert listed <= bound <= 3 * listed  # each distinct pair counted once a table it is met in

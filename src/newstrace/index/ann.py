@@ -279,12 +279,15 @@ def ann_pairs(
             ok &= (gi != gj) & (gi >= 0) & (gj >= 0)
         return ok
 
-    # Pairs as codes i * n + j: a third of the memory of rows (4 GiB for the 266 million
-    # candidate pairs of 100k lead vectors).
-    codes, _ = _bucket_codes(lsh_keys(vectors, planes), bits=bits, probes=probes, max_bucket=max_bucket, keep=keep)
+    keys = lsh_keys(vectors, planes)
+    if tiles_cheaper(candidate_bound(keys, bits=bits, probes=probes, max_bucket=max_bucket), len(vectors)):
+        # Candidates dense among all pairs: screened in tiles, never listed (the 266 million
+        # candidate pairs of 100k lead vectors took 2 GiB as codes, and several times that
+        # while they were merged).
+        return _candidates_by_tiles(vectors, owners, keys, min_cosine, probes=probes, max_bucket=max_bucket, keep=keep)
+    # Pairs as codes i * n + j: a third of the memory of rows.
+    codes, _ = _bucket_codes(keys, bits=bits, probes=probes, max_bucket=max_bucket, keep=keep)
     n = np.int64(len(vectors))
-    if tiles_cheaper(len(codes), len(vectors)):
-        return _candidates_by_tiles(vectors, owners, codes, min_cosine)
     out: dict[tuple[int, int], float] = {}
     for start in range(0, len(codes), 1 << 16):  # bounded memory: two vectors a pair
         part = codes[start : start + (1 << 16)]
@@ -312,6 +315,40 @@ def tiles_cheaper(n_candidates: int, n_rows: int) -> bool:
     return n_candidates * TILE_RATIO > n_rows * (n_rows - 1) // 2
 
 
+def candidate_bound(keys: np.ndarray, *, bits: int, probes: bool = True, max_bucket: int = MAX_BUCKET) -> int:
+    """The pairs :func:`bucket_pairs` makes, counted table by table without listing them: a
+    pair met in several tables is counted in each, so this bounds the number of distinct
+    candidate pairs from above (for :func:`tiles_cheaper`).
+
+    >>> keys = np.array([[5], [5], [4], [9]], dtype=np.int64)
+    >>> candidate_bound(keys, bits=4), len(bucket_pairs(keys, bits=4)[0])
+    (3, 3)
+    """
+    total = 0
+    for t in range(keys.shape[1]):
+        uniq, counts = np.unique(keys[:, t], return_counts=True)
+        live = counts <= max_bucket
+        u, c = uniq[live], counts[live].astype(np.int64)
+        total += int((c * (c - 1) // 2).sum())
+        if probes and len(u):
+            for b in range(bits):
+                low = (u >> b & 1) == 0
+                target = u[low] | (np.int64(1) << b)
+                at = np.minimum(np.searchsorted(u, target), len(u) - 1)
+                hit = u[at] == target
+                total += int((c[low][hit] * c[at[hit]]).sum())
+    return total
+
+
+def _alive(keys: np.ndarray, max_bucket: int) -> np.ndarray:
+    """For each row and table, whether its bucket holds at most ``max_bucket`` rows."""
+    alive = np.empty(keys.shape, dtype=bool)
+    for t in range(keys.shape[1]):
+        _, inverse, counts = np.unique(keys[:, t], return_inverse=True, return_counts=True)
+        alive[:, t] = counts[inverse] <= max_bucket
+    return alive
+
+
 def _keep_best(out: dict[tuple[Any, Any], float], found: dict[tuple[Any, Any], float]) -> None:
     for key, c in found.items():
         if c > out.get(key, -2.0):
@@ -319,17 +356,26 @@ def _keep_best(out: dict[tuple[Any, Any], float], found: dict[tuple[Any, Any], f
 
 
 def _candidates_by_tiles(
-    vectors: np.ndarray, owners: np.ndarray, codes: np.ndarray, min_cosine: float
+    vectors: np.ndarray,
+    owners: np.ndarray,
+    keys: np.ndarray,
+    min_cosine: float,
+    *,
+    probes: bool,
+    max_bucket: int,
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
 ) -> dict[tuple[int, int], float]:
     """What :func:`ann_pairs` scores pair by pair, the same answer, from matrix tiles: every pair
     of rows ``i < j`` is screened in float32 products, and those within :data:`_SCREEN` of
-    ``min_cosine`` that are candidates (their code ``i * n + j`` in the sorted ``codes``) are
-    scored by :func:`cosines` (float64) as before. For when candidates are dense among all
-    pairs (:func:`tiles_cheaper`)."""
+    ``min_cosine`` that are candidates are scored by :func:`cosines` (float64) as before. A
+    screened pair is a candidate, as in :func:`bucket_pairs`, when in some table of ``keys``
+    both rows' buckets hold at most ``max_bucket`` rows and the two keys are equal, or one
+    bit apart with ``probes``, and ``keep`` keeps it: read from the two rows' keys, so that the
+    candidates are never listed. For when candidates are dense among all pairs
+    (:func:`tiles_cheaper`)."""
     out: dict[tuple[int, int], float] = {}
     n = len(vectors)
-    if len(codes) == 0:
-        return out
+    alive = _alive(keys, max_bucket)
     rows = np.asarray(vectors, dtype=np.float32)
     for p0 in range(0, n, _BLOCK):
         block = rows[p0 : p0 + _BLOCK]
@@ -338,10 +384,14 @@ def _candidates_by_tiles(
             ii, jj = ii.astype(np.int64) + p0, jj.astype(np.int64) + r0
             upper = ii < jj
             ii, jj = ii[upper], jj[upper]
-            code = ii * n + jj
-            at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
-            hit = codes[at] == code
-            ii, jj = ii[hit], jj[hit]
+            met = np.zeros(len(ii), dtype=bool)
+            for t in range(keys.shape[1]):
+                d = keys[ii, t] ^ keys[jj, t]
+                near = (d & (d - 1)) == 0 if probes else d == 0  # equal, or one bit apart
+                met |= near & alive[ii, t] & alive[jj, t]
+            if keep is not None:
+                met &= keep(ii, jj)
+            ii, jj = ii[met], jj[met]
             if len(ii):
                 cos = cosines(vectors[ii], vectors[jj])
                 _keep_best(out, best_by_owner(owners[ii].tolist(), owners[jj].tolist(), cos, min_cosine))
