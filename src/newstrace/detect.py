@@ -870,6 +870,18 @@ def posting_pairs(holders: Iterable[Holder]) -> list[tuple[Holder, Holder]]:
     ]
 
 
+def anchor_postings(
+    ids: Sequence[str], languages: Sequence[str | None], anchor_sets: Sequence[frozenset[str]]
+) -> dict[str, list[Holder]]:
+    """Each anchor of the corpus with its holders, the ``(id, language)`` of the documents
+    whose :func:`document_anchors` hold it."""
+    postings: dict[str, list[Holder]] = {}
+    for doc, lang, held in zip(ids, languages, anchor_sets, strict=True):
+        for anchor in held:
+            postings.setdefault(anchor, []).append((doc, lang))
+    return postings
+
+
 def anchored_across(holders: Iterable[Holder], main: str | None) -> list[str]:
     """The documents of the ``main`` language among the ``(id, language)`` holders of one
     anchor, sorted, when it is rare (2 to :data:`ANCHOR_DF` holders) and a document of another
@@ -898,10 +910,7 @@ def anchored_main(
     ...                      [frozenset({"snp"}), frozenset({"nhs"}), frozenset(), frozenset({"snp", "#130"})], "en"))
     ['a']
     """
-    postings: dict[str, list[Holder]] = {}
-    for doc, lang, held in zip(ids, languages, anchor_sets, strict=True):
-        for anchor in held:
-            postings.setdefault(anchor, []).append((doc, lang))
+    postings = anchor_postings(ids, languages, anchor_sets)
     return {doc for holders in postings.values() for doc in anchored_across(holders, main)}
 
 
@@ -925,10 +934,7 @@ def anchor_pairs(
     """
     from newstrace.align.crosslingual import ANCHORED
 
-    postings: dict[str, list[Holder]] = {}
-    for doc, lang, held in zip(ids, languages, anchor_sets, strict=True):
-        for anchor in held:
-            postings.setdefault(anchor, []).append((doc, lang))
+    postings = anchor_postings(ids, languages, anchor_sets)
     counts: dict[tuple[str, str], int] = {}
     for holders in postings.values():
         for x, y in posting_pairs(holders):
