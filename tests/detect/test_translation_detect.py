@@ -272,7 +272,8 @@ def test_main_language_documents_get_windows_only_when_they_share_a_rare_name(st
     other stories, and the Spanish translation), an English document gets window vectors only
     when it shares a rare name or figure with a document of another language: the original
     does (Siso, Tierra del Sol), and its translation is still found; the others store their
-    lead vector alone (a third of the encoder's rows at 100k)."""
+    lead vector alone (on the benchmark's 100,230 articles, about half of the encoder's rows
+    fewer)."""
     from newstrace.align.semantic import load_encoder
     from newstrace.detect import MAIN_STRIDE, anchored_main, document_anchors, vector_model
 
@@ -291,5 +292,5 @@ def test_main_language_documents_get_windows_only_when_they_share_a_rare_name(st
     assert sampled == windowed and lead_only == {i for i in ids if i != "wmtml-0203"} - windowed
     assert set(store.get_doc_vectors(vector_model(base, 1))) == {"wmtml-0203"}
     pairs = {(r["a"], r["b"]): r["relation"] for r in store.pairs(relations=("duplicate", "derived", "partial"))}
-    assert pairs == {("wmtml-0196", "wmtml-0203"): pairs.get(("wmtml-0196", "wmtml-0203"))}
+    assert list(pairs) == [("wmtml-0196", "wmtml-0203")]  # the one reuse pair
     assert pairs[("wmtml-0196", "wmtml-0203")] in ("duplicate", "derived")

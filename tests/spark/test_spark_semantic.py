@@ -169,7 +169,8 @@ def test_spark_anchor_pairs_equal_local(spark: Any) -> None:
         if narrow is not None:
             assert not any({langs[ids.index(x)] for x in pair} & {"cs", "uk"} for pair in local)
     # The English documents that get window vectors (a rare name or figure shared with one of
-    # another language): the same set, neither none nor all of them.
+    # another language): the same set from Spark, every English article of the set but not a
+    # note that names nothing.
     from newstrace.detect import anchored_main
     from newstrace.spark.semantic import anchor_postings, anchored_documents
 
