@@ -599,8 +599,8 @@ def window_strides(
     >>> window_strides(["en", None], 3), window_strides(["en", "en", "de"], 3, [True, False, False])
     ([0, 0], [3, 0, 1])
     """
-    of = language_strides(Counter(languages), main_stride)
-    main = main_language(Counter(languages))
+    counts = Counter(languages)
+    of, main = language_strides(counts, main_stride), main_language(counts)
     flags = [True] * len(languages) if anchored is None else anchored
     return [document_stride(x, of, main, a) for x, a in zip(languages, flags, strict=True)]
 
