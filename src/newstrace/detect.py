@@ -13,7 +13,7 @@ import math
 import multiprocessing as mp
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -448,7 +448,12 @@ def embedded_sentences(text: str, *, windows: int) -> tuple[list[str], list[int]
     return sents, lead_rows
 
 
-def _embedding_plan(text: str, windows: int) -> tuple[list[str], list[int], list[list[int]]]:
+_Plan = tuple[list[str], list[int], list[list[int]]]
+"""A document's :func:`_embedding_plan`: its sentences embedded, the lead's and each window's
+positions among them."""
+
+
+def _embedding_plan(text: str, windows: int) -> _Plan:
     """:func:`embedded_sentences` and, for each window vector, the positions of its sentences."""
     from newstrace.clean.text import split_sentences, word_count
 
@@ -468,76 +473,124 @@ def _embedding_plan(text: str, windows: int) -> tuple[list[str], list[int], list
     return [sents[k] for k in keep], [pos[k] for k in lead_rows], [[pos[k] for k in g] for g in groups]
 
 
+def _plan_texts(text: str, plan: _Plan) -> list[str]:
+    """What a document's :func:`_embedding_plan` embeds: its sentences, and the text's first
+    500 characters when none of them makes a lead."""
+    sents, lead_rows, _ = plan
+    return sents if lead_rows else [*sents, text[:500] or " "]
+
+
+def _vectors_from(plan: _Plan, vecs: np.ndarray) -> np.ndarray:
+    """A document's :func:`document_vectors` from the vectors of its :func:`_plan_texts`."""
+    sents, lead_rows, groups = plan
+    rows = [vecs[lead_rows].mean(axis=0) if lead_rows else vecs[len(sents)]]
+    rows.extend(vecs[g].mean(axis=0) for g in groups)
+    out: np.ndarray = np.vstack(rows).astype(np.float32)
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out
+
+
 def document_vectors(text: str, encoder: Any, *, windows: int) -> np.ndarray:
     """The unit vectors a document is indexed by, one row each: its lead (the mean embedding of
     its first :data:`SEMANTIC_LEAD` sentences of five words or more) first, then, with
     ``windows`` (1, or a stride: :func:`embedded_sentences`), the mean of each run of
     :data:`SEMANTIC_WINDOW` sentences."""
-    return _planned_vectors(text, _embedding_plan(text, windows), encoder)[0]
-
-
-def _planned_vectors(
-    text: str, plan: tuple[list[str], list[int], list[list[int]]], encoder: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`document_vectors` of ``text`` from its :func:`_embedding_plan`, and the vectors
-    of the plan's sentences (one row each)."""
-    sents, lead_rows, groups = plan
-    vecs = encoder.encode(sents) if sents else encoder.encode([text[:500] or " "])
-    rows = [vecs[lead_rows].mean(axis=0) if lead_rows else encoder.encode([text[:500] or " "])[0]]
-    rows.extend(vecs[g].mean(axis=0) for g in groups)
-    out: np.ndarray = np.vstack(rows).astype(np.float32)
-    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-    return out, vecs[: len(sents)]
+    plan = _embedding_plan(text, windows)
+    return _vectors_from(plan, encoder.encode(_plan_texts(text, plan)))
 
 
 EMBED_CHUNK = 2000
 """Documents read from the store and embedded at a time (bounded memory)."""
 _EMBED_ENCODER: Any = None
-_EMBED_WINDOWS = 0
 
 
-EMBED_BATCH = 16
-"""Documents whose sentences are embedded together: the encoder packs whole sentences into
-passes of a token budget, and one document's ten or so sentences leave its last pass part
-empty (filled with filler rows): the sentences of 300 benchmark documents embedded all at
-once went 13-19 % faster than one document at a time in one process (the vectors are the same
-bits either way); the 10,230-article benchmark's embedding stage, about 7 % (93.7 s against
-85.9 s, with the encoder measured at 640 against 745 sentences/s on the two runs' machine)."""
+EMBED_TASK = 256
+"""Sentences a worker embeds per task. The encoder packs whole sentences into passes of a token
+budget and the last pass of a task is part empty (filled with filler rows): the larger the
+task, the smaller that share (one pass in about 20 at 256 sentences), while a chunk's
+sentences still make enough tasks to keep every worker busy to its end."""
 
 
-def _embed_batch(texts: Sequence[str]) -> list[tuple[bytes, list[str], np.ndarray]]:
-    plans = [_embedding_plan(t, _EMBED_WINDOWS) for t in texts]  # each text split once
-    _EMBED_ENCODER.encode([s for sents, _, _ in plans for s in sents])  # the batch's passes, cached
-    done = []
-    for text, plan in zip(texts, plans, strict=True):
-        vectors, sentence_vectors = _planned_vectors(text, plan, _EMBED_ENCODER)  # from the cache
-        done.append((vectors.tobytes(), plan[0], sentence_vectors))
-    return done
+POOL_MIN_SENTENCES = 200
+"""New sentences a job must hold before :func:`embed_stream` forks its workers: fewer embed in
+well under a second in the parent, about what the fork and the hand-back cost."""
+
+
+def _embed_task(sentences: list[str]) -> np.ndarray:
+    fresh = getattr(_EMBED_ENCODER, "embed_uncached", None)
+    out: np.ndarray = fresh(sentences) if fresh is not None else _EMBED_ENCODER.encode(sentences)
+    return out
+
+
+def embed_stream(
+    jobs: Iterable[tuple[Sequence[str], int, Any]], encoder: Any, *, workers: int = 1
+) -> Iterator[tuple[Any, list[bytes]]]:
+    """For each ``(texts, windows, payload)`` of ``jobs``, in order, ``(payload, vectors)``:
+    the :func:`document_vectors` of each text (``windows`` as there), as bytes.
+
+    A sentence is embedded once for the whole stream, however many documents hold it (copies
+    share most of theirs): what ``encoder`` holds already (:meth:`held`, where it has one) is
+    not embedded again, and every sentence embedded is given to its cache (``remember``), so
+    that verification, forked from this process later, embeds none of them again. With
+    ``workers`` > 1 the sentences are embedded in one pool of forked processes for the whole
+    stream (the encoder, loaded before the fork, shared copy-on-write), :data:`EMBED_TASK` a
+    task; a job is split and planned, and the one before it written by the caller, while the
+    workers embed, so that they never wait for the parent. A sentence's vector does not
+    depend on what it is embedded with, so the bytes are the same in one process or many."""
+    global _EMBED_ENCODER
+    held = getattr(encoder, "held", None)
+    remember = getattr(encoder, "remember", None)
+    pool: Any = None
+    pending: tuple[Any, list[tuple[str, _Plan]], dict[str, np.ndarray], list[str], Any] | None = None
+
+    def finish(job: Any) -> tuple[Any, list[bytes]]:
+        payload, planned, have, new, result = job
+        if result is not None:
+            vecs = np.vstack(result.get())
+            if remember is not None:
+                remember(new, vecs)
+        else:
+            vecs = encoder.encode(new) if new else np.zeros((0, 1), dtype=np.float32)
+        have.update(zip(new, vecs, strict=True))
+        out = []
+        for text, plan in planned:
+            need = _plan_texts(text, plan)
+            # A sentence another job was embedding when this one was planned: in the cache now.
+            rest = [s for s in need if s not in have]
+            if rest:
+                have.update(zip(rest, encoder.encode(rest), strict=True))
+            out.append(_vectors_from(plan, np.stack([have[s] for s in need])).tobytes())
+        return payload, out
+
+    _EMBED_ENCODER = encoder
+    try:
+        for texts, windows, payload in jobs:
+            planned = [(t, _embedding_plan(t, windows)) for t in texts]
+            wanted = list(dict.fromkeys(s for t, p in planned for s in _plan_texts(t, p)))
+            have: dict[str, np.ndarray] = held(wanted) if held is not None else {}
+            flying = set(pending[3]) if pending is not None else set()
+            new = [s for s in wanted if s not in have and s not in flying]
+            if pool is None and workers > 1 and len(new) > POOL_MIN_SENTENCES and "fork" in mp.get_all_start_methods():
+                pool = mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1))
+            result = None
+            if pool is not None and new:
+                tasks = [new[k : k + EMBED_TASK] for k in range(0, len(new), EMBED_TASK)]
+                result = pool.map_async(_embed_task, tasks, chunksize=1)
+            if pending is not None:
+                yield finish(pending)
+            pending = (payload, planned, have, new, result)
+        if pending is not None:
+            yield finish(pending)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _EMBED_ENCODER = None
 
 
 def embed_documents(texts: Sequence[str], encoder: Any, *, windows: int, workers: int = 1) -> list[bytes]:
-    """:func:`document_vectors` of each text, as bytes, in ``workers`` forked processes when
-    there are enough texts (the encoder, loaded before the fork, is shared copy-on-write). A
-    sentence's vector does not depend on what it is embedded with, so the bytes are the same
-    in one process or many. The workers' sentence vectors are given back to ``encoder``'s own
-    cache (``remember``), so that verification, forked from this process, embeds them no
-    more."""
-    global _EMBED_ENCODER, _EMBED_WINDOWS
-    batches = [texts[k : k + EMBED_BATCH] for k in range(0, len(texts), EMBED_BATCH)]
-    _EMBED_ENCODER, _EMBED_WINDOWS = encoder, windows
-    try:
-        if workers > 1 and len(texts) > 50 and "fork" in mp.get_all_start_methods():
-            with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
-                done = [x for part in pool.map(_embed_batch, batches, chunksize=1) for x in part]
-            remember = getattr(encoder, "remember", None)
-            if remember is not None:
-                for _, sents, vecs in done:
-                    remember(sents, vecs)
-        else:
-            done = [x for part in map(_embed_batch, batches) for x in part]
-    finally:
-        _EMBED_ENCODER = None
-    return [vec for vec, _, _ in done]
+    """:func:`document_vectors` of each text, as bytes (:func:`embed_stream` of one job)."""
+    return next(embed_stream([(texts, windows, None)], encoder, workers=workers))[1]
 
 
 def semantic_floors(params: DetectParams, profile: Any) -> tuple[float, float]:
@@ -1169,25 +1222,21 @@ def semantic_pairs(
         plan.append((stride, model, group, stale))
         del kept
     total, done = sum(len(stale) for *_, stale in plan), 0
+
+    def jobs() -> Iterator[tuple[list[str], int, tuple[str, list[tuple[str, str]]]]]:
+        for stride, model, _, stale in plan:
+            for start in range(0, len(stale), EMBED_CHUNK):
+                docs = store.get_many(stale[start : start + EMBED_CHUNK])
+                texts = [d.text for d in docs.values()]
+                yield texts, stride, (model, [(i, text_hash(t)) for i, t in zip(docs, texts, strict=True)])
+
+    for (model, keys), vectors in embed_stream(jobs(), encoder, workers=params.workers):
+        store.put_doc_vectors(model, [(i, h, v) for (i, h), v in zip(keys, vectors, strict=True)], family=base)
+        done += len(keys)
+        if on_progress:
+            on_progress("embed", done, total)
     cached: dict[str, tuple[str, bytes]] = {}
-    for stride, model, group, stale in plan:
-        for start in range(0, len(stale), EMBED_CHUNK):
-            docs = store.get_many(stale[start : start + EMBED_CHUNK])
-            texts = [d.text for d in docs.values()]
-            store.put_doc_vectors(
-                model,
-                [
-                    (doc_id, text_hash(d.text), vec)
-                    for (doc_id, d), vec in zip(
-                        docs.items(), embed_documents(texts, encoder, windows=stride, workers=params.workers),
-                        strict=True,
-                    )
-                ],
-                family=base,
-            )
-            done += len(docs)
-            if on_progress:
-                on_progress("embed", done, total)
+    for _, model, group, _ in plan:
         kept = store.get_doc_vectors(model)
         cached.update((i, kept[i]) for i in group)
         del kept

@@ -244,6 +244,37 @@ def test_documents_embed_alike_in_workers_and_the_lead_alone(encoder: sem.Encode
         assert np.array_equal(lead[0], document_vectors(text, encoder, windows=True)[0])
 
 
+def test_a_stream_embeds_each_sentence_once_across_its_jobs(encoder: sem.Encoder) -> None:
+    """:func:`~newstrace.detect.embed_stream` gives each job's documents the vectors
+    :func:`~newstrace.detect.document_vectors` gives them, in order, and embeds a sentence
+    once however many documents and jobs hold it: a job of copies planned while the first is
+    still being embedded in the workers, and a job of the lead alone, embed nothing."""
+    from newstrace.detect import (
+        POOL_MIN_SENTENCES,
+        document_vectors,
+        embed_stream,
+        embedded_sentences,
+    )
+
+    texts = [  # sentences shared by many documents, and one of each document's own
+        f"Report {k} was filed by the city desk this week. "
+        + " ".join(f"On day {d} the mayor said that the bridge on road {k % 25} would close." for d in range(k % 7 + 3))
+        for k in range(80)
+    ]
+    jobs = [(texts, 1, "all"), (texts[:20], 1, "copies"), (texts[10:30], 0, "leads")]
+    for workers in (2, 1):
+        fresh = sem.USEEncoder()  # an empty sentence cache
+        out = list(embed_stream(jobs, fresh, workers=workers))
+        assert [payload for payload, _ in out] == ["all", "copies", "leads"]
+        for (docs, windows, _), (_, vectors) in zip(jobs, out, strict=True):
+            assert vectors == [document_vectors(t, encoder, windows=windows).tobytes() for t in docs]
+        distinct = {s for t in texts for s in embedded_sentences(t, windows=1)[0]}
+        assert len(distinct) > POOL_MIN_SENTENCES  # enough for the workers
+        # In the workers: the parent embedded none (their vectors came back); alone: each once.
+        assert fresh.encoded == (0 if workers == 2 else len(distinct))
+        assert len(distinct) < sum(len(embedded_sentences(t, windows=1)[0]) for t in texts)
+
+
 def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) -> None:
     """``windows`` = n > 1 (the main language's documents, :func:`~newstrace.detect.window_strides`):
     the same lead vector, and the window vectors of the lead's sentences and, after them, of

@@ -30,7 +30,7 @@ import shutil
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -112,6 +112,21 @@ class _Cached:
                 self._cache.move_to_end(s)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
+
+    def held(self, sentences: Iterable[str]) -> dict[str, np.ndarray]:
+        """The vectors this encoder holds already for any of ``sentences`` (kept as recently used)."""
+        with self._lock:
+            found = {s: self._cache[s] for s in sentences if s in self._cache}
+            for s in found:
+                self._cache.move_to_end(s)
+            return found
+
+    def embed_uncached(self, sentences: Sequence[str]) -> np.ndarray:
+        """The vectors :meth:`encode` gives ``sentences``, made without reading or filling the
+        cache (a worker that hands them back to its parent's :meth:`remember`)."""
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._embed(list(sentences)), dtype=np.float32)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Unit vectors for ``sentences`` (float32, one row each); repeats are not re-embedded."""
