@@ -8,6 +8,7 @@ So a run after new ingests does only the new work and ends where a run from scra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing as mp
@@ -255,27 +256,69 @@ def verify_pair(
 
 
 # -- the run ---------------------------------------------------------------------------------
+IndexRow = tuple[str, str, bytes, bytes, bytes, int, bytes]
+"""A document's index entry: ``(doc_id, text_hash, minhash, fingerprints, terms, shingles,
+forms)`` (:meth:`~newstrace.store.Store.put_index`)."""
+
+INDEX_TASK = 250
+"""Documents a worker sketches per task (:func:`index_documents`)."""
+
+
+def sketch_documents(docs: Sequence[tuple[str, str, str]], params: DetectParams) -> list[IndexRow]:
+    """The index entries of ``(doc_id, text_hash, text)`` documents: MinHash signature,
+    sampled shingle fingerprints, term hashes, shingle count and sampled fingerprints of the
+    word forms. Each document's entry depends on its text alone."""
+    shingles, terms, forms = [], [], []
+    for _, _, text in docs:
+        ws = words(text)
+        shingles.append(shingle_hashes(ws, params.shingle))
+        terms.append(term_hashes(ws))
+        forms.append(sample_fingerprints(shingle_hashes(form_words(ws), params.shingle), params.fingerprint_mod))
+    sigs = signatures(shingles, params.num_perm)
+    return [
+        (doc_id, thash, sig.tobytes(), sample_fingerprints(sh, params.fingerprint_mod).tobytes(),
+         tm.tobytes(), len(sh), fm.tobytes())
+        for (doc_id, thash, _), sh, sig, tm, fm in zip(docs, shingles, sigs, terms, forms, strict=True)
+    ]  # fmt: skip
+
+
+_INDEX_PARAMS: DetectParams | None = None
+
+
+def _sketch_task(docs: Sequence[tuple[str, str, str]]) -> list[IndexRow]:
+    assert _INDEX_PARAMS is not None
+    return sketch_documents(docs, _INDEX_PARAMS)
+
+
 def index_documents(
     store: Store, params: DetectParams, on_progress: Callable[[str, int, int], None] | None = None
 ) -> int:
-    """Compute sketches for new or changed documents. Returns how many were indexed."""
+    """Compute sketches (:func:`sketch_documents`) for new or changed documents, in
+    ``params.workers`` forked processes when there are enough of them (:data:`INDEX_TASK`
+    documents a task, written as they come back, in order). Returns how many were indexed."""
+    global _INDEX_PARAMS
     todo = store.documents_to_index()
-    for start in range(0, len(todo), 2000):
-        part = todo[start : start + 2000]
-        shingles, terms, forms = [], [], []
-        for _, _, text in part:
-            ws = words(text)
-            shingles.append(shingle_hashes(ws, params.shingle))
-            terms.append(term_hashes(ws))
-            forms.append(sample_fingerprints(shingle_hashes(form_words(ws), params.shingle), params.fingerprint_mod))
-        sigs = signatures(shingles, params.num_perm)
-        store.put_index(
-            (doc_id, thash, sig.tobytes(), sample_fingerprints(sh, params.fingerprint_mod).tobytes(),
-             tm.tobytes(), len(sh), fm.tobytes())
-            for (doc_id, thash, _), sh, sig, tm, fm in zip(part, shingles, sigs, terms, forms, strict=True)
-        )  # fmt: skip
-        if on_progress:
-            on_progress("index", start + len(part), len(todo))
+    tasks = [todo[k : k + INDEX_TASK] for k in range(0, len(todo), INDEX_TASK)]
+    forking = params.workers > 1 and len(tasks) > 1 and "fork" in mp.get_all_start_methods()
+    _INDEX_PARAMS = params
+    done, rows = 0, []
+    try:
+        with contextlib.ExitStack() as stack:
+            if forking:
+                pool = stack.enter_context(mp.get_context("fork").Pool(min(params.workers, os.cpu_count() or 1)))
+                sketched: Iterable[list[IndexRow]] = pool.imap(_sketch_task, tasks)
+            else:
+                sketched = map(_sketch_task, tasks)
+            for k, part in enumerate(sketched):
+                rows.extend(part)
+                if len(rows) >= 2000 or k == len(tasks) - 1:  # written 2,000 at a time, as before
+                    store.put_index(rows)
+                    done += len(rows)
+                    rows = []
+                    if on_progress:
+                        on_progress("index", done, len(todo))
+    finally:
+        _INDEX_PARAMS = None
     return len(todo)
 
 

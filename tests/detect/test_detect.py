@@ -71,6 +71,29 @@ def test_incremental_equals_from_scratch(tmp_path: Path, labelled: Path) -> None
         assert _stored(export_tables(store)) == _stored(scratch)
 
 
+def test_index_entries_are_the_same_in_worker_processes(
+    tmp_path: Path, labelled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sketched in forked workers, a few documents a task, the index holds every document's
+    entry byte for byte as sketched in one process, and progress counts every document."""
+    import newstrace.detect as detect_module
+
+    monkeypatch.setattr(detect_module, "INDEX_TASK", 7)  # many tasks, the last one short
+    entries, seen = [], []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            ingest([labelled], store)
+            progress: list[tuple[int, int]] = []
+            n = detect_module.index_documents(
+                store, DetectParams(workers=workers), lambda _, done, total, kept=progress: kept.append((done, total))
+            )
+            assert n == store.count() > 2 * 7
+            entries.append(store.conn.execute("SELECT * FROM doc_index ORDER BY doc_id").fetchall())
+            seen.append(progress[-1])
+    assert [tuple(r) for r in entries[0]] == [tuple(r) for r in entries[1]]
+    assert len(entries[0]) == n and seen == [(n, n), (n, n)]
+
+
 def _verified(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     """Every verified pair as stored (the verdict, its report, the texts it was verified on)."""
     with Store(db) as store:
