@@ -633,7 +633,8 @@ def embed_stream(
 
 def embed_documents(texts: Sequence[str], encoder: Any, *, windows: int, workers: int = 1) -> list[bytes]:
     """:func:`document_vectors` of each text, as bytes (:func:`embed_stream` of one job)."""
-    return next(embed_stream([(texts, windows, None)], encoder, workers=workers))[1]
+    [(_, vectors)] = embed_stream([(texts, windows, None)], encoder, workers=workers)  # run to its end
+    return vectors
 
 
 def semantic_floors(params: DetectParams, profile: Any) -> tuple[float, float]:
