@@ -584,7 +584,7 @@ def embed_stream(
     held = getattr(encoder, "held", None)
     remember = getattr(encoder, "remember", None)
     pool: Any = None
-    pending: tuple[Any, list[tuple[str, _Plan]], dict[str, np.ndarray], list[str], Any] | None = None
+    pending: tuple[Any, list[tuple[_Plan, list[str]]], dict[str, np.ndarray], list[str], Any] | None = None
 
     def finish(job: Any) -> tuple[Any, list[bytes]]:
         payload, planned, have, new, result = job
@@ -596,8 +596,7 @@ def embed_stream(
             vecs = encoder.encode(new) if new else np.zeros((0, 1), dtype=np.float32)
         have.update(zip(new, vecs, strict=True))
         out = []
-        for text, plan in planned:
-            need = _plan_texts(text, plan)
+        for plan, need in planned:
             # A sentence another job was embedding when this one was planned: in the cache now.
             rest = [s for s in need if s not in have]
             if rest:
@@ -608,8 +607,9 @@ def embed_stream(
     _EMBED_ENCODER = encoder
     try:
         for texts, windows, payload in jobs:
-            planned = [(t, _embedding_plan(t, windows)) for t in texts]
-            wanted = list(dict.fromkeys(s for t, p in planned for s in _plan_texts(t, p)))
+            plans = [_embedding_plan(t, windows) for t in texts]
+            planned = [(p, _plan_texts(t, p)) for t, p in zip(texts, plans, strict=True)]  # each text split once
+            wanted = list(dict.fromkeys(s for _, need in planned for s in need))
             have: dict[str, np.ndarray] = held(wanted) if held is not None else {}
             flying = set(pending[3]) if pending is not None else set()
             new = [s for s in wanted if s not in have and s not in flying]
