@@ -441,15 +441,16 @@ def within_window(a: date | None, b: date | None, window_days: int | None) -> bo
     return window_days is None or a is None or b is None or abs((a - b).days) <= window_days
 
 
-SEMANTIC_LEAD = 4
-"""Sentences (of 5 words or more) whose mean vector is a document's lead vector. Four, not the
-six of before: the lead is embedded for every document, and in a corpus of one language it is
-all that is embedded (a third fewer encoder rows with four, on the benchmark's articles; an
-eighth fewer where every document also gets window vectors). The real labelled news
-(``eval real eval/real --semantic``), the generated families (``eval families --semantic``) and
-the translated pairs (``eval/multilingual``, ``eval/unseen``) gave the same recall with four
-as with six, at the same precision or higher (README, Performance). Stored vectors are keyed
-by it (:func:`vector_model`)."""
+SEMANTIC_LEAD = 3
+"""Sentences (of 5 words or more) whose mean vector is a document's lead vector. Three, not the
+four or six of before: the lead is embedded for every document, and in a corpus of one
+language it is all that is embedded (a quarter fewer words through the encoder with three than
+with four on the benchmark's articles; at 100,230 articles the embedding ended at 413 s
+instead of 631). Measured before it was kept, with ``--semantic``: the real labelled news
+(``eval real eval/real``) 679 of its 862 reuse pairs found at precision 0.913, against 681 at
+0.906 with four; the generated families (``eval families``), ``eval/multilingual`` and
+``eval/unseen`` the same figures to the digit (README, Performance). Stored vectors are keyed by
+it (:func:`vector_model`)."""
 SEMANTIC_WINDOW = (1, 1)
 """Sentences per window vector, and the step between windows, over the sentences of five words
 or more: a translated excerpt of a few sentences set into another article meets its original
@@ -485,7 +486,7 @@ def _window_starts(n: int, stride: int, lead: int = 0) -> list[int]:
 
 def embedded_sentences(text: str, *, windows: int) -> tuple[list[str], list[int]]:
     """The sentences :func:`document_vectors` embeds and the positions of the lead's among
-    them: with ``windows`` 0, up to the end of the lead; 1, all of them; ``n`` > 1, the lead's
+    them: with ``windows`` 0, the lead's alone; 1, all of them; ``n`` > 1, the lead's
     and those of every ``n``-th window after it (:data:`MAIN_STRIDE`)."""
     sents, lead_rows, _ = _embedding_plan(text, windows)
     return sents, lead_rows
@@ -504,9 +505,9 @@ def _embedding_plan(text: str, windows: int) -> _Plan:
     long = [k for k, s in enumerate(sents) if word_count(s) >= 5]
     lead_rows = long[:SEMANTIC_LEAD]
     if not windows:
-        if lead_rows:
-            sents = sents[: lead_rows[-1] + 1]  # the lead alone: the rest would not be used
-        return sents, lead_rows, []
+        # The lead's sentences alone (without one, the text's start: _plan_texts): the rest,
+        # short sentences between the lead's too, would not be used.
+        return [sents[k] for k in lead_rows], list(range(len(lead_rows))), []
     size = SEMANTIC_WINDOW[0]
     groups = [long[k : k + size] for k in _window_starts(len(long), windows, len(lead_rows))]
     if windows == 1:
@@ -734,7 +735,7 @@ def vector_model(base: str, windows: int) -> str:
     (:func:`window_strides`).
 
     >>> vector_model("use@2", 0), vector_model("use@2", 1), vector_model("use@2", 3)
-    ('use@2+lead4', 'use@2+lead4+windows1x1of5', 'use@2+lead4+windows1x1of5every3')
+    ('use@2+lead3', 'use@2+lead3+windows1x1of5', 'use@2+lead3+windows1x1of5every3')
     """
     kind = f"{base}+lead{SEMANTIC_LEAD}"
     if not windows:

@@ -307,6 +307,32 @@ def test_main_language_documents_embed_every_nth_sentence(encoder: sem.Encoder) 
     assert window_strides(["en", "en", "en", "de", None], 3, [True, False, False, False, False]) == [3, 0, 0, 1, 1]
 
 
+def test_the_lead_alone_embeds_only_its_sentences(encoder: sem.Encoder) -> None:
+    """``windows`` = 0 (a one-language corpus, or a main-language document with no anchor)
+    embeds the lead's :data:`~newstrace.detect.SEMANTIC_LEAD` sentences of five words or more
+    and nothing else (not the short sentences between them, not the rest), and gives the lead
+    vector that ``windows`` = 1 gives; a text with no such sentence embeds its start alone."""
+    from newstrace.detect import (
+        SEMANTIC_LEAD,
+        _embedding_plan,
+        _plan_texts,
+        document_vectors,
+        embedded_sentences,
+    )
+
+    long = [f"Sentence {k} of the report says the council voted on plan {k}." for k in range(SEMANTIC_LEAD + 3)]
+    text = " ".join(f"{s} Short one {k}." for k, s in enumerate(long))
+    sents, lead = embedded_sentences(text, windows=0)
+    assert sents == long[:SEMANTIC_LEAD] and lead == list(range(SEMANTIC_LEAD))
+    fresh = sem.USEEncoder()  # an empty sentence cache: it counts what is embedded
+    only = document_vectors(text, fresh, windows=0)
+    assert fresh.encoded == SEMANTIC_LEAD
+    assert only.shape == (1, 512) and np.array_equal(only[0], document_vectors(text, encoder, windows=1)[0])
+    tiny = "Too short. Also short."
+    assert _plan_texts(tiny, _embedding_plan(tiny, 0)) == [tiny]
+    assert document_vectors(tiny, encoder, windows=0).shape == (1, 512)
+
+
 class _RowBiasedBackend:
     """A stand-in pass function: each sentence's vector depends on its token ids, and, where
     ``biased``, on its row in the pass too (rows 6-11 of every 12 a rounding off, as OpenBLAS's
