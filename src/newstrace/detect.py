@@ -446,7 +446,7 @@ SEMANTIC_LEAD = 3
 four or six of before: the lead is embedded for every document, and in a corpus of one
 language it is all that is embedded (a quarter fewer words through the encoder with three than
 with four on the benchmark's articles; at 100,230 articles the embedding ended at 413 s
-instead of 631). Measured before it was kept, with ``--semantic``: the real labelled news
+instead of 517 in the same hour). Measured before it was kept, with ``--semantic``: the real labelled news
 (``eval real eval/real``) 679 of its 862 reuse pairs found at precision 0.913, against 681 at
 0.906 with four; the generated families (``eval families``), ``eval/multilingual`` and
 ``eval/unseen`` the same figures to the digit (README, Performance). Stored vectors are keyed by
