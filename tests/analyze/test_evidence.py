@@ -280,6 +280,56 @@ def test_another_days_report_with_other_figures_stays_a_template() -> None:
     assert compare(bank("2", "37", "four", "33"), bank("2", "37", "four", "33")).relation == "duplicate"
 
 
+def test_an_item_sent_again_with_its_figures_written_another_way_is_not_a_template() -> None:
+    """A re-sent item writes "1.0" as "one", "0.50" as "1/2", "303.9" as "304" and "United
+    States" as "U.S.": the same figures and names, so the same report, not a form filled in
+    again; other figures in the same places still make a template."""
+
+    def assay(first: str, second: str, gold: str, platinum: str, country: str, total: str) -> Document:
+        return doc(gold, [
+            f"VANCOUVER, March 9 - Carolin Mines Ltd said recent assays of tailings at its Hope mine ranged from {first} to {second} ounces of gold per ton.",
+            "There were only trace amounts of platinum and palladium, the company said.",
+            f"Carolin said the results sharply disagreed with an earlier assay performed by a {country} company which showed {gold} ounce of gold per ton and {platinum} ounce of platinum per ton.",
+            f"The company said it had spent {total} mln dlrs on the tailings project and expects the results of further tests within two to three weeks.",
+        ])
+
+    again = compare(assay("0.50", "0.64", "1.0", "0.50", "United States", "303.9"), assay("0.50", "0.64", "one", "1/2", "U.S.", "304"))
+    assert again.evidence is not None and not again.evidence.is_template
+    assert again.evidence.number_substitutions == 0 and again.evidence.fact_substitutions == 0
+    assert again.relation in ("duplicate", "derived")
+    other = compare(assay("0.50", "0.64", "1.0", "0.50", "United States", "303.9"), assay("0.21", "0.37", "two", "3/4", "Canadian", "17"))
+    assert other.evidence is not None and other.evidence.number_substitutions >= 4 and other.evidence.is_template
+    assert other.relation == "related"
+
+
+def test_a_reworded_notice_about_another_borrower_is_a_template() -> None:
+    """Two loan notices of one arranger, reworded sentence by sentence: the borrowers' names,
+    which neither text mentions anywhere else, make them two reports in one form; the same
+    borrower's notice reworded is the same report."""
+
+    def first(borrower: str) -> Document:
+        return doc(borrower, [
+            f"BRUSSELS, March 13 - {borrower} of the Netherlands has signed a 3.1 billion yen bullet loan agreement, arranger Mizuho Capital (Europe) SA said.",
+            "The five-year term loan carries an interest rate of the Japanese long term prime rate flat. It features a swap agreement but a Mizuho spokesman declined to give further details.",
+            "The lenders are Mizuho Capital Ltd and one other Japanese financial institution which the spokesman declined to name.",
+            "Mizuho said the loan was believed to be the first the borrower has raised in yen.",
+        ])
+
+    def second(borrower: str) -> Document:
+        return doc(borrower + "2", [
+            f"BRUSSELS, March 13 - {borrower} of the Netherlands has signed a 3.1 billion yen bullet loan agreement, arranger Mizuho Capital (Europe) SA said.",
+            "The interest rate on the five-year loan is the Japanese long term prime rate flat. The loan has a swap agreement but a bank spokesman declined to give further details.",
+            "The lenders are Mizuho Capital Ltd and another Japanese financial institution which the spokesman declined to name.",
+        ])
+
+    other = compare(first("Zuiderbank Investeringen NV"), second("NV Polderstroom Gasunie"))
+    assert other.evidence is not None and other.evidence.is_template and other.relation == "related"
+    assert other.evidence.fact_substitutions - other.evidence.number_substitutions >= 2  # the names
+    again = compare(first("Zuiderbank Investeringen NV"), second("Zuiderbank Investeringen NV"))
+    assert again.evidence is not None and not again.evidence.is_template
+    assert again.relation in ("duplicate", "derived")
+
+
 def test_common_text_of_the_corpus_is_not_evidence() -> None:
     footer = "The views expressed in this opinion article are solely those of their author and are not necessarily either shared or endorsed by the publisher of this site, which takes no responsibility for them."
     a, b = doc("a", [*NARRATION_A, footer]), doc("b", [*NARRATION_B, footer])

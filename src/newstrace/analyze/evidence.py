@@ -45,6 +45,7 @@ import numpy as np
 
 from newstrace.align import Alignment, TextInfo
 from newstrace.align.crosslingual import anchors
+from newstrace.align.lexical import STOPWORDS
 from newstrace.analyze.quotes import quoted_material
 from newstrace.analyze.speakers import SPEECH_VERBS
 from newstrace.clean.dates import MONTH_NAMES
@@ -429,11 +430,16 @@ def _share(mask: np.ndarray, s: int, e: int) -> float:
     return float(mask[s:e].mean()) if e > s else 0.0
 
 
-_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety".split()
-)
+_NUMBER_WORDS_VALUE = {
+    w: (k if k <= 20 else 10 * (k - 18))
+    for k, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+        "ninety".split()
+    )
+}
+"""Numbers in words and their values ("four" 4, "thirty" 30)."""
+_NUMBER_WORDS = frozenset(_NUMBER_WORDS_VALUE)
 
 
 def _is_number(info: TextInfo, k: int) -> bool:
@@ -460,14 +466,15 @@ def _facts(
     other names, between two token ranges. (Names alike are not counted: a template's constant
     names, "Bank of England", match whatever its figures say.) ``names=False`` reads a reworded
     passage: its figures as two bags (a rewording moves them about, and writes numbers in words
-    as figures; a figure with no counterpart on either side is replaced), and no names
-    (capitalised words, a sentence's first word, "He" for "Trump", change places without being
-    other facts)."""
+    as figures; a figure with no counterpart on either side is replaced), and as names only
+    those the other text never mentions (:func:`_exclusive_names`: capitalised words, a
+    sentence's first word, "He" for "Trump", change places without being other facts)."""
     if not names:
         # Figures only: a rewording writes "forty thousand" as "40,000".
         na = Counter(t.norm for t in a.tokens[a0:a1] if any(c.isdigit() for c in t.norm))
         nb = Counter(t.norm for t in b.tokens[b0:b1] if any(c.isdigit() for c in t.norm))
-        return sum((na & nb).values()), min(sum((na - nb).values()), sum((nb - na).values())), 0
+        figures = sum((na & nb).values()), min(sum((na - nb).values()), sum((nb - na).values()))
+        return *figures, _exclusive_names(a, a0, a1, b, b0, b1)
     aw, bw = a.words[a0:a1], b.words[b0:b1]
     sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
     matches = numbers = n_names = 0
@@ -475,12 +482,107 @@ def _facts(
         if op == "equal":
             matches += sum(1 for k in range(j1, j2) if _is_number(b, b0 + k))
         elif op == "replace":
-            numbers += min(sum(1 for k in range(i1, i2) if _is_number(a, a0 + k)),
-                           sum(1 for k in range(j1, j2) if _is_number(b, b0 + k)))  # fmt: skip
+            if _other_figures(_span(a, a0 + i1, a0 + i2), _span(b, b0 + j1, b0 + j2)):
+                numbers += min(sum(1 for k in range(i1, i2) if _is_number(a, a0 + k)),
+                               sum(1 for k in range(j1, j2) if _is_number(b, b0 + k)))  # fmt: skip
             if names:
-                n_names += min(sum(1 for k in range(i1, i2) if _is_name(a, a0 + k)),
-                               sum(1 for k in range(j1, j2) if _is_name(b, b0 + k)))  # fmt: skip
+                n_names += _other_names(a, a0 + i1, a0 + i2, b, b0 + j1, b0 + j2)
     return matches, numbers, n_names
+
+
+def _span(info: TextInfo, k0: int, k1: int) -> str:
+    """The text of tokens ``k0`` to ``k1`` (exclusive), as written."""
+    return info.text[info.tokens[k0].start : info.tokens[k1 - 1].end] if k1 > k0 else ""
+
+
+_FIGURE = re.compile(r"\d+-\d+/\d+|\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+/\d+|\d+|[A-Za-z]+")
+
+
+def figure_values(span: str) -> list[tuple[float, int]]:
+    """The figures of a span as values and the decimals they are written to, in order: thousands
+    grouped or not, decimals, fractions and number words alike.
+
+    >>> figure_values("1.0 ounce, then 1/2 ounce and 2,253,664 shares, four cts at 6-1/16 pct")
+    [(1.0, 1), (0.5, 2), (2253664.0, 0), (4.0, 0), (6.0625, 2)]
+    """
+    out: list[tuple[float, int]] = []
+    for m in _FIGURE.finditer(span):
+        f = m.group()
+        if f[0].isalpha():
+            if f.lower() in _NUMBER_WORDS:
+                out.append((float(_NUMBER_WORDS_VALUE[f.lower()]), 0))
+        elif "/" in f:  # 1/2, or 6-1/16 (a rate: six and a sixteenth)
+            whole, _, frac = f.rpartition("-")
+            num, den = frac.split("/")
+            if int(den):
+                out.append((int(whole or 0) + int(num) / int(den), 2))
+        else:
+            f = f.replace(",", "")
+            out.append((float(f), len(f.partition(".")[2])))
+    return out
+
+
+def _same_figure(x: tuple[float, int], y: tuple[float, int]) -> bool:
+    """One figure written two ways: equal ("0.50" and "1/2"), or the finer rounded as the
+    coarser is written, within half a percent ("303.9" and "304"; not "1.5" and "two")."""
+    if abs(x[0] - y[0]) < 1e-9:
+        return True
+    places = min(x[1], y[1])
+    close = abs(x[0] - y[0]) <= 0.005 * max(abs(x[0]), abs(y[0]))
+    return close and round(x[0], places) == round(y[0], places)
+
+
+def _other_figures(a_span: str, b_span: str) -> int:
+    """Figures of one span replaced by other figures in the other: pairs of figures, less those
+    that are one figure written two ways ("1.0" and "one", "0.50" and "1/2", "303.9" and "304":
+    a story sent again rewrites its figures, a template changes them).
+
+    >>> _other_figures("1.0 ounce and 0.50 ounce", "one ounce and 1/2 ounce"), _other_figures("25 cts", "26 cts")
+    (0, 1)
+    >>> _other_figures("1.5 billion dlrs at 6-1/16 pct", "two billion dlrs at six pct")
+    2
+    """
+    va, vb = figure_values(a_span), figure_values(b_span)
+    same = 0
+    left = list(vb)
+    for x in va:
+        k = next((i for i, y in enumerate(left) if _same_figure(x, y)), None)
+        if k is not None:
+            same += 1
+            del left[k]
+    return min(len(va), len(vb)) - same
+
+
+def _exclusive_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> int:
+    """Names of a reworded passage that the other text never mentions, on both sides: the same
+    form about another company or person ("Sun Co said it raised the contract price it will
+    pay for crude oil" against "Unocal Corp said it raised ..."). A rewording moves names
+    about, but keeps them somewhere in the text. Names here are capitalised words inside a
+    sentence (not its first word, not a function word)."""
+
+    def names(x: TextInfo, k0: int, k1: int) -> set[str]:
+        firsts = {t0 for t0, _ in x.sentence_tokens}
+        return {
+            x.tokens[k].norm for k in range(k0, k1)
+            if k not in firsts and _is_name(x, k) and x.tokens[k].norm.isalpha() and x.tokens[k].norm not in STOPWORDS
+        }  # fmt: skip
+
+    only_a = names(a, a0, a1) - {t.norm for t in b.tokens}
+    only_b = names(b, b0, b1) - {t.norm for t in a.tokens}
+    return min(len(only_a), len(only_b))
+
+
+def _other_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> int:
+    """Names of one span replaced by other names in the other: capitalised words, less function
+    words a sentence opens with ("The", "In") and an abbreviation of the other side's name
+    ("U.S." for "United States")."""
+    na = [a.tokens[k].norm for k in range(a0, a1) if _is_name(a, k) and a.tokens[k].norm not in STOPWORDS]
+    nb = [b.tokens[k].norm for k in range(b0, b1) if _is_name(b, k) and b.tokens[k].norm not in STOPWORDS]
+    if na and nb:
+        for x, y in ((na, nb), (nb, na)):
+            if all(len(w) == 1 for w in y) and "".join(w[0] for w in x) == "".join(y):
+                return 0
+    return min(len(na), len(nb))
 
 
 _FLAGS_CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -727,13 +829,14 @@ def _pair_facts(
         elif m:
             figured.append(b0)
     gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
-    if lexical:
-        first = min(lexical, key=lambda r: r[1])
+    if worded:  # the words before the first passage, reworded or not: the subject's name
+        first = min(worded, key=lambda r: r[1])
         gaps.append((max(0, first[1] - max_gap), first[1], max(0, first[3] - max_gap), first[3]))
     for ga0, ga1, gb0, gb1 in gaps:
         ga0, gb0 = max(ga0, da), max(gb0, db)
         if 0 < ga1 - ga0 <= max_gap and 0 < gb1 - gb0 <= max_gap:
             _, n, c = _facts(a, ga0, ga1, b, gb0, gb1)
+            c = max(c, _exclusive_names(a, ga0, ga1, b, gb0, gb1))  # "De Nationale NV" / "NV Gasunie"
             f.numbers += n
             f.substitutions += n + c
     if f.matches >= SAME_FIGURES_MANY and f.substitutions * 5 <= f.matches:
