@@ -557,14 +557,16 @@ def _exclusive_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: in
     """Names of a reworded passage that the other text never mentions, on both sides: the same
     form about another company or person ("Sun Co said it raised the contract price it will
     pay for crude oil" against "Unocal Corp said it raised ..."). A rewording moves names
-    about, but keeps them somewhere in the text. Names here are capitalised words inside a
-    sentence (not its first word, not a function word)."""
+    about, but keeps them somewhere in the text. Names here are capitalised words of two letters
+    or more inside a sentence (not its first word, not a function word, not an initial: "U.S."
+    is "United States" abbreviated)."""
 
     def names(x: TextInfo, k0: int, k1: int) -> set[str]:
         firsts = {t0 for t0, _ in x.sentence_tokens}
         return {
             x.tokens[k].norm for k in range(k0, k1)
-            if k not in firsts and _is_name(x, k) and x.tokens[k].norm.isalpha() and x.tokens[k].norm not in STOPWORDS
+            if k not in firsts and _is_name(x, k) and x.tokens[k].norm.isalpha() and len(x.tokens[k].norm) > 1
+            and x.tokens[k].norm not in STOPWORDS
         }  # fmt: skip
 
     only_a = names(a, a0, a1) - {t.norm for t in b.tokens}
@@ -828,17 +830,27 @@ def _pair_facts(
             f.same_figures.add(b0)
         elif m:
             figured.append(b0)
-    gaps = [(prev[2], nxt[1], prev[4], nxt[3]) for prev, nxt in itertools.pairwise(lexical)]
-    if worded:  # the words before the first passage, reworded or not: the subject's name
-        first = min(worded, key=lambda r: r[1])
-        gaps.append((max(0, first[1] - max_gap), first[1], max(0, first[3] - max_gap), first[3]))
-    for ga0, ga1, gb0, gb1 in gaps:
-        ga0, gb0 = max(ga0, da), max(gb0, db)
-        if 0 < ga1 - ga0 <= max_gap and 0 < gb1 - gb0 <= max_gap:
-            _, n, c = _facts(a, ga0, ga1, b, gb0, gb1)
-            c = max(c, _exclusive_names(a, ga0, ga1, b, gb0, gb1))  # "De Nationale NV" / "NV Gasunie"
-            f.numbers += n
-            f.substitutions += n + c
+    # (A's gap, B's gap, names only): the gaps between lexical passages and before the first
+    # one, or before a reworded passage that opens the shared text, whose words just before it
+    # name its subject ("De Nationale Investeringsbank NV of the Netherlands has signed" against
+    # "NV Nederlandse Gasunie of the Netherlands has signed"): there only names count, those
+    # the other text never has (its figures are the reworded passage's to compare).
+    gaps = [(prev[2], nxt[1], prev[4], nxt[3], False) for prev, nxt in itertools.pairwise(lexical)]
+    for kinds, names_only in ((_LEXICAL, False), (_WORDED, True)):
+        first = min((r for r in worded if r[0].kind in kinds), key=lambda r: r[1], default=None)
+        if first is not None and (not names_only or first[0].kind not in _LEXICAL):
+            gaps.append((first[1] - max_gap, first[1], first[3] - max_gap, first[3], names_only))
+    for ga0, ga1, gb0, gb1, names_only in gaps:
+        ga0, gb0 = max(ga0, da, 0), max(gb0, db, 0)
+        if not (0 < ga1 - ga0 <= max_gap and 0 < gb1 - gb0 <= max_gap):
+            continue
+        c = _exclusive_names(a, ga0, ga1, b, gb0, gb1)  # "Zuiderbank NV" against "NV Gasunie"
+        if names_only:
+            f.substitutions += c
+            continue
+        _, n, replaced = _facts(a, ga0, ga1, b, gb0, gb1)
+        f.numbers += n
+        f.substitutions += n + max(c, replaced)
     if f.matches >= SAME_FIGURES_MANY and f.substitutions * 5 <= f.matches:
         # One report, a figure or two corrected: its passages hold the same figures.
         f.same_figures.update(figured)
