@@ -81,8 +81,14 @@ def reuters_slices(tmp_path_factory: pytest.TempPathFactory) -> list[RealScores]
 
 @pytest.fixture(scope="module")
 def reuters_heldout(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
-    """Reuters-21578 files 008-009: labelled last, no rule or threshold set on them."""
+    """Reuters-21578 files 008-009: held out until files 010-011 were labelled."""
     return _reuters(tmp_path_factory, "reuters-heldout", "8-9")
+
+
+@pytest.fixture(scope="module")
+def reuters_10(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 010-011: labelled last (round h5), no rule or threshold set on them."""
+    return _reuters(tmp_path_factory, "reuters-10", "10-11")
 
 
 def test_labelled_set_is_what_its_readme_says() -> None:
@@ -140,11 +146,11 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 @pytest.mark.slow
 def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
-    """README, Quality: Reuters 002-003 (1,498 labelled pairs, 112 reuse) precision 0.967, recall
-    0.786, ARI 0.910; 004-005 (1,487, 162) 0.899, 0.765, ARI 0.795; 006-007 (1,588, 95) 0.863,
+    """README, Quality: Reuters 002-003 (1,499 labelled pairs, 112 reuse) precision 0.967, recall
+    0.795, ARI 0.915; 004-005 (1,487, 162) 0.913, 0.778, ARI 0.810; 006-007 (1,589, 95) 0.863,
     0.663, ARI 0.753. Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
     0.765, 0.840 / 0.663), then used to set this version's rules."""
-    floors = ((1_498, 112, 0.95, 0.77, 0.89), (1_487, 162, 0.88, 0.75, 0.77), (1_588, 95, 0.84, 0.64, 0.73))
+    floors = ((1_499, 112, 0.95, 0.78, 0.90), (1_487, 162, 0.89, 0.76, 0.79), (1_589, 95, 0.84, 0.64, 0.73))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
         assert r.reported_unlabelled == 0
@@ -153,14 +159,27 @@ def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
 
 @pytest.mark.slow
 def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
-    """README, Quality: Reuters 008-009, held out (1,459 labelled pairs, 149 reuse; no rule or
-    threshold set on it): precision 0.944, recall 0.785, direction 0.974 (117), ARI 0.869
-    (0.929 / 0.785 / 0.863 before the title and one-outlet rules). What newstrace does on wire
-    news it was not tuned on: the floors hold it there, they are no target."""
+    """README, Quality: Reuters 008-009 (1,460 labelled pairs, 149 reuse), held out until files
+    010-011 were labelled: precision 0.944, recall 0.792, direction 0.975 (118), ARI 0.873
+    (0.929 / 0.785 / 0.863 before the title and one-outlet rules; 0.944 / 0.785 / 0.869 before
+    figures written another way were read as the same figures, a rule two of its pairs were
+    read for)."""
     r = reuters_heldout
-    _holds(r, 1_459, 149, precision=0.92, recall=0.76, ari=0.84, direction=0.95)
+    _holds(r, 1_460, 149, precision=0.92, recall=0.77, ari=0.85, direction=0.95)
     assert r.reported_unlabelled <= 3
     assert sum(f.get("wrong", 0) for f in r.flags.values()) == 0
+
+
+@pytest.mark.slow
+def test_reuters_10_heldout_floors(reuters_10: RealScores) -> None:
+    """README, Quality: Reuters 010-011, held out (round h5: 1,241 labelled pairs, 152 reuse; no
+    rule or threshold set on it, measured once): precision 0.971, recall 0.651, direction 1.000
+    (99), ARI 0.784. What newstrace does on wire news it was not tuned on: the floors hold it
+    there, they are no target."""
+    r = reuters_10
+    _holds(r, 1_241, 152, precision=0.95, recall=0.63, ari=0.76, direction=0.98)
+    assert r.reported_unlabelled == 0
+    assert sum(sum(f.values()) for f in r.flags.values()) == 0
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
