@@ -454,6 +454,13 @@ def _is_name(info: TextInfo, k: int) -> bool:
     return info.text[info.tokens[k].start].isupper()
 
 
+def _name(info: TextInfo, k: int) -> str | None:
+    """Token ``k``'s folded word when it reads as a name (:func:`_is_name`, and not a function
+    word a sentence opens with: "The", "In"), else None."""
+    norm = info.tokens[k].norm
+    return norm if _is_name(info, k) and norm not in STOPWORDS else None
+
+
 def _token_range(info: TextInfo, s: int, e: int) -> tuple[int, int]:
     starts = [t.start for t in info.tokens]
     return bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
@@ -563,11 +570,8 @@ def _exclusive_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: in
 
     def names(x: TextInfo, k0: int, k1: int) -> set[str]:
         firsts = {t0 for t0, _ in x.sentence_tokens}
-        return {
-            x.tokens[k].norm for k in range(k0, k1)
-            if k not in firsts and _is_name(x, k) and x.tokens[k].norm.isalpha() and len(x.tokens[k].norm) > 1
-            and x.tokens[k].norm not in STOPWORDS
-        }  # fmt: skip
+        found = (_name(x, k) for k in range(k0, k1) if k not in firsts)
+        return {n for n in found if n and n.isalpha() and len(n) > 1}
 
     only_a = names(a, a0, a1) - {t.norm for t in b.tokens}
     only_b = names(b, b0, b1) - {t.norm for t in a.tokens}
@@ -578,8 +582,8 @@ def _other_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -
     """Names of one span replaced by other names in the other: capitalised words, less function
     words a sentence opens with ("The", "In") and an abbreviation of the other side's name
     ("U.S." for "United States")."""
-    na = [a.tokens[k].norm for k in range(a0, a1) if _is_name(a, k) and a.tokens[k].norm not in STOPWORDS]
-    nb = [b.tokens[k].norm for k in range(b0, b1) if _is_name(b, k) and b.tokens[k].norm not in STOPWORDS]
+    na = [n for k in range(a0, a1) if (n := _name(a, k))]
+    nb = [n for k in range(b0, b1) if (n := _name(b, k))]
     if na and nb:
         for x, y in ((na, nb), (nb, na)):
             if all(len(w) == 1 for w in y) and "".join(w[0] for w in x) == "".join(y):
