@@ -173,7 +173,7 @@ def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_10_heldout_floors(reuters_10: RealScores) -> None:
     """README, Quality: Reuters 010-011, held out (round h5: 1,241 labelled pairs, 152 reuse; no
-    rule or threshold set on it, measured once): precision 0.971, recall 0.651, direction 1.000
+    rule or threshold set on it): precision 0.971, recall 0.651, direction 1.000
     (99), ARI 0.784. What newstrace does on wire news it was not tuned on: the floors hold it
     there, they are no target."""
     r = reuters_10
