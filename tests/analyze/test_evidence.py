@@ -115,12 +115,17 @@ def test_reworded_sentences_count_with_copied_prose_by_how_much_of_the_derivativ
     reworded; beside the source's quotations they are a rewrite of the story (the seed blog)."""
     from newstrace.analyze.evidence import REWRITE_ANCHOR_WORDS
 
-    def ev(prose: int, derivative: int, third: int = 0) -> ReuseEvidence:
+    def ev(prose: int, derivative: int, third: int = 0, anchor: int | None = None) -> ReuseEvidence:
         return ReuseEvidence(prose_words=prose, rewrite_words=32, rewrite_sentences=2, rewrite_runs=2,
-                             third_party_words=third, derivative_words=derivative)  # fmt: skip
+                             third_party_words=third, derivative_words=derivative,
+                             anchor_words=prose if anchor is None else anchor)  # fmt: skip
 
     assert ev(14, 300).words == 14
     assert ev(REWRITE_ANCHOR_WORDS, 300).words == REWRITE_ANCHOR_WORDS + 32
+    # The same words in stock phrases of fewer than 12 words each ("cut their trade surpluses
+    # with the United States") carry nothing in a longer story.
+    assert ev(REWRITE_ANCHOR_WORDS, 300, anchor=0).words == REWRITE_ANCHOR_WORDS
+    assert ev(14, 80, anchor=0).words == 46  # in a short item reworded, a phrase is enough
     assert ev(14, 80).words == 46
     assert ev(14, 300, third=150).words == 46
     assert ev(11, 80).words == 11  # a phrase shorter than 12 words never carries them
@@ -328,6 +333,40 @@ def test_a_reworded_notice_about_another_borrower_is_a_template() -> None:
     again = compare(first("Zuiderbank Investeringen NV"), second("Zuiderbank Investeringen NV"))
     assert again.evidence is not None and not again.evidence.is_template
     assert again.relation in ("duplicate", "derived")
+
+
+def test_a_form_whose_longer_slots_hold_other_figures_is_a_template() -> None:
+    """Two export-bonus notices of one agency: the same sentences around slots of a dozen words
+    that each fills in its own words (what was sold, to whom, for how much). The slots' figures
+    differ: the same form about another sale. The same notice sent again with its slots reworded
+    around the same figures is the same report."""
+
+    def notice(i: str, sale: str, shipment: str, bonus: str, left: str) -> Document:
+        return doc(i, [
+            f"WASHINGTON, March 16 - The Commodity Credit Corporation has accepted a bid for an export bonus to cover the sale of {sale}, the U.S. Agriculture Department said.",
+            f"The {shipment}.",
+            f"The bonus of {bonus} and will be paid in the form of commodities from the CCC inventory, it said.",
+            f"An additional {left} under the Export Enhancement Program initiative announced October 30, 1986, it said.",
+        ])
+
+    wheat = notice("w", "15,000 tonnes of U.S. wheat to West African countries",
+                   "dark northern spring wheat is for shipment May 15-June 15, 1987",
+                   "40.05 dlrs per tonne was made to Peavey Company",
+                   "315,500 tonnes of wheat are still available to West African countries")  # fmt: skip
+    cattle = notice("c", "380 head of dairy cattle to Kuwait",
+                    "dairy cattle are for shipment on or before May 31, 1987, it said",
+                    "1,465.00 dlrs per head was made to American Marketing Services, Inc,",
+                    "761 head of dairy cattle are still available to Gulf countries")  # fmt: skip
+    other = compare(wheat, cattle)
+    assert other.evidence is not None and other.evidence.number_substitutions >= 3
+    assert other.evidence.is_template and other.relation == "related"
+    reworded = notice("w2", "15,000 tonnes of wheat of the United States to countries of West Africa",
+                      "wheat, dark northern spring, is to be shipped between May 15 and June 15, 1987",
+                      "40.05 dlrs a tonne went to Peavey Co",
+                      "315,500 tonnes of wheat remain available to countries of West Africa")  # fmt: skip
+    again = compare(wheat, reworded)
+    assert again.evidence is not None and again.evidence.number_substitutions == 0
+    assert not again.evidence.is_template and again.relation in ("duplicate", "derived")
 
 
 def test_common_text_of_the_corpus_is_not_evidence() -> None:
