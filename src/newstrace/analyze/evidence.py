@@ -51,7 +51,7 @@ from newstrace.analyze.speakers import SPEECH_VERBS
 from newstrace.clean.dates import MONTH_NAMES
 from newstrace.clean.text import split_sentences
 from newstrace.index.minhash import sample_fingerprints
-from newstrace.index.shingles import form_words, shingle_hashes
+from newstrace.index.shingles import form_words, shingle_hashes, title_words
 
 __all__ = [
     "Commonness",
@@ -114,23 +114,12 @@ class Commonness:
         return float((self.common[pos] == fps).mean())
 
 
-_TITLE_WORD = re.compile(r"\w[\w'’&.-]*", re.U)
-
 TITLE_RARE = 0.01
 """A title word that at most this share of a corpus's titles hold (and at least two) names what
 the story is about: a company, a person, a place (:func:`other_subjects`)."""
 SHORT_ITEM_WORDS = 60
 """Texts shorter than this (the shorter of a pair) are items whose form may be the whole of them:
 a dividend notice, a results table, an offering's terms (:func:`other_subjects`)."""
-
-
-def title_words(title: str | None) -> frozenset[str]:
-    """The words of a title, lower-cased, figures and tickers included.
-
-    >>> sorted(title_words("CHUBB CORP <CB> SETS QUARTERLY"))
-    ['cb', 'chubb', 'corp', 'quarterly', 'sets']
-    """
-    return frozenset(w.lower().rstrip(".") for w in _TITLE_WORD.findall(title or ""))
 
 
 def title_frequencies(titles: Iterable[str | None]) -> dict[str, int]:
@@ -833,6 +822,15 @@ class _Facts:
     """Reworded passages whose figures are mostly others."""
 
 
+def _sentence_end(info: TextInfo, k: int) -> int:
+    """The token that ends the sentence token ``k`` is in (``k`` itself where a sentence starts
+    there, or past the last)."""
+    for t0, t1 in info.sentence_tokens:
+        if t0 < k < t1:
+            return t1
+    return k
+
+
 def _pair_facts(
     a: TextInfo, b: TextInfo, lexical: list[Any], worded: list[Any], max_gap: int, da: int, db: int
 ) -> _Facts:
@@ -861,16 +859,34 @@ def _pair_facts(
         first = min((r for r in worded if r[0].kind in kinds), key=lambda r: r[1], default=None)
         if first is not None and (not names_only or first[0].kind not in _LEXICAL):
             gaps.append((first[1] - max_gap, first[1], first[3] - max_gap, first[3], names_only))
+    # A longer gap between two passages, on both sides, is a slot of the form filled in each
+    # text in its own words ("15,000 tonnes of U.S. wheat to West African countries" against
+    # "380 head of dairy cattle to Kuwait"), and so are the words before the first passage (but
+    # the last few, read below) and after the last ("down to around 700 mln stg from 800 mln"
+    # against "down to 450 mln stg"): their figures, as two bags. (Not their names: a story
+    # sent again reworded writes "Wells Fargo Bank" for "Wells Fargo and Co".)
+    slots = []
     for prev, nxt in itertools.pairwise(worded):
-        # A longer gap between two passages, on both sides, is a slot of the form filled in
-        # each text in its own words ("15,000 tonnes of U.S. wheat to West African countries"
-        # against "380 head of dairy cattle to Kuwait"): its figures, as two bags. (Not its
-        # names: a story sent again reworded writes "Wells Fargo Bank" for "Wells Fargo and Co".)
         ga0, ga1, gb0, gb1 = max(prev[2], da), nxt[1], max(prev[4], db), nxt[3]
         short = ga1 - ga0 <= max_gap and gb1 - gb0 <= max_gap
-        if (short and prev[0].kind in _LEXICAL and nxt[0].kind in _LEXICAL) or not (
-            0 < ga1 - ga0 <= SLOT_WORDS and 0 < gb1 - gb0 <= SLOT_WORDS
-        ):
+        if not (short and prev[0].kind in _LEXICAL and nxt[0].kind in _LEXICAL):
+            slots.append((ga0, ga1, gb0, gb1))
+    if worded:
+        first, last = worded[0], worded[-1]
+        # (After the datelines: another day in a dateline is read with the words before the
+        # first passage, below, and only as one more sign of another report.)
+        edge = max_gap if first[0].kind in _LEXICAL else 0
+        sa, sb = max(da, _dateline_end(a)), max(db, _dateline_end(b))
+        slots.append((sa, max(sa, first[1] - edge), sb, max(sb, first[3] - edge)))
+        ta, tb = max(last[2], da), max(last[4], db)
+        ea, eb = len(a.tokens), len(b.tokens)
+        if ea - ta > SLOT_WORDS or eb - tb > SLOT_WORDS:
+            # More follows: the slot is the rest of the sentence the last passage ends in
+            # ("revised down its estimate of the deficit to" "1.3 billion stg from 1.1 billion.").
+            ea, eb = _sentence_end(a, ta), _sentence_end(b, tb)
+        slots.append((ta, ea, tb, eb))
+    for ga0, ga1, gb0, gb1 in slots:
+        if not (0 < ga1 - ga0 <= SLOT_WORDS and 0 < gb1 - gb0 <= SLOT_WORDS):
             continue
         n = _other_figures(_span(a, ga0, ga1), _span(b, gb0, gb1))
         f.numbers += n

@@ -8,6 +8,7 @@ share of equal bins, as for classic MinHash. Pure numpy, no state: fit for Spark
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -304,3 +305,37 @@ def term_candidates(
     i, j, c = _count_pairs(terms, max_df)
     keep = (c >= min_shared) & (c >= min_share * np.minimum(rare_count[i], rare_count[j]))
     return set(zip(i[keep].tolist(), j[keep].tolist(), strict=True))
+
+
+def title_candidates(
+    titles: Sequence[frozenset[str]],
+    sizes: Sequence[int],
+    *,
+    max_df: int = 3,
+    max_size: int = 1200,
+    min_shared: int = 2,
+) -> set[tuple[int, int]]:
+    """Pairs of short items whose titles share words that few titles hold: the subject's name
+    (a company's, and its ticker). An item sent again in other words ("Shr" for "Qtly div",
+    "obtained a five mln dlr line of revolving credit" for "received a commitment for a five mln
+    dlr revolving credit line") keeps its subject in its title, and in a text of a few dozen
+    words may share no shingle with its first version. Words (figures aside) held by 2 to
+    ``max_df`` of the titles count, ``min_shared`` of them a pair (one alone is as often a word
+    of two notices of one kind, "NASDAQ", "PREFERRED OFFERED"); both items are ``max_size``
+    characters or fewer (``sizes``), so a long story's pairs are left to the other generators.
+
+    >>> t = [frozenset({"chubb", "corp", "sets", "quarterly"}), frozenset({"chubb", "corp", "payout"}),
+    ...      frozenset({"erie", "sets", "quarterly"}), frozenset({"chubb", "corp", "results"}),
+    ...      *[frozenset({"sets", "quarterly", f"co{k}"}) for k in range(5)]]
+    >>> sorted(title_candidates(t, [200, 250, 200, 5000, *[200] * 5]))
+    [(0, 1)]
+    """
+    df: Counter[str] = Counter(w for t in titles for w in t if not w.isdigit())
+    holders: defaultdict[str, list[int]] = defaultdict(list)
+    for i, (t, n) in enumerate(zip(titles, sizes, strict=True)):
+        if n <= max_size:
+            for w in t:
+                if 2 <= df.get(w, 0) <= max_df:
+                    holders[w].append(i)
+    shared = Counter((x, y) for ids in holders.values() for k, x in enumerate(ids) for y in ids[k + 1 :])
+    return {pair for pair, n in shared.items() if n >= min_shared}

@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 
 from newstrace.analyze import Commonness
-from newstrace.analyze.evidence import title_words
 from newstrace.clean.dates import to_date
 from newstrace.clean.language import detect_language
 from newstrace.clean.text import words
 from newstrace.detect import (
     CANDIDATE_KINDS,
     REUSE,
+    TITLE_ITEM_CHARS,
+    TITLE_SHARED_WORDS,
     DetectParams,
     counts_paraphrase,
     hub_pivots,
@@ -41,7 +42,7 @@ from newstrace.export import (
 )
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
-from newstrace.index.shingles import form_words, shingle_hashes, term_hashes
+from newstrace.index.shingles import form_words, shingle_hashes, term_hashes, title_words
 from newstrace.models import Document
 
 RANK = {kind: i for i, kind in enumerate(CANDIDATE_KINDS)}
@@ -270,6 +271,20 @@ def run_job(
             .map(lambda kv: ((kv[1][0][0], kv[0]), "terms"))
         )
         candidates = candidates.union(terms)
+    if p.title_df:
+        # A rare title word of two short items, as local detect (title_candidates): its titles
+        # are counted over every document, its pairs are those of the short ones.
+        add_title, merge_title = _capped(p.title_df)
+        by_title = (
+            docs.flatMap(lambda d: ((w, (d.id, len(d.text))) for w in title_words(d.title) if not w.isdigit()))
+            .aggregateByKey([], add_title, merge_title, parts)
+            .filter(lambda kv: kv[1] is not None and len(kv[1]) > 1)
+            .flatMap(lambda kv: ((ab, 1) for ab in _pairs_of([i for i, n in kv[1] if n <= TITLE_ITEM_CHARS])))
+            .reduceByKey(lambda x, y: x + y, parts)
+            .filter(lambda kv: kv[1] >= TITLE_SHARED_WORDS)
+            .map(lambda kv: (kv[0], "title"))
+        )
+        candidates = candidates.union(by_title)
     candidates = candidates.reduceByKey(lambda x, y: x if RANK[x] <= RANK[y] else y)
     if p.window_days is not None:  # as local detect (semantic candidates: see spark.semantic)
         dates = sketches.map(lambda s: (s["id"], s["published"]))

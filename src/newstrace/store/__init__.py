@@ -893,12 +893,13 @@ class Store:
             )
 
     def index_entries(self) -> Iterator[sqlite3.Row]:
-        """Every index entry with its document's outlet, date and title, in insertion order (streamed:
-        a million entries are gigabytes as rows)."""
+        """Every index entry with its document's outlet, date, title and length in characters
+        (``chars``), in insertion order (streamed: a million entries are gigabytes as rows)."""
         return iter(
             self.conn.execute(
                 "SELECT i.doc_id, i.text_hash, i.minhash, i.fingerprints, i.terms, i.forms, d.outlet, "
-                "d.published, d.title, d.seq FROM doc_index i JOIN documents d ON d.id = i.doc_id "
+                "d.published, d.title, length(d.text) AS chars, d.seq FROM doc_index i "
+                "JOIN documents d ON d.id = i.doc_id "
                 "ORDER BY d.seq"
             )
         )
