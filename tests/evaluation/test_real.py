@@ -132,25 +132,26 @@ def _holds(r: RealScores, labelled: int, reuse: int, precision: float, recall: f
 
 
 def test_reuters_floors(reuters: RealScores) -> None:
-    """README, Quality: Reuters 000-001 (649 labelled pairs, 123 reuse): precision 0.971, recall
-    0.805, direction 1.000 (99), ARI 0.879, no flag raised. (Recall was 0.855 of 117 before the
-    six reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent
-    as operating figures, reworded versions of one item; 0.813 before reworded sentences needed
+    """README, Quality: Reuters 000-001 (651 labelled pairs, 125 reuse): precision 0.972, recall
+    0.824, direction 1.000 (103), ARI 0.891, no flag raised. (Recall was 0.805 of 123 before
+    short items whose titles share rare words were candidates; 0.855 of 117 before the six
+    reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent as
+    operating figures, reworded versions of one item; 0.813 before reworded sentences needed
     20 copied words beside them in a longer story.)"""
     r = reuters
-    _holds(r, 649, 123, precision=0.96, recall=0.79, ari=0.87, direction=0.98)
-    assert r.direction_total >= 95
+    _holds(r, 651, 125, precision=0.96, recall=0.81, ari=0.88, direction=0.98)
+    assert r.direction_total >= 100
     assert r.reported_unlabelled == 0
     assert sum(sum(f.values()) for f in r.flags.values()) == 0
 
 
 @pytest.mark.slow
 def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
-    """README, Quality: Reuters 002-003 (1,499 labelled pairs, 112 reuse) precision 0.967, recall
-    0.795, ARI 0.915; 004-005 (1,487, 162) 0.913, 0.778, ARI 0.810; 006-007 (1,589, 95) 0.863,
-    0.663, ARI 0.753. Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
+    """README, Quality: Reuters 002-003 (1,500 labelled pairs, 112 reuse) precision 0.958, recall
+    0.821, ARI 0.917; 004-005 (1,487, 162) 0.970, 0.790, ARI 0.848; 006-007 (1,591, 96) 0.872,
+    0.708, ARI 0.784. Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
     0.765, 0.840 / 0.663), then used to set this version's rules."""
-    floors = ((1_499, 112, 0.95, 0.78, 0.90), (1_487, 162, 0.89, 0.76, 0.79), (1_589, 95, 0.84, 0.64, 0.73))
+    floors = ((1_500, 112, 0.94, 0.80, 0.90), (1_487, 162, 0.95, 0.77, 0.83), (1_591, 96, 0.85, 0.69, 0.77))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
         assert r.reported_unlabelled == 0
@@ -159,39 +160,41 @@ def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
 
 @pytest.mark.slow
 def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
-    """README, Quality: Reuters 008-009 (1,460 labelled pairs, 149 reuse), held out until files
-    010-011 were labelled: precision 0.944, recall 0.792, direction 0.975 (118), ARI 0.873
-    (0.929 / 0.785 / 0.863 before the title and one-outlet rules; 0.944 / 0.785 / 0.869 before
+    """README, Quality: Reuters 008-009 (1,462 labelled pairs, 149 reuse), held out until files
+    010-011 were labelled, development data since: precision 0.960, recall 0.812, direction
+    0.975 (121), ARI 0.890 (0.944 / 0.792 / 0.873 before title candidates and stock phrases;
+    0.929 / 0.785 / 0.863 before the title and one-outlet rules; 0.944 / 0.785 / 0.869 before
     figures written another way were read as the same figures, a rule two of its pairs were
     read for)."""
     r = reuters_heldout
-    _holds(r, 1_460, 149, precision=0.92, recall=0.77, ari=0.85, direction=0.95)
+    _holds(r, 1_462, 149, precision=0.94, recall=0.79, ari=0.87, direction=0.95)
     assert r.reported_unlabelled <= 3
     assert sum(f.get("wrong", 0) for f in r.flags.values()) == 0
 
 
 @pytest.mark.slow
 def test_reuters_10_heldout_floors(reuters_10: RealScores) -> None:
-    """README, Quality: Reuters 010-011, held out (round h5: 1,241 labelled pairs, 152 reuse; no
-    rule or threshold set on it): precision 0.971, recall 0.651, direction 1.000
-    (99), ARI 0.784. What newstrace does on wire news it was not tuned on: the floors hold it
-    there, they are no target."""
+    """README, Quality: Reuters 010-011, held out (round h5: 1,241 labelled pairs, 152 reuse;
+    round s4 added 4 it reported under title candidates: 1,245, 154; no rule or threshold set
+    on it): precision 0.972, recall 0.669, direction 1.000 (103), ARI 0.797 (0.971 / 0.651 /
+    0.784 before title candidates and stock phrases). What newstrace does on wire news it was
+    not tuned on: the floors hold it there, they are no target."""
     r = reuters_10
-    _holds(r, 1_241, 152, precision=0.95, recall=0.63, ari=0.76, direction=0.98)
+    _holds(r, 1_245, 154, precision=0.95, recall=0.65, ari=0.78, direction=0.98)
     assert r.reported_unlabelled == 0
     assert sum(sum(f.values()) for f in r.flags.values()) == 0
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
     """README, Quality: the first four corpora pooled (seeds, BuzzFeed-Webis, FakeNewsCorpus,
-    Reuters 000-001): precision 0.961, recall 0.785, direction 0.846 (208), flags 1 / 0 (the
+    Reuters 000-001): precision 0.961, recall 0.789, direction 0.853 (211), flags 1 / 0 (the
     seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
     print(f"\nreal news (all): precision {pooled.precision} recall {pooled.recall} direction "
           f"{pooled.direction_accuracy} ({pooled.direction_total})")  # fmt: skip
-    assert pooled.labelled_pairs == 15_818 and pooled.gold_reuse == 344
+    assert pooled.labelled_pairs == 15_820 and pooled.gold_reuse == 346
     assert pooled.precision is not None and pooled.precision >= 0.94
     assert pooled.recall is not None and pooled.recall >= 0.77
     assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.83

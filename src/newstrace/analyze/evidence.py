@@ -825,7 +825,9 @@ class _Facts:
 def _sentence_end(info: TextInfo, k: int) -> int:
     """The token that ends the sentence token ``k`` is in (``k`` itself where a sentence starts
     there, or past the last)."""
-    for t0, t1 in info.sentence_tokens:
+    i = bisect.bisect_right(info.sentence_starts, k) - 1
+    if i >= 0:
+        t0, t1 = info.sentence_tokens[i]
         if t0 < k < t1:
             return t1
     return k
