@@ -49,8 +49,8 @@ PAIR_VERDICTS = (*REUSE, "related", "unrelated")
 """Every relation a verified pair is stored with."""
 CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "title", "semantic", "translation", "shared")
 """What may propose a pair, in the order that names it when several do (the first): MinHash
-bands, shared fingerprints, shared rare words, a rare title word of two short items
-(:data:`TITLE_ITEM_CHARS`), document vectors of one language, of two
+bands, shared fingerprints, shared rare words, rare title words of two short items
+(:data:`TITLE_ITEM_CHARS`, :data:`TITLE_SHARED_WORDS`), document vectors of one language, of two
 (:func:`semantic_pairs`), and, after those are verified, the same passage of a third document
 reused by both (:func:`shared_passage_pivots`); a pair the first round found no reuse in, and
 the second verified again knowing that passage, is named ``shared`` too (its verdict rests on
@@ -58,7 +58,7 @@ it)."""
 
 
 TITLE_ITEM_CHARS = 1200
-"""Items this short (characters, both) whose titles share a rare word are candidates
+"""Items this short (characters, both) whose titles share rare words are candidates
 (:func:`~newstrace.index.minhash.title_candidates`, :attr:`DetectParams.title_df`): about 200
 words, a notice, a results table, a short announcement. Longer stories share shingles or rare
 words with their other versions; and on BuzzFeed-Webis the pairs of all articles sharing a
@@ -104,8 +104,8 @@ class DetectParams:
         window_days: skip pairs published further apart than this (when both are dated).
         terms: also propose pairs sharing many rare words (catches reworded copies lexically).
         title_df: also propose pairs of short items (:data:`TITLE_ITEM_CHARS`) whose titles
-            share a word that at most this many of the corpus's titles hold (a subject's name:
-            an item sent again reworded); 0 proposes none.
+            share :data:`TITLE_SHARED_WORDS` words that at most this many of the corpus's titles
+            hold (a subject's name: an item sent again reworded); 0 proposes none.
         semantic: also look for paraphrased rewrites with sentence embeddings (needs the extra).
         semantic_k: neighbours per document in the embedding index (and translations of it).
         semantic_min: cosine of lead vectors above which neighbours of one language are

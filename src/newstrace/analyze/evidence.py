@@ -919,7 +919,7 @@ _DATELINE = re.compile(
 )
 SLOT_WORDS = 30
 """The longest gap (words, on either side) between two aligned passages that is read as a slot
-of a shared form, its figures and names compared (:func:`_pair_facts`)."""
+of a shared form, its figures compared (:func:`_pair_facts`)."""
 SAME_FIGURES_MANY = 8
 """Figures alike in a pair from which one in five may differ and the pair still be one report
 (a results table sent again with a figure corrected)."""

@@ -272,8 +272,8 @@ def run_job(
         )
         candidates = candidates.union(terms)
     if p.title_df:
-        # A rare title word of two short items, as local detect (title_candidates): its titles
-        # are counted over every document, its pairs are those of the short ones.
+        # Rare title words of two short items, as local detect (title_candidates): a word's
+        # titles are counted over every document, its pairs are those of the short ones.
         add_title, merge_title = _capped(p.title_df)
         by_title = (
             docs.flatMap(lambda d: ((w, (d.id, len(d.text))) for w in title_words(d.title) if not w.isdigit()))
