@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 """A short item sent again in other words shares almost no shingle with its first version, but
-its title still names its subject: a rare title word of two short items proposes the pair."""
+its title still names its subject: rare title words two short items share propose the pair."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_an_item_sent_again_reworded_is_proposed_by_its_title(tmp_path: Path) ->
     found = _pairs(tmp_path / "on.db", corpus, alone)
     relation, why = found[frozenset(("halmi-1", "halmi-2"))]
     assert why == "title" and relation in REUSE
-    # A title word proposes; the texts decide: two companies' dividend notices ("SETS QUARTERLY
+    # Rare title words propose; the texts decide: two companies' dividend notices ("SETS QUARTERLY
     # DIVIDEND", rare words among eight titles) are proposed, and are no reuse.
     assert found[frozenset(("other-0", "other-1"))] == ("related", "title")
     # One rare word alone ("MILL") is as often a word of two stories of one kind: not proposed.
