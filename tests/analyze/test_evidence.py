@@ -9,7 +9,14 @@ import numpy as np
 
 from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation
-from newstrace.analyze.evidence import Commonness, ReuseEvidence, SharedMeaning, reuse_evidence
+from newstrace.analyze.evidence import (
+    Commonness,
+    ReuseEvidence,
+    SharedMeaning,
+    reuse_evidence,
+    spelling_variant,
+    title_frequencies,
+)
 from newstrace.clean.text import words
 from newstrace.detect import DetectParams, common_forms, corpus_commonness
 from newstrace.index.minhash import sample_fingerprints
@@ -229,6 +236,48 @@ def test_two_short_notices_sharing_a_formula_are_not_copies() -> None:
     assert r.evidence is not None and r.evidence.words < MIN_SHARE_WORDS
     # One notice sent twice is.
     assert compare(a, doc("c", [a.text])).relation == "duplicate"
+
+
+def test_a_notice_sent_again_is_a_copy_though_its_form_is_the_corpus_s() -> None:
+    """A dividend notice is all form: the corpus holds its words many times, and another
+    company's notice of the same figures is no copy of it. The same company's notice sent again
+    (its title keeps the company's rare name, its figures all the same, "Qtrly" written for
+    "Qtly", "prior" added) is one notice sent twice, though it shares fewer than
+    ``MIN_SHARE_WORDS``."""
+    first = "NEW YORK, March 12 - Qtly div 34 cts vs 34 cts"
+    again = "NEW YORK, March 12 - Qtrly div 34 cts vs 34 cts prior"
+    other = "NEW YORK, March 12 - Qtly div 34 cts vs 34 cts prior"
+    titles = [f"COMPANY{k} INC <C{k}> SETS QUARTERLY PAYOUT" for k in range(300)] + [
+        "COLGATE-PALMOLIVE CO <CL> SETS PAYOUT", "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY",
+        "WITCO CORP <WIT> SETS QUARTERLY",
+    ]
+    fps = sample_fingerprints(shingle_hashes(form_words(words(first))), 1)
+    common = Commonness(np.unique(fps), 5, modulus=1, title_df=title_frequencies(titles), titles=len(titles))
+
+    def item(i: str, text: str, title: str) -> Document:
+        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-12T1{i}:00:00+00:00")
+
+    a = item("1", first, "COLGATE-PALMOLIVE CO <CL> SETS PAYOUT")
+    sent_again = compare(a, item("2", again, "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY"), commonness=common)
+    assert sent_again.evidence is not None and sent_again.evidence.same_notice
+    assert sent_again.evidence.fact_substitutions == 0  # "Qtrly" is "Qtly" written another way
+    assert sent_again.relation in ("duplicate", "derived")
+    explained = explain_relation(sent_again.to_dict())
+    assert explained is not None and "one notice sent twice" in explained
+    another = compare(a, item("3", other, "WITCO CORP <WIT> SETS QUARTERLY"), commonness=common)
+    assert another.evidence is not None and not another.evidence.same_notice
+    assert another.relation == "related"
+    # The same company's notice with other figures is another notice.
+    later = compare(a, item("4", first.replace("34 cts vs 34", "36 cts vs 34"), "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY"), commonness=common)
+    assert later.evidence is not None and not later.evidence.same_notice
+    assert later.relation == "related"
+
+
+def test_spelling_variants_are_one_name() -> None:
+    assert spelling_variant("qtly", "qtrly") and spelling_variant("maimi", "miami")
+    assert spelling_variant("baird", "baird's") and spelling_variant("corp", "corporation")
+    assert not spelling_variant("chubb", "colgate") and not spelling_variant("sun", "sunoco")
+    assert not spelling_variant("unocal", "unicorp") and not spelling_variant("boston", "bedford")
 
 
 def _table(dateline: str, net: str, prior: str = "1,363,000") -> Document:

@@ -148,10 +148,11 @@ def test_reuters_floors(reuters: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
     """README, Quality: Reuters 002-003 (1,500 labelled pairs, 112 reuse) precision 0.958, recall
-    0.821, ARI 0.917; 004-005 (1,487, 162) 0.970, 0.790, ARI 0.848; 006-007 (1,591, 96) 0.872,
-    0.708, ARI 0.784. Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
-    0.765, 0.840 / 0.663), then used to set this version's rules."""
-    floors = ((1_500, 112, 0.94, 0.80, 0.90), (1_487, 162, 0.95, 0.77, 0.83), (1_591, 96, 0.85, 0.69, 0.77))
+    0.821, ARI 0.917; 004-005 (1,487, 162) 0.963, 0.809, ARI 0.856; 006-007 (1,592, 97) 0.880,
+    0.753, ARI 0.815 (0.970 / 0.790 / 0.848 and 0.872 / 0.708 / 0.784 before notices sent twice
+    and spelling variants). Each measured once before any rule was set on it (0.926 / 0.786,
+    0.844 / 0.765, 0.840 / 0.663), then used to set this version's rules."""
+    floors = ((1_500, 112, 0.94, 0.80, 0.90), (1_487, 162, 0.95, 0.78, 0.84), (1_592, 97, 0.86, 0.73, 0.80))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
         assert r.reported_unlabelled == 0

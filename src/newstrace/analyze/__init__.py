@@ -35,6 +35,7 @@ from newstrace.analyze.evidence import (
     other_subjects,
     quoting,
     reuse_evidence,
+    same_subject,
 )
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
@@ -145,6 +146,13 @@ def relation_of(
     share = counted / max(1, evidence.derivative_words)
     if evidence.is_template or evidence.other_subject:
         counted, share = 0, 0.0
+    elif evidence.same_notice:
+        # One notice sent twice (one subject, the same figures): the corpus's form is its own
+        # here, and the form is all a notice has, so half of it shared is enough.
+        counted += evidence.common_words
+        share = counted / max(1, evidence.derivative_words)
+        if share >= 0.5:
+            counted = max(counted, MIN_SHARE_WORDS)
     # (A duplicate's counted words are MIN_SHARE_WORDS, unless the whole text is shorter: two
     # notices of one formula from two cities share all but their datelines.)
     enough = counted >= min(MIN_SHARE_WORDS, evidence.derivative_words)
@@ -294,6 +302,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         parts.append(
             f"{ev.get('counted_words', 0)} words alike, not counted: two short items whose titles "
             "name other subjects (the same form about something else)"
+        )
+    elif ev.get("same_notice"):
+        parts.append(
+            "one notice sent twice: two short items whose titles name one subject, their shared "
+            "text (form and all) with the same figures"
         )
     elif ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
@@ -479,8 +492,15 @@ def compare(
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = kept if kept is not None else reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
-    if min(len(al.a.words), len(al.b.words)) < SHORT_ITEM_WORDS and other_subjects(src.title, der.title, commonness):
-        reuse.other_subject = True
+    if min(len(al.a.words), len(al.b.words)) < SHORT_ITEM_WORDS:
+        if other_subjects(src.title, der.title, commonness):
+            reuse.other_subject = True
+        elif (
+            reuse.fact_matches >= 2
+            and not reuse.fact_substitutions
+            and same_subject(src.title, der.title, commonness)
+        ):
+            reuse.same_notice = True
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     if cross and encoder is not None:

@@ -60,6 +60,8 @@ __all__ = [
     "SharedMeaning",
     "other_subjects",
     "reuse_evidence",
+    "same_subject",
+    "spelling_variant",
     "title_frequencies",
     "title_words",
     "token_weights",
@@ -284,6 +286,9 @@ class ReuseEvidence:
     other_subject: bool = False
     """Two short items whose titles name other subjects (:func:`other_subjects`): the same form
     about something else, however alike their words."""
+    same_notice: bool = False
+    """Two short items whose titles name one subject (:func:`same_subject`) and whose shared
+    text holds the same figures, none other: one notice sent twice, its form and all."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
@@ -584,15 +589,54 @@ def _exclusive_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: in
 
 def _other_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: int) -> int:
     """Names of one span replaced by other names in the other: capitalised words, less function
-    words a sentence opens with ("The", "In") and an abbreviation of the other side's name
-    ("U.S." for "United States")."""
+    words a sentence opens with ("The", "In"), an abbreviation of the other side's name
+    ("U.S." for "United States") and one name written two ways (:func:`spelling_variant`)."""
     na = [n for k in range(a0, a1) if (n := _name(a, k))]
     nb = [n for k in range(b0, b1) if (n := _name(b, k))]
     if na and nb:
         for x, y in ((na, nb), (nb, na)):
             if all(len(w) == 1 for w in y) and "".join(w[0] for w in x) == "".join(y):
                 return 0
+        # A word written two ways ("Qtly" and "Qtrly", "Baird" and "Baird's") is one name.
+        for name in list(na):
+            twin = next((w for w in nb if spelling_variant(name, w)), None)
+            if twin is not None:
+                na.remove(name)
+                nb.remove(twin)
     return min(len(na), len(nb))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def spelling_variant(x: str, y: str) -> bool:
+    """Whether two folded words are one word written two ways: an abbreviation of the other
+    ("qtly" and "qtrly", "corp" and "corporation": same first letter, its letters in order in
+    the other's, four of them, or three of a word of five), or a slip of one letter or two
+    letters swapped in words of four letters or more ("maimi" and "miami"). A story sent again
+    writes its labels so; another company's name is another word.
+
+    >>> spelling_variant("qtly", "qtrly"), spelling_variant("maimi", "miami"), spelling_variant("chubb", "colgate")
+    (True, True, False)
+    >>> spelling_variant("sun", "sunoco"), spelling_variant("unocal", "unicorp")
+    (False, False)
+    """
+    if x == y:
+        return True
+    if min(len(x), len(y)) < 3 or x[0] != y[0]:
+        return False
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) >= 3 and _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
+        return len(short) >= 4 or len(long) <= 5
+    if len(x) != len(y) or len(x) < 4:
+        return False
+    diff = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(diff) == 1:
+        return True
+    i, j = diff[0], diff[-1]
+    return len(diff) == 2 and j == i + 1 and x[i] == y[j] and x[j] == y[i]
 
 
 _FLAGS_CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -646,6 +690,30 @@ def token_weights(info: TextInfo) -> np.ndarray:
         dtype=np.int64,
         count=n,
     )
+
+
+SUBJECT_RARE = 0.002
+"""A title word that at most this share of a corpus's titles hold (and at least three) is a
+subject's own name (:func:`same_subject`): rarer than :data:`TITLE_RARE`, since a form's own
+words ("qtly", "regular") are in one title in a hundred."""
+
+
+def same_subject(a_title: str | None, b_title: str | None, commonness: Commonness | None) -> bool:
+    """Whether two titles name one subject: they share a rare word (:data:`SUBJECT_RARE` of the
+    corpus's titles at most; figures aside), the company's name or ticker ("COLGATE-PALMOLIVE
+    CO <CL> SETS PAYOUT" and "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY").
+
+    >>> c = Commonness(np.zeros(0, np.uint64), title_df={"sets": 40, "payout": 30, "chubb": 2}, titles=1000)
+    >>> same_subject("CHUBB CORP SETS QUARTERLY", "THE CHUBB CORP SETS QTRLY PAYOUT", c)
+    True
+    >>> same_subject("ERIE TECHNOLOGICAL SETS PAYOUT", "COMMERCIAL NATIONAL SETS PAYOUT", c)
+    False
+    """
+    if commonness is None or not commonness.title_df:
+        return False
+    shared = title_words(a_title) & title_words(b_title)
+    rare = max(3.0, SUBJECT_RARE * commonness.titles)
+    return any(0 < commonness.title_df.get(w, 0) <= rare and not w.isdigit() for w in shared)
 
 
 def reuse_evidence(
