@@ -100,6 +100,23 @@ def test_labelled_set_is_what_its_readme_says() -> None:
     assert all(p["direction"] in ("a>b", "b>a", "common", "unknown") for p in pairs)
 
 
+def test_second_reading_is_of_labelled_pairs_and_its_agreement_is_what_the_readme_says() -> None:
+    """eval/real/README.md, "A second reading": 60 pairs read again blind (round a1), 30 where
+    newstrace's verdict was the first label's and 30 where it was not."""
+    first = {p["key"]: p for p in map(json.loads, (REAL / "labels" / "pairs.jsonl").read_text().splitlines())}
+    audit = [json.loads(x) for x in (REAL / "labels" / "audit.jsonl").read_text().splitlines()]
+    assert len(audit) == 60 and len({r["key"] for r in audit}) == 60
+    for r in audit:
+        p = first[r["key"]]
+        assert (p["corpus"], p["a"], p["b"]) == (r["corpus"], r["a"], r["b"])
+        assert r["category"] in {"copy", "excerpt", "quote", "boilerplate", "none"}
+        assert r["stratum"] in {"agree", "disagree"} and p["corpus"] != "reuters-10"  # never the held-out slice
+    out = subprocess.run([sys.executable, str(REAL / "tools" / "agreement.py")], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert "agree      30 pairs: same category 0.933 (kappa 0.901); reuse or not 0.967 (kappa 0.933)" in out
+    assert "sides with the first label on 23, with newstrace on 7" in out
+
+
 def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     bf, fn, seeds = scores["buzzfeed"], scores["fakenews"], scores["seeds"]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
