@@ -264,6 +264,10 @@ def test_a_notice_sent_again_is_a_copy_though_its_form_is_the_corpus_s() -> None
     assert sent_again.relation in ("duplicate", "derived")
     explained = explain_relation(sent_again.to_dict())
     assert explained is not None and "one notice sent twice" in explained
+    # Sent again with its label corrected ("Shr" for "Qtly div"): still the same notice.
+    relabelled = compare(a, item("5", again.replace("Qtrly div", "Shr"), "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY"), commonness=common)
+    assert relabelled.evidence is not None and relabelled.evidence.same_notice
+    assert relabelled.relation in ("duplicate", "derived")
     another = compare(a, item("3", other, "WITCO CORP <WIT> SETS QUARTERLY"), commonness=common)
     assert another.evidence is not None and not another.evidence.same_notice
     assert another.relation == "related"
@@ -274,6 +278,12 @@ def test_a_notice_sent_again_is_a_copy_though_its_form_is_the_corpus_s() -> None
 
 
 def test_spelling_variants_are_one_name() -> None:
+    """Names written two ways are no other names, in a lexical gap or a slot alike: the Chubb
+    notice sent again from another bureau writes "Qtrly" for "Qtly div" and "7" for "Seven"."""
+    a = doc("a", ["NEW YORK, March 6 - Qtly div 42 cts vs 42 cts prior", "Pay April Seven"])
+    b = doc("b", ["WARREN, N.J., March 6 - Qtrly 42 cts vs 42 cts prior", "Pay April 7"])
+    r = compare(a, b)
+    assert r.evidence is not None and r.evidence.fact_substitutions == 0 and not r.evidence.is_template
     assert spelling_variant("qtly", "qtrly") and spelling_variant("maimi", "miami")
     assert spelling_variant("baird", "baird's") and spelling_variant("corp", "corporation")
     assert not spelling_variant("chubb", "colgate") and not spelling_variant("sun", "sunoco")

@@ -497,7 +497,8 @@ def compare(
             reuse.other_subject = True
         elif (
             reuse.fact_matches >= 2
-            and not reuse.fact_substitutions
+            and not reuse.number_substitutions
+            and reuse.fact_substitutions <= 1
             and same_subject(src.title, der.title, commonness)
         ):
             reuse.same_notice = True

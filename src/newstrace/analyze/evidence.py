@@ -288,7 +288,8 @@ class ReuseEvidence:
     about something else, however alike their words."""
     same_notice: bool = False
     """Two short items whose titles name one subject (:func:`same_subject`) and whose shared
-    text holds the same figures, none other: one notice sent twice, its form and all."""
+    text holds the same figures, none other, and one other name at most (a label corrected:
+    "Shr" for "Qtly div"): one notice sent twice, its form and all."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
@@ -584,6 +585,10 @@ def _exclusive_names(a: TextInfo, a0: int, a1: int, b: TextInfo, b0: int, b1: in
 
     only_a = names(a, a0, a1) - {t.norm for t in b.tokens}
     only_b = names(b, b0, b1) - {t.norm for t in a.tokens}
+    # One name written two ways ("Qtly" and "Qtrly") is no other name.
+    twins = {(x, y) for x in only_a for y in only_b if spelling_variant(x, y)}
+    only_a -= {x for x, _ in twins}
+    only_b -= {y for _, y in twins}
     return min(len(only_a), len(only_b))
 
 
