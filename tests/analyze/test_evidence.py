@@ -286,6 +286,7 @@ def test_spelling_variants_are_one_name() -> None:
     assert r.evidence is not None and r.evidence.fact_substitutions == 0 and not r.evidence.is_template
     assert spelling_variant("qtly", "qtrly") and spelling_variant("maimi", "miami")
     assert spelling_variant("baird", "baird's") and spelling_variant("corp", "corporation")
+    assert spelling_variant("dec", "december") and not spelling_variant("dec", "deck")
     assert not spelling_variant("chubb", "colgate") and not spelling_variant("sun", "sunoco")
     assert not spelling_variant("unocal", "unicorp") and not spelling_variant("boston", "bedford")
 

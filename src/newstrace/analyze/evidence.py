@@ -48,7 +48,7 @@ from newstrace.align.crosslingual import anchors
 from newstrace.align.lexical import STOPWORDS
 from newstrace.analyze.quotes import quoted_material
 from newstrace.analyze.speakers import SPEECH_VERBS
-from newstrace.clean.dates import MONTH_NAMES
+from newstrace.clean.dates import MONTH_NAMES, month_number
 from newstrace.clean.text import split_sentences
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes, title_words
@@ -619,22 +619,22 @@ def _subsequence(short: str, long: str) -> bool:
 def spelling_variant(x: str, y: str) -> bool:
     """Whether two folded words are one word written two ways: an abbreviation of the other
     ("qtly" and "qtrly", "corp" and "corporation": same first letter, its letters in order in
-    the other's, four of them, or three of a word of five), or a slip of one letter or two
-    letters swapped in words of four letters or more ("maimi" and "miami"). A story sent again
-    writes its labels so; another company's name is another word.
+    the other's, four of them at least), a slip of one letter or two letters swapped in words of
+    four letters or more ("maimi" and "miami"), or one month ("dec" and "december"). A story
+    sent again writes its labels so; another company's name is another word.
 
     >>> spelling_variant("qtly", "qtrly"), spelling_variant("maimi", "miami"), spelling_variant("chubb", "colgate")
     (True, True, False)
     >>> spelling_variant("sun", "sunoco"), spelling_variant("unocal", "unicorp")
     (False, False)
     """
-    if x == y:
+    if x == y or (month_number(x) or -1) == month_number(y):  # "dec" and "december"
         return True
-    if min(len(x), len(y)) < 3 or x[0] != y[0]:
+    if min(len(x), len(y)) < 4 or x[0] != y[0]:
         return False
     short, long = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) >= 3 and _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
-        return len(short) >= 4 or len(long) <= 5
+    if len(short) >= 4 and _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
+        return True
     if len(x) != len(y) or len(x) < 4:
         return False
     diff = [i for i in range(len(x)) if x[i] != y[i]]

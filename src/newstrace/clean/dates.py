@@ -34,6 +34,16 @@ _MONTHS = {
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 MONTH_NAMES = rf"(?i:{_MONTH_RE})"
 """A pattern matching an English month's name or its abbreviation, in any case."""
+
+
+def month_number(word: str) -> int | None:
+    """The month an English month's name or abbreviation names, in any case (a full stop
+    after it allowed), else None.
+
+    >>> month_number("Dec."), month_number("december"), month_number("Decker")
+    (12, 12, None)
+    """
+    return _MONTHS.get(word.lower().rstrip("."))
 _MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
 _ISO_RE = re.compile(
