@@ -580,6 +580,25 @@ def test_reworded_sentences_with_other_figures_are_another_report() -> None:
     assert ev.rewrite_sentences == 3 and ev.passages[0].counted > 40 and ev.passages[0].why is None
 
 
+def test_a_copied_sentence_whose_figures_are_all_others_is_a_form() -> None:
+    """Two stories of one negotiation share a rule's sentence with other figures in it (80 pct
+    in one, 75 in the other) and a phrase: the sentence is a form both fill in, and what is left
+    is too little to be an excerpt. With the same figures, the sentence is one's prose."""
+    rule = ("The negotiators agreed that governments accounting for {x} pct of world exports and {x} pct of "
+            "world imports must approve or ratify the pact before it becomes operational.")
+    phrase = "The conference chairman said the final text would be sent to member governments for signature next month."
+    a = doc("a", [*NARRATION_A, rule.format(x=80), LEDE, phrase])
+    more = [*NARRATION_B, phrase, "Delegates from the producing countries left the talks early to attend a "
+            "regional summit, and consumers asked for a review of the buffer stock's price range in a year."]
+    b = doc("b", [NARRATION_B[0], rule.format(x=75), *more])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and not r.evidence.is_template  # the rest of the stories differs
+    assert any(p.why and "other figures" in p.why for p in r.evidence.passages)
+    same = compare(a, doc("c", [NARRATION_B[0], rule.format(x=80), *more]))
+    assert same.relation in ("partial", "derived")
+
+
 def test_a_reworded_sentence_moving_its_numbers_about_changes_no_figure() -> None:
     from newstrace.analyze.evidence import _facts
 

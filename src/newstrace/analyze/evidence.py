@@ -822,6 +822,11 @@ def reuse_evidence(
                 # words are another report of the kind (another poll, another quarter).
                 why = "other figures: another report of the same kind"
                 counted = 0
+        if p.kind in _LEXICAL and counted and b0 in other_figures:
+            # The same words with other figures throughout ("accounting for 80 pct of world
+            # exports" against "75 pct"): a form both fill in, not one's prose.
+            why = "other figures: another report of the same kind"
+            counted = 0
         if p.kind == "translation" and counted and not translated_figures(
             a.text[p.a_start : p.a_end], b.text[p.b_start : p.b_end]
         ):
@@ -892,7 +897,8 @@ class _Facts:
     """Passages (by B token start) whose figures are all alike (3 or more), or whose pair's
     figures are many and one in five at most changed (a correction)."""
     other_figures: set[int] = field(default_factory=set)
-    """Reworded passages whose figures are mostly others."""
+    """Reworded passages whose figures are mostly others, and lexical ones whose figures (two
+    or more) are all others."""
 
 
 def _sentence_end(info: TextInfo, k: int) -> int:
@@ -915,7 +921,7 @@ def _pair_facts(
     figured: list[int] = []
     for p, a0, a1, b0, b1 in worded:
         m, n, c = _facts(a, max(a0, da), a1, b, max(b0, db), b1, names=p.kind in _LEXICAL)
-        if p.kind == "paraphrase" and n >= 2 and n > m:
+        if (p.kind == "paraphrase" and n >= 2 and n > m) or (p.kind in _LEXICAL and n >= 2 and not m):
             f.other_figures.add(b0)
         f.matches += m
         f.numbers += n
