@@ -635,7 +635,7 @@ def spelling_variant(x: str, y: str) -> bool:
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) >= 4 and _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
         return True
-    if len(x) != len(y) or len(x) < 4:
+    if len(x) != len(y):
         return False
     diff = [i for i in range(len(x)) if x[i] != y[i]]
     if len(diff) == 1:

@@ -44,6 +44,8 @@ def month_number(word: str) -> int | None:
     (12, 12, None)
     """
     return _MONTHS.get(word.lower().rstrip("."))
+
+
 _MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
 _ISO_RE = re.compile(
