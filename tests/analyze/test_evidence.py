@@ -13,6 +13,7 @@ from newstrace.analyze.evidence import (
     Commonness,
     ReuseEvidence,
     SharedMeaning,
+    figure_values,
     reuse_evidence,
     spelling_variant,
     title_frequencies,
@@ -275,6 +276,26 @@ def test_a_notice_sent_again_is_a_copy_though_its_form_is_the_corpus_s() -> None
     later = compare(a, item("4", first.replace("34 cts vs 34", "36 cts vs 34"), "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY"), commonness=common)
     assert later.evidence is not None and not later.evidence.same_notice
     assert later.relation == "related"
+
+
+def test_a_figure_the_tokenizer_splits_is_one_figure() -> None:
+    """Two funds' notices of one formula, "3.6 cts" and "7.3 cts": the "3" both hold is no
+    figure alike, and the notices are no copies of each other, even with nothing known of the
+    corpus. "17.5" and "17-1/2", "12.1 mln" and "12,141,000" are one figure written two ways."""
+    a = doc("a", ["SAN MATEO, Calif., March 2 - Mthly div 3.6 cts vs 3.6 cts prior"])
+    b = doc("b", ["SAN MATEO, Calif., March 2 - Mthly div 7.3 cts vs 7.3 cts prior"])
+    r = compare(a, b)
+    assert r.relation == "related"
+    assert r.evidence is not None and r.evidence.number_substitutions == 2 and r.evidence.is_template
+    again = compare(doc("c", ["SECAUCUS, N.J., March 12 - Qtrly div 17.5 cts vs 17.5 cts prior", "Pay April 20"]),
+                    doc("d", ["SECAUCUS, N.J., March 12 - Qtly div 17-1/2 cts vs 17-1/2 cts prior", "Pay April 20"]))  # fmt: skip
+    assert again.evidence is not None and again.evidence.number_substitutions == 0
+    assert figure_values("Revs 12.1 mln vs 5,993,000") == [(12_100_000.0, -5), (5_993_000.0, 0)]
+    table = "Shr 20 cts vs loss two cts\n\nRevs {} vs 5,993,000\n\nNet 1,234,000 vs 987,000"
+    resent = compare(doc("e", [table.format("12.1 mln")]), doc("f", [table.format("12,141,000")]))
+    assert resent.evidence is not None and resent.evidence.number_substitutions == 0
+    other = compare(doc("g", [table.format("12.1 mln")]), doc("h", [table.format("12.4 mln")]))
+    assert other.evidence is not None and other.evidence.number_substitutions == 1
 
 
 def test_spelling_variants_are_one_name() -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "PassageEvidence",
     "ReuseEvidence",
     "SharedMeaning",
+    "figure_values",
     "other_subjects",
     "reuse_evidence",
     "same_subject",
@@ -492,19 +493,41 @@ def _facts(
         nb = Counter(t.norm for t in b.tokens[b0:b1] if any(c.isdigit() for c in t.norm))
         figures = sum((na & nb).values()), min(sum((na - nb).values()), sum((nb - na).values()))
         return *figures, _exclusive_names(a, a0, a1, b, b0, b1)
-    aw, bw = a.words[a0:a1], b.words[b0:b1]
-    sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
+    # Figure by figure: "3.6 cts" against "7.3 cts" is a figure replaced, not a "3" kept; a
+    # figure alike counts its tokens ("2,253,664": three), as the thresholds were set.
+    ua, ub = _units(a, a0, a1), _units(b, b0, b1)
+    sm = difflib.SequenceMatcher(None, [u[0] for u in ua], [u[0] for u in ub], autojunk=False)
     matches = numbers = n_names = 0
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
-            matches += sum(1 for k in range(j1, j2) if _is_number(b, b0 + k))
+            matches += sum(j - k for _, k, j in ub[j1:j2] if _is_number(b, k))
         elif op == "replace":
-            if _other_figures(_span(a, a0 + i1, a0 + i2), _span(b, b0 + j1, b0 + j2)):
-                numbers += min(sum(1 for k in range(i1, i2) if _is_number(a, a0 + k)),
-                               sum(1 for k in range(j1, j2) if _is_number(b, b0 + k)))  # fmt: skip
-            if names:
-                n_names += _other_names(a, a0 + i1, a0 + i2, b, b0 + j1, b0 + j2)
+            ka0, ka1, kb0, kb1 = ua[i1][1], ua[i2 - 1][2], ub[j1][1], ub[j2 - 1][2]
+            numbers += _other_figures(_span(a, ka0, ka1), _span(b, kb0, kb1))
+            n_names += _other_names(a, ka0, ka1, b, kb0, kb1)
     return matches, numbers, n_names
+
+
+def _units(info: TextInfo, k0: int, k1: int) -> list[tuple[str, int, int]]:
+    """Tokens ``k0`` to ``k1`` as (word, first token, end token), a figure the tokenizer splits at
+    its decimal point, thousands separators or fraction ("3.6", "2,253,664", "9-13/16") made one.
+
+    >>> from newstrace.align import analyse_text
+    >>> _units(analyse_text("div 3.6 cts, 9-13/16 pct"), 0, 8)
+    [('div', 0, 1), ('3.6', 1, 3), ('cts', 3, 4), ('9-13/16', 4, 7), ('pct', 7, 8)]
+    """
+    toks, out, k = info.tokens, [], k0
+    while k < k1:
+        j = k + 1
+        if toks[k].norm.isdigit():
+            while j < k1 and toks[j].norm.isdigit() and info.text[toks[j - 1].end : toks[j].start] in _JOINERS:
+                j += 1
+        out.append((toks[k].norm if j == k + 1 else info.text[toks[k].start : toks[j - 1].end], k, j))
+        k = j
+    return out
+
+
+_JOINERS = frozenset({".", ",", "/", "-"})
 
 
 def _span(info: TextInfo, k0: int, k1: int) -> str:
@@ -517,17 +540,26 @@ _FIGURE = re.compile(r"\d+-\d+/\d+|\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+/\d+|\d+
 
 def figure_values(span: str) -> list[tuple[float, int]]:
     """The figures of a span as values and the decimals they are written to, in order: thousands
-    grouped or not, decimals, fractions and number words alike.
+    grouped or not, decimals, fractions and number words alike, and a figure scaled by the word
+    after it ("12.1 mln": 12,100,000, written to the nearest 100,000: places -5).
 
     >>> figure_values("1.0 ounce, then 1/2 ounce and 2,253,664 shares, four cts at 6-1/16 pct")
     [(1.0, 1), (0.5, 2), (2253664.0, 0), (4.0, 0), (6.0625, 2)]
+    >>> figure_values("Revs 12.1 mln vs 5,993,000")
+    [(12100000.0, -5), (5993000.0, 0)]
     """
     out: list[tuple[float, int]] = []
+    last_end = -2
     for m in _FIGURE.finditer(span):
         f = m.group()
         if f[0].isalpha():
-            if f.lower() in _NUMBER_WORDS:
-                out.append((float(_NUMBER_WORDS_VALUE[f.lower()]), 0))
+            low = f.lower()
+            if low in _SCALES and out and m.start() == last_end + 1:
+                # "12.1 mln": 12,100,000 to the nearest 100,000
+                value, places = out[-1]
+                out[-1] = (value * 10 ** _SCALES[low], places - _SCALES[low])
+            elif low in _NUMBER_WORDS:
+                out.append((float(_NUMBER_WORDS_VALUE[low]), 0))
         elif "/" in f:  # 1/2, or 6-1/16 (a rate: six and a sixteenth)
             whole, _, frac = f.rpartition("-")
             num, den = frac.split("/")
@@ -536,17 +568,23 @@ def figure_values(span: str) -> list[tuple[float, int]]:
         else:
             f = f.replace(",", "")
             out.append((float(f), len(f.partition(".")[2])))
+        last_end = m.end()
     return out
+
+
+_SCALES = {"thousand": 3, "mln": 6, "million": 6, "bln": 9, "billion": 9, "trillion": 12}
+"""Words that scale the figure before them (``figure_values``), as powers of ten."""
 
 
 def _same_figure(x: tuple[float, int], y: tuple[float, int]) -> bool:
     """One figure written two ways: equal ("0.50" and "1/2"), or the finer rounded as the
-    coarser is written, within half a percent ("303.9" and "304"; not "1.5" and "two")."""
+    coarser is written, within half a percent ("303.9" and "304", "12,141,000" and "12.1 mln";
+    not "1.5" and "two")."""
     if abs(x[0] - y[0]) < 1e-9:
         return True
     places = min(x[1], y[1])
     close = abs(x[0] - y[0]) <= 0.005 * max(abs(x[0]), abs(y[0]))
-    return close and round(x[0], places) == round(y[0], places)
+    return close and abs(round(x[0], places) - round(y[0], places)) <= 1e-9 * max(1.0, abs(x[0]))
 
 
 def _other_figures(a_span: str, b_span: str) -> int:
