@@ -152,13 +152,44 @@ def other_subjects(a_title: str | None, b_title: str | None, commonness: Commonn
     if commonness is None or not commonness.title_df:
         return False
     x, y = title_words(a_title), title_words(b_title)
-    if not x or not y:
+    if not x or not y or _rare_shared(x & y, commonness, TITLE_RARE, 2.0, unseen=True):
         return False
-    shared = x & y
-    rare = max(2.0, TITLE_RARE * commonness.titles)
-    if any(commonness.title_df.get(w, 0) <= rare and not w.isdigit() for w in shared):
+    return 3 * len(x & y) <= len(x | y)
+
+
+def _rare_shared(
+    shared: frozenset[str], commonness: Commonness, share: float, floor: float, *, unseen: bool
+) -> bool:
+    """Whether a title word of ``shared`` (figures aside) is held by ``share`` of the corpus's
+    titles at most (and ``floor`` titles at the least); ``unseen``: a word no counted title
+    holds is rare too."""
+    assert commonness.title_df is not None
+    rare = max(floor, share * commonness.titles)
+    counts = (commonness.title_df.get(w, 0) for w in shared if not w.isdigit())
+    return any((unseen or n > 0) and n <= rare for n in counts)
+
+
+SUBJECT_RARE = 0.002
+"""A title word that at most this share of a corpus's titles hold (and at least three) is a
+subject's own name (:func:`same_subject`): rarer than :data:`TITLE_RARE`, since a form's own
+words ("qtly", "regular") are in one title in a hundred."""
+
+
+def same_subject(a_title: str | None, b_title: str | None, commonness: Commonness | None) -> bool:
+    """Whether two titles name one subject: they share a rare word (:data:`SUBJECT_RARE` of the
+    corpus's titles at most; figures aside), the company's name or ticker ("COLGATE-PALMOLIVE
+    CO <CL> SETS PAYOUT" and "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY").
+
+    >>> c = Commonness(np.zeros(0, np.uint64), title_df={"sets": 40, "payout": 30, "chubb": 2}, titles=1000)
+    >>> same_subject("CHUBB CORP SETS QUARTERLY", "THE CHUBB CORP SETS QTRLY PAYOUT", c)
+    True
+    >>> same_subject("ERIE TECHNOLOGICAL SETS PAYOUT", "COMMERCIAL NATIONAL SETS PAYOUT", c)
+    False
+    """
+    if commonness is None or not commonness.title_df:
         return False
-    return 3 * len(shared) <= len(x | y)
+    shared = title_words(a_title) & title_words(b_title)
+    return _rare_shared(shared, commonness, SUBJECT_RARE, 3.0, unseen=False)
 
 
 SHARED_MEANING_DOCS = 3
@@ -733,30 +764,6 @@ def token_weights(info: TextInfo) -> np.ndarray:
         dtype=np.int64,
         count=n,
     )
-
-
-SUBJECT_RARE = 0.002
-"""A title word that at most this share of a corpus's titles hold (and at least three) is a
-subject's own name (:func:`same_subject`): rarer than :data:`TITLE_RARE`, since a form's own
-words ("qtly", "regular") are in one title in a hundred."""
-
-
-def same_subject(a_title: str | None, b_title: str | None, commonness: Commonness | None) -> bool:
-    """Whether two titles name one subject: they share a rare word (:data:`SUBJECT_RARE` of the
-    corpus's titles at most; figures aside), the company's name or ticker ("COLGATE-PALMOLIVE
-    CO <CL> SETS PAYOUT" and "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY").
-
-    >>> c = Commonness(np.zeros(0, np.uint64), title_df={"sets": 40, "payout": 30, "chubb": 2}, titles=1000)
-    >>> same_subject("CHUBB CORP SETS QUARTERLY", "THE CHUBB CORP SETS QTRLY PAYOUT", c)
-    True
-    >>> same_subject("ERIE TECHNOLOGICAL SETS PAYOUT", "COMMERCIAL NATIONAL SETS PAYOUT", c)
-    False
-    """
-    if commonness is None or not commonness.title_df:
-        return False
-    shared = title_words(a_title) & title_words(b_title)
-    rare = max(3.0, SUBJECT_RARE * commonness.titles)
-    return any(0 < commonness.title_df.get(w, 0) <= rare and not w.isdigit() for w in shared)
 
 
 def reuse_evidence(
