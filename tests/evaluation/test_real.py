@@ -168,9 +168,8 @@ def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
     0.830, ARI 0.927; 004-005 (1,488, 163) 0.964, 0.816, ARI 0.861; 006-007 (1,592, 97) 0.892,
     0.763, ARI 0.826 (0.958 / 0.821 / 0.917, 0.970 / 0.790 / 0.848 and 0.872 / 0.708 / 0.784
     before notices sent twice, spelling variants, copied passages with other figures and figures
-    read whole). Each
-    measured once before any rule was set on it (0.926 / 0.786, 0.844 / 0.765, 0.840 / 0.663),
-    then used to set this version's rules."""
+    read whole). Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
+    0.765, 0.840 / 0.663), then used to set this version's rules."""
     floors = ((1_500, 112, 0.95, 0.81, 0.90), (1_488, 163, 0.95, 0.79, 0.84), (1_592, 97, 0.87, 0.74, 0.80))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
@@ -183,10 +182,9 @@ def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
     """README, Quality: Reuters 008-009 (1,462 labelled pairs, 149 reuse), held out until files
     010-011 were labelled, development data since: precision 0.961, recall 0.826, direction
     0.976 (123), ARI 0.898 (0.960 / 0.812 / 0.890 before notices sent twice; 0.944 / 0.792 /
-    0.873 before title candidates and stock phrases;
-    0.929 / 0.785 / 0.863 before the title and one-outlet rules; 0.944 / 0.785 / 0.869 before
-    figures written another way were read as the same figures, a rule two of its pairs were
-    read for)."""
+    0.873 before title candidates and stock phrases; 0.929 / 0.785 / 0.863 before the title and
+    one-outlet rules; 0.944 / 0.785 / 0.869 before figures written another way were read as the
+    same figures, a rule two of its pairs were read for)."""
     r = reuters_heldout
     _holds(r, 1_462, 149, precision=0.94, recall=0.80, ari=0.87, direction=0.95)
     assert r.reported_unlabelled <= 3
