@@ -702,7 +702,7 @@ def spelling_variant(x: str, y: str) -> bool:
     if min(len(x), len(y)) < 4 or x[0] != y[0]:
         return False
     short, long = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) >= 4 and _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
+    if _subsequence(short, long) and len(long) - len(short) <= 2 * len(short):
         return True
     if len(x) != len(y):
         return False
@@ -862,14 +862,11 @@ def reuse_evidence(
             # alliances, saying it") is a quotation, or nothing, carrying the match.
             weight_a = token_weights(a) if weight_a is None else weight_a
             counted = min(counted, _narration_words(a, a0, a1, weight_a))
-            if counted and b0 in other_figures:
-                # A rewrite keeps the figures of what it rewrites; other figures in the same
-                # words are another report of the kind (another poll, another quarter).
-                why = "other figures: another report of the same kind"
-                counted = 0
-        if p.kind in _LEXICAL and counted and b0 in other_figures:
-            # The same words with other figures throughout ("accounting for 80 pct of world
-            # exports" against "75 pct"): a form both fill in, not one's prose.
+        if counted and b0 in other_figures:
+            # A rewrite keeps the figures of what it rewrites, a copy those it copies; other
+            # figures in the same words ("accounting for 80 pct of world exports" against "75
+            # pct") are another report of the kind (another poll, another quarter): a form both
+            # fill in, not one's prose. (Only worded passages are in other_figures.)
             why = "other figures: another report of the same kind"
             counted = 0
         if p.kind == "translation" and counted and not translated_figures(
