@@ -89,6 +89,16 @@ windows), and the translated-pair recall of ``detect --semantic`` stayed 0.972 (
 rare name or figure with a document of another language get window vectors at all
 (:func:`document_stride`)."""
 
+STORY_DAYS = 2
+"""Days (calendar dates apart) within which the documents of one outlet that hold a passage are
+a story's spread, when they are few (:data:`STORY_DOCS`): a wire service sends a story, sends it
+again, and writes follow-ups and reactions that restate its paragraphs, all in a day or two,
+while its formulas and chrome recur all through the corpus (:func:`common_forms`)."""
+STORY_DOCS = 8
+"""The most documents of one outlet that hold a passage as a story's spread
+(:data:`STORY_DAYS`): more, however close in time, are the outlet's formula (eleven funds of
+one sponsor declaring dividends in one form on one day)."""
+
 
 @dataclass(frozen=True, slots=True)
 class DetectParams:
@@ -119,6 +129,10 @@ class DetectParams:
             text (chrome, formulas): passages made of it are not evidence of reuse.
         common_docs_any: held by this many documents of any outlets, they are the corpus's
             common text (a story spread across outlets recurs too, so this is higher).
+        story_days, story_docs: form fingerprints that at most ``story_docs`` documents of one
+            outlet hold, all published within ``story_days`` days of each other (in an outlet
+            whose dated documents span more), are a story's spread, not the outlet's common
+            text (:func:`common_forms`); ``story_docs`` 0 counts every holder.
         main_stride: in a corpus with a :func:`main_language`, the window vectors of its
             documents that share a rare name or figure with one of another language
             (:func:`document_stride`) are their lead's sentences and every this many after it
@@ -143,6 +157,8 @@ class DetectParams:
     exact_row_pairs: int = EXACT_ROW_PAIRS
     common_docs: int = 4
     common_docs_any: int = 25
+    story_days: int = STORY_DAYS
+    story_docs: int = STORY_DOCS
     main_stride: int = MAIN_STRIDE
     workers: int = 2
 
@@ -159,6 +175,8 @@ class DetectParams:
             raise ConfigError(f"title_df must be >= 0; got {self.title_df}")
         if self.common_docs < 2:
             raise ConfigError(f"common_docs must be >= 2; got {self.common_docs}")
+        if self.story_days < 0 or self.story_docs < 0:
+            raise ConfigError(f"story_days and story_docs must be >= 0; got {self.story_days}, {self.story_docs}")
 
 
 @dataclass(slots=True)
@@ -351,32 +369,62 @@ def corpus_commonness(
     outlets: Sequence[str | None],
     params: DetectParams,
     titles: Sequence[str | None] = (),
+    dates: Sequence[date | None] = (),
 ) -> Commonness:
     """The corpus's common text and formulas: form fingerprints (see
     :func:`~newstrace.index.shingles.form_words`) that ``params.common_docs`` or more documents
     of one outlet hold, or ``params.common_docs_any`` documents of any outlets. (A story that
     spreads recurs across outlets: its copies are what newstrace traces, so the bar across
-    outlets is higher than within one.) With the documents' ``titles``, how many titles hold
-    each title word (:func:`~newstrace.analyze.evidence.other_subjects`)."""
+    outlets is higher than within one.) With the documents' publication ``dates``, a few
+    documents of one outlet published within days of each other are a story's spread, not its
+    formula (``params.story_days``, ``params.story_docs``: see :func:`common_forms`). With the
+    documents' ``titles``, how many titles hold each title word
+    (:func:`~newstrace.analyze.evidence.other_subjects`)."""
     common = np.zeros(0, np.uint64)
     if forms and any(len(f) for f in forms):
         codes: dict[str | None, int] = {}
+        doc_codes = [codes.setdefault(o, len(codes)) for o in outlets]
         owner = np.concatenate(
-            [np.full(len(f), codes.setdefault(o, len(codes)), dtype=np.int64)
-             for f, o in zip(forms, outlets, strict=True)]
+            [np.full(len(f), c, dtype=np.int64) for f, c in zip(forms, doc_codes, strict=True)]
+        )
+        days = None
+        if dates:
+            ordinals = [math.nan if d is None else float(d.toordinal()) for d in dates]
+            days = np.concatenate([np.full(len(f), x) for f, x in zip(forms, ordinals, strict=True)])
+        common = common_forms(
+            np.concatenate(forms), owner, params.common_docs, params.common_docs_any, days,
+            story_days=params.story_days, story_docs=params.story_docs,
         )  # fmt: skip
-        common = common_forms(np.concatenate(forms), owner, params.common_docs, params.common_docs_any)
     return Commonness(common, params.common_docs, params.shingle, params.fingerprint_mod,
                       title_df=title_frequencies(titles) if titles else None, titles=len(titles))  # fmt: skip
 
 
-def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, any_outlet: int) -> np.ndarray:
+def common_forms(
+    values: np.ndarray,
+    outlet_codes: np.ndarray,
+    per_outlet: int,
+    any_outlet: int,
+    days: np.ndarray | None = None,
+    *,
+    story_days: int = STORY_DAYS,
+    story_docs: int = STORY_DOCS,
+) -> np.ndarray:
     """Sorted fingerprints held by ``per_outlet`` documents of one outlet or ``any_outlet`` in
     all (``values``: each document's distinct fingerprints, concatenated; ``outlet_codes``: the
     outlet of the document each value came from).
 
+    ``days``, the publication day (a date's ordinal; NaN: undated) of the document each value
+    came from, tells a story's spread from a formula: the holders in one outlet of a passage,
+    ``story_docs`` or fewer, all dated within ``story_days`` of each other, in an outlet whose
+    dated documents span more days than that, are a story sent again and followed up (its
+    paragraphs restated word for word), and do not make the passage common there. Undated
+    holders, or an outlet whose documents all fall within those days, tell nothing: they count.
+
     >>> common_forms(np.array([7, 7, 7, 9, 9], np.uint64), np.array([0, 0, 1, 0, 1]), 2, 5).tolist()
     [7]
+    >>> days = np.array([1.0, 2.0, 9.0, 1.0, 5.0])  # 7 held on days 1 and 2, 9 on days 9 and 1
+    >>> common_forms(np.array([7, 7, 9, 9, 8], np.uint64), np.zeros(5, np.int64), 2, 5, days).tolist()
+    [9]
     """
     if len(values) == 0:
         return np.zeros(0, np.uint64)
@@ -387,12 +435,27 @@ def common_forms(values: np.ndarray, outlet_codes: np.ndarray, per_outlet: int, 
     starts = np.flatnonzero(new_pair)
     pair_counts = np.diff(np.append(starts, len(v)))
     pair_values = v[starts]
+    enough = pair_counts >= per_outlet
+    if days is not None and story_docs:
+        d = np.asarray(days, dtype=np.float64)
+        n_outlets = int(outlet_codes.max()) + 1
+        first = np.full(n_outlets, np.inf)
+        last = np.full(n_outlets, -np.inf)
+        dated = ~np.isnan(d)
+        np.minimum.at(first, outlet_codes[dated], d[dated])
+        np.maximum.at(last, outlet_codes[dated], d[dated])
+        ds = d[order]
+        # (np.minimum and np.maximum carry NaN: one undated holder and the span is not known.)
+        span = np.maximum.reduceat(ds, starts) - np.minimum.reduceat(ds, starts)
+        outlet_span = (last - first)[c[starts]]
+        story = (pair_counts <= story_docs) & (span <= story_days) & (outlet_span > story_days)
+        enough &= ~story
     new_value = np.ones(len(pair_values), dtype=bool)
     new_value[1:] = pair_values[1:] != pair_values[:-1]
     vstarts = np.flatnonzero(new_value)
-    best = np.maximum.reduceat(pair_counts, vstarts)
+    best = np.maximum.reduceat(enough, vstarts)
     total = np.add.reduceat(pair_counts, vstarts)
-    keep = (best >= per_outlet) | (total >= any_outlet)
+    keep = best | (total >= any_outlet)
     return np.sort(pair_values[vstarts][keep].astype(np.uint64))
 
 
@@ -424,7 +487,7 @@ def candidate_pairs(
         forms.append(np.frombuffer(r["forms"], dtype=np.uint64))
         if params.terms:
             terms.append(np.frombuffer(r["terms"], dtype=np.uint64))
-    common = corpus_commonness(forms, outlets, params, titles)
+    common = corpus_commonness(forms, outlets, params, titles, dates)
     title_sets = [title_words(t) for t in titles] if params.title_df else []
     del forms, titles
     if len(ids) < 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -313,12 +314,32 @@ def run_job(
     # The corpus's common text: form fingerprints held by common_docs or more documents (a
     # result, not the corpus: the formulas and chrome of the whole collection).
     # (Within one outlet at common_docs, across outlets at common_docs_any: see corpus_commonness.)
+    # A few documents of one outlet within days of each other hold a story's spread, not its
+    # formula (see common_forms): per (fingerprint, outlet) the holders and the first and last
+    # of their days (NaN when one is undated), and how many days each outlet's documents span.
+    spans = {
+        o: hi - lo
+        for o, (lo, hi) in sketches.filter(lambda s: len(s["forms"]) > 0)
+        .map(lambda s: (s["outlet"], _day(s["published"])))
+        .filter(lambda kv: not math.isnan(kv[1]))
+        .mapValues(lambda d: (d, d))
+        .reduceByKey(lambda x, y: (min(x[0], y[0]), max(x[1], y[1])), parts)
+        .collect()
+    }
+
+    def held(kv: tuple[Any, Any]) -> tuple[int, tuple[bool, int]]:
+        (fp, outlet), (n, first, last) = kv
+        story = bool(p.story_docs) and n <= p.story_docs and last - first <= p.story_days
+        story = story and spans.get(outlet, 0.0) > p.story_days  # (NaN compares False)
+        return fp, (n >= p.common_docs and not story, n)
+
     common_values = (
-        sketches.flatMap(lambda s: (((fp, s["outlet"]), 1) for fp in s["forms"]))
-        .reduceByKey(lambda x, y: x + y, parts)
-        .map(lambda kv: (kv[0][0], (kv[1], kv[1])))
-        .reduceByKey(lambda x, y: (max(x[0], y[0]), x[1] + y[1]), parts)
-        .filter(lambda kv: kv[1][0] >= p.common_docs or kv[1][1] >= p.common_docs_any)
+        sketches.flatMap(lambda s: (((fp, s["outlet"]), (1, _day(s["published"]))) for fp in s["forms"]))
+        .mapValues(lambda x: (x[0], x[1], x[1]))
+        .reduceByKey(lambda x, y: (x[0] + y[0], _nan_min(x[1], y[1]), _nan_max(x[2], y[2])), parts)
+        .map(held)
+        .reduceByKey(lambda x, y: (x[0] or y[0], x[1] + y[1]), parts)
+        .filter(lambda kv: kv[1][0] or kv[1][1] >= p.common_docs_any)
         .keys()
         .collect()
     )
@@ -533,3 +554,17 @@ def _write(spark: Any, rdd: Any, path: str, *order: str) -> None:
         spark.createDataFrame([], "empty string").write.mode("overwrite").parquet(str(path))
         return
     df.orderBy(*order).write.mode("overwrite").parquet(str(path))
+
+
+def _day(published: str | None) -> float:
+    """A publication date's day (its ordinal), NaN when undated, as ``common_forms`` reads it."""
+    d = to_date(published)
+    return math.nan if d is None else float(d.toordinal())
+
+
+def _nan_min(x: float, y: float) -> float:
+    return math.nan if math.isnan(x) or math.isnan(y) else min(x, y)
+
+
+def _nan_max(x: float, y: float) -> float:
+    return math.nan if math.isnan(x) or math.isnan(y) else max(x, y)
