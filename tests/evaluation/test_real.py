@@ -87,8 +87,14 @@ def reuters_heldout(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
 
 @pytest.fixture(scope="module")
 def reuters_10(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
-    """Reuters-21578 files 010-011: labelled last (round h5), no rule or threshold set on them."""
+    """Reuters-21578 files 010-011: held out (round h5) until files 012-013 were labelled."""
     return _reuters(tmp_path_factory, "reuters-10", "10-11")
+
+
+@pytest.fixture(scope="module")
+def reuters_12(tmp_path_factory: pytest.TempPathFactory) -> RealScores:
+    """Reuters-21578 files 012-013: labelled last (round h6), no rule or threshold set on them."""
+    return _reuters(tmp_path_factory, "reuters-12", "12-13")
 
 
 def test_labelled_set_is_what_its_readme_says() -> None:
@@ -110,7 +116,8 @@ def test_second_reading_is_of_labelled_pairs_and_its_agreement_is_what_the_readm
         p = first[r["key"]]
         assert (p["corpus"], p["a"], p["b"]) == (r["corpus"], r["a"], r["b"])
         assert r["category"] in {"copy", "excerpt", "quote", "boilerplate", "none"}
-        assert r["stratum"] in {"agree", "disagree"} and p["corpus"] != "reuters-10"  # never the held-out slice
+        assert r["stratum"] in {"agree", "disagree"}
+        assert p["corpus"] not in ("reuters-10", "reuters-12")  # never a held-out slice
     out = subprocess.run([sys.executable, str(REAL / "tools" / "agreement.py")], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     assert "agree      30 pairs: same category 0.933 (kappa 0.901); reuse or not 0.967 (kappa 0.933)" in out
@@ -122,9 +129,10 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
     print(f"\nreal news (buzzfeed): precision {bf.precision} recall {bf.recall} direction "
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.94 and bf.recall >= 0.68
-    # ARI 0.783 (0.738 before a round-up had to excerpt three stories or more). Direction 0.704
-    # of 108: 6 given wrong, 26 undirected (0.648, 17 wrong and 21 undirected before third-party quotations,
-    # credits both give and one outlet's own background were read as they are now).
+    # ARI 0.796 (0.781 before a story's spread was no formula; 0.738 before a round-up had to
+    # excerpt three stories or more). Direction 0.697 of 109: 5 given wrong, 28 undirected
+    # (0.648, 17 wrong and 21 undirected before third-party quotations, credits both give and
+    # one outlet's own background were read as they are now).
     assert bf.direction_accuracy >= 0.68 and bf.direction_wrong <= 8 and bf.ari >= 0.76
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
@@ -149,8 +157,10 @@ def _holds(r: RealScores, labelled: int, reuse: int, precision: float, recall: f
 
 
 def test_reuters_floors(reuters: RealScores) -> None:
-    """README, Quality: Reuters 000-001 (651 labelled pairs, 125 reuse): precision 0.972, recall
-    0.824, direction 1.000 (103), ARI 0.891, no flag raised. (Recall was 0.805 of 123 before
+    """README, Quality: Reuters 000-001 (651 labelled pairs, 125 reuse): precision 0.963, recall
+    0.824, direction 1.000 (103), ARI 0.887, no flag raised (0.972 and ARI 0.891 before a
+    story's spread was no formula: two Bank of England reports of one day whose figures differ
+    in two places are reported, a template that rule no longer hides). (Recall was 0.805 of 123 before
     short items whose titles share rare words were candidates; 0.855 of 117 before the six
     reuse pairs only ``--semantic`` finds were read and labelled: a results table re-sent as
     operating figures, reworded versions of one item; 0.813 before reworded sentences needed
@@ -165,11 +175,13 @@ def test_reuters_floors(reuters: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
     """README, Quality: Reuters 002-003 (1,500 labelled pairs, 112 reuse) precision 0.969, recall
-    0.830, ARI 0.927; 004-005 (1,488, 163) 0.964, 0.816, ARI 0.861; 006-007 (1,592, 97) 0.892,
-    0.763, ARI 0.826 (0.958 / 0.821 / 0.917, 0.970 / 0.790 / 0.848 and 0.872 / 0.708 / 0.784
-    before notices sent twice, spelling variants, copied passages with other figures and figures
-    read whole). Each measured once before any rule was set on it (0.926 / 0.786, 0.844 /
-    0.765, 0.840 / 0.663), then used to set this version's rules."""
+    0.830, ARI 0.927; 004-005 (1,488, 163) 0.957, 0.816, ARI 0.855; 006-007 (1,592, 97) 0.881,
+    0.763, ARI 0.822 (0.964 / 0.861 and 0.892 / 0.826 before a story's spread was no formula:
+    a template each, two oil companies' postings and two issuers' bonds, that rule no longer
+    hides; 0.958 / 0.821 / 0.917, 0.970 / 0.790 / 0.848 and 0.872 / 0.708 / 0.784 before notices
+    sent twice, spelling variants, copied passages with other figures and figures read whole).
+    Each measured once before any rule was set on it (0.926 / 0.786, 0.844 / 0.765, 0.840 /
+    0.663), then used to set this version's rules."""
     floors = ((1_500, 112, 0.95, 0.81, 0.90), (1_488, 163, 0.95, 0.79, 0.84), (1_592, 97, 0.87, 0.74, 0.80))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
@@ -192,21 +204,33 @@ def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
 
 
 @pytest.mark.slow
-def test_reuters_10_heldout_floors(reuters_10: RealScores) -> None:
-    """README, Quality: Reuters 010-011, held out (round h5: 1,241 labelled pairs, 152 reuse;
-    round s4 added 4 it reported under title candidates: 1,245, 154; no rule or threshold set
-    on it): precision 0.972, recall 0.669, direction 1.000 (103), ARI 0.797 (0.971 / 0.651 /
-    0.784 before title candidates and stock phrases). What newstrace does on wire news it was
-    not tuned on: the floors hold it there, they are no target."""
+def test_reuters_10_floors(reuters_10: RealScores) -> None:
+    """README, Quality: Reuters 010-011 (round h5: 1,241 labelled pairs, 152 reuse; round s4
+    added 4 it reported under title candidates: 1,245, 154), held out until files 012-013 were
+    labelled, development data since (a story's spread was found reading its misses): precision
+    0.965, recall 0.708, direction 0.991 (109), ARI 0.833 (0.972 / 0.669 / 0.797 before that
+    rule, set on it; 0.971 / 0.651 / 0.784 before title candidates and stock phrases)."""
     r = reuters_10
-    _holds(r, 1_245, 154, precision=0.95, recall=0.65, ari=0.78, direction=0.98)
+    _holds(r, 1_245, 154, precision=0.95, recall=0.69, ari=0.81, direction=0.97)
+    assert r.reported_unlabelled == 0
+    assert sum(sum(f.values()) for f in r.flags.values()) == 0
+
+
+@pytest.mark.slow
+def test_reuters_12_heldout_floors(reuters_12: RealScores) -> None:
+    """README, Quality: Reuters 012-013, held out (round h6: 1,234 labelled pairs, 144 reuse; no
+    rule or threshold set on it, and the version before the thirteenth session's gives the same
+    verdicts): precision 0.902, recall 0.771, direction 0.991 (111), ARI 0.835. What newstrace
+    does on wire news it was not tuned on: the floors hold it there, they are no target."""
+    r = reuters_12
+    _holds(r, 1_234, 144, precision=0.88, recall=0.75, ari=0.81, direction=0.97)
     assert r.reported_unlabelled == 0
     assert sum(sum(f.values()) for f in r.flags.values()) == 0
 
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
     """README, Quality: the first four corpora pooled (seeds, BuzzFeed-Webis, FakeNewsCorpus,
-    Reuters 000-001): precision 0.961, recall 0.789, direction 0.853 (211), flags 1 / 0 (the
+    Reuters 000-001): precision 0.959, recall 0.803, direction 0.845 (213), flags 1 / 0 (the
     seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
@@ -226,7 +250,8 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
 @pytest.mark.slow
 def test_semantic_real_news_floors(tmp_path: Path) -> None:
     """README, Quality (``newstrace eval real eval/real --semantic``), BuzzFeed-Webis: precision
-    0.961, recall 0.782, ARI 0.805, every reported pair labelled (0.925 / 0.786 / 0.784 before
+    0.952, recall 0.805, ARI 0.808, every reported pair labelled (0.950 / 0.773 / 0.784 before a
+    story's spread was no formula; 0.925 / 0.786 / 0.784 before
     reworded sentences needed 20 copied words beside them in a longer story; precision 0.861 and
     ARI 0.711 before the shared-meaning rule, ARI 0.745 before the round-up rule). About 2
     minutes."""
