@@ -389,8 +389,7 @@ def corpus_commonness(
         )
         days = None
         if dates:
-            ordinals = [math.nan if d is None else float(d.toordinal()) for d in dates]
-            days = np.concatenate([np.full(len(f), x) for f, x in zip(forms, ordinals, strict=True)])
+            days = np.concatenate([np.full(len(f), publication_day(d)) for f, d in zip(forms, dates, strict=True)])
         common = common_forms(
             np.concatenate(forms), owner, params.common_docs, params.common_docs_any, days,
             story_days=params.story_days, story_docs=params.story_docs,
@@ -436,7 +435,7 @@ def common_forms(
     pair_counts = np.diff(np.append(starts, len(v)))
     pair_values = v[starts]
     enough = pair_counts >= per_outlet
-    if days is not None and story_docs:
+    if days is not None:
         d = np.asarray(days, dtype=np.float64)
         n_outlets = int(outlet_codes.max()) + 1
         first = np.full(n_outlets, np.inf)
@@ -447,9 +446,7 @@ def common_forms(
         ds = d[order]
         # (np.minimum and np.maximum carry NaN: one undated holder and the span is not known.)
         span = np.maximum.reduceat(ds, starts) - np.minimum.reduceat(ds, starts)
-        outlet_span = (last - first)[c[starts]]
-        story = (pair_counts <= story_docs) & (span <= story_days) & (outlet_span > story_days)
-        enough &= ~story
+        enough &= ~story_spread(pair_counts, span, (last - first)[c[starts]], story_days, story_docs)
     new_value = np.ones(len(pair_values), dtype=bool)
     new_value[1:] = pair_values[1:] != pair_values[:-1]
     vstarts = np.flatnonzero(new_value)
@@ -457,6 +454,24 @@ def common_forms(
     total = np.add.reduceat(pair_counts, vstarts)
     keep = best | (total >= any_outlet)
     return np.sort(pair_values[vstarts][keep].astype(np.uint64))
+
+
+def publication_day(d: date | None) -> float:
+    """A publication date as :func:`common_forms` reads it: its ordinal, NaN when undated."""
+    return math.nan if d is None else float(d.toordinal())
+
+
+def story_spread(holders: Any, span: Any, outlet_span: Any, story_days: int, story_docs: int) -> Any:
+    """Whether the documents of one outlet that hold a passage are a story's spread
+    (:func:`common_forms`): ``holders`` of them (at most ``story_docs``), published within
+    ``span`` days (at most ``story_days``; NaN, one undated, is never), in an outlet whose dated
+    documents span ``outlet_span`` days (more than ``story_days``). Numbers or numpy arrays
+    alike: local ``detect`` asks it of every passage at once, the Spark job of one.
+
+    >>> story_spread(4, 1.0, 30.0, 2, 8), story_spread(11, 0.0, 30.0, 2, 8), story_spread(4, math.nan, 30.0, 2, 8)
+    (True, False, False)
+    """
+    return (holders <= story_docs) & (span <= story_days) & (outlet_span > story_days)
 
 
 def candidate_pairs(

@@ -28,6 +28,8 @@ from newstrace.detect import (
     hub_spans,
     meaning_around,
     merge_pivots,
+    publication_day,
+    story_spread,
     verify_pair,
     within_window,
 )
@@ -329,8 +331,7 @@ def run_job(
 
     def held(kv: tuple[Any, Any]) -> tuple[int, tuple[bool, int]]:
         (fp, outlet), (n, first, last) = kv
-        story = bool(p.story_docs) and n <= p.story_docs and last - first <= p.story_days
-        story = story and spans.get(outlet, 0.0) > p.story_days  # (NaN compares False)
+        story = story_spread(n, last - first, spans.get(outlet, 0.0), p.story_days, p.story_docs)
         return fp, (n >= p.common_docs and not story, n)
 
     common_values = (
@@ -557,9 +558,7 @@ def _write(spark: Any, rdd: Any, path: str, *order: str) -> None:
 
 
 def _day(published: str | None) -> float:
-    """A publication date's day (its ordinal), NaN when undated, as ``common_forms`` reads it."""
-    d = to_date(published)
-    return math.nan if d is None else float(d.toordinal())
+    return publication_day(to_date(published))
 
 
 def _nan_min(x: float, y: float) -> float:
