@@ -168,6 +168,30 @@ def test_two_short_items_whose_titles_name_other_subjects_are_not_reuse() -> Non
     assert alone.relation == "duplicate"
 
 
+def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
+    """A market snapshot sent every ten minutes (Reuters-21578, files 014-015): titled by its
+    time, its words the same, a price or two changed. Two issues of it are not one copied from
+    the other; the same issue sent again under another time (every figure alike) is, and so is
+    a snapshot sent again under the same title with a price corrected."""
+
+    def snapshot(time: str, may: str, jul: str) -> Document:
+        text = (f"MINNEAPOLIS WHEAT MAY7 {may} UP 1 3/4 JUL7 {jul} UP 1/4 SEP7 277 UP 1 DEC7 -- -- "
+                "MAR8 -- -- CORN MAY7 158 1/2 UP 1/2 JUL7 161 3/4 UP 1/4")  # fmt: skip
+        return Document(id=time, text=text, title=f"MIDWEST GRAIN FUTURES {time} EDT", outlet="Reuters")
+
+    issues = compare(snapshot("11:20", "285 1/4", "281"), snapshot("11:31", "286", "281 1/2"))
+    assert issues.evidence is not None and issues.evidence.number_substitutions >= 1
+    assert issues.evidence.other_issue and issues.relation == "related"
+    explained = explain_relation(issues.to_dict())
+    assert explained is not None and "recurring report" in explained
+    again = compare(snapshot("11:00", "285 1/4", "281"), snapshot("11:01", "285 1/4", "281"))
+    assert again.evidence is not None and not again.evidence.other_issue
+    assert again.relation == "duplicate"
+    corrected = compare(snapshot("11:20", "285 1/4", "281"), snapshot("11:20", "286", "281 1/2"))
+    assert corrected.evidence is not None and not corrected.evidence.other_issue
+    assert corrected.relation == "derived"
+
+
 def test_two_issuers_bonds_on_the_same_terms_are_a_template_not_reuse() -> None:
     """The same announcement for another issuer, figures and managers alike: only the issuer's
     names change (Reuters-21578: two euroyen bonds five days apart), so it is a form filled in

@@ -32,6 +32,7 @@ from newstrace.analyze.evidence import (
     SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
+    other_issues,
     other_subjects,
     quoting,
     reuse_evidence,
@@ -144,7 +145,7 @@ def relation_of(
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"] + cov_der.get("translation", 0.0)
     counted = evidence.words
     share = counted / max(1, evidence.derivative_words)
-    if evidence.is_template or evidence.other_subject:
+    if evidence.is_template or evidence.other_subject or evidence.other_issue:
         counted, share = 0, 0.0
     elif evidence.same_notice:
         # One notice sent twice (one subject, the same figures): the corpus's form is its own
@@ -302,6 +303,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         parts.append(
             f"{ev.get('counted_words', 0)} words alike, not counted: two short items whose titles "
             "name other subjects (the same form about something else)"
+        )
+    elif ev.get("other_issue"):
+        parts.append(
+            f"{ev.get('counted_words', 0)} words alike, not counted: two issues of one recurring "
+            "report (titles alike but for their figures, other figures in the text)"
         )
     elif ev.get("same_notice"):
         parts.append(
@@ -493,6 +499,11 @@ def compare(
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = kept if kept is not None else reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
     if min(len(al.a.words), len(al.b.words)) < SHORT_ITEM_WORDS:
+        # Another issue of a recurring report: its title names the issue by a figure (a time,
+        # a tonnage), its text changes figures in the same places. (An item sent again with the
+        # same figures under another time is still one item: its figures are all alike.)
+        if reuse.number_substitutions and other_issues(src.title, der.title):
+            reuse.other_issue = True
         if other_subjects(src.title, der.title, commonness):
             reuse.other_subject = True
         elif (

@@ -59,6 +59,7 @@ __all__ = [
     "ReuseEvidence",
     "SharedMeaning",
     "figure_values",
+    "other_issues",
     "other_subjects",
     "reuse_evidence",
     "same_subject",
@@ -155,6 +156,29 @@ def other_subjects(a_title: str | None, b_title: str | None, commonness: Commonn
     if not x or not y or _rare_shared(x & y, commonness, TITLE_RARE, 2.0, unseen=True):
         return False
     return 3 * len(x & y) <= len(x | y)
+
+
+def other_issues(a_title: str | None, b_title: str | None) -> bool:
+    """Whether two titles are two issues of one recurring report: the same words but for their
+    figures, each with figures, and those differ ("MIDWEST GRAIN FUTURES 11:20 EDT" and
+    "MIDWEST GRAIN FUTURES 11:31 EDT", "JAPAN BUYS 4,000 TONNES CANADIAN RAPESEED" and "JAPAN
+    BUYS 5,000 TONNES CANADIAN RAPESEED"). An item sent again keeps its title, or rewords it.
+
+    >>> other_issues("MIDWEST GRAIN FUTURES 11:20 EDT", "MIDWEST GRAIN FUTURES 11:31 EDT")
+    True
+    >>> other_issues("MIDWEST GRAIN FUTURES 11:20 EDT", "MIDWEST GRAIN FUTURES 11:20 EDT")
+    False
+    >>> other_issues("SOVIET ECONOMIST SEES FEW 1987 GAINS", "SOVIET ECONOMIST SEES FEW GAINS")
+    False
+    """
+
+    def split(title: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        ws = title_words(title)
+        figures = frozenset(w for w in ws if any(c.isdigit() for c in w))
+        return ws - figures, figures
+
+    (wa, fa), (wb, fb) = split(a_title), split(b_title)
+    return bool(wa) and wa == wb and bool(fa) and bool(fb) and fa != fb
 
 
 def _rare_shared(
@@ -318,6 +342,10 @@ class ReuseEvidence:
     other_subject: bool = False
     """Two short items whose titles name other subjects (:func:`other_subjects`): the same form
     about something else, however alike their words."""
+    other_issue: bool = False
+    """Two short items whose titles are two issues of one recurring report (:func:`other_issues`:
+    the same words, other figures) and whose texts hold other figures in the same places: a
+    market snapshot at 11:20 and at 11:31, however alike their words."""
     same_notice: bool = False
     """Two short items whose titles name one subject (:func:`same_subject`) and whose shared
     text holds the same figures, none other, and one other name at most (a label corrected:
