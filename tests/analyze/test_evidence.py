@@ -192,6 +192,38 @@ def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
     assert corrected.relation == "derived"
 
 
+def test_a_short_item_a_digest_holds_whole_is_reuse() -> None:
+    """A digest of a dozen items reproduces a producer's price notice whole (Reuters-21578,
+    files 014-015): a small part of the digest, all of the notice, so ``partial``, though the
+    digest's title names none of its items (two short items' titles tell other subjects apart,
+    a digest's does not). A digest that holds only the notice's first clause does not hold it."""
+    notice = ("NEW YORK, April 7 - Magma Copper Co, a subsidiary of Newmont Mining Corp, said it is lowering "
+              "its copper cathode price by 0.50 cent to 65.50 cents a lb, effective immediately. Reuter")  # fmt: skip
+    others = [
+        "CHICAGO - The rally in soybean prices may prompt farmers to plant more soybean acres than the department projected in last week's acreage report, traders and analysts said.",
+        "LONDON - Brazil is likely to adopt a conservative coffee sales policy given the absence of export quotas, at least until October this year, according to the monthly report of a London trade house.",
+        "LONDON - Delegates to this week's quarterly session of the International Tin Council expect Indonesia to vote for an extension of the sixth tin agreement.",
+        "HAVANA - Cuban president Fidel Castro told a congress of young communists that the production of crude sugar during the harvest still in progress is 800,000 tonnes behind schedule.",
+    ]
+    whole = "NEW YORK - Magma Copper Co, a subsidiary of Newmont Mining Corp, said it is lowering its copper cathode price by 0.50 cent to 65.50 cents a lb, effective immediately."
+    clause = "NEW YORK - Magma Copper Co, a subsidiary of Newmont Mining Corp, cut prices again."
+    titles = [f"COMPANY{k} INC SETS QUARTERLY PAYOUT" for k in range(300)] + [
+        "MAGMA LOWERS COPPER PRICE 0.50 CT TO 65.50 CTS", "REUTER COMMODITY HIGHLIGHTS 2100 GMT APRIL 7",
+    ]
+    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), params=DetectParams(), titles=titles)
+    item = Document(id="a", text=notice, title=titles[-2], outlet="Reuters", published="1987-04-07T10:00:00+00:00")
+
+    def digest(held: str) -> Document:
+        text = "\n\n".join([*others[:2], held, *others[2:]]) + " Reuter"
+        return Document(id="b", text=text, title=titles[-1], outlet="Reuters", published="1987-04-07T21:00:00+00:00")
+
+    held = compare(item, digest(whole), commonness=common)
+    assert held.evidence is not None and not held.evidence.other_subject
+    assert held.evidence.words >= 0.8 * held.evidence.source_words
+    assert held.evidence.words < 0.3 * held.evidence.derivative_words and held.relation == "partial"
+    assert compare(item, digest(clause), commonness=common).relation == "related"
+
+
 def test_two_issuers_bonds_on_the_same_terms_are_a_template_not_reuse() -> None:
     """The same announcement for another issuer, figures and managers alike: only the issuer's
     names change (Reuters-21578: two euroyen bonds five days apart), so it is a form filled in

@@ -29,6 +29,7 @@ from newstrace.analyze.direction import (
     translation_evidence,
 )
 from newstrace.analyze.evidence import (
+    DIGEST_WORDS,
     SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
@@ -112,6 +113,13 @@ MIN_PROSE_WORDS = 40
 """Words of the source's own prose (not quotations, chrome or formulas) that make an excerpt
 (``partial``) however small a share of the derivative they are: about a paragraph."""
 
+HELD_SHARE = 0.8
+"""Share of the source's words a derivative's counted prose must make for the source to be held
+whole in it (``partial`` however small a part of the derivative it is): a one-line item or a
+price notice that a digest of a dozen items reproduces (a headline flash whose content the
+full story holds is the same story). On Reuters-21578 two such pairs of a copper producer's
+notice and a commodity digest were ``related``; no pair read as not reuse becomes reuse."""
+
 MIN_SHARE_WORDS = 12
 """Words of prose a short derivative must reuse for its share to count (``derived`` when most
 of it is shared, ``partial`` when 30 %): below that, two short notices sharing a dateline and a
@@ -162,7 +170,8 @@ def relation_of(
     by_share = share >= 0.3 and counted >= MIN_SHARE_WORDS
     if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):
         return "derived"
-    if counted >= MIN_PROSE_WORDS or by_share:
+    held = counted >= MIN_SHARE_WORDS and counted >= HELD_SHARE * evidence.source_words
+    if counted >= MIN_PROSE_WORDS or by_share or held:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
         return "related"
@@ -504,7 +513,7 @@ def compare(
         # same figures under another time is still one item: its figures are all alike.)
         if reuse.number_substitutions and other_issues(src.title, der.title):
             reuse.other_issue = True
-        if other_subjects(src.title, der.title, commonness):
+        if max(len(al.a.words), len(al.b.words)) < DIGEST_WORDS and other_subjects(src.title, der.title, commonness):
             reuse.other_subject = True
         elif (
             reuse.fact_matches >= 2

@@ -124,6 +124,13 @@ the story is about: a company, a person, a place (:func:`other_subjects`)."""
 SHORT_ITEM_WORDS = 60
 """Texts shorter than this (the shorter of a pair) are items whose form may be the whole of them:
 a dividend notice, a results table, an offering's terms (:func:`other_subjects`)."""
+DIGEST_WORDS = 2 * SHORT_ITEM_WORDS
+"""A text this long or longer is a story or a digest of several items, whose title names what it
+leads with and not each item it holds: its title and a short item's do not tell that they are
+about other subjects (:func:`other_subjects` is asked of two short items only). On Reuters-21578
+a commodity digest of 290 words holds a copper producer's 33-word price notice whole, under a
+title that names no company; at 60 a bank's prime-rate notice and a 90-word round-up of other
+banks' rises, whose titles name other subjects, would be reuse again."""
 
 
 def title_frequencies(titles: Iterable[str | None]) -> dict[str, int]:
@@ -332,6 +339,8 @@ class ReuseEvidence:
     number_substitutions: int = 0
     """Of those, numbers."""
     derivative_words: int = 0
+    source_words: int = 0
+    """The source's words, counted as the derivative's are (:func:`token_weights`)."""
     copied_insertions: list[str] = field(default_factory=list)
     """Editorial insertions ("[Trump]") inside quotations that both texts have. Reported, but
     the quotation still counts as third-party words: on real news, every pair whose reuse rested
@@ -814,7 +823,7 @@ def reuse_evidence(
     a, b = al.a, al.b
     weight = token_weights(b)
     weight_a: np.ndarray | None = None  # A's, when a paraphrased passage needs them
-    ev = ReuseEvidence(derivative_words=int(weight.sum()))
+    ev = ReuseEvidence(derivative_words=int(weight.sum()), source_words=int(token_weights(a).sum()))
     # A dateline ("SAN BERNARDINO, Calif., March 3 -") says where and when, not what: of the
     # derivative's, only the words A's dateline has too count (two notices of one formula from
     # two cities share no more than the formula).
