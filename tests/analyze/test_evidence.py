@@ -8,7 +8,7 @@ import hashlib
 import numpy as np
 
 from newstrace.align import Alignment, align, analyse_text
-from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation
+from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation, relation_of
 from newstrace.analyze.evidence import (
     Commonness,
     ReuseEvidence,
@@ -222,6 +222,12 @@ def test_a_short_item_a_digest_holds_whole_is_reuse() -> None:
     assert held.evidence.words >= 0.8 * held.evidence.source_words
     assert held.evidence.words < 0.3 * held.evidence.derivative_words and held.relation == "partial"
     assert compare(item, digest(clause), commonness=common).relation == "related"
+    # Evidence made by hand that does not say how long the source is holds nothing whole.
+    cov = {"total": 0.1, "verbatim": 0.1, "near_verbatim": 0.0}
+    hand = ReuseEvidence(prose_words=29, anchor_words=29, derivative_words=290)
+    assert relation_of(cov, cov, hand, topic_similarity=0.1, shared_quotes=0) == "related"
+    hand.source_words = 33
+    assert relation_of(cov, cov, hand, topic_similarity=0.1, shared_quotes=0) == "partial"
 
 
 def test_two_issuers_bonds_on_the_same_terms_are_a_template_not_reuse() -> None:

@@ -170,7 +170,7 @@ def relation_of(
     by_share = share >= 0.3 and counted >= MIN_SHARE_WORDS
     if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):
         return "derived"
-    held = counted >= MIN_SHARE_WORDS and counted >= HELD_SHARE * evidence.source_words
+    held = 0 < HELD_SHARE * evidence.source_words <= counted and counted >= MIN_SHARE_WORDS
     if counted >= MIN_PROSE_WORDS or by_share or held:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:

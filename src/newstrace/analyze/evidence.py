@@ -340,7 +340,8 @@ class ReuseEvidence:
     """Of those, numbers."""
     derivative_words: int = 0
     source_words: int = 0
-    """The source's words, counted as the derivative's are (:func:`token_weights`)."""
+    """The source's words, counted as the derivative's are (:func:`token_weights`); 0: not known
+    (evidence made by hand), and no source is then said to be held whole."""
     copied_insertions: list[str] = field(default_factory=list)
     """Editorial insertions ("[Trump]") inside quotations that both texts have. Reported, but
     the quotation still counts as third-party words: on real news, every pair whose reuse rested
