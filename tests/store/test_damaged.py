@@ -202,3 +202,16 @@ def test_store_checks_on_open_for_writing_and_when_asked(damaged: Path, tmp_path
         assert store.checked == "new"
     with Store(tmp_path / "new.db") as store:
         assert store.checked == "quick_check"
+
+
+def test_garbage_met_in_a_text_column_is_damage() -> None:
+    """A damaged page SQLite's checks let through can surface as bytes that are no UTF-8 in a
+    text column (Python's sqlite3 raises it as an OperationalError quoting them): the store is
+    damaged, said without the garbage."""
+    from newstrace.errors import CorruptStoreError
+    from newstrace.store import store_error
+
+    exc = sqlite3.OperationalError("Could not decode to UTF-8 column 'report' with text '\ufffd\ufffdzz'")
+    err = store_error("c.db", exc)
+    assert isinstance(err, CorruptStoreError)
+    assert "c.db is damaged (Could not decode to UTF-8 column 'report')" in str(err) and "zz" not in str(err)

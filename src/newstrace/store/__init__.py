@@ -124,6 +124,10 @@ def store_error(path: str | Path, exc: sqlite3.DatabaseError) -> StoreError:
     name = str(getattr(exc, "sqlite_errorname", "") or "")
     if name.startswith("SQLITE_CORRUPT"):
         return damaged_store_error(path, str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode to UTF-8"):
+        # A damaged page SQLite's cheap checks let through, met as garbage in a text column
+        # (Python's sqlite3 says so, naming the column and quoting the bytes: left out here).
+        return damaged_store_error(path, str(exc).split(" with text ", 1)[0])
     if name.startswith("SQLITE_NOTADB"):
         return not_a_database_error(path, str(exc))
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
