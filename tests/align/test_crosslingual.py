@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newstrace.align import align
@@ -196,6 +196,10 @@ texts = st.lists(sentence, max_size=14).map(lambda ss: "\n".join(ss))
 
 @settings(max_examples=120, deadline=None)
 @given(texts, texts)
+@example(  # a bead that absorbed a word-for-word fragment reaching into the sentence before it
+    "minister bridge minister.\nminister minister bridge minister minister.\nminister minister minister.",
+    "minister.\nminister minister minister minister minister.\nminister minister bridge minister minister minister.",
+)
 def test_translation_passages_stay_inside_both_texts_and_never_overlap(a: str, b: str) -> None:
     al = align(a, b, encoder=BagEncoder(), crosslingual=True)
     assert al.crosslingual

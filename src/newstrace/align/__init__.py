@@ -213,6 +213,28 @@ def _disjoint_in_b(passages: list[Passage]) -> list[Passage]:
     return out
 
 
+def _translations_disjoint_in_a(passages: list[Passage]) -> list[Passage]:
+    """Trim translation passages so that no two overlap in A (a sentence translated once): a
+    bead that absorbed a lexical fragment reaching back into the sentence before it gives that
+    part up to the passage that translates that sentence. Other passages are left as they are.
+
+    >>> t = [Passage("translation", 0, 25, 0, 9, 0.9), Passage("translation", 16, 97, 10, 107, 0.9)]
+    >>> [(x.a_start, x.a_end) for x in _translations_disjoint_in_a(t)]
+    [(0, 25), (25, 97)]
+    """
+    out: list[Passage] = []
+    end = -1
+    for p in sorted(passages, key=lambda x: (x.kind != "translation", x.a_start, -x.a_end)):
+        if p.kind == "translation":
+            if p.a_end <= end:
+                continue
+            if p.a_start < end:
+                p = Passage(p.kind, end, p.a_end, p.b_start, p.b_end, p.score)
+            end = p.a_end
+        out.append(p)
+    return sorted(out, key=lambda x: (x.b_start, -x.b_end))
+
+
 def _covered_share(start: int, end: int, passages: list[Passage]) -> float:
     """The share of A's characters ``start:end`` that the A sides of ``passages`` cover.
 
@@ -333,7 +355,11 @@ def align(
                 )
             )
     passages = _disjoint_in_b(sorted(passages, key=lambda x: (x.b_start, -x.b_end)))
+    if cross:
+        passages = _translations_disjoint_in_a(passages)
     merged = merge_passages(passages, a.text, b.text, max_gap_words=p.merge_gap_words)
+    if cross:
+        merged = _translations_disjoint_in_a(merged)
     links = [_true_kind(x, a, b) for x in passages] if cross else []
     return Alignment(
         [_true_kind(x, a, b) for x in merged], a, b, encoder is not None, notes, cross, links
