@@ -1338,6 +1338,8 @@ def eval_real(root: str, corpora: tuple[str, ...], work: str, semantic: bool, as
         ("  counting unlabelled as wrong", lambda r: f(r.precision_conservative)),
         ("reuse-pair recall", lambda r: f(r.recall)),
         ("  of pairs of two stored articles", lambda r: f(r.recall_stored)),
+        ("precision / recall, labels not marked borderline",
+         lambda r: f"{f(r.precision_clear)} / {f(r.recall_clear)}"),
         ("direction accuracy (pairs)", lambda r: f"{f(r.direction_accuracy)} ({r.direction_total})"),
         ("  misses: wrong / undirected", lambda r: f"{r.direction_wrong} / {r.direction_undirected}"),
         ("family ARI (documents)", lambda r: f"{f(r.ari)} ({r.ari_documents})"),

@@ -373,6 +373,13 @@ def test_score_corpus_counts(tmp_path: Path) -> None:
         s = score_corpus("t", store, [*pairs, {"a": "a", "b": "flash", "category": "copy"}], [])
     assert s.confusion["copy"]["not stored"] == 1 and s.true_positives == 1
     assert s.recall == 0.5 and s.recall_stored == 1.0 and s.to_dict()["recall_stored"] == 1.0
+    # Labels the reader marked a judgement call are left out of the clear-label figures only:
+    # the borderline miss counts against the recall, not against the recall over clear labels.
+    marked = [*pairs, {"a": "b", "b": "c", "category": "excerpt", "note": "borderline: ~40 words reworded"}]
+    with Store(tmp_path / "s.db", readonly=True) as store:
+        s = score_corpus("t", store, marked, [])
+    assert s.recall == 0.5 and s.recall_clear == 1.0 and s.clear_gold_reuse == 1
+    assert s.precision_clear == 1.0 and s.to_dict()["recall_clear"] == 1.0
 
 
 def test_generated_families_among_real_distractors(tmp_path: Path) -> None:

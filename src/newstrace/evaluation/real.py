@@ -108,6 +108,24 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
+DOUBT_WORDS = ("borderline", "unsure", "doubtful")
+"""Words of a reader's note that mark the label as a judgement call (the labelling guide asks
+readers to note a pair on the line between two categories, e.g. a follow-up restating 30-55
+words of an earlier story)."""
+
+
+def doubtful(label: dict[str, Any]) -> bool:
+    """Whether the reader marked a label a judgement call in its note (:data:`DOUBT_WORDS`).
+
+    >>> doubtful({"note": "borderline: ~45 words of background reworded"})
+    True
+    >>> doubtful({"note": "dividend notices of two companies"})
+    False
+    """
+    note = str(label.get("note") or "").lower()
+    return any(w in note for w in DOUBT_WORDS)
+
+
 @dataclass(slots=True)
 class RealScores:
     """The measures for one corpus (or all of them pooled)."""
@@ -125,6 +143,11 @@ class RealScores:
     direction_undirected: int = 0
     ari: float | None = None
     ari_documents: int = 0
+    clear_gold_reuse: int = 0
+    """Reuse pairs whose label the reader did not mark a judgement call (:func:`doubtful`)."""
+    clear_reported: int = 0
+    """Reported pairs of those labels (reuse or not) that the reader did not mark."""
+    clear_true_positives: int = 0
     flags: dict[str, dict[str, int]] = field(default_factory=dict)
     detect_seconds: float = 0.0
     unlabelled_pairs: list[dict[str, Any]] = field(default_factory=list)
@@ -158,6 +181,18 @@ class RealScores:
         return _ratio(self.true_positives, self.gold_reuse - unstored)
 
     @property
+    def precision_clear(self) -> float | None:
+        """Precision over the reported pairs whose label the reader did not mark a judgement
+        call (:func:`doubtful`): beside :attr:`precision`, it says how much of the error is on
+        the line readers themselves hesitated over."""
+        return _ratio(self.clear_true_positives, self.clear_reported)
+
+    @property
+    def recall_clear(self) -> float | None:
+        """Recall over the reuse pairs whose label the reader did not mark a judgement call."""
+        return _ratio(self.clear_true_positives, self.clear_gold_reuse)
+
+    @property
     def direction_accuracy(self) -> float | None:
         return _ratio(self.direction_right, self.direction_total)
 
@@ -174,7 +209,8 @@ class RealScores:
     def merge(self, other: RealScores) -> None:
         """Pool another corpus's counts into this one (ARI is not poolable: left as is)."""
         for k in ("documents", "labelled_pairs", "gold_reuse", "reported_labelled", "true_positives",
-                  "reported_unlabelled", "direction_total", "direction_right", "direction_undirected"):  # fmt: skip
+                  "reported_unlabelled", "direction_total", "direction_right", "direction_undirected",
+                  "clear_gold_reuse", "clear_reported", "clear_true_positives"):  # fmt: skip
             setattr(self, k, getattr(self, k) + getattr(other, k))
         for g, row in other.confusion.items():
             mine = self.confusion.setdefault(g, {})
@@ -197,7 +233,9 @@ class RealScores:
             "gold_reuse": self.gold_reuse, "reported_labelled": self.reported_labelled,
             "true_positives": self.true_positives, "reported_unlabelled": self.reported_unlabelled,
             "precision": self.precision, "precision_conservative": self.precision_conservative,
-            "recall": self.recall, "recall_stored": self.recall_stored, "confusion": self.confusion,
+            "recall": self.recall, "recall_stored": self.recall_stored,
+            "precision_clear": self.precision_clear, "recall_clear": self.recall_clear,
+            "clear_gold_reuse": self.clear_gold_reuse, "confusion": self.confusion,
             "direction_accuracy": self.direction_accuracy, "direction_total": self.direction_total,
             "direction_undirected": self.direction_undirected, "direction_wrong": self.direction_wrong,
             "ari": self.ari,
@@ -300,6 +338,10 @@ def score_corpus(
         if reported:
             s.reported_labelled += 1
             s.true_positives += is_gold
+        if not doubtful(gold):
+            s.clear_gold_reuse += is_gold
+            s.clear_reported += reported
+            s.clear_true_positives += reported and is_gold
         if reported != is_gold:
             s.wrong.append({"a": key[0], "b": key[1], "gold": cat, "relation": rel, "note": gold.get("note", "")})
         if s.alignment is not None and units is not None and is_gold and key[0] in units and key[1] in units:
