@@ -352,6 +352,11 @@ def test_a_figure_the_tokenizer_splits_is_one_figure() -> None:
     again = compare(doc("c", ["SECAUCUS, N.J., March 12 - Qtrly div 17.5 cts vs 17.5 cts prior", "Pay April 20"]),
                     doc("d", ["SECAUCUS, N.J., March 12 - Qtly div 17-1/2 cts vs 17-1/2 cts prior", "Pay April 20"]))  # fmt: skip
     assert again.evidence is not None and again.evidence.number_substitutions == 0
+    # The same, where the aligned text ends inside the figure ("16" of both matched, then
+    # "1/2" against "5"): the figure is read whole on both sides.
+    split = compare(doc("i", ["SHIREMANSTOWN, Pa., April 8 - Qtly div 16-1/2 cts vs 16-1/2 cts", "Pay April 27"]),
+                    doc("j", ["SHIREMANSTOWN, Pa., April 8 - Qtly div 16.5 cts vs 16.5 cts", "Pay April 27"]))  # fmt: skip
+    assert split.evidence is not None and split.evidence.number_substitutions == 0
     assert figure_values("Revs 12.1 mln vs 5,993,000") == [(12_100_000.0, -5), (5_993_000.0, 0)]
     table = "Shr 20 cts vs loss two cts\n\nRevs {} vs 5,993,000\n\nNet 1,234,000 vs 987,000"
     resent = compare(doc("e", [table.format("12.1 mln")]), doc("f", [table.format("12,141,000")]))

@@ -599,6 +599,29 @@ def _units(info: TextInfo, k0: int, k1: int) -> list[tuple[str, int, int]]:
 _JOINERS = frozenset({".", ",", "/", "-"})
 
 
+def _whole_figures(info: TextInfo, k0: int, k1: int) -> tuple[int, int]:
+    """Tokens ``k0`` to ``k1`` widened so that no figure is cut at either edge: an aligned
+    passage may end inside a figure the other text writes otherwise ("16" of "16-1/2" matched
+    against "16" of "16.5"), and the gap after it would read "1/2" against "5".
+
+    >>> from newstrace.align import analyse_text
+    >>> info = analyse_text("div 16-1/2 cts vs 16-1/2")
+    >>> _whole_figures(info, 2, 7)  # "1/2 cts vs 16": both ends inside a figure
+    (1, 9)
+    """
+    toks = info.tokens
+
+    def joined(k: int) -> bool:  # tokens k - 1 and k are one figure
+        return (0 < k < len(toks) and toks[k - 1].norm.isdigit() and toks[k].norm.isdigit()
+                and info.text[toks[k - 1].end : toks[k].start] in _JOINERS)  # fmt: skip
+
+    while joined(k0):
+        k0 -= 1
+    while joined(k1):
+        k1 += 1
+    return k0, k1
+
+
 def _span(info: TextInfo, k0: int, k1: int) -> str:
     """The text of tokens ``k0`` to ``k1`` (exclusive), as written."""
     return info.text[info.tokens[k0].start : info.tokens[k1 - 1].end] if k1 > k0 else ""
@@ -1049,6 +1072,7 @@ def _pair_facts(
     for ga0, ga1, gb0, gb1 in slots:
         if not (0 < ga1 - ga0 <= SLOT_WORDS and 0 < gb1 - gb0 <= SLOT_WORDS):
             continue
+        (ga0, ga1), (gb0, gb1) = _whole_figures(a, ga0, ga1), _whole_figures(b, gb0, gb1)
         n = _other_figures(_span(a, ga0, ga1), _span(b, gb0, gb1))
         f.numbers += n
         f.substitutions += n
@@ -1060,6 +1084,7 @@ def _pair_facts(
         if names_only:
             f.substitutions += c
             continue
+        (ga0, ga1), (gb0, gb1) = _whole_figures(a, ga0, ga1), _whole_figures(b, gb0, gb1)
         _, n, replaced = _facts(a, ga0, ga1, b, gb0, gb1)
         f.numbers += n
         f.substitutions += n + max(c, replaced)
