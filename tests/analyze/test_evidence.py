@@ -10,6 +10,7 @@ import numpy as np
 from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation, relation_of
 from newstrace.analyze.evidence import (
+    DIGEST_WORDS,
     Commonness,
     ReuseEvidence,
     SharedMeaning,
@@ -338,6 +339,51 @@ def test_a_notice_sent_again_is_a_copy_though_its_form_is_the_corpus_s() -> None
     later = compare(a, item("4", first.replace("34 cts vs 34", "36 cts vs 34"), "COLGATE-PALMOLIVE CO <CL> SETS QUARTERLY"), commonness=common)
     assert later.evidence is not None and not later.evidence.same_notice
     assert later.relation == "related"
+
+
+def test_a_filing_notice_sent_again_is_a_copy_though_longer_than_a_short_item() -> None:
+    """An offering filing of 70 words is a form the corpus holds many times ("filed with the
+    Securities and Exchange Commission a registration statement covering a proposed public
+    offering of ..."), so its words are common text. Sent again reworded by the same company
+    (its rare name in both titles, its figures all alike), it is one notice sent twice, as a
+    dividend notice of ten words is: up to :data:`DIGEST_WORDS`, where a text becomes a story
+    whose title names only what it leads with."""
+    first = (
+        "NEW YORK, April 8 - Avnet Inc said it filed with the Securities and Exchange Commission "
+        "a registration statement for a proposed public offering of 150 mln dlrs of convertible "
+        "subordinated debentures due 2012. Avnet said it will use the net proceeds for general "
+        "working capital purposes and the anticipated domestic and foreign expansion of its "
+        "distribution, assembly and manufacturing businesses. The company said an investment "
+        "banking group managed by Dillon Read and Co Inc will handle the offering."
+    )
+    again = (
+        "NEW YORK, April 8 - Avnet Inc said it filed with the Securities and Exchange Commission "
+        "a registration statement covering a 150 mln dlr issue of convertible subordinated "
+        "debentures due 2012. Proceeds will be used for general working capital and the "
+        "anticipated domestic and foreign expansion of Avnet's businesses, the company said. "
+        "Avnet named Dillon Read and Co Inc as manager of the offering."
+    )
+    titles = [f"COMPANY{k} INC <C{k}> FILES FOR OFFERING" for k in range(300)] + [
+        "AVNET INC <AVT> FILES FOR DEBENTURE OFFERING", "AVNET <AVT> FILES CONVERTIBLE DEBT OFFERING",
+        "WITCO CORP <WIT> FILES FOR OFFERING",
+    ]
+    # Both wordings are the corpus's forms: many filings say the same in either.
+    fps = [sample_fingerprints(shingle_hashes(form_words(words(t))), 1) for t in (first, again)]
+    common = Commonness(np.unique(np.concatenate(fps)), 5, modulus=1, title_df=title_frequencies(titles), titles=len(titles))
+
+    def item(i: str, text: str, title: str) -> Document:
+        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-04-08T1{i}:00:00+00:00")
+
+    assert 60 < len(first.split()) < DIGEST_WORDS
+    a = item("1", first, "AVNET INC <AVT> FILES FOR DEBENTURE OFFERING")
+    sent_again = compare(a, item("2", again, "AVNET <AVT> FILES CONVERTIBLE DEBT OFFERING"), commonness=common)
+    assert sent_again.evidence is not None and sent_again.evidence.same_notice
+    assert sent_again.relation in ("duplicate", "derived")
+    # Another company's filing in the same form is no copy of it.
+    other = first.replace("Avnet Inc", "Witco Corp")
+    another = compare(a, item("3", other, "WITCO CORP <WIT> FILES FOR OFFERING"), commonness=common)
+    assert another.evidence is not None and not another.evidence.same_notice
+    assert another.relation == "related"
 
 
 def test_a_figure_the_tokenizer_splits_is_one_figure() -> None:

@@ -357,9 +357,10 @@ class ReuseEvidence:
     the same words, other figures) and whose texts hold other figures in the same places: a
     market snapshot at 11:20 and at 11:31, however alike their words."""
     same_notice: bool = False
-    """Two short items whose titles name one subject (:func:`same_subject`) and whose shared
-    text holds the same figures, none other, and one other name at most (a label corrected:
-    "Shr" for "Qtly div"): one notice sent twice, its form and all."""
+    """Two items, the shorter under :data:`DIGEST_WORDS`, whose titles name one subject
+    (:func:`same_subject`) and whose shared text holds the same figures, none other, and one
+    other name at most (a label corrected: "Shr" for "Qtly div"): one notice sent twice, its
+    form and all (a dividend notice, or an offering filing of 70 words reworded)."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
