@@ -444,9 +444,9 @@ def compare(
 
     Example:
         >>> from newstrace.models import Document
-        >>> src = Document(id="s", text="Officials said the dam would open in May. It cost a lot.",
-        ...                published="2020-01-01")
-        >>> der = Document(id="d", text="Officials said the dam would open in May. Amazing!")
+        >>> text = "Officials said the new dam on the river would open to traffic in May, after two years of work."
+        >>> src = Document(id="s", text=text + " It cost a lot.", published="2020-01-01")
+        >>> der = Document(id="d", text=text + " Amazing!", published="2020-01-03")
         >>> r = compare(der, src)
         >>> r.source.id, r.relation
         ('s', 'derived')
