@@ -193,6 +193,28 @@ def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
     assert corrected.relation == "derived"
 
 
+def test_reports_from_two_places_are_not_reuse() -> None:
+    """Two hog markets' openings, each title naming the place its text is datelined from: the
+    same words and the same prices, reports of two markets. The same market's report sent again
+    is one report, and so is an item sent again from another bureau (its title names no
+    place)."""
+    text = "{}, April 7 - Hog prices were up 1.00 dlr in active trade, private sources said. Top 51.50 dlrs per cwt."
+
+    def report(i: str, place: str, title: str) -> Document:
+        return doc(i, [text.format(place)], title=title, outlet="Reuters", published=f"1987-04-07T10:1{i}:00+00:00")
+
+    omaha = report("1", "Omaha", "OMAHA HOGS OPEN UP 1.00 DLR - PRIVATE SOURCES")
+    joliet = compare(omaha, report("2", "Joliet", "JOLIET HOGS UP 1.00 DLR - PRIVATE SOURCES"))
+    assert joliet.relation == "related"
+    assert joliet.evidence is not None and joliet.evidence.other_place
+    explained = explain_relation(joliet.to_dict())
+    assert explained is not None and "reports from two places" in explained
+    again = compare(omaha, report("3", "OMAHA", "OMAHA HOGS OPEN UP 1.00 DLR"))
+    assert again.relation == "duplicate" and again.evidence is not None and not again.evidence.other_place
+    bureau = compare(report("4", "CHICAGO", "HOG PRICES UP 1.00 DLR"), report("5", "Omaha", "HOG PRICES UP 1.00 DLR"))
+    assert bureau.relation == "duplicate"
+
+
 def test_a_short_item_a_digest_holds_whole_is_reuse() -> None:
     """A digest of a dozen items reproduces a producer's price notice whole (Reuters-21578,
     files 014-015): a small part of the digest, all of the notice, so ``partial``, though the

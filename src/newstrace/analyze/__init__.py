@@ -34,6 +34,7 @@ from newstrace.analyze.evidence import (
     Commonness,
     ReuseEvidence,
     other_issues,
+    other_places,
     other_subjects,
     quoting,
     reuse_evidence,
@@ -153,7 +154,7 @@ def relation_of(
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"] + cov_der.get("translation", 0.0)
     counted = evidence.words
     share = counted / max(1, evidence.derivative_words)
-    if evidence.is_template or evidence.other_subject or evidence.other_issue:
+    if evidence.is_template or evidence.other_subject or evidence.other_issue or evidence.other_place:
         counted, share = 0, 0.0
     elif evidence.same_notice:
         # One notice sent twice (one subject, the same figures): the corpus's form is its own
@@ -312,6 +313,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         parts.append(
             f"{ev.get('counted_words', 0)} words alike, not counted: two short items whose titles "
             "name other subjects (the same form about something else)"
+        )
+    elif ev.get("other_place"):
+        parts.append(
+            f"{ev.get('counted_words', 0)} words alike, not counted: reports from two places (each "
+            "title names the place its text is datelined from)"
         )
     elif ev.get("other_issue"):
         parts.append(
@@ -515,6 +521,10 @@ def compare(
             reuse.other_issue = True
         if max(len(al.a.words), len(al.b.words)) < DIGEST_WORDS and other_subjects(src.title, der.title, commonness):
             reuse.other_subject = True
+    # Reports from two places (the hog market of Omaha and of Joliet): each title names its
+    # dateline's place. At any length: the dollar's close in New York and its opening in Hong
+    # Kong share the day's quotations, not a report.
+    reuse.other_place = other_places(src.title, src.text, der.title, der.text)
     # One notice sent twice: the same subject, the same figures. Up to a story's length, not
     # only a short item's: an offering filing of 70 words sent again reworded is all the
     # corpus's form too (on Reuters-21578 one such pair was `related`, no pair read as not
@@ -523,6 +533,7 @@ def compare(
         min(len(al.a.words), len(al.b.words)) < DIGEST_WORDS
         and not reuse.other_subject
         and not reuse.other_issue
+        and not reuse.other_place
         and reuse.fact_matches >= 2
         and not reuse.number_substitutions
         and reuse.fact_substitutions <= 1

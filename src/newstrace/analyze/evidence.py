@@ -60,6 +60,7 @@ __all__ = [
     "SharedMeaning",
     "figure_values",
     "other_issues",
+    "other_places",
     "other_subjects",
     "reuse_evidence",
     "same_subject",
@@ -163,6 +164,47 @@ def other_subjects(a_title: str | None, b_title: str | None, commonness: Commonn
     if not x or not y or _rare_shared(x & y, commonness, TITLE_RARE, 2.0, unseen=True):
         return False
     return 3 * len(x & y) <= len(x | y)
+
+
+_DATELINE_PLACE = re.compile(
+    r"\s*([A-Za-z][A-Za-z.'’ ]{0,30}?)\s*,"  # the place: OMAHA, st paul, Hong Kong
+    r"(?:\s*[A-Z][A-Za-z.]*\.?,)?"  # its state: , Neb.,
+    rf"\s*{MONTH_NAMES}\.?\s+\d{{1,2}}\s*(?:-{{1,2}}|–|—)\s"  # the day and the dash: April 7 -
+)
+
+
+def dateline_place(text: str) -> frozenset[str]:
+    """The words of the place a text is datelined from ("OMAHA, April 7 -", "st paul, april 7 -"),
+    as :func:`~newstrace.index.shingles.title_words` reads them; empty when it opens with no
+    dateline of a place and a day.
+
+    >>> sorted(dateline_place("ST. JOSEPH, Mo., April 7 - Hog prices were up 1.00 dlr"))
+    ['joseph', 'st']
+    >>> dateline_place("Donald Trump, who spoke on Monday, said")
+    frozenset()
+    """
+    m = _DATELINE_PLACE.match(text, 0, 80)
+    return title_words(m.group(1)) if m else frozenset()
+
+
+def other_places(a_title: str | None, a_text: str, b_title: str | None, b_text: str) -> bool:
+    """Whether two texts are reports from two places: each title names the place its text is
+    datelined from, and the places differ ("OMAHA HOGS OPEN UP 1.00 DLR" from Omaha and "JOLIET
+    HOGS UP 1.00 DLR" from Joliet; "DOLLAR ENDS LOWER IN NEW YORK" and "DOLLAR OPENS LOWER IN
+    HONG KONG"). Their words may be all alike, the market's figures too: the reports are of two
+    markets. An item sent again from another bureau changes its dateline, not its title.
+
+    >>> other_places("OMAHA HOGS UP 1.00 DLR", "Omaha, April 7 - Hog prices were up 1.00 dlr.",
+    ...              "JOLIET HOGS UP 1.00 DLR", "Joliet, April 7 - Hog prices were up 1.00 dlr.")
+    True
+    >>> other_places("ITT SETS DIVIDEND", "NEW YORK, April 7 - Qtly div 25 cts",
+    ...              "ITT SETS DIVIDEND", "HARTFORD, Conn., April 7 - Qtly div 25 cts")
+    False
+    """
+    pa, pb = dateline_place(a_text), dateline_place(b_text)
+    if not pa or not pb or pa == pb:
+        return False
+    return pa <= title_words(a_title) and pb <= title_words(b_title)
 
 
 def other_issues(a_title: str | None, b_title: str | None) -> bool:
@@ -361,6 +403,9 @@ class ReuseEvidence:
     (:func:`same_subject`) and whose shared text holds the same figures, none other, and one
     other name at most (a label corrected: "Shr" for "Qtly div"): one notice sent twice, its
     form and all (a dividend notice, or an offering filing of 70 words reworded)."""
+    other_place: bool = False
+    """Two reports whose titles each name the place their text is datelined from, two places
+    (:func:`other_places`): the markets of two cities, however alike their words."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
