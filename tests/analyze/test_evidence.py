@@ -191,6 +191,15 @@ def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
     corrected = compare(snapshot("11:20", "285 1/4", "281"), snapshot("11:20", "286", "281 1/2"))
     assert corrected.evidence is not None and not corrected.evidence.other_issue
     assert corrected.relation == "derived"
+    # Changed figures the comparison reads as one kept ("3/4"), others put in before it and
+    # left out after it ("281 3/4 UP 1" against "281 1/2 UP 3/4") are changed figures too.
+    row = "MAR8 -- -- MINNEAPOLIS WHEAT MAY7 284 3/4 UP 1 1/4 JUL7 {} SEP7 277 1/2 UP 1 1/2 DEC7 -- -- MAR8 -- --"
+    shifted = compare(
+        Document(id="a", text=row.format("281 3/4 UP 1"), title="MIDWEST GRAIN FUTURES 12:40 EDT", outlet="Reuters"),
+        Document(id="b", text=row.format("281 1/2 UP 3/4"), title="MIDWEST GRAIN FUTURES 12:50 EDT", outlet="Reuters"),
+    )
+    assert shifted.evidence is not None and shifted.evidence.number_substitutions >= 1
+    assert shifted.evidence.other_issue and shifted.relation == "related"
 
 
 def test_reports_from_two_places_are_not_reuse() -> None:

@@ -613,6 +613,8 @@ def _facts(
     ua, ub = _units(a, a0, a1), _units(b, b0, b1)
     sm = difflib.SequenceMatcher(None, [u[0] for u in ua], [u[0] for u in ub], autojunk=False)
     matches = numbers = n_names = 0
+    dropped: list[str] = []  # figures of A's units left out, and of B's put in
+    added: list[str] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             matches += sum(j - k for _, k, j in ub[j1:j2] if _is_number(b, k))
@@ -620,6 +622,14 @@ def _facts(
             ka0, ka1, kb0, kb1 = ua[i1][1], ua[i2 - 1][2], ub[j1][1], ub[j2 - 1][2]
             numbers += _other_figures(_span(a, ka0, ka1), _span(b, kb0, kb1))
             n_names += _other_names(a, ka0, ka1, b, kb0, kb1)
+        elif op == "delete":
+            dropped += (u for u, k, _ in ua[i1:i2] if _is_number(a, k))
+        else:
+            added += (u for u, k, _ in ub[j1:j2] if _is_number(b, k))
+    if dropped and added:
+        # "281 3/4 UP 1" against "281 1/2 UP 3/4": matched as "3/4" kept, "1/2 UP" put in
+        # before it and "UP 1" left out after: two figures changed all the same.
+        numbers += _other_figures(" ".join(dropped), " ".join(added))
     return matches, numbers, n_names
 
 
