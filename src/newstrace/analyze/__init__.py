@@ -521,10 +521,10 @@ def compare(
             reuse.other_issue = True
         if max(len(al.a.words), len(al.b.words)) < DIGEST_WORDS and other_subjects(src.title, der.title, commonness):
             reuse.other_subject = True
-    # Reports from two places (the hog market of Omaha and of Joliet): each title names its
-    # dateline's place. At any length: the dollar's close in New York and its opening in Hong
-    # Kong share the day's quotations, not a report.
-    reuse.other_place = other_places(src.title, src.text, der.title, der.text)
+        # Reports from two places (the hog market of Omaha and of Joliet): each title names
+        # its dateline's place. Short items only: two longer stories from two places ("HONG
+        # KONG DEALERS ...", "LONDON DEALERS ...") may both restate a third story's paragraph.
+        reuse.other_place = other_places(src.title, src.text, der.title, der.text)
     # One notice sent twice: the same subject, the same figures. Up to a story's length, not
     # only a short item's: an offering filing of 70 words sent again reworded is all the
     # corpus's form too (on Reuters-21578 one such pair was `related`, no pair read as not

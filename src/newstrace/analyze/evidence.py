@@ -190,9 +190,10 @@ def dateline_place(text: str) -> frozenset[str]:
 def other_places(a_title: str | None, a_text: str, b_title: str | None, b_text: str) -> bool:
     """Whether two texts are reports from two places: each title names the place its text is
     datelined from, and the places differ ("OMAHA HOGS OPEN UP 1.00 DLR" from Omaha and "JOLIET
-    HOGS UP 1.00 DLR" from Joliet; "DOLLAR ENDS LOWER IN NEW YORK" and "DOLLAR OPENS LOWER IN
-    HONG KONG"). Their words may be all alike, the market's figures too: the reports are of two
-    markets. An item sent again from another bureau changes its dateline, not its title.
+    HOGS UP 1.00 DLR" from Joliet). Their words may be all alike, the market's figures too: the
+    reports are of two markets. An item sent again from another bureau changes its dateline, not
+    its title. (``compare`` asks it of short items only: two longer stories from two places may
+    both restate a third one's paragraph.)
 
     >>> other_places("OMAHA HOGS UP 1.00 DLR", "Omaha, April 7 - Hog prices were up 1.00 dlr.",
     ...              "JOLIET HOGS UP 1.00 DLR", "Joliet, April 7 - Hog prices were up 1.00 dlr.")
@@ -404,8 +405,8 @@ class ReuseEvidence:
     other name at most (a label corrected: "Shr" for "Qtly div"): one notice sent twice, its
     form and all (a dividend notice, or an offering filing of 70 words reworded)."""
     other_place: bool = False
-    """Two reports whose titles each name the place their text is datelined from, two places
-    (:func:`other_places`): the markets of two cities, however alike their words."""
+    """Two short items whose titles each name the place their text is datelined from, two
+    places (:func:`other_places`): the markets of two cities, however alike their words."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
