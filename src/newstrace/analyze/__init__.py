@@ -154,7 +154,7 @@ def relation_of(
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"] + cov_der.get("translation", 0.0)
     counted = evidence.words
     share = counted / max(1, evidence.derivative_words)
-    if evidence.is_template or evidence.other_subject or evidence.other_issue or evidence.other_place:
+    if evidence.is_template or evidence.other_report:
         counted, share = 0, 0.0
     elif evidence.same_notice:
         # One notice sent twice (one subject, the same figures): the corpus's form is its own
@@ -531,9 +531,7 @@ def compare(
     # reuse changes).
     if (
         min(len(al.a.words), len(al.b.words)) < DIGEST_WORDS
-        and not reuse.other_subject
-        and not reuse.other_issue
-        and not reuse.other_place
+        and not reuse.other_report
         and reuse.fact_matches >= 2
         and not reuse.number_substitutions
         and reuse.fact_substitutions <= 1

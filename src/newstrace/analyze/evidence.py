@@ -410,6 +410,13 @@ class ReuseEvidence:
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
+    def other_report(self) -> bool:
+        """Another report than the other text, told by the titles: of another subject
+        (:attr:`other_subject`), another issue (:attr:`other_issue`) or another place
+        (:attr:`other_place`). Its words, however alike, are not reuse."""
+        return self.other_subject or self.other_issue or self.other_place
+
+    @property
     def words(self) -> int:
         """The words that count as reuse: prose; paraphrased sentences in the source's order
         when they make three separate passages, or go with copied prose, or are three sentences
