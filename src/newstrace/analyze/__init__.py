@@ -326,8 +326,8 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         )
     elif ev.get("same_notice"):
         parts.append(
-            "one notice sent twice: two short items whose titles name one subject, their shared "
-            "text (form and all) with the same figures"
+            "one notice sent twice: two items (under 120 words) whose titles name one subject, their "
+            "shared text (form and all) with the same figures"
         )
     elif ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
