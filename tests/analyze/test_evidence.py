@@ -11,6 +11,7 @@ from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation, relation_of
 from newstrace.analyze.evidence import (
     DIGEST_WORDS,
+    SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
     SharedMeaning,
@@ -167,6 +168,46 @@ def test_two_short_items_whose_titles_name_other_subjects_are_not_reuse() -> Non
     assert again.relation == "duplicate"
     alone = compare(item("1", "ERIE TECHNOLOGICAL <ERIE> SETS PAYOUT"), item("2", "COMMERCIAL NATIONAL <CNCL> QUARTERLY DIVIDEND"))
     assert alone.relation == "duplicate"
+
+
+def test_two_items_each_about_a_subject_the_other_never_mentions_are_not_reuse() -> None:
+    """Two oil companies raise their crude postings to the same prices in the same words
+    (Reuters-21578): each title names its company, each text names it and never the other's.
+    The same form about something else, though longer than a short item and with titles that
+    share words; the same company's posting sent again is a copy, and a story that takes the
+    first company's item into its own names what it took."""
+    body = ("{} said it raised the contract prices it will pay for all grades of crude oil by 50 cts a "
+            "barrel, effective today. The increase brings the posted price for West Texas Intermediate to "
+            "18.50 dlrs a barrel and West Texas Sour to 17.50 dlrs. The price of Light Louisiana Sweet, "
+            "the benchmark grade for the Gulf Coast, was raised to 18.85 dlrs a barrel. The company last "
+            "changed its crude postings on March 4, when it cut them by 50 cts. Reuter")  # fmt: skip
+    titles = [f"COMPANY{k} INC <C{k}> RAISES CRUDE POSTINGS" for k in range(300)] + [
+        "UNOCAL <UCL> RAISES CRUDE OIL POSTINGS", "SOUTHLAND <SLC> UNIT RAISES CRUDE POSTINGS",
+        "UNOCAL <UCL> UPS CRUDE POSTINGS 50 CTS", "SUN <SUN> FOLLOWS OTHERS, RAISES CRUDE POSTINGS",
+    ]
+    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), DetectParams(), titles)
+
+    def item(i: str, title: str, text: str) -> Document:
+        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-18T1{i}:00:00+00:00")
+
+    unocal = item("1", titles[-4], "LOS ANGELES, March 18 - " + body.format("Unocal Corp"))
+    southland = item("2", titles[-3], "DALLAS, March 18 - " + body.format("Southland Corp's Citgo unit"))
+    assert len(unocal.text.split()) > SHORT_ITEM_WORDS  # past the titles-only rule's reach
+    other = compare(unocal, southland, commonness=common)
+    assert other.evidence is not None and other.evidence.other_subject
+    assert other.relation == "related"
+    explained = explain_relation(other.to_dict())
+    assert explained is not None and "other subjects" in explained
+    again = compare(unocal, item("3", titles[-2], "NEW YORK, March 18 - " + body.format("Unocal Corp")), commonness=common)
+    assert again.evidence is not None and not again.evidence.other_subject
+    assert again.relation in {"duplicate", "derived"}
+    # Sun's item tells Unocal's posting in Unocal's words: it names the company it took it from.
+    taken = "NEW YORK, March 18 - Sun Co said it raised its crude postings. Earlier, " + body.format("Unocal Corp")
+    follows = compare(unocal, item("4", titles[-1], taken), commonness=common)
+    assert follows.evidence is not None and not follows.evidence.other_subject
+    assert follows.relation in {"duplicate", "derived"}
+    # Without the corpus's titles nothing is said of subjects.
+    assert compare(unocal, southland).relation != "related"
 
 
 def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:

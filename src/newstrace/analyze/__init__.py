@@ -39,6 +39,7 @@ from newstrace.analyze.evidence import (
     quoting,
     reuse_evidence,
     same_subject,
+    unmentioned_subjects,
 )
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
@@ -311,8 +312,8 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         )
     if ev.get("other_subject"):
         parts.append(
-            f"{ev.get('counted_words', 0)} words alike, not counted: two short items whose titles "
-            "name other subjects (the same form about something else)"
+            f"{ev.get('counted_words', 0)} words alike, not counted: two items about other subjects, "
+            "as their titles tell (the same form about something else)"
         )
     elif ev.get("other_place"):
         parts.append(
@@ -525,6 +526,15 @@ def compare(
         # its dateline's place. Short items only: two longer stories from two places ("HONG
         # KONG DEALERS ...", "LONDON DEALERS ...") may both restate a third story's paragraph.
         reuse.other_place = other_places(src.title, src.text, der.title, der.text)
+    # Two items each about a subject the other never mentions (two companies' crude postings,
+    # two funds' payouts): the same form about something else, up to a story's length (an
+    # offering's terms of 100 words), though their titles may share a word ("FRANKLIN").
+    if (
+        not reuse.other_subject
+        and min(len(al.a.words), len(al.b.words)) < DIGEST_WORDS
+        and unmentioned_subjects(src.title, al.a, der.title, al.b, commonness)
+    ):
+        reuse.other_subject = True
     # One notice sent twice: the same subject, the same figures. Up to a story's length, not
     # only a short item's: an offering filing of 70 words sent again reworded is all the
     # corpus's form too (on Reuters-21578 one such pair was `related`, no pair read as not

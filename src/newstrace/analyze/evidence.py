@@ -69,6 +69,7 @@ __all__ = [
     "title_words",
     "token_weights",
     "translated_figures",
+    "unmentioned_subjects",
 ]
 
 _LEXICAL = ("verbatim", "near_verbatim")
@@ -266,6 +267,44 @@ def same_subject(a_title: str | None, b_title: str | None, commonness: Commonnes
     return _rare_shared(shared, commonness, SUBJECT_RARE, 3.0, unseen=False)
 
 
+def unmentioned_subjects(
+    a_title: str | None, a: TextInfo, b_title: str | None, b: TextInfo, commonness: Commonness | None
+) -> bool:
+    """Whether each of two texts is about a subject the other never mentions: each title holds
+    a subject's own name (a title word :data:`SUBJECT_RARE` of the corpus's titles hold at most,
+    figures aside) that the other title lacks, that its own text gives as a name, and that the
+    other text has nowhere. "UNOCAL <UCL> RAISES CRUDE OIL POSTINGS" and "SOUTHLAND <SLC> UNIT
+    RAISES CRUDE POSTINGS" say the same words and the same prices, of two companies; so do two
+    funds' monthly payouts ("FRANKLIN CALIFORNIA ..." and "FRANKLIN MASSACHUSETTS ...", whose
+    titles share the rare "franklin"). An item sent again names its subject in both texts, and
+    a story that takes a passage of another names what the passage is about.
+
+    >>> from newstrace.align import analyse_text
+    >>> c = Commonness(np.zeros(0, np.uint64), title_df={"unocal": 1, "southland": 1, "raises": 60}, titles=1000)
+    >>> unocal = analyse_text("LOS ANGELES, March 9 - Unocal Corp said it raised its crude postings by 50 cts.")
+    >>> southland = analyse_text("DALLAS, March 9 - Southland Corp said it raised its crude postings by 50 cts.")
+    >>> unmentioned_subjects("UNOCAL RAISES CRUDE POSTINGS", unocal, "SOUTHLAND RAISES CRUDE POSTINGS", southland, c)
+    True
+    >>> again = analyse_text("NEW YORK, March 9 - Unocal Corp raised its crude postings by 50 cts, it said.")
+    >>> unmentioned_subjects("UNOCAL RAISES CRUDE POSTINGS", unocal, "UNOCAL UPS POSTINGS", again, c)
+    False
+    """
+    if commonness is None or not commonness.title_df:
+        return False
+    df, rare = commonness.title_df, max(3.0, SUBJECT_RARE * commonness.titles)
+    words_a, words_b = title_words(a_title), title_words(b_title)
+    norms_a, norms_b = {t.norm for t in a.tokens}, {t.norm for t in b.tokens}
+
+    def named(own: TextInfo, words: frozenset[str], other: set[str]) -> bool:
+        subjects = {
+            w for w in words
+            if w not in other and w not in STOPWORDS and not any(c.isdigit() for c in w) and 0 < df.get(w, 0) <= rare
+        }  # fmt: skip
+        return any(t.norm in subjects and own.text[t.start].isupper() for t in own.tokens)
+
+    return named(a, words_a - words_b, norms_b) and named(b, words_b - words_a, norms_a)
+
+
 SHARED_MEANING_DOCS = 3
 """Other documents that must say a paraphrased passage as closely as the pair does for it to be
 the story's common content (:class:`SharedMeaning`)."""
@@ -393,7 +432,8 @@ class ReuseEvidence:
     """The texts share a form whose figures differ (see :attr:`template`) over most of the
     derivative: the same report on something else."""
     other_subject: bool = False
-    """Two short items whose titles name other subjects (:func:`other_subjects`): the same form
+    """Two short items whose titles name other subjects (:func:`other_subjects`), or two items
+    each about a subject the other never mentions (:func:`unmentioned_subjects`): the same form
     about something else, however alike their words."""
     other_issue: bool = False
     """Two short items whose titles are two issues of one recurring report (:func:`other_issues`:
