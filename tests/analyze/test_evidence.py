@@ -210,6 +210,46 @@ def test_two_items_each_about_a_subject_the_other_never_mentions_are_not_reuse()
     assert compare(unocal, southland).relation != "related"
 
 
+def test_a_story_that_retells_most_of_a_results_table_reuses_it() -> None:
+    """A company's results table, and its outlook story of the same hour that gives the table's
+    figures again in its own words (Reuters-21578): no run of words is shared, the figures are
+    the table's content, so the story is ``partial``. A story that gives a figure or two of a
+    table in passing, another company's story with the same figures, or two texts compared
+    without the corpus's titles, are not."""
+    table = ("AKRON, Ohio, March 16 - Shr 77 cts vs 84 cts\n\nNet 17.2 mln vs 19.4 mln\n\n"
+             "Sales 650.3 mln vs 614.8 mln Reuter")  # fmt: skip
+    story = ("AKRON, Ohio, March 16 - The company said its first quarter earnings from operations rose "
+             "four pct as sales increased to 650.3 mln dlrs from 614.8 mln a year earlier. However, net "
+             "income declined to 17.2 mln dlrs, or 77 cts a share, from 19.4 mln dlrs, or 84 cts, as "
+             "last year's gains on the sale of assets were not repeated. Lower operating profits for the "
+             "tire and plastics segments were offset by higher wallcovering results. Reuter")  # fmt: skip
+    passing = ("AKRON, Ohio, March 16 - The company said it won a contract to build an incinerator at an "
+               "oil site near Chicago, to be completed by the end of the year at a price of 4.5 mln dlrs. "
+               "The unit expects to build two more such systems this year. It earned 17.2 mln dlrs in "
+               "the quarter. Reuter")  # fmt: skip
+    titles = [f"COMPANY{k} INC <C{k}> 1ST QTR NET" for k in range(300)] + [
+        "GENCORP <GY> 1ST QTR FEB 28 NET", "GENCORP <GY> 1ST QTR OPERATING EARNINGS ROSE",
+        "GENCORP <GY> BUILDS INCINERATOR", "ACME TIRE <ACM> 1ST QTR OPERATING EARNINGS ROSE",
+    ]
+    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), DetectParams(), titles)
+
+    def item(i: str, title: str, text: str) -> Document:
+        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-16T1{i}:00:00+00:00")
+
+    results = item("1", titles[-4], table)
+    retold = compare(results, item("2", titles[-3], story), commonness=common)
+    assert retold.evidence is not None and retold.evidence.restated_figures == 6
+    assert retold.relation == "partial" and retold.source.id == "1"
+    explained = explain_relation(retold.to_dict())
+    assert explained is not None and "6 figures of a short table" in explained
+    in_passing = compare(results, item("3", titles[-2], passing), commonness=common)
+    assert in_passing.evidence is not None and in_passing.evidence.restated_figures == 0
+    assert in_passing.relation == "related"
+    other = compare(results, item("4", titles[-1], story), commonness=common)
+    assert other.evidence is not None and other.evidence.restated_figures == 0 and other.relation == "related"
+    assert compare(results, item("2", titles[-3], story)).relation == "related"
+
+
 def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
     """A market snapshot sent every ten minutes (Reuters-21578, files 014-015): titled by its
     time, its words the same, a price or two changed. Two issues of it are not one copied from

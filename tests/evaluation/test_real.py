@@ -181,15 +181,17 @@ def test_reuters_floors(reuters: RealScores) -> None:
 
 @pytest.mark.slow
 def test_reuters_2_4_6_floors(reuters_slices: list[RealScores]) -> None:
-    """README, Quality: Reuters 002-003 (1,500 labelled pairs, 112 reuse) precision 0.969, recall
-    0.830, ARI 0.927; 004-005 (1,488, 163) 0.957, 0.816, ARI 0.855; 006-007 (1,592, 97) 0.881,
-    0.763, ARI 0.822 (0.964 / 0.861 and 0.892 / 0.826 before a story's spread was no formula:
-    a template each, two oil companies' postings and two issuers' bonds, that rule no longer
-    hides; 0.958 / 0.821 / 0.917, 0.970 / 0.790 / 0.848 and 0.872 / 0.708 / 0.784 before notices
-    sent twice, spelling variants, copied passages with other figures and figures read whole).
-    Each measured once before any rule was set on it (0.926 / 0.786, 0.844 / 0.765, 0.840 /
-    0.663), then used to set this version's rules."""
-    floors = ((1_500, 112, 0.95, 0.81, 0.90), (1_488, 163, 0.95, 0.79, 0.84), (1_592, 97, 0.87, 0.74, 0.80))
+    """README, Quality: Reuters 002-003 (1,502 labelled pairs, 114 reuse) precision 0.969, recall
+    0.833, ARI 0.928; 004-005 (1,491, 165) 0.957, 0.818, ARI 0.860; 006-007 (1,592, 97) 0.881,
+    0.763, ARI 0.822 (round s7 added 5 pairs of a results table and the story retelling it,
+    reported since a story's retelling of most of a table's figures counts; 0.964 / 0.861 and
+    0.892 / 0.826 before a story's spread was no formula: a template each, two oil companies'
+    postings and two issuers' bonds, that rule no longer hides; 0.958 / 0.821 / 0.917, 0.970 /
+    0.790 / 0.848 and 0.872 / 0.708 / 0.784 before notices sent twice, spelling variants, copied
+    passages with other figures and figures read whole). Each measured once before any rule was
+    set on it (0.926 / 0.786, 0.844 / 0.765, 0.840 / 0.663), then used to set this version's
+    rules."""
+    floors = ((1_502, 114, 0.95, 0.81, 0.90), (1_491, 165, 0.95, 0.79, 0.84), (1_592, 97, 0.87, 0.74, 0.80))
     for r, (n, reuse, precision, recall, ari) in zip(reuters_slices, floors, strict=True):
         _holds(r, n, reuse, precision=precision, recall=recall, ari=ari, direction=0.98)
         assert r.reported_unlabelled == 0
@@ -213,20 +215,21 @@ def test_reuters_heldout_floors(reuters_heldout: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_10_floors(reuters_10: RealScores) -> None:
     """README, Quality: Reuters 010-011 (round h5: 1,241 labelled pairs, 152 reuse; round s4
-    added 4 it reported under title candidates: 1,245, 154), held out until files 012-013 were
-    labelled, development data since (a story's spread was found reading its misses): precision
-    0.965, recall 0.708, direction 0.991 (109), ARI 0.833 (0.972 / 0.669 / 0.797 before that
+    added 4 it reported under title candidates, round s7 2 of a table and the story retelling it:
+    1,247, 156), held out until files 012-013 were labelled, development data since (a story's
+    spread was found reading its misses): precision 0.965, recall 0.712, direction 0.991 (111),
+    ARI 0.835 (0.972 / 0.669 / 0.797 before that
     rule, set on it; 0.971 / 0.651 / 0.784 before title candidates and stock phrases)."""
     r = reuters_10
-    _holds(r, 1_245, 154, precision=0.95, recall=0.69, ari=0.81, direction=0.97)
+    _holds(r, 1_247, 156, precision=0.95, recall=0.69, ari=0.81, direction=0.97)
     _quiet(r)
 
 
 @pytest.mark.slow
 def test_reuters_12_floors(reuters_12: RealScores) -> None:
     """README, Quality: Reuters 012-013 (round h6: 1,234 labelled pairs, 144 reuse), held out
-    until files 014-015 were labelled, development data since: precision 0.917, recall 0.771,
-    direction 0.991 (111), ARI 0.845 (0.902 / 0.771 / 0.835 as first measured, before the hog
+    until files 014-015 were labelled, development data since: precision 0.926, recall 0.778,
+    direction 0.991 (112), ARI 0.854 (0.902 / 0.771 / 0.835 as first measured, before the hog
     reports of two markets and two days' export prices were told apart)."""
     r = reuters_12
     _holds(r, 1_234, 144, precision=0.89, recall=0.75, ari=0.82, direction=0.97)
@@ -236,8 +239,8 @@ def test_reuters_12_floors(reuters_12: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_14_floors(reuters_14: RealScores) -> None:
     """README, Quality: Reuters 014-015 (round h7: 1,254 labelled pairs, 135 reuse), measured
-    held out once, development data since: precision 0.915, recall 0.719, direction 0.959 (97),
-    ARI 0.804 (0.782 / 0.689 / 0.664 first measured, before two issues of a recurring report
+    held out once, development data since: precision 0.916, recall 0.726, direction 0.959 (98),
+    ARI 0.809 (0.782 / 0.689 / 0.664 first measured, before two issues of a recurring report
     were told apart, a short item a digest holds whole was counted, and reports from two places
     were told apart)."""
     r = reuters_14
@@ -248,19 +251,19 @@ def test_reuters_14_floors(reuters_14: RealScores) -> None:
 @pytest.mark.slow
 def test_reuters_16_floors(reuters_16: RealScores) -> None:
     """README, Quality: Reuters 016-017 (round h8: 1,123 labelled pairs, 148 reuse), held out
-    until files 018-019 were labelled, development data since: precision 0.952, recall 0.804,
-    direction 0.975 (119), ARI 0.894, as measured held out."""
+    until files 018-019 were labelled, development data since: precision 0.976, recall 0.824,
+    direction 0.975 (122), ARI 0.916 (0.952 / 0.804 / 0.894 as measured held out)."""
     r = reuters_16
     _holds(r, 1_123, 148, precision=0.93, recall=0.78, ari=0.87, direction=0.95)
     _quiet(r)
 
 
 @pytest.mark.slow
-def test_reuters_18_heldout_floors(reuters_18: RealScores) -> None:
-    """README, Quality: Reuters 018-019, held out (round h9: 1,032 labelled pairs, 104 reuse; no
-    rule or threshold set on it, and the version it was pooled with gives the same verdicts):
-    precision 0.898, recall 0.760, direction 0.987 (79), ARI 0.839. What newstrace does on wire
-    news it was not tuned on: the floors hold it there, they are no target."""
+def test_reuters_18_floors(reuters_18: RealScores) -> None:
+    """README, Quality: Reuters 018-019 (round h9: 1,032 labelled pairs, 104 reuse), held out
+    until files 020-021 were labelled (h10), its errors read in the sixteenth session:
+    precision 0.921, recall 0.779, direction 0.988 (81), ARI 0.860 (0.898 / 0.760 / 0.839 as
+    measured held out, by two versions)."""
     r = reuters_18
     _holds(r, 1_032, 104, precision=0.87, recall=0.73, ari=0.81, direction=0.95)
     _quiet(r)

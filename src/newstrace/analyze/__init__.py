@@ -30,6 +30,7 @@ from newstrace.analyze.direction import (
 )
 from newstrace.analyze.evidence import (
     DIGEST_WORDS,
+    RESTATED_FIGURES,
     SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
@@ -37,6 +38,7 @@ from newstrace.analyze.evidence import (
     other_places,
     other_subjects,
     quoting,
+    restated_figures,
     reuse_evidence,
     same_subject,
     unmentioned_subjects,
@@ -173,7 +175,8 @@ def relation_of(
     if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):
         return "derived"
     held = 0 < HELD_SHARE * evidence.source_words <= counted and counted >= MIN_SHARE_WORDS
-    if counted >= MIN_PROSE_WORDS or by_share or held:
+    restated = evidence.restated_figures >= RESTATED_FIGURES
+    if counted >= MIN_PROSE_WORDS or by_share or held or restated:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
         return "related"
@@ -332,6 +335,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         )
     elif ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
+    if (ev.get("restated_figures") or 0) >= RESTATED_FIGURES:
+        parts.append(
+            f"{ev['restated_figures']} figures of a short table given again in a story about the same "
+            "subject (most of the table's figures: its content retold)"
+        )
     excluded = [
         (ev.get("third_party_words", 0), "third-party words (quotations, tweets, statements)"),
         (ev.get("common_words", 0), "text many documents of the corpus hold (chrome, formulas)"),
@@ -548,6 +556,12 @@ def compare(
         and same_subject(src.title, der.title, commonness)
     ):
         reuse.same_notice = True
+    # A short table (a results table) and a story about the same subject that gives most of its
+    # figures again in its own words: the story retells the table, all a table has.
+    if not reuse.other_report and not reuse.is_template and same_subject(src.title, der.title, commonness):
+        table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
+        if len(table.words) < DIGEST_WORDS:
+            reuse.restated_figures = restated_figures(table, story)
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     if cross and encoder is not None:
