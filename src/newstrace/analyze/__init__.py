@@ -143,7 +143,9 @@ def relation_of(
 
     Coverage says how much the texts share; the evidence says how much of that is prose one of
     them wrote. Shared quotations, chrome and formulas make two texts ``related`` at most,
-    however long they are.
+    however long they are. A story that gives most of a short table's figures again, in its own
+    words, retells the table (:attr:`~newstrace.analyze.evidence.ReuseEvidence.restated_figures`):
+    ``partial``.
 
     Args:
         cov_src, cov_der: :func:`coverage` of the source and the derivative.
