@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation, relation_of
@@ -16,6 +18,7 @@ from newstrace.analyze.evidence import (
     ReuseEvidence,
     SharedMeaning,
     figure_values,
+    restated_figures,
     reuse_evidence,
     spelling_variant,
     title_frequencies,
@@ -928,3 +931,27 @@ def test_a_paraphrase_few_others_say_or_only_copies_say_is_still_a_rewrite() -> 
     # article republished by many sites keeps its rewrites).
     assert _around({"c1": 0.8, "c2": 0.8, "c3": 0.99}, copies=frozenset({"c3"}))[1].words > 40
     assert _around({"c1": 0.8, "c2": 0.8, "c3": 0.99})[1].words == 0
+
+
+_FIGURES = st.lists(st.integers(10, 99_999), min_size=3, max_size=12, unique=True)
+
+
+@given(_FIGURES, st.data())
+def test_restated_figures_counts_only_a_table_s_figures_that_a_story_gives_again(
+    figures: list[int], data: st.DataObject
+) -> None:
+    """Whatever figures a table holds and however many of them a story gives again: the count is
+    of the table's own distinct figures, given by the story; it is 0 when fewer than half of them
+    are; a text is never table and story at once, so the two ways round never both count."""
+    table = analyse_text("NEW YORK, March 3 - " + " ".join(f"Net {f:,}" for f in figures) + " Reuter")
+    given_again = data.draw(st.lists(st.sampled_from(figures), unique=True, max_size=len(figures)))
+    filler = " ".join(["the company said its results reflected higher sales of its main lines"] * 3)
+    story = analyse_text(
+        "NEW YORK, March 3 - " + filler + ". " + ", ".join(f"it earned {f:,} dlrs" for f in given_again) + "."
+    )
+    n = restated_figures(table, story)
+    assert 0 <= n <= len(given_again)
+    assert n == 0 or n >= 0.5 * len(figures)
+    if 2 * len(given_again) >= len(figures):
+        assert n == len(given_again)
+    assert n == 0 or restated_figures(story, table) == 0
