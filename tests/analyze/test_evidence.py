@@ -173,6 +173,18 @@ def test_two_short_items_whose_titles_name_other_subjects_are_not_reuse() -> Non
     assert alone.relation == "duplicate"
 
 
+def _wire_titles(form: str, named: list[str]) -> Commonness:
+    """What ``detect`` knows of a wire corpus's titles: 300 of one form (``form`` with ``{k}``)
+    and the ``named`` ones."""
+    titles = [form.format(k=k) for k in range(300)] + named
+    return corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), DetectParams(), titles)
+
+
+def _wire(i: str, title: str, text: str, day: int) -> Document:
+    """A wire item of March ``day``, 1987, sent at 1i:00."""
+    return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-{day}T1{i}:00:00+00:00")
+
+
 def test_two_items_each_about_a_subject_the_other_never_mentions_are_not_reuse() -> None:
     """Two oil companies raise their crude postings to the same prices in the same words
     (Reuters-21578): each title names its company, each text names it and never the other's.
@@ -184,29 +196,24 @@ def test_two_items_each_about_a_subject_the_other_never_mentions_are_not_reuse()
             "18.50 dlrs a barrel and West Texas Sour to 17.50 dlrs. The price of Light Louisiana Sweet, "
             "the benchmark grade for the Gulf Coast, was raised to 18.85 dlrs a barrel. The company last "
             "changed its crude postings on March 4, when it cut them by 50 cts. Reuter")  # fmt: skip
-    titles = [f"COMPANY{k} INC <C{k}> RAISES CRUDE POSTINGS" for k in range(300)] + [
-        "UNOCAL <UCL> RAISES CRUDE OIL POSTINGS", "SOUTHLAND <SLC> UNIT RAISES CRUDE POSTINGS",
-        "UNOCAL <UCL> UPS CRUDE POSTINGS 50 CTS", "SUN <SUN> FOLLOWS OTHERS, RAISES CRUDE POSTINGS",
-    ]
-    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), DetectParams(), titles)
+    titles = ["UNOCAL <UCL> RAISES CRUDE OIL POSTINGS", "SOUTHLAND <SLC> UNIT RAISES CRUDE POSTINGS",
+              "UNOCAL <UCL> UPS CRUDE POSTINGS 50 CTS", "SUN <SUN> FOLLOWS OTHERS, RAISES CRUDE POSTINGS"]
+    common = _wire_titles("COMPANY{k} INC <C{k}> RAISES CRUDE POSTINGS", titles)
 
-    def item(i: str, title: str, text: str) -> Document:
-        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-18T1{i}:00:00+00:00")
-
-    unocal = item("1", titles[-4], "LOS ANGELES, March 18 - " + body.format("Unocal Corp"))
-    southland = item("2", titles[-3], "DALLAS, March 18 - " + body.format("Southland Corp's Citgo unit"))
+    unocal = _wire("1", titles[0], "LOS ANGELES, March 18 - " + body.format("Unocal Corp"), 18)
+    southland = _wire("2", titles[1], "DALLAS, March 18 - " + body.format("Southland Corp's Citgo unit"), 18)
     assert len(unocal.text.split()) > SHORT_ITEM_WORDS  # past the titles-only rule's reach
     other = compare(unocal, southland, commonness=common)
     assert other.evidence is not None and other.evidence.other_subject
     assert other.relation == "related"
     explained = explain_relation(other.to_dict())
     assert explained is not None and "other subjects" in explained
-    again = compare(unocal, item("3", titles[-2], "NEW YORK, March 18 - " + body.format("Unocal Corp")), commonness=common)
+    again = compare(unocal, _wire("3", titles[2], "NEW YORK, March 18 - " + body.format("Unocal Corp"), 18), commonness=common)
     assert again.evidence is not None and not again.evidence.other_subject
     assert again.relation in {"duplicate", "derived"}
     # Sun's item tells Unocal's posting in Unocal's words: it names the company it took it from.
     taken = "NEW YORK, March 18 - Sun Co said it raised its crude postings. Earlier, " + body.format("Unocal Corp")
-    follows = compare(unocal, item("4", titles[-1], taken), commonness=common)
+    follows = compare(unocal, _wire("4", titles[3], taken, 18), commonness=common)
     assert follows.evidence is not None and not follows.evidence.other_subject
     assert follows.relation in {"duplicate", "derived"}
     # Without the corpus's titles nothing is said of subjects.
@@ -230,27 +237,22 @@ def test_a_story_that_retells_most_of_a_results_table_reuses_it() -> None:
                "oil site near Chicago, to be completed by the end of the year at a price of 4.5 mln dlrs. "
                "The unit expects to build two more such systems this year. It earned 17.2 mln dlrs in "
                "the quarter. Reuter")  # fmt: skip
-    titles = [f"COMPANY{k} INC <C{k}> 1ST QTR NET" for k in range(300)] + [
-        "GENCORP <GY> 1ST QTR FEB 28 NET", "GENCORP <GY> 1ST QTR OPERATING EARNINGS ROSE",
-        "GENCORP <GY> BUILDS INCINERATOR", "ACME TIRE <ACM> 1ST QTR OPERATING EARNINGS ROSE",
-    ]
-    common = corpus_commonness([np.zeros(0, np.uint64)] * len(titles), ["Reuters"] * len(titles), DetectParams(), titles)
+    titles = ["GENCORP <GY> 1ST QTR FEB 28 NET", "GENCORP <GY> 1ST QTR OPERATING EARNINGS ROSE",
+              "GENCORP <GY> BUILDS INCINERATOR", "ACME TIRE <ACM> 1ST QTR OPERATING EARNINGS ROSE"]
+    common = _wire_titles("COMPANY{k} INC <C{k}> 1ST QTR NET", titles)
 
-    def item(i: str, title: str, text: str) -> Document:
-        return Document(id=i, text=text, title=title, outlet="Reuters", published=f"1987-03-16T1{i}:00:00+00:00")
-
-    results = item("1", titles[-4], table)
-    retold = compare(results, item("2", titles[-3], story), commonness=common)
+    results = _wire("1", titles[0], table, 16)
+    retold = compare(results, _wire("2", titles[1], story, 16), commonness=common)
     assert retold.evidence is not None and retold.evidence.restated_figures == 6
     assert retold.relation == "partial" and retold.source.id == "1"
     explained = explain_relation(retold.to_dict())
     assert explained is not None and "6 figures of a short table" in explained
-    in_passing = compare(results, item("3", titles[-2], passing), commonness=common)
+    in_passing = compare(results, _wire("3", titles[2], passing, 16), commonness=common)
     assert in_passing.evidence is not None and in_passing.evidence.restated_figures == 0
     assert in_passing.relation == "related"
-    other = compare(results, item("4", titles[-1], story), commonness=common)
+    other = compare(results, _wire("4", titles[3], story, 16), commonness=common)
     assert other.evidence is not None and other.evidence.restated_figures == 0 and other.relation == "related"
-    assert compare(results, item("2", titles[-3], story)).relation == "related"
+    assert compare(results, _wire("2", titles[1], story, 16)).relation == "related"
 
 
 def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
