@@ -177,7 +177,7 @@ def relation_of(
     if d >= 0.5 and (by_share or counted >= MIN_PROSE_WORDS):
         return "derived"
     held = 0 < HELD_SHARE * evidence.source_words <= counted and counted >= MIN_SHARE_WORDS
-    restated = evidence.restated_figures >= RESTATED_FIGURES
+    restated = len(evidence.restated_figures) >= RESTATED_FIGURES
     if counted >= MIN_PROSE_WORDS or by_share or held or restated:
         return "partial"
     if d > 0 or shared_quotes or topic_similarity >= 0.2:
@@ -337,10 +337,11 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         )
     elif ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
-    if (ev.get("restated_figures") or 0) >= RESTATED_FIGURES:
+    if len(restated := ev.get("restated_figures") or []) >= RESTATED_FIGURES:
+        shown = ", ".join(restated[:8]) + (", ..." if len(restated) > 8 else "")
         parts.append(
-            f"{ev['restated_figures']} figures of a short table given again in a story about the same "
-            "subject (most of the table's figures: its content retold)"
+            f"{len(restated)} figures of a short table given again in a story about the same "
+            f"subject ({shown}: most of the table's figures, its content retold)"
         )
     excluded = [
         (ev.get("third_party_words", 0), "third-party words (quotations, tweets, statements)"),

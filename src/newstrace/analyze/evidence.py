@@ -330,12 +330,13 @@ def _figures(info: TextInfo) -> list[str]:
     return [m.group().replace(",", "") for m in _FIGURE_TOKEN.finditer(info.text, start)]
 
 
-def restated_figures(table: TextInfo, story: TextInfo) -> int:
-    """How many distinct figures of ``table``, a short text whose words are figures for a
-    fifth or more (:data:`TABLE_FIGURE_SHARE`), ``story``, a text of prose, gives again; 0 when
-    ``table`` is no table or ``story`` no prose, or when they are less than
-    :data:`RESTATED_SHARE` of the table's figures. Single digits and years are not counted: any
-    two texts of a season share them.
+def restated_figures(table: TextInfo, story: TextInfo) -> list[str]:
+    """The distinct figures of ``table``, a short text whose words are figures for a fifth or
+    more (:data:`TABLE_FIGURE_SHARE`), that ``story``, a text of prose, gives again, in the
+    table's order (as the table writes them, thousands unseparated); none when ``table`` is no
+    table or ``story`` no prose, or when they are less than :data:`RESTATED_SHARE` of the
+    table's figures. Single digits and years are not counted: any two texts of a season share
+    them.
 
     >>> from newstrace.align import analyse_text
     >>> table = analyse_text("CLEVELAND, June 24 - Shr 38 cts vs 29 cts Net 12.6 mln vs 9.8 mln "
@@ -344,17 +345,18 @@ def restated_figures(table: TextInfo, story: TextInfo) -> int:
     ...                      "year after second quarter profits rose to 12.6 mln dlrs, or 38 cts a "
     ...                      "share, from 9.8 mln dlrs, or 29 cts, on sales of 418.2 mln dlrs.")
     >>> restated_figures(table, story)
-    5
+    ['38', '29', '12.6', '9.8', '418.2']
     >>> restated_figures(story, table)
-    0
+    []
     """
     figures_t, figures_s = _figures(table), _figures(story)
     words_t, words_s = len(table.text.split()), len(story.text.split())
     if len(figures_t) < TABLE_FIGURE_SHARE * max(1, words_t) or len(figures_s) >= TABLE_FIGURE_SHARE * max(1, words_s):
-        return 0
-    distinct = {f for f in figures_t if len(f) > 1 and not _YEAR.fullmatch(f)}
-    given = len(distinct & set(figures_s))
-    return given if given >= RESTATED_SHARE * len(distinct) else 0
+        return []
+    distinct = list(dict.fromkeys(f for f in figures_t if len(f) > 1 and not _YEAR.fullmatch(f)))
+    in_story = set(figures_s)
+    given = [f for f in distinct if f in in_story]
+    return given if len(given) >= RESTATED_SHARE * len(distinct) else []
 
 
 SHARED_MEANING_DOCS = 3
@@ -499,10 +501,10 @@ class ReuseEvidence:
     other_place: bool = False
     """Two short items whose titles each name the place their text is datelined from, two
     places (:func:`other_places`): the markets of two cities, however alike their words."""
-    restated_figures: int = 0
+    restated_figures: list[str] = field(default_factory=list)
     """Figures of a short table (a results table, a price notice) that a story about the same
     subject gives again, in its own words (:func:`restated_figures`): the table's content,
-    which is all a table has, retold. Counted only when they are most of the table's."""
+    which is all a table has, retold. Listed only when they are most of the table's."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property
