@@ -546,6 +546,7 @@ def compare(
         and unmentioned_subjects(src.title, al.a, der.title, al.b, commonness)
     ):
         reuse.other_subject = True
+    one_subject = same_subject(src.title, der.title, commonness)
     # One notice sent twice: the same subject, the same figures. Up to a story's length, not
     # only a short item's: an offering filing of 70 words sent again reworded is all the
     # corpus's form too (on Reuters-21578 one such pair was `related`, no pair read as not
@@ -556,12 +557,12 @@ def compare(
         and reuse.fact_matches >= 2
         and not reuse.number_substitutions
         and reuse.fact_substitutions <= 1
-        and same_subject(src.title, der.title, commonness)
+        and one_subject
     ):
         reuse.same_notice = True
     # A short table (a results table) and a story about the same subject that gives most of its
     # figures again in its own words: the story retells the table, all a table has.
-    if not reuse.other_report and not reuse.is_template and same_subject(src.title, der.title, commonness):
+    if not reuse.other_report and not reuse.is_template and one_subject:
         table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
         if len(table.words) < DIGEST_WORDS:
             reuse.restated_figures = restated_figures(table, story)

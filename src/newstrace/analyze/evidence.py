@@ -233,16 +233,23 @@ def other_issues(a_title: str | None, b_title: str | None) -> bool:
     return bool(wa) and wa == wb and bool(fa) and bool(fb) and fa != fb
 
 
+def _rare_words(
+    words: Iterable[str], commonness: Commonness, share: float, floor: float, *, unseen: bool
+) -> set[str]:
+    """The title words of ``words`` (figures aside) that ``share`` of the corpus's titles hold at
+    most (and ``floor`` titles at the least); ``unseen``: a word no counted title holds is rare
+    too."""
+    assert commonness.title_df is not None
+    rare = max(floor, share * commonness.titles)
+    df = commonness.title_df
+    return {w for w in words if not w.isdigit() and (unseen or df.get(w, 0) > 0) and df.get(w, 0) <= rare}
+
+
 def _rare_shared(
     shared: frozenset[str], commonness: Commonness, share: float, floor: float, *, unseen: bool
 ) -> bool:
-    """Whether a title word of ``shared`` (figures aside) is held by ``share`` of the corpus's
-    titles at most (and ``floor`` titles at the least); ``unseen``: a word no counted title
-    holds is rare too."""
-    assert commonness.title_df is not None
-    rare = max(floor, share * commonness.titles)
-    counts = (commonness.title_df.get(w, 0) for w in shared if not w.isdigit())
-    return any((unseen or n > 0) and n <= rare for n in counts)
+    """Whether a title word of ``shared`` is rare (:func:`_rare_words`)."""
+    return bool(_rare_words(shared, commonness, share, floor, unseen=unseen))
 
 
 SUBJECT_RARE = 0.002
@@ -292,14 +299,13 @@ def unmentioned_subjects(
     """
     if commonness is None or not commonness.title_df:
         return False
-    df, rare = commonness.title_df, max(3.0, SUBJECT_RARE * commonness.titles)
     words_a, words_b = title_words(a_title), title_words(b_title)
     norms_a, norms_b = {t.norm for t in a.tokens}, {t.norm for t in b.tokens}
 
     def named(own: TextInfo, words: frozenset[str], other: set[str]) -> bool:
         subjects = {
-            w for w in words
-            if w not in other and w not in STOPWORDS and not any(c.isdigit() for c in w) and 0 < df.get(w, 0) <= rare
+            w for w in _rare_words(words, commonness, SUBJECT_RARE, 3.0, unseen=False)
+            if w not in other and w not in STOPWORDS and not any(c.isdigit() for c in w)
         }  # fmt: skip
         return any(t.norm in subjects and own.text[t.start].isupper() for t in own.tokens)
 
