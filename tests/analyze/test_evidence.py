@@ -254,6 +254,17 @@ def test_a_story_that_retells_most_of_a_results_table_reuses_it() -> None:
     other = compare(results, _wire("4", titles[3], story, 16), commonness=common)
     assert other.evidence is not None and other.evidence.restated_figures == [] and other.relation == "related"
     assert compare(results, _wire("2", titles[1], story, 16)).relation == "related"
+    # The table sent again as operating figures: this quarter's figures again, the year
+    # before's others, under other labels. A table too, it retells the first all the same.
+    operating = ("AKRON, Ohio, March 16 - Oper shr 77 cts vs 61 cts\n\nOper net 17.2 mln vs 14.1 mln\n\n"
+                 "Sales 650.3 mln vs 614.8 mln\n\nAvg shrs 22.3 mln vs 23.1 mln Reuter")  # fmt: skip
+    # (A wire corpus holds the table's form everywhere: its shared words are common text.)
+    every = [f"COMPANY{k} INC <C{k}> 1ST QTR NET" for k in range(300)] + titles
+    forms = [sample_fingerprints(shingle_hashes(form_words(words(t))), 1) for t in (table, operating)]
+    wire = Commonness(np.unique(np.concatenate(forms)), 5, modulus=1, title_df=title_frequencies(every), titles=len(every))
+    again = compare(results, _wire("5", titles[0], operating, 16), commonness=wire)
+    assert again.evidence is not None and again.evidence.restated_figures == ["77", "17.2", "650.3", "614.8"]
+    assert again.evidence.words == 0 and again.relation == "partial"
 
 
 def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
@@ -570,6 +581,12 @@ def test_a_results_table_sent_again_from_another_bureau_is_the_same_report() -> 
     r = compare(first, corrected, commonness=common)
     assert r.evidence is not None and r.evidence.common_words == 0
     assert r.relation in ("duplicate", "derived")
+    # Sent again with a line's label reworded ("Sales" for "Revs", a first word read as a
+    # name): one word other among many figures alike is still the same report.
+    relabelled = doc("relabelled", [_table("LOS ANGELES, March 3", "7,914,000").text.replace("Revs", "Sales")])
+    r = compare(first, relabelled, commonness=common)
+    assert r.evidence is not None and r.evidence.fact_substitutions - r.evidence.number_substitutions == 1
+    assert r.evidence.common_words == 0 and r.relation in ("duplicate", "derived")
     # Another company's table in the same form: its figures are others, a template.
     other = doc("other", [_table("DALLAS, March 3", "1,1").text.replace("2,877,000", "912,000").replace("44.3", "17.2").replace("26 cts", "9 cts")])
     r = compare(first, other, commonness=common)
@@ -946,8 +963,8 @@ def test_restated_figures_lists_only_a_table_s_figures_that_a_story_gives_again(
 ) -> None:
     """Whatever figures a table holds and however many of them a story gives again: the list
     holds the table's own distinct figures that the story gives, each once; none when fewer than
-    half of them are; a text is never table and story at once, so the two ways round never both
-    list figures."""
+    half of them are; the story here is prose, no table, so the two ways round never both list
+    figures."""
     table = analyse_text("NEW YORK, March 3 - " + " ".join(f"Net {f:,}" for f in figures) + " Reuter")
     given_again = data.draw(st.lists(st.sampled_from(figures), unique=True, max_size=len(figures)))
     filler = " ".join(["the company said its results reflected higher sales of its main lines"] * 3)

@@ -340,7 +340,7 @@ def explain_relation(report: dict[str, Any]) -> str | None:
     if len(restated := ev.get("restated_figures") or []) >= RESTATED_FIGURES:
         shown = ", ".join(restated[:8]) + (", ..." if len(restated) > 8 else "")
         parts.append(
-            f"{len(restated)} figures of a short table given again in a story about the same "
+            f"{len(restated)} figures of a short table given again in a text about the same "
             f"subject ({shown}: most of the table's figures, its content retold)"
         )
     excluded = [
@@ -560,8 +560,9 @@ def compare(
         and one_subject
     ):
         reuse.same_notice = True
-    # A short table (a results table) and a story about the same subject that gives most of its
-    # figures again in its own words: the story retells the table, all a table has.
+    # A short table (a results table) and a text about the same subject that gives most of its
+    # figures again: a story in its own words, or the table sent again under other labels (as
+    # operating figures, with a line added): it retells the table, all a table has.
     if not reuse.other_report and not reuse.is_template and one_subject:
         table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
         if len(table.words) < DIGEST_WORDS:
