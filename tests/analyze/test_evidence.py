@@ -13,6 +13,7 @@ from newstrace.align import Alignment, align, analyse_text
 from newstrace.analyze import MIN_SHARE_WORDS, compare, explain_relation, relation_of
 from newstrace.analyze.evidence import (
     DIGEST_WORDS,
+    SAME_FIGURES_MANY,
     SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
@@ -265,6 +266,22 @@ def test_a_story_that_retells_most_of_a_results_table_reuses_it() -> None:
     again = compare(results, _wire("5", titles[0], operating, 16), commonness=wire)
     assert again.evidence is not None and again.evidence.restated_figures == ["77", "17.2", "650.3", "614.8"]
     assert again.evidence.words == 0 and again.relation == "partial"
+    # Two issues of a recurring price table (09:23 and 12:31 of one day) repeat the rows nobody
+    # traded in between: no table retells the other. (What their rows share word for word is
+    # read as copied text still; with the semantic layer, one table aligned with the other as
+    # a paraphrase would be restated figures alone.)
+    rows = ("Aug --- 147.00 148.00 --- --- --- Sep --- 146.50 151.00 --- --- --- Oct --- 145.00 --- --- --- "
+            "--- Nov --- 145.00 --- --- --- --- Dec --- 144.50 --- --- --- --- Jan --- 144.00 --- --- --- --- "
+            "Feb --- 143.50 --- --- --- --- Mar --- 143.00 --- --- --- --- Apr --- 142.50 --- --- --- --- "
+            "May --- 142.00 --- --- --- --- Jun --- 141.50 --- --- --- --- Jul --- 141.00 --- --- --- ---")  # fmt: skip
+    morning = _wire("6", "LONDON GASOIL CALL COMPLETE 0923 - APR 7", f"Apr 148.00 148.25 148.50 147.75 38 May 146.75 147.00 146.25 29 Jun 146.00 146.50 146.00 8 {rows} TOTAL SALES 75", 16)
+    noon = _wire("7", "LONDON GASOIL CALL COMPLETE 1231 - APR 7", f"Apr 149.00 149.25 149.50 147.75 987 May 146.75 147.00 146.25 29 Jun 146.00 146.50 146.00 8 {rows} TOTAL SALES 1024", 16)
+    gasoil = [*every, morning.title or "", noon.title or ""]
+    calls = Commonness(np.zeros(0, np.uint64), title_df=title_frequencies(gasoil), titles=len(gasoil))
+    assert len(analyse_text(morning.text).words) >= SHORT_ITEM_WORDS  # past the short items' rule
+    assert restated_figures(analyse_text(noon.text), analyse_text(morning.text))  # most figures again
+    r = compare(morning, noon, commonness=calls)
+    assert r.evidence is not None and r.evidence.restated_figures == []
 
 
 def test_two_issues_of_a_recurring_report_are_not_reuse() -> None:
@@ -587,6 +604,23 @@ def test_a_results_table_sent_again_from_another_bureau_is_the_same_report() -> 
     r = compare(first, relabelled, commonness=common)
     assert r.evidence is not None and r.evidence.fact_substitutions - r.evidence.number_substitutions == 1
     assert r.evidence.common_words == 0 and r.relation in ("duplicate", "derived")
+    # Two banks' prime-rate stories, prose, give the same rates in two sentences each, one name
+    # apart in the same place: their figures alike are the form's, not one report's.
+    citibank = doc("citibank", [
+        "NEW YORK, April 1 - Citibank said it has raised its prime lending rate to 7-3/4 pct from 7-1/2, effective immediately.",
+        "The move is the latest in a series of similar actions by leading money center banks over the last 24 hours.",
+        "Ameritrust of Ohio also raised its prime lending rate to 7-3/4 pct from 7-1/2, effective tomorrow.",
+    ])  # fmt: skip
+    chemical = doc("chemical", [
+        "NEW YORK, April 1 - Chemical Bank and Marine Midland said they were raising the prime lending rate to 7-3/4 pct from 7-1/2 pct, effective immediately.",
+        "In St Louis, Mercantile Bancorp said its bank was also raising its prime rate to 7-3/4 pct from 7-1/2 pct, effective immediately.",
+        "The changes follow similar increases yesterday by two other banks.",
+    ])  # fmt: skip
+    chase = "NEW YORK, April 2 - Chase said it has raised its prime lending rate to 7-3/4 pct from 7-1/2, effective immediately."
+    r = compare(citibank, chemical, commonness=_formula_commonness(citibank.text, chemical.text, chase))
+    assert r.evidence is not None and r.evidence.fact_matches >= SAME_FIGURES_MANY
+    assert r.evidence.fact_substitutions - r.evidence.number_substitutions == 1
+    assert r.evidence.common_words > 0 and r.relation == "related"
     # Another company's table in the same form: its figures are others, a template.
     other = doc("other", [_table("DALLAS, March 3", "1,1").text.replace("2,877,000", "912,000").replace("44.3", "17.2").replace("26 cts", "9 cts")])
     r = compare(first, other, commonness=common)

@@ -166,8 +166,10 @@ def _quiet(r: RealScores) -> None:
 
 
 def test_reuters_floors(reuters: RealScores) -> None:
-    """README, Quality: Reuters 000-001 (651 labelled pairs, 125 reuse): precision 0.963, recall
-    0.824, direction 1.000 (103), ARI 0.887, no flag raised (0.972 and ARI 0.891 before a
+    """README, Quality: Reuters 000-001 (653 labelled pairs, 127 reuse): precision 0.964, recall
+    0.835, direction 1.000 (106), ARI 0.893, no flag raised (0.963 / 0.824 / 0.887 of 125 before
+    a table's figures another table gives again counted and round s8 labelled the two pairs
+    newstrace then reported; 0.972 and ARI 0.891 before a
     story's spread was no formula: two Bank of England reports of one day whose figures differ
     in two places are reported, a template that rule no longer hides). (Recall was 0.805 of 123 before
     short items whose titles share rare words were candidates; 0.855 of 117 before the six
@@ -175,7 +177,7 @@ def test_reuters_floors(reuters: RealScores) -> None:
     operating figures, reworded versions of one item; 0.813 before reworded sentences needed
     20 copied words beside them in a longer story.)"""
     r = reuters
-    _holds(r, 651, 125, precision=0.96, recall=0.81, ari=0.88, direction=0.98)
+    _holds(r, 653, 127, precision=0.96, recall=0.82, ari=0.88, direction=0.98)
     assert r.direction_total >= 100
     _quiet(r)
 

@@ -563,7 +563,9 @@ def compare(
     # A short table (a results table) and a text about the same subject that gives most of its
     # figures again: a story in its own words, or the table sent again under other labels (as
     # operating figures, with a line added): it retells the table, all a table has.
-    if not reuse.other_report and not reuse.is_template and one_subject:
+    # (Not two issues of a recurring table, however long: a price table at 09:23 and at 12:31
+    # repeats the rows nobody traded in between.)
+    if not reuse.other_report and not reuse.is_template and one_subject and not other_issues(src.title, der.title):
         table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
         if len(table.words) < DIGEST_WORDS:
             reuse.restated_figures = restated_figures(table, story)

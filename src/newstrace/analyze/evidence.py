@@ -59,6 +59,7 @@ __all__ = [
     "ReuseEvidence",
     "SharedMeaning",
     "figure_values",
+    "is_table",
     "other_issues",
     "other_places",
     "other_subjects",
@@ -340,6 +341,23 @@ def _figures(info: TextInfo) -> list[str]:
     return [m.group().replace(",", "") for m in _FIGURE_TOKEN.finditer(info.text, start)]
 
 
+def is_table(info: TextInfo) -> bool:
+    """Whether a text is a table: after its dateline, a fifth of its words or more are figures,
+    in digits or in words (:data:`TABLE_FIGURE_SHARE`; a results table, a price notice).
+
+    >>> from newstrace.align import analyse_text
+    >>> is_table(analyse_text("SALT LAKE CITY, April 3 - Shr seven cts vs one ct Net 178,919 vs 34,429 Reuter"))
+    True
+    >>> is_table(analyse_text("NEW YORK, March 3 - The company said it earned 2.3 mln dlrs in the quarter."))
+    False
+    """
+    k = _dateline_end(info)
+    start = info.tokens[k].start if k < len(info.tokens) else len(info.text)
+    ws = info.text[start:].split()
+    figures = sum(1 for w in ws if any(c.isdigit() for c in w) or w.lower().strip(".,;:") in _NUMBER_WORDS)
+    return figures >= TABLE_FIGURE_SHARE * max(1, len(ws))
+
+
 def restated_figures(table: TextInfo, story: TextInfo) -> list[str]:
     """The distinct figures of ``table``, a short text whose words are figures for a fifth or
     more (:data:`TABLE_FIGURE_SHARE`), that ``story`` gives again, in the table's order (as the
@@ -364,9 +382,9 @@ def restated_figures(table: TextInfo, story: TextInfo) -> list[str]:
     >>> restated_figures(story, table)
     []
     """
-    figures_t, figures_s = _figures(table), _figures(story)
-    if len(figures_t) < TABLE_FIGURE_SHARE * max(1, len(table.text.split())):
+    if not is_table(table):
         return []
+    figures_t, figures_s = _figures(table), _figures(story)
     distinct = list(dict.fromkeys(f for f in figures_t if len(f) > 1 and not _YEAR.fullmatch(f)))
     in_story = set(figures_s)
     given = [f for f in distinct if f in in_story]
@@ -1066,13 +1084,19 @@ def reuse_evidence(
     )
     names = ev.fact_substitutions - ev.number_substitutions
     relabelled = (
-        names == 1 and ev.fact_matches >= SAME_FIGURES_MANY and ev.fact_substitutions * 5 <= ev.fact_matches
+        names == 1
+        and ev.fact_matches >= SAME_FIGURES_MANY
+        and ev.fact_substitutions * 5 <= ev.fact_matches
+        and is_table(a)
+        and is_table(b)
     )
     if names and not relabelled:
         # Another name in the same place (the company, the fund, the city of the dateline):
-        # alike figures are another report's, not the same one sent twice. But one word other
-        # among many figures alike is a label reworded ("Sales" for "Revs", a line's first word
-        # read as a name): a results table sent again, as one figure corrected of many is.
+        # alike figures are another report's, not the same one sent twice. But in two tables,
+        # one word other among many figures alike is a label reworded ("Sales" for "Revs", a
+        # line's first word read as a name): a results table sent again, as one figure
+        # corrected of many is. (Two banks' prime-rate notices, prose, say the same rates in
+        # several sentences each: their figures alike are the form's.)
         same_figures.clear()
     ev.is_template = template
     longer = max(len(a.words), len(b.words)) or 1
