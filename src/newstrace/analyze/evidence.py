@@ -325,9 +325,10 @@ half the table's or more) was read as reusing the table in each of the seven pai
 was ``related``; stories that repeat the net and per-share figures among a dozen (a third of
 the table's at most) were read as not reusing it, and no such pair changes. The story may be
 a table itself: in four more pairs (files 000-015) a results table sent again as operating
-figures or under reworded labels, or a dividend notice restated in the results table of the
-same hour, was ``related`` and read as a copy, and so was a fifth that no reader had labelled
-(round s8); no pair read as not reuse changes."""
+figures or under reworded labels, a year's results table whose figures the fourth quarter's
+table gives again, or a dividend notice restated in the results table of the same hour, was
+``related`` and read as a copy, and so was a fifth that no reader had labelled (round s8); no
+pair read as not reuse changes."""
 RESTATED_SHARE = 0.5
 """Share of a table's distinct figures a story must give again (:data:`RESTATED_FIGURES`)."""
 _FIGURE_TOKEN = re.compile(r"\d[\d,./]*\d|\d")
