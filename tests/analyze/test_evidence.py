@@ -224,9 +224,10 @@ def test_two_items_each_about_a_subject_the_other_never_mentions_are_not_reuse()
 def test_a_story_that_retells_most_of_a_results_table_reuses_it() -> None:
     """A company's results table, and its outlook story of the same hour that gives the table's
     figures again in its own words (Reuters-21578): no run of words is shared, the figures are
-    the table's content, so the story is ``partial``. A story that gives a figure or two of a
-    table in passing, another company's story with the same figures, or two texts compared
-    without the corpus's titles, are not."""
+    the table's content, so the story is ``partial``; so is the table sent again as operating
+    figures, a table itself. A story that gives a figure or two of a table in passing, another
+    company's story with the same figures, two texts compared without the corpus's titles, or
+    two issues of a recurring price table, are not."""
     table = ("AKRON, Ohio, March 16 - Shr 77 cts vs 84 cts\n\nNet 17.2 mln vs 19.4 mln\n\n"
              "Sales 650.3 mln vs 614.8 mln Reuter")  # fmt: skip
     story = ("AKRON, Ohio, March 16 - The company said its first quarter earnings from operations rose "

@@ -314,8 +314,11 @@ def unmentioned_subjects(
 
 
 TABLE_FIGURE_SHARE = 0.2
-"""Share of a text's words that are figures for it to be a table (a results table, a price
-notice, a market report) rather than prose (:func:`restated_figures`)."""
+"""Share of a text's words after its dateline that are figures, in digits or in words, for it
+to be a table (a results table, a price notice, a market report) rather than prose
+(:func:`is_table`). Figures in words count ("Shr loss four cts vs loss one ct"): with them, an
+outlook story that restates all of such a table's figures was found (files 000-001, round s8,
+an excerpt), and no pair read as not reuse changed."""
 RESTATED_FIGURES = 4
 """Distinct figures of a table that a story about the same subject must give again, most of the
 table's figures too (:data:`RESTATED_SHARE`), for the story to retell the table
@@ -360,11 +363,11 @@ def is_table(info: TextInfo) -> bool:
 
 
 def restated_figures(table: TextInfo, story: TextInfo) -> list[str]:
-    """The distinct figures of ``table``, a short text whose words are figures for a fifth or
-    more (:data:`TABLE_FIGURE_SHARE`), that ``story`` gives again, in the table's order (as the
-    table writes them, thousands unseparated); none when ``table`` is no table, or when they
-    are less than :data:`RESTATED_SHARE` of the table's figures. Single digits and years are
-    not counted: any two texts of a season share them.
+    """The distinct figures of ``table``, a short text that is a table (:func:`is_table`), that
+    ``story`` gives again, in the table's order (as the table writes them, thousands
+    unseparated); none when ``table`` is no table, or when they are less than
+    :data:`RESTATED_SHARE` of the table's figures. Single digits and years are not counted: any
+    two texts of a season share them.
 
     ``story`` is any text: a story that retells the table in its own words, or the table sent
     again under other labels, which may be a table too. A results table sent again as operating
@@ -1318,7 +1321,9 @@ SAME_FIGURES_MANY = 8
 "Revs"). On the real labelled set (files 008-013) two tables sent again so were ``related``,
 their form discounted as the corpus's common text; with the one word other read as a label
 they are copies, and no pair read as not reuse changes (two funds' payouts one name apart share
-six figures, two prime-rate notices six)."""
+six figures, two prime-rate notices six). Between two texts of prose it does not apply
+(:func:`is_table`): two banks' prime-rate stories give the same rates twice each, 12 figures
+alike, and were ``partial`` with ``--semantic`` until it was kept to tables."""
 
 
 def _dateline_end(info: TextInfo) -> int:
