@@ -293,14 +293,14 @@ def test_reuters_20_heldout_floors(reuters_20: RealScores) -> None:
 
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
     """README, Quality: the first four corpora pooled (seeds, BuzzFeed-Webis, FakeNewsCorpus,
-    Reuters 000-001): precision 0.959, recall 0.803, direction 0.845 (213), flags 1 / 0 (the
+    Reuters 000-001): precision 0.959, recall 0.807, direction 0.847 (216), flags 1 / 0 (the
     seed's drift, right)."""
     pooled = RealScores("all")
     for s in (scores["seeds"], scores["buzzfeed"], scores["fakenews"], reuters):
         pooled.merge(s)
     print(f"\nreal news (all): precision {pooled.precision} recall {pooled.recall} direction "
           f"{pooled.direction_accuracy} ({pooled.direction_total})")  # fmt: skip
-    assert pooled.labelled_pairs == 15_820 and pooled.gold_reuse == 346
+    assert pooled.labelled_pairs == 15_822 and pooled.gold_reuse == 348
     assert pooled.precision is not None and pooled.precision >= 0.94
     assert pooled.recall is not None and pooled.recall >= 0.77
     assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.83
