@@ -143,9 +143,9 @@ def relation_of(
 
     Coverage says how much the texts share; the evidence says how much of that is prose one of
     them wrote. Shared quotations, chrome and formulas make two texts ``related`` at most,
-    however long they are. A story that gives most of a short table's figures again, in its own
-    words, retells the table (:attr:`~newstrace.analyze.evidence.ReuseEvidence.restated_figures`):
-    ``partial``.
+    however long they are. A text that gives most of a short table's figures again (a story in
+    its own words, or the table sent again under other labels) retells the table
+    (:attr:`~newstrace.analyze.evidence.ReuseEvidence.restated_figures`): ``partial``.
 
     Args:
         cov_src, cov_der: :func:`coverage` of the source and the derivative.
@@ -525,11 +525,12 @@ def compare(
         cov_s = coverage(src.text, [(p.a_start, p.a_end, p.kind) for p in al.passages])
         cov_d = coverage(der.text, [(p.b_start, p.b_end, p.kind) for p in al.passages])
     reuse = kept if kept is not None else reuse_evidence(al, commonness=commonness, ids=(src.id, der.id))
+    two_issues = other_issues(src.title, der.title)  # two issues of a recurring report, by their titles
     if min(len(al.a.words), len(al.b.words)) < SHORT_ITEM_WORDS:
         # Another issue of a recurring report: its title names the issue by a figure (a time,
         # a tonnage), its text changes figures in the same places. (An item sent again with the
         # same figures under another time is still one item: its figures are all alike.)
-        if reuse.number_substitutions and other_issues(src.title, der.title):
+        if reuse.number_substitutions and two_issues:
             reuse.other_issue = True
         if max(len(al.a.words), len(al.b.words)) < DIGEST_WORDS and other_subjects(src.title, der.title, commonness):
             reuse.other_subject = True
@@ -565,7 +566,7 @@ def compare(
     # operating figures, with a line added): it retells the table, all a table has.
     # (Not two issues of a recurring table, however long: a price table at 09:23 and at 12:31
     # repeats the rows nobody traded in between.)
-    if not reuse.other_report and not reuse.is_template and one_subject and not other_issues(src.title, der.title):
+    if not reuse.other_report and not reuse.is_template and one_subject and not two_issues:
         table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
         if len(table.words) < DIGEST_WORDS:
             reuse.restated_figures = restated_figures(table, story)

@@ -338,11 +338,15 @@ _FIGURE_TOKEN = re.compile(r"\d[\d,./]*\d|\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def _body_start(info: TextInfo) -> int:
+    """Where a text's words begin after its dateline (:func:`_dateline_end`), in characters."""
+    k = _dateline_end(info)
+    return info.tokens[k].start if k < len(info.tokens) else len(info.text)
+
+
 def _figures(info: TextInfo) -> list[str]:
     """A text's figures after its dateline, as written ("1,235,000" read as "1235000")."""
-    k = _dateline_end(info)
-    start = info.tokens[k].start if k < len(info.tokens) else len(info.text)
-    return [m.group().replace(",", "") for m in _FIGURE_TOKEN.finditer(info.text, start)]
+    return [m.group().replace(",", "") for m in _FIGURE_TOKEN.finditer(info.text, _body_start(info))]
 
 
 def is_table(info: TextInfo) -> bool:
@@ -355,9 +359,7 @@ def is_table(info: TextInfo) -> bool:
     >>> is_table(analyse_text("NEW YORK, March 3 - The company said it earned 2.3 mln dlrs in the quarter."))
     False
     """
-    k = _dateline_end(info)
-    start = info.tokens[k].start if k < len(info.tokens) else len(info.text)
-    ws = info.text[start:].split()
+    ws = info.text[_body_start(info) :].split()
     figures = sum(1 for w in ws if any(c.isdigit() for c in w) or w.lower().strip(".,;:") in _NUMBER_WORDS)
     return figures >= TABLE_FIGURE_SHARE * max(1, len(ws))
 
