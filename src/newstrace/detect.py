@@ -24,13 +24,15 @@ import numpy as np
 from newstrace.align import Pivot
 from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
 from newstrace.analyze.evidence import SharedMeaning, title_frequencies
-from newstrace.clean.dates import to_date
+from newstrace.clean.dates import to_date, to_time
+from newstrace.clean.pages import is_headline_flash
 from newstrace.clean.text import TOKENIZER_VERSION, words
 from newstrace.errors import ConfigError
 from newstrace.graph import Edge, Forest, Node, build_forest
 from newstrace.index.ann import EXACT_ROW_PAIRS
 from newstrace.index.minhash import (
     fingerprint_candidates,
+    flash_candidates,
     lsh_candidates,
     optimal_bands,
     sample_fingerprints,
@@ -47,15 +49,20 @@ __all__ = ["DetectParams", "DetectReport", "compact_report", "detect", "hydrate_
 REUSE = ("duplicate", "derived", "partial")
 PAIR_VERDICTS = (*REUSE, "related", "unrelated")
 """Every relation a verified pair is stored with."""
-CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "title", "semantic", "translation", "shared")
+CANDIDATE_KINDS = ("lsh", "fingerprint", "terms", "title", "flash", "semantic", "translation", "shared")
 """What may propose a pair, in the order that names it when several do (the first): MinHash
 bands, shared fingerprints, shared rare words, rare title words of two short items
-(:data:`TITLE_ITEM_CHARS`, :data:`TITLE_SHARED_WORDS`), document vectors of one language, of two
+(:data:`TITLE_ITEM_CHARS`, :data:`TITLE_SHARED_WORDS`), a headline flash and the texts of its
+hour (:func:`~newstrace.index.minhash.flash_candidates`), document vectors of one language, of two
 (:func:`semantic_pairs`), and, after those are verified, the same passage of a third document
 reused by both (:func:`shared_passage_pivots`); a pair the first round found no reuse in, and
 the second verified again knowing that passage, is named ``shared`` too (its verdict rests on
 it)."""
 
+
+FLASH_CHARS = 400
+"""Texts this long (characters) or shorter are read to find the headline flashes (of
+:data:`~newstrace.clean.pages.FLASH_WORDS` words at most)."""
 
 TITLE_ITEM_CHARS = 1200
 """Items this short (characters, both) whose titles share rare words are candidates
@@ -491,8 +498,18 @@ def candidate_pairs(
     terms: list[np.ndarray] = []
     titles: list[str | None] = []
     sizes: list[int] = []
+    published: list[str | None] = []
+    # A headline flash is proposed with the texts of its hour only, and counts in no statistic
+    # of the corpus (its title is no story's, its form no chrome).
+    flashes = headline_flashes(store) if params.terms else set()
+    flash_rows: list[tuple[str, str | None, frozenset[int]]] = []
     for r in store.index_entries():  # keep the sketches, not the rows
+        if r["doc_id"] in flashes:
+            terms_f = frozenset(np.frombuffer(r["terms"], dtype=np.uint64).tolist())
+            flash_rows.append((r["doc_id"], r["published"], terms_f))
+            continue
         ids.append(r["doc_id"])
+        published.append(r["published"])
         outlets.append(r["outlet"])
         titles.append(r["title"])
         sizes.append(r["chars"])
@@ -505,8 +522,16 @@ def candidate_pairs(
     common = corpus_commonness(forms, outlets, params, titles, dates)
     title_sets = [title_words(t) for t in titles] if params.title_df else []
     del forms, titles
+    found: dict[tuple[str, str], str] = {}
+    if flash_rows:
+        every = [*ids, *(f[0] for f in flash_rows)]
+        moments = [*(to_time(t) for t in published), *(to_time(f[1]) for f in flash_rows)]
+        term_sets: list[Collection[int]] = [*terms, *(f[2] for f in flash_rows)]
+        for i, j in sorted(flash_candidates(range(len(ids), len(every)), moments, term_sets)):
+            found[(every[i], every[j]) if every[i] < every[j] else (every[j], every[i])] = "flash"
+    del published
     if len(ids) < 2:
-        return {}, common
+        return found, common
     sigs = np.vstack(sig_rows)
     del sig_rows
     bands, rows_per_band = optimal_bands(params.threshold, params.num_perm)
@@ -526,7 +551,6 @@ def candidate_pairs(
             title_sets, sizes, max_df=params.title_df, max_size=TITLE_ITEM_CHARS, min_shared=TITLE_SHARED_WORDS
         )
         proposed += [(p, "title") for p in sorted(by_title)]
-    found: dict[tuple[str, str], str] = {}
     for (i, j), why in proposed:
         if not within_window(dates[i], dates[j], params.window_days):
             continue
@@ -536,6 +560,11 @@ def candidate_pairs(
         for key, why in semantic_pairs(store, ids, params, dates=dates, on_progress=on_progress).items():
             found.setdefault(key, why)
     return found, common
+
+
+def headline_flashes(store: Store) -> set[str]:
+    """The ids of the store's headline flashes (:func:`~newstrace.clean.pages.is_headline_flash`)."""
+    return {i for i, title, text in store.short_texts(FLASH_CHARS) if is_headline_flash(text, title)}
 
 
 def within_window(a: date | None, b: date | None, window_days: int | None) -> bool:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from newstrace.index.minhash import (
     _PairCounts,
     fingerprint_candidates,
+    flash_candidates,
+    flash_partner,
     group_sizes,
     lsh_candidates,
     term_candidates,
@@ -115,3 +117,27 @@ def test_lsh_pairs_share_a_band_and_crowded_buckets_are_skipped() -> None:
     assert skipped == 1
     pairs, skipped = lsh_candidates(sigs, bands=2, rows=4, max_bucket=50)
     assert {(9, 10), (10, 19)} <= pairs and skipped == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.none(), st.integers(0, 300)), st.sets(st.integers(0, 6), max_size=5), st.booleans()),
+        max_size=14,
+    )
+)
+def test_flash_candidates_equal_every_pair_checked(docs: list[tuple[int | None, set[int], bool]]) -> None:
+    """Looking only at the texts of a flash's hour finds what checking every pair finds."""
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(1987, 10, 20, tzinfo=UTC)
+    times = [None if m is None else t0 + timedelta(minutes=m) for m, _, _ in docs]
+    terms = [t for _, t, _ in docs]
+    flashes = [k for k, (_, _, f) in enumerate(docs) if f]
+    every = {
+        (min(f, j), max(f, j))
+        for f in flashes
+        for j in range(len(docs))
+        if j != f and flash_partner(terms[f], times[f], terms[j], times[j])
+    }
+    assert flash_candidates(flashes, times, terms) == every

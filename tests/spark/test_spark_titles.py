@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 
-from newstrace.detect import DetectParams, detect
-from newstrace.export import export_tables, read_table
-from newstrace.pipeline import ingest
-from newstrace.store import Store
+from newstrace.detect import DetectParams
 from tests.detect.test_title_candidates import _corpus
+from tests.spark.parity import local_pairs, remote_pairs
 
 pytestmark = [pytest.mark.slow]
 
@@ -22,18 +20,8 @@ def test_spark_title_candidates_equal_local(tmp_path: Path, spark: Any) -> None:
 
     src = _corpus(tmp_path / "items.jsonl")
     params = DetectParams(workers=1, terms=False, min_shared=99, threshold=1.0)
-    with Store(tmp_path / "local.db") as store:
-        ingest([src], store)
-        report = detect(store, params)
-        local = export_tables(store)
-        name = {r["id"]: r["input_id"] for r in store.conn.execute("SELECT id, input_id FROM documents")}
-    # Local ingest names documents by their text; the job keeps the input's ids.
-    pairs = {
-        frozenset((name[p["source"]], name[p["derivative"]])): (p["candidate"], p["relation"])
-        for p in local["pairs"]
-    }
+    pairs, report, _, _ = local_pairs(src, tmp_path / "local.db", params)
     assert pairs[frozenset(("halmi-1", "halmi-2"))] == ("title", "partial")
     counts = run_job(spark, str(src), str(tmp_path / "spark"), params)
     assert counts["candidates"] == report.candidates == len(pairs)
-    remote = read_table(tmp_path / "spark" / "pairs")
-    assert {frozenset((p["source"], p["derivative"])): (p["candidate"], p["relation"]) for p in remote} == pairs
+    assert remote_pairs(tmp_path / "spark") == pairs

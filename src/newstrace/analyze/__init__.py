@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from newstrace.analyze.evidence import (
     SHORT_ITEM_WORDS,
     Commonness,
     ReuseEvidence,
+    held_flash,
     other_issues,
     other_places,
     other_subjects,
@@ -45,6 +47,8 @@ from newstrace.analyze.evidence import (
 )
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
+from newstrace.clean.dates import to_time
+from newstrace.clean.pages import FLASH_HOURS, is_headline_flash
 from newstrace.models import PASSAGE_KINDS, Document, Passage, Span
 
 __all__ = [
@@ -145,7 +149,10 @@ def relation_of(
     them wrote. Shared quotations, chrome and formulas make two texts ``related`` at most,
     however long they are. A text that gives most of a short table's figures again (a story in
     its own words, or the table sent again under other labels) retells the table
-    (:attr:`~newstrace.analyze.evidence.ReuseEvidence.restated_figures`): ``partial``.
+    (:attr:`~newstrace.analyze.evidence.ReuseEvidence.restated_figures`): ``partial``. A
+    headline flash is reused where the other text gives all its news within the hour
+    (:attr:`~newstrace.analyze.evidence.ReuseEvidence.held_flash`; ``duplicate`` when the two
+    cover each other: the flash sent again), and nowhere else.
 
     Args:
         cov_src, cov_der: :func:`coverage` of the source and the derivative.
@@ -154,6 +161,10 @@ def relation_of(
         shared_quotes: quotations of 3+ words the derivative shares with the source.
     """
     d, s = cov_der["total"], cov_src["total"]
+    if evidence.flash:
+        if evidence.held_flash:
+            return "duplicate" if d >= 0.9 and s >= 0.9 else "partial"
+        return "related" if d > 0 or shared_quotes or topic_similarity >= 0.2 else "unrelated"
     # A whole article translated is the same article in another language: a duplicate, as a
     # whole article copied word for word is (reworded, it is derived).
     lexical_d = cov_der["verbatim"] + cov_der["near_verbatim"] + cov_der.get("translation", 0.0)
@@ -337,6 +348,13 @@ def explain_relation(report: dict[str, Any]) -> str | None:
         )
     elif ev.get("counted_words"):
         parts.append(f"{ev['counted_words']} words of one text's own prose reused")
+    if ev.get("held_flash"):
+        parts.append(
+            "a headline flash whose news the other text gives within the hour: its figures, its "
+            f"subject's names and most of its words ({', '.join(ev['held_flash'])})"
+        )
+    elif ev.get("flash"):
+        parts.append("a headline flash whose news the other text does not give (within the hour)")
     if len(restated := ev.get("restated_figures") or []) >= RESTATED_FIGURES:
         shown = ", ".join(restated[:8]) + (", ..." if len(restated) > 8 else "")
         parts.append(
@@ -570,6 +588,17 @@ def compare(
         table, story = (al.a, al.b) if len(al.a.words) <= len(al.b.words) else (al.b, al.a)
         if len(table.words) < DIGEST_WORDS:
             reuse.restated_figures = restated_figures(table, story)
+    flash_a, flash_b = is_headline_flash(src.text, src.title), is_headline_flash(der.text, der.title)
+    if flash_a or flash_b:
+        # A headline flash and the story of its hour, or the flash sent again: its news given.
+        reuse.flash = True
+        ta, tb = to_time(src.published), to_time(der.published)
+        if ta is not None and tb is not None and abs(ta - tb) <= timedelta(hours=FLASH_HOURS):
+            held_a = held_flash(src.title, src.text, der.title, der.text, commonness) if flash_a else []
+            held_b = held_flash(der.title, der.text, src.title, src.text, commonness) if flash_b else []
+            # Two flashes: each gives the other's news (one bank's prime-rate flash and another's
+            # say the same words of other banks).
+            reuse.held_flash = (held_a and held_b) if flash_a and flash_b else held_a or held_b
     space = TfidfSpace([content_stems(al.a.words), content_stems(al.b.words)])
     topic = space.cosine(space.vectors[0], space.vectors[1])
     if cross and encoder is not None:

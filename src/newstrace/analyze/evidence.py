@@ -49,6 +49,7 @@ from newstrace.align.lexical import STOPWORDS
 from newstrace.analyze.quotes import quoted_material
 from newstrace.analyze.speakers import SPEECH_VERBS
 from newstrace.clean.dates import MONTH_NAMES, month_number
+from newstrace.clean.pages import is_headline_flash
 from newstrace.clean.text import split_sentences
 from newstrace.index.minhash import sample_fingerprints
 from newstrace.index.shingles import form_words, shingle_hashes, title_words
@@ -397,6 +398,54 @@ def restated_figures(table: TextInfo, story: TextInfo) -> list[str]:
     return given if len(given) >= RESTATED_SHARE * len(distinct) else []
 
 
+FLASH_WORD_SHARE = 0.7
+"""Share of a headline flash's content words a text must give for it to hold the flash's news
+(:func:`held_flash`), with all its figures and names: a story words its flash's news otherwise
+("U.S. JAN FACTORY ORDERS FELL 4.0 PCT", "New orders for manufactured goods fell ... 4.0 pct, in
+January")."""
+_ALNUM = re.compile(r"[^\W_]+", re.U)
+
+
+def held_flash(
+    flash_title: str | None, flash: str, other_title: str | None, other: str, commonness: Commonness | None
+) -> list[str]:
+    """The content words of a headline flash that ``other`` gives when it gives all of the
+    flash's news: every figure of the flash, every name of its subject (a title word of the
+    corpus's rare ones, :data:`SUBJECT_RARE`), and :data:`FLASH_WORD_SHARE` of its content words,
+    in its text or title. Empty when it does not, when ``flash`` is no headline flash, or
+    without the corpus's title frequencies (``compare`` of two files: what is rare is not known).
+
+    A wire sends the news first as a flash and the story follows within minutes; the story
+    holds the flash's news (on Reuters-21578 readers labelled such pairs copies). Another
+    company's flash of the same form names another company; another day's names other figures.
+
+    >>> df = {"allied": 2, "bancshares": 2, "qtr": 90, "loss": 50}
+    >>> c = Commonness(np.zeros(0, np.uint64), title_df=df, titles=1000)
+    >>> flash = "ALLIED BANCSHARES 3RD QTR NET LOSS 104.2 MLN VS LOSS 46.4 MLN"
+    >>> held_flash(flash, flash, "ALLIED BANCSHARES INC 3RD QTR LOSS",
+    ...            "HOUSTON, Oct 20 - Shr loss 2.51 dlrs vs loss 1.12 dlrs Net loss 104.2 mln vs loss 46.4 mln", c)
+    ['allied', 'bancshares', '3rd', 'qtr', 'net', 'loss', 'mln', 'vs']
+    >>> held_flash(flash, flash, "ALLIED BANCSHARES INC 3RD QTR LOSS",
+    ...            "HOUSTON, Oct 20 - Shr loss 2.51 dlrs vs loss 1.12 dlrs Net loss 101.2 mln vs loss 46.4 mln", c)
+    []
+    """
+    if commonness is None or not commonness.title_df or not is_headline_flash(flash, flash_title):
+        return []
+    given = f"{other_title or ''}\n{other}"
+    in_other = {m.group().replace(",", "") for m in _FIGURE_TOKEN.finditer(given)}
+    if any(m.group().replace(",", "") not in in_other for m in _FIGURE_TOKEN.finditer(flash)):
+        return []
+    words_o = {w.lower() for w in _ALNUM.findall(given)}
+    names = _rare_words(title_words(flash_title), commonness, SUBJECT_RARE, 3.0, unseen=True)
+    if any(w.lower() not in words_o for n in names for w in _ALNUM.findall(n)):
+        return []
+    content = list(
+        dict.fromkeys(w.lower() for w in _ALNUM.findall(flash) if w.lower() not in STOPWORDS and not w.isdigit())
+    )
+    held = [w for w in content if w in words_o]
+    return held if content and len(held) >= FLASH_WORD_SHARE * len(content) else []
+
+
 SHARED_MEANING_DOCS = 3
 """Other documents that must say a paraphrased passage as closely as the pair does for it to be
 the story's common content (:class:`SharedMeaning`)."""
@@ -544,6 +593,13 @@ class ReuseEvidence:
     subject gives again (:func:`restated_figures`), a story in its own words or the table sent
     again under other labels: the table's content, which is all a table has, retold. Listed only
     when they are most of the table's."""
+    flash: bool = False
+    """One of the texts is a headline flash (:func:`~newstrace.clean.pages.is_headline_flash`):
+    whether it is reused is told by :attr:`held_flash` alone (its words are a headline's, which
+    the corpus's other headlines of the kind share)."""
+    held_flash: list[str] = field(default_factory=list)
+    """The words of a headline flash that the other text, published within the hour, gives: all
+    of its news (:func:`held_flash`). Empty when it does not."""
     passages: list[PassageEvidence] = field(default_factory=list)
 
     @property

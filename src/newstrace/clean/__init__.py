@@ -22,7 +22,7 @@ from newstrace.clean.attributions import (
 from newstrace.clean.boilerplate import chrome_reason
 from newstrace.clean.dates import DATE_PATTERN, date_from_url, parse_date
 from newstrace.clean.language import language_of
-from newstrace.clean.pages import non_article_reason, notice_reason
+from newstrace.clean.pages import is_headline_flash, non_article_reason, notice_reason
 from newstrace.clean.text import fix_mojibake, squeeze, strip_markup
 from newstrace.errors import EmptyDocumentError, NotArticleError
 from newstrace.models import Attribution, Document, RawDocument
@@ -214,7 +214,9 @@ def build_document(
     text = squeeze("\n".join(text_lines))
     if not text.strip() and not notices:
         raise EmptyDocumentError("no article text left after removing chrome")
-    kind = non_article_reason("\n".join([*notices, text]), title)
+    # A headline flash is the first report of its news (:func:`is_headline_flash`): kept.
+    flash = not notices and is_headline_flash(text, title)
+    kind = None if flash else non_article_reason("\n".join([*notices, text]), title)
     if kind is not None:
         raise NotArticleError(f"not an article: {kind}")
     attributions: list[Attribution] = find_attributions(raw.raw)

@@ -180,6 +180,22 @@ def from_struct_time(t: object) -> str | None:
     return dt.isoformat()
 
 
+def to_time(iso: str | None) -> datetime | None:
+    """The moment an ISO 8601 ``published`` value gives, when it gives a time of day (in UTC when
+    it names no zone); None for a date alone.
+
+    >>> to_time("1987-10-20T15:28:49+00:00").hour, to_time("1987-10-20")
+    (15, None)
+    """
+    if not iso or len(iso) <= 10:
+        return None
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
 def to_date(iso: str | None) -> date | None:
     """The calendar date of an ISO 8601 ``published`` value."""
     if not iso:

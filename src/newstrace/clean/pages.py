@@ -15,7 +15,7 @@ from collections import Counter
 from newstrace.clean.dates import DATE_PATTERN
 from newstrace.clean.text import content_key
 
-__all__ = ["non_article_reason", "notice_reason"]
+__all__ = ["is_headline_flash", "non_article_reason", "notice_reason"]
 
 _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -145,6 +145,33 @@ def _dated_entries(lines: list[str], *, min_entries: int = 5) -> bool:
             rest[content_key(ln[: m.start()] + " " + ln[m.end() :])] += 1
     top = max(rest.values(), default=0)
     return top >= min_entries and top >= 0.2 * len(lines)
+
+
+FLASH_WORDS = 40
+"""Words a headline flash has at most (:func:`is_headline_flash`): a headline's length."""
+FLASH_HOURS = 1.0
+"""Hours between a headline flash and a text that may hold its news (the story that follows it,
+the flash sent again). On Reuters-21578 the full story follows its flash within minutes; texts
+that give a flash's facts hours later were, in a sample read, follow-ups and round-ups that
+restate the news (an analysts' story on the figures, a debate on the day's fall), not its story."""
+
+
+def is_headline_flash(text: str, title: str | None) -> bool:
+    """Whether an item is a headline flash: its body is its own headline, and nothing else
+    (``{"title": "ALLIED BANCSHARES 3RD QTR NET LOSS 104.2 MLN", "text": "ALLIED BANCSHARES 3RD
+    QTR NET LOSS 104.2 MLN"}``). A wire sends the news first as such a flash, and the story
+    follows; newstrace stores it as a document (``detect`` reads it by the facts it gives:
+    :func:`newstrace.analyze.evidence.held_flash`). A page whose text is another headline than
+    its own, or lines of headlines, is no flash but an index or debris of a scrape
+    (:func:`non_article_reason`).
+
+    >>> is_headline_flash("U.S. JAN FACTORY ORDERS FELL 4.0 PCT", "U.S. JAN FACTORY ORDERS FELL 4.0 PCT")
+    True
+    >>> is_headline_flash("How To Understand The Day Of The Lord", "Daily UFO Headlines 7/21/2016")
+    False
+    """
+    key = content_key(text)
+    return bool(title) and bool(key) and len(text.split()) <= FLASH_WORDS and key == content_key(title or "")
 
 
 def non_article_reason(text: str, title: str | None = None) -> str | None:

@@ -8,11 +8,15 @@ share of equal bins, as for classic MinHash. Pure numpy, no state: fit for Spark
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
+
+from newstrace.clean.pages import FLASH_HOURS
 
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -339,3 +343,57 @@ def title_candidates(
                     holders[w].append(i)
     shared = Counter((x, y) for ids in holders.values() for k, x in enumerate(ids) for y in ids[k + 1 :])
     return {pair for pair, n in shared.items() if n >= min_shared}
+
+
+def flash_partner(
+    flash_terms: Collection[int], flash_time: datetime | None, terms: Collection[int], time: datetime | None
+) -> bool:
+    """Whether a document may hold the news of a headline flash
+    (:func:`~newstrace.clean.pages.is_headline_flash`): both have a time of day, at most
+    :data:`~newstrace.clean.pages.FLASH_HOURS` apart, and the document holds half the flash's
+    sampled content words (:func:`~newstrace.index.shingles.term_hashes`) or more. A story words
+    its flash's news otherwise ("U.S. JAN FACTORY ORDERS FELL 4.0 PCT", "New orders for
+    manufactured goods fell ... 4.0 pct, in January"): no shingle need be shared; ``compare``
+    decides on the flash's figures and names (:func:`newstrace.analyze.evidence.held_flash`).
+
+    >>> from datetime import UTC
+    >>> t = datetime(1987, 10, 20, 15, 28, tzinfo=UTC)
+    >>> flash_partner({1, 2, 3, 4}, t, {1, 2, 9}, t + timedelta(minutes=10))
+    True
+    >>> flash_partner({1, 2, 3, 4}, t, {1, 2, 9}, t + timedelta(hours=3))
+    False
+    """
+    if flash_time is None or time is None or abs(time - flash_time) > timedelta(hours=FLASH_HOURS):
+        return False
+    if not flash_terms:
+        return True
+    own = set(terms.tolist() if isinstance(terms, np.ndarray) else terms)
+    held = sum(1 for h in flash_terms if h in own)
+    return 2 * held >= len(flash_terms)
+
+
+def flash_candidates(
+    flashes: Sequence[int], times: Sequence[datetime | None], terms: Sequence[Collection[int]]
+) -> set[tuple[int, int]]:
+    """Pairs of a headline flash (index in ``flashes``) and a document that may hold its news
+    (:func:`flash_partner`), each pair ``(i, j)`` with ``i < j``. Only the documents published
+    within :data:`~newstrace.clean.pages.FLASH_HOURS` of a flash are looked at.
+
+    >>> from datetime import UTC
+    >>> t = datetime(1987, 10, 20, 15, 28, tzinfo=UTC)
+    >>> sorted(flash_candidates([2], [t, None, t + timedelta(minutes=9), t - timedelta(days=1)],
+    ...                         [{1, 2}, {1, 2}, {1, 2}, {1, 2}]))
+    [(0, 2)]
+    """
+    dated = sorted((t, i) for i, t in enumerate(times) if t is not None)
+    moments = [t for t, _ in dated]
+    reach = timedelta(hours=FLASH_HOURS)
+    out: set[tuple[int, int]] = set()
+    for f in flashes:
+        tf = times[f]
+        if tf is None:
+            continue
+        for _, j in dated[bisect_left(moments, tf - reach) : bisect_right(moments, tf + reach)]:
+            if j != f and flash_partner(terms[f], tf, terms[j], times[j]):
+                out.add((min(f, j), max(f, j)))
+    return out

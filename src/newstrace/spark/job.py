@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from newstrace.analyze import Commonness
-from newstrace.clean.dates import to_date
+from newstrace.clean.dates import to_date, to_time
 from newstrace.clean.language import detect_language
+from newstrace.clean.pages import FLASH_HOURS, is_headline_flash
 from newstrace.clean.text import words
 from newstrace.detect import (
     CANDIDATE_KINDS,
@@ -44,7 +45,7 @@ from newstrace.export import (
     passage_row,
 )
 from newstrace.graph import Edge, Forest, Node, build_forest
-from newstrace.index.minhash import optimal_bands, sample_fingerprints, signatures
+from newstrace.index.minhash import flash_partner, optimal_bands, sample_fingerprints, signatures
 from newstrace.index.shingles import form_words, shingle_hashes, term_hashes, title_words
 from newstrace.models import Document
 
@@ -71,7 +72,34 @@ def _sketch(rows: Iterable[dict[str, Any]], p: DetectParams) -> Iterator[dict[st
             "fps": sample_fingerprints(sh, p.fingerprint_mod).tolist(),
             "forms": fm.tolist(),
             "terms": tm.tolist(),
+            "flash": r["flash"],
         }
+
+
+def _flash_candidates(sketches: Any, parts: int) -> Any:
+    """Pairs of a headline flash and a text of its hour (:func:`~newstrace.index.minhash.flash_partner`),
+    as local detect proposes them (:func:`~newstrace.index.minhash.flash_candidates`): texts are
+    keyed by their hour (:data:`~newstrace.clean.pages.FLASH_HOURS`), a flash by its own and the
+    two around it."""
+    width = FLASH_HOURS * 3600
+
+    def timed(s: dict[str, Any]) -> Iterator[tuple[str, Any, list[int], bool]]:
+        t = to_time(s["published"])
+        if t is not None:
+            yield s["id"], t, s["terms"], s["flash"]
+
+    moments = sketches.flatMap(timed)
+    flashes = moments.filter(lambda x: x[3]).flatMap(
+        lambda x: ((int(x[1].timestamp() // width) + k, x) for k in (-1, 0, 1))
+    )
+    texts = moments.map(lambda x: (int(x[1].timestamp() // width), x))
+    return (
+        flashes.join(texts, parts)
+        .values()
+        .filter(lambda fx: fx[0][0] != fx[1][0] and flash_partner(fx[0][2], fx[0][1], fx[1][2], fx[1][1]))
+        .map(lambda fx: (tuple(sorted((fx[0][0], fx[1][0]))), "flash"))
+        .distinct(parts)
+    )
 
 
 def _capped(cap: int) -> tuple[Any, Any]:
@@ -201,9 +229,19 @@ def run_job(
         .cache()
     )
     meta = docs.map(
-        lambda d: {"id": d.id, "outlet": d.outlet, "published": d.published, "text": d.text}
+        lambda d: {
+            "id": d.id,
+            "outlet": d.outlet,
+            "published": d.published,
+            "text": d.text,
+            "flash": p.terms and is_headline_flash(d.text, d.title),
+        }
     )
-    sketches = meta.mapPartitions(lambda rows: _sketch(rows, p)).cache()
+    every_sketch = meta.mapPartitions(lambda rows: _sketch(rows, p)).cache()
+    # As local detect: a headline flash is proposed with the texts of its hour only, and counts
+    # in no statistic of the corpus.
+    sketches = every_sketch.filter(lambda s: not s["flash"])
+    stories = docs.filter(lambda d: not (p.terms and is_headline_flash(d.text, d.title)))
     bands, rows_per_band = optimal_bands(p.threshold, p.num_perm)
     width = rows_per_band * 4
 
@@ -279,7 +317,7 @@ def run_job(
         # titles are counted over every document, its pairs are those of the short ones.
         add_title, merge_title = _capped(p.title_df)
         by_title = (
-            docs.flatMap(lambda d: ((w, (d.id, len(d.text))) for w in title_words(d.title) if not w.isdigit()))
+            stories.flatMap(lambda d: ((w, (d.id, len(d.text))) for w in title_words(d.title) if not w.isdigit()))
             .aggregateByKey([], add_title, merge_title, parts)
             .filter(lambda kv: kv[1] is not None and len(kv[1]) > 1)
             .flatMap(lambda kv: ((ab, 1) for ab in _pairs_of([i for i, n in kv[1] if n <= TITLE_ITEM_CHARS])))
@@ -288,9 +326,11 @@ def run_job(
             .map(lambda kv: (kv[0], "title"))
         )
         candidates = candidates.union(by_title)
+    if p.terms:
+        candidates = candidates.union(_flash_candidates(every_sketch, parts))
     candidates = candidates.reduceByKey(lambda x, y: x if RANK[x] <= RANK[y] else y)
     if p.window_days is not None:  # as local detect (semantic candidates: see spark.semantic)
-        dates = sketches.map(lambda s: (s["id"], s["published"]))
+        dates = every_sketch.map(lambda s: (s["id"], s["published"]))
         window = p.window_days
 
         def close(kv: tuple[Any, Any]) -> bool:
@@ -309,7 +349,7 @@ def run_job(
     if p.semantic:  # document vectors, as local detect --semantic (see newstrace.spark.semantic)
         from newstrace.spark.semantic import semantic_candidates
 
-        candidates = candidates.union(semantic_candidates(docs, p, parts)).reduceByKey(
+        candidates = candidates.union(semantic_candidates(stories, p, parts)).reduceByKey(
             lambda x, y: x if RANK[x] <= RANK[y] else y, parts
         )
 
@@ -345,7 +385,7 @@ def run_job(
         .collect()
     )
     # How many titles hold each title word, as local detect counts them (corpus_commonness).
-    titles = docs.map(lambda d: d.title)
+    titles = stories.map(lambda d: d.title)
     n_titles = titles.count()
     title_df = dict(
         titles.flatMap(lambda t: ((w, 1) for w in title_words(t))).reduceByKey(lambda x, y: x + y, parts).collect()
@@ -416,7 +456,7 @@ def run_job(
         labels = new
         if changed == 0:
             break
-    node_rdd = sketches.map(lambda s: (s["id"], s["published"], s["outlet"]))
+    node_rdd = every_sketch.map(lambda s: (s["id"], s["published"], s["outlet"]))
     lengths = docs.map(lambda d: (d.id, len(d.text)))
     nodes_kv = (
         node_rdd.map(lambda t: (t[0], (t[1], t[2])))

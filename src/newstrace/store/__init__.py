@@ -908,6 +908,15 @@ class Store:
             )
         )
 
+    def short_texts(self, max_chars: int) -> Iterator[tuple[str, str | None, str]]:
+        """``(id, title, text)`` of every document whose text is ``max_chars`` characters or
+        fewer (headline flashes, notices)."""
+        return iter(
+            self.conn.execute(
+                "SELECT id, title, text FROM documents WHERE length(text) <= ? ORDER BY seq", (max_chars,)
+            )
+        )
+
     def index_hashes(self) -> dict[str, str]:
         """The text hash each indexed document was sketched from, by document id."""
         return dict(self.conn.execute("SELECT doc_id, text_hash FROM doc_index").fetchall())
