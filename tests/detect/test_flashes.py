@@ -112,3 +112,8 @@ def test_a_flash_is_held_by_a_text_of_its_hour_only() -> None:
     assert compare(flash, soon, commonness=corpus).relation == "partial"
     assert compare(flash, later, commonness=corpus).relation not in REUSE
     assert compare(flash, other, commonness=corpus).relation not in REUSE  # a figure of the flash missing
+    # A text a few minutes before the flash is its story; half an hour before, it expected it.
+    just_before = Document(id="t", text=TABLE, title=title, published="1987-10-20T15:24:00+00:00")
+    well_before = Document(id="t", text=TABLE, title=title, published="1987-10-20T14:58:00+00:00")
+    assert compare(flash, just_before, commonness=corpus).relation == "partial"
+    assert compare(flash, well_before, commonness=corpus).relation not in REUSE

@@ -48,7 +48,7 @@ from newstrace.analyze.evidence import (
 from newstrace.analyze.mutations import Added, Drift, added_and_omitted, attribution_drift
 from newstrace.analyze.quotes import QuoteFate, quote_fates, translated_quote_fates
 from newstrace.clean.dates import to_time
-from newstrace.clean.pages import FLASH_HOURS, is_headline_flash
+from newstrace.clean.pages import FLASH_HOURS, FLASH_LEAD_MINUTES, is_headline_flash
 from newstrace.models import PASSAGE_KINDS, Document, Passage, Span
 
 __all__ = [
@@ -594,8 +594,12 @@ def compare(
         reuse.flash = True
         ta, tb = to_time(src.published), to_time(der.published)
         if ta is not None and tb is not None and abs(ta - tb) <= timedelta(hours=FLASH_HOURS):
-            held_a = held_flash(src.title, src.text, der.title, der.text, commonness) if flash_a else []
-            held_b = held_flash(der.title, der.text, src.title, src.text, commonness) if flash_b else []
+            # A text sent well before a flash expects its news (FLASH_LEAD_MINUTES).
+            lead = timedelta(minutes=FLASH_LEAD_MINUTES)
+            in_time_a = flash_a and (flash_b or tb - ta >= -lead)
+            in_time_b = flash_b and (flash_a or ta - tb >= -lead)
+            held_a = held_flash(src.title, src.text, der.title, der.text, commonness) if in_time_a else []
+            held_b = held_flash(der.title, der.text, src.title, src.text, commonness) if in_time_b else []
             # Two flashes: each gives the other's news (one bank's prime-rate flash and another's
             # say the same words of other banks).
             reuse.held_flash = (held_a and held_b) if flash_a and flash_b else held_a or held_b

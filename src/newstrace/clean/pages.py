@@ -154,6 +154,16 @@ FLASH_HOURS = 1.0
 the flash sent again). On Reuters-21578 the full story follows its flash within minutes; texts
 that give a flash's facts hours later were, in a sample read, follow-ups and round-ups that
 restate the news (an analysts' story on the figures, a debate on the day's fall), not its story."""
+FLASH_LEAD_MINUTES = 15
+"""Minutes a text that is no flash may come before a flash and still hold its news. A flash is
+sent as the news breaks: a story sent a few minutes before it is its own story (the wire's
+order is loose), one sent earlier gives the facts before they happened, expecting them. On the
+development slices of Reuters-21578 (round s9 and the labels before it), of the texts of a
+flash's hour that came before it and gave its words and figures, 8 of the 9 sent more than 15
+minutes before were read as no reuse (economists expecting the Fed's repurchases the flash
+reports, a committee near approval, a hearing pending; the ninth, traders' report of a
+purchase that an official flash confirmed an hour later, a copy); of the 8 within 15 minutes, 6
+were its story."""
 
 
 def is_headline_flash(text: str, title: str | None) -> bool:
