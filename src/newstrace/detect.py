@@ -25,7 +25,7 @@ from newstrace.align import Pivot
 from newstrace.analyze import MIN_PROSE_WORDS, Commonness, compare
 from newstrace.analyze.evidence import SharedMeaning, title_frequencies
 from newstrace.clean.dates import to_date, to_time
-from newstrace.clean.pages import is_headline_flash
+from newstrace.clean.pages import FLASH_CHARS, is_headline_flash
 from newstrace.clean.text import TOKENIZER_VERSION, words
 from newstrace.errors import ConfigError
 from newstrace.graph import Edge, Forest, Node, build_forest
@@ -59,10 +59,6 @@ reused by both (:func:`shared_passage_pivots`); a pair the first round found no 
 the second verified again knowing that passage, is named ``shared`` too (its verdict rests on
 it)."""
 
-
-FLASH_CHARS = 400
-"""Texts this long (characters) or shorter are read to find the headline flashes (of
-:data:`~newstrace.clean.pages.FLASH_WORDS` words at most)."""
 
 TITLE_ITEM_CHARS = 1200
 """Items this short (characters, both) whose titles share rare words are candidates

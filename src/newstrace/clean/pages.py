@@ -149,6 +149,9 @@ def _dated_entries(lines: list[str], *, min_entries: int = 5) -> bool:
 
 FLASH_WORDS = 40
 """Words a headline flash has at most (:func:`is_headline_flash`): a headline's length."""
+FLASH_CHARS = 600
+"""Characters a headline flash has at most (:func:`is_headline_flash`), so that ``detect`` finds
+every flash among the store's short texts."""
 FLASH_HOURS = 1.0
 """Hours between a headline flash and a text that may hold its news (the story that follows it,
 the flash sent again). On Reuters-21578 the full story follows its flash within minutes; texts
@@ -180,8 +183,10 @@ def is_headline_flash(text: str, title: str | None) -> bool:
     >>> is_headline_flash("How To Understand The Day Of The Lord", "Daily UFO Headlines 7/21/2016")
     False
     """
+    if not title or len(text) > FLASH_CHARS or len(text.split()) > FLASH_WORDS:
+        return False
     key = content_key(text)
-    return bool(title) and bool(key) and len(text.split()) <= FLASH_WORDS and key == content_key(title or "")
+    return bool(key) and key == content_key(title)
 
 
 def non_article_reason(text: str, title: str | None = None) -> str | None:
