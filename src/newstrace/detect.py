@@ -115,7 +115,9 @@ class DetectParams:
         min_shared: fingerprints two documents must share to be a candidate pair.
         max_bucket: LSH buckets and fingerprints shared by more documents are boilerplate.
         window_days: skip pairs published further apart than this (when both are dated).
-        terms: also propose pairs sharing many rare words (catches reworded copies lexically).
+        terms: also propose pairs sharing many rare words (catches reworded copies lexically),
+            and a headline flash with the texts of its hour that hold its words
+            (:func:`~newstrace.index.minhash.flash_candidates`).
         title_df: also propose pairs of short items (:data:`TITLE_ITEM_CHARS`) whose titles
             share :data:`TITLE_SHARED_WORDS` words that at most this many of the corpus's titles
             hold (a subject's name: an item sent again reworded); 0 proposes none.
@@ -495,9 +497,10 @@ def candidate_pairs(
     titles: list[str | None] = []
     sizes: list[int] = []
     published: list[str | None] = []
-    # A headline flash is proposed with the texts of its hour only, and counts in no statistic
-    # of the corpus (its title is no story's, its form no chrome).
-    flashes = headline_flashes(store) if params.terms else set()
+    # A headline flash is proposed with the texts of its hour only (by their rare words: with
+    # ``params.terms``), and counts in no statistic of the corpus (its title is no story's, its
+    # form no chrome).
+    flashes = headline_flashes(store)
     flash_rows: list[tuple[str, str | None, frozenset[int]]] = []
     for r in store.index_entries():  # keep the sketches, not the rows
         if r["doc_id"] in flashes:
@@ -519,7 +522,7 @@ def candidate_pairs(
     title_sets = [title_words(t) for t in titles] if params.title_df else []
     del forms, titles
     found: dict[tuple[str, str], str] = {}
-    if flash_rows:
+    if flash_rows and params.terms:
         every = [*ids, *(f[0] for f in flash_rows)]
         moments = [*(to_time(t) for t in published), *(to_time(f[1]) for f in flash_rows)]
         term_sets: list[Collection[int]] = [*terms, *(f[2] for f in flash_rows)]

@@ -234,14 +234,14 @@ def run_job(
             "outlet": d.outlet,
             "published": d.published,
             "text": d.text,
-            "flash": p.terms and is_headline_flash(d.text, d.title),
+            "flash": is_headline_flash(d.text, d.title),
         }
     )
     every_sketch = meta.mapPartitions(lambda rows: _sketch(rows, p)).cache()
     # As local detect: a headline flash is proposed with the texts of its hour only, and counts
     # in no statistic of the corpus.
     sketches = every_sketch.filter(lambda s: not s["flash"])
-    stories = docs.filter(lambda d: not (p.terms and is_headline_flash(d.text, d.title)))
+    stories = docs.filter(lambda d: not is_headline_flash(d.text, d.title))
     bands, rows_per_band = optimal_bands(p.threshold, p.num_perm)
     width = rows_per_band * 4
 
