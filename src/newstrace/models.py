@@ -22,6 +22,11 @@ class Attribution:
         start: offset of ``evidence`` in the document's ``raw`` text (-1 for HTML links).
         end: end offset of ``evidence`` in ``raw`` (-1 for HTML links).
         url: the credited URL, when the credit is a link or names one.
+        at: where the credit stands in the clean text (character offset): where its words are,
+            or where cleaning removed its line ("From The Daily Caller:" on a line of its
+            own), so that what it credits can be told
+            (:func:`newstrace.clean.attributions.place_credit`); None where not known (a link,
+            or a document stored before newstrace placed credits).
     """
 
     credited: str
@@ -30,13 +35,14 @@ class Attribution:
     start: int
     end: int
     url: str | None = None
+    at: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Attribution:
-        return cls(d["credited"], d["kind"], d["evidence"], d["start"], d["end"], d.get("url"))
+        return cls(d["credited"], d["kind"], d["evidence"], d["start"], d["end"], d.get("url"), d.get("at"))
 
 
 @dataclass(frozen=True, slots=True)

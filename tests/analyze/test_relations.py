@@ -453,3 +453,78 @@ def test_a_byline_naming_the_origin_a_text_credits_is_not_that_text() -> None:
     r = compare(blog, reposted)
     assert not [e for e in r.direction.evidence if e.name == "attribution"]
     assert r.direction.kind == "common" and r.direction.common_source == "Campus Reform"
+
+
+OWN = [
+    "Nobody in the capital seems to care about the people along the river.",
+    "Here is the report everybody should read before the next election.",
+]
+
+
+def _credited_block(credit: str, *, dated: bool = True) -> Document:
+    """A blog that gives six of the story's sentences after a credit line, the way a page
+    is cleaned: the credit line is gone from the clean text and stands in the raw one only."""
+    block = SOURCE[:6]
+    raw = "\n\n".join([*OWN, credit, *block, "Share this story with your friends."])
+    text = "\n\n".join([*OWN, *block])
+    found = [t for t in find_attributions(raw) if t.kind == "from"]
+    assert [t.credited for t in found] == ["Gateway Pundit"]
+    return Document(id="blog", text=text, raw=raw, outlet="River Blog", attributions=tuple(found),
+                    published="2023-05-03" if dated else None)  # fmt: skip
+
+
+def test_a_passage_a_text_gives_as_a_third_partys_makes_siblings() -> None:
+    """ "From Gateway Pundit:" (a line cleaning removed) introduces the passage the blog shares
+    with another outlet, which is not Gateway Pundit and credits nobody: both carry Gateway
+    Pundit's text, so neither is the other's source, whatever their dates."""
+    blog = _credited_block("From Gateway Pundit:")
+    other = doc("other", [*SOURCE[:6], "What a week it has been."], outlet="Eagle Post", published="2023-05-01")
+    for x, y in ((blog, other), (other, blog)):
+        r = compare(x, y)
+        assert r.direction.kind == "common" and r.direction.common_source == "Gateway Pundit"
+        said = next(e for e in r.direction.evidence if e.name == "common_source").detail
+        assert "River Blog [blog] gives the shared passages as Gateway Pundit's ('From Gateway Pundit:')" in said
+        assert "Eagle Post [other] is not Gateway Pundit" in said
+    # Where the other text is Gateway Pundit's, the credit names it: it is the source.
+    origin = replace(other, outlet="Gateway Pundit", published=None)
+    r = compare(blog, origin)
+    assert r.direction.kind == "directed" and r.source.id == "other"
+    # A text nothing names may be Gateway Pundit's: nothing is said of siblings, and the
+    # earlier text stays the likelier source.
+    r = compare(blog, replace(other, outlet=None))
+    assert r.direction.kind == "directed" and r.source.id == "other"
+
+
+def test_a_credit_for_a_small_part_of_the_shared_text_makes_no_siblings() -> None:
+    """The credited passage is one sentence of the six the texts share: most of what they share
+    is the blog's own, and the dates still tell the direction."""
+    raw = "\n\n".join([*OWN, *SOURCE[:5], "From Gateway Pundit:", SOURCE[5]])
+    text = "\n\n".join([*OWN, *SOURCE[:6]])
+    blog = Document(id="blog", text=text, raw=raw, outlet="River Blog",
+                    attributions=tuple(find_attributions(raw)), published="2023-05-03")  # fmt: skip
+    other = doc("other", [*SOURCE[:6], "What a week it has been."], outlet="Eagle Post", published="2023-05-01")
+    r = compare(blog, other)
+    assert r.direction.kind == "directed" and r.source.id == "other"
+    assert not [e for e in r.direction.evidence if e.name == "common_source"]
+
+
+def test_a_citation_credits_its_own_paragraph_only() -> None:
+    """ "According to X," credits the paragraph it opens, not the paragraphs after it; "X reported
+    that:" ending its paragraph introduces the block that follows."""
+    from newstrace.analyze.direction import credited_passage_evidence
+
+    other = doc("other", SOURCE, outlet="Eagle Post")
+    for opening, common in (("According to TheBlaze, the news was grim.", False), ("TheBlaze reported that:", True)):
+        blog = doc("blog", [*OWN, opening, *SOURCE[:4]], outlet="River Blog")
+        blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+        assert [t.kind for t in blog.attributions] == ["cited"]
+        start = blog.text.index(SOURCE[0])
+        spans = [(start, len(blog.text))]  # the four sentences, reused as one passage
+        got = credited_passage_evidence(blog, other, spans, [(0, len(other.text))])
+        assert bool(got) is common
+    # "as the X," names something; it credits nobody.
+    blog = doc("blog", [*OWN, "The law, known as the Flood Protection Act, was passed. " + SOURCE[0]], outlet="River Blog")
+    blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
+    assert [(t.kind, t.credited) for t in blog.attributions] == [("cited", "the Flood Protection Act")]
+    start = blog.text.index(SOURCE[0])
+    assert not credited_passage_evidence(blog, other, [(start, len(blog.text))], [(0, len(other.text))])

@@ -107,3 +107,26 @@ def test_site_label_is_the_name_before_the_public_suffix() -> None:
         "localhost": "localhost",
     }
     assert {h: site_label(h) for h in labels} == labels
+
+
+def test_ingest_places_each_credit_in_the_clean_text() -> None:
+    """A credit line that cleaning removes ("From The Daily Caller:") is placed where it stood,
+    before the passage it introduces; a credit inside a sentence, at its words; a link, nowhere."""
+    from newstrace.clean import build_document
+    from newstrace.models import Attribution, RawDocument
+
+    passage = "A frustrated federal judge ordered the State Department to begin producing the emails."
+    raw = "\n\n".join([
+        "Nobody in Washington wants you to read this story, but here it is for you.",
+        "From The Daily Caller:",
+        passage,
+        "According to TheBlaze, the judge was not amused by the delays at all.",
+    ])  # fmt: skip
+    link = Attribution("example.com", "link", "example.com", -1, -1, "https://example.com/a")
+    doc = build_document(RawDocument(raw, "p.txt", "txt", extra_attributions=(link,)))
+    assert "From The Daily Caller" not in doc.text
+    placed = {a.kind: a for a in doc.attributions}
+    assert doc.text[placed["from"].at :].startswith(passage)
+    assert doc.text[placed["cited"].at :].startswith("According to TheBlaze")
+    assert placed["link"].at is None
+    assert all(Attribution.from_dict(a.to_dict()) == a for a in doc.attributions)

@@ -24,6 +24,7 @@ from newstrace.analyze.direction import (
     attribution_evidence,
     cohesion_evidence,
     containment_evidence,
+    credited_passage_evidence,
     date_evidence,
     decide,
     quotation_evidence,
@@ -513,6 +514,7 @@ def compare(
         *quotation_evidence(
             a, b, quoted.b_quotes_a, quoted.a_quotes_b, b_starts=quoted.b_starts, a_starts=quoted.a_starts
         ),
+        *credited_passage_evidence(a, b, [(s, e) for s, e, _ in spans_a], [(s, e) for s, e, _ in spans_b]),
         *(translation_evidence(a, b, al_ab) if cross else []),
         *contained,
         *context,

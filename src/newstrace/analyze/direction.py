@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from newstrace.align.crosslingual import text_language
-from newstrace.clean.attributions import host_of
+from newstrace.clean.attributions import credit_span, host_of
 from newstrace.clean.dates import to_date
 from newstrace.clean.text import function_words, strip_markup, words
 from newstrace.models import Attribution, Document
@@ -238,6 +238,105 @@ def common_origin_evidence(a: Document, b: Document) -> list[Evidence]:
 CREDIT_REACH = 250
 """How far (characters) before a quotation a credit may stand and still introduce it ("The
 Associated Press reports:" ends the paragraph before a block quotation)."""
+
+PASSAGE_CREDIT_KINDS = ("from", "cited", "read_more", "source_line")
+"""Credits that give a passage of a text as another's: "From The Daily Caller:" and "According
+to TheBlaze" introduce the words after them, "Read the rest of the story at Campus Reform" and
+"Source: RT" close the words before them (:func:`credited_passage_evidence`)."""
+_CREDIT_CLOSES = ("read_more", "source_line")
+
+CREDITED_SHARE = 0.5
+"""Share of a text's reused characters that one of its credits must give as a third party's for
+the pair to be siblings (:func:`credited_passage_evidence`)."""
+
+
+_REPORTED = re.compile(r"\b(?:according|report(?:s|ed)?|writes|wrote|not(?:es|ed)|explain(?:s|ed)|puts)\b", re.I)
+"""Words that make a credit inside a sentence a citation of what another reported ("According
+to TheBlaze", "The Daily Caller reported that"), not a name after "as" ("as the Justice Against
+Sponsors of Terrorism Act,")."""
+
+
+def _run_after(spans: list[tuple[int, int]], start: int, reach: int) -> int:
+    """Characters of the run of ``spans`` that begin at ``start`` or later, the first at most
+    :data:`CREDIT_REACH` characters after ``reach`` and each later one after the one before."""
+    covered = 0
+    for s, e in sorted(spans):
+        if s < start:
+            continue
+        if s - reach > CREDIT_REACH:
+            break
+        covered += e - s
+        reach = max(reach, e)
+    return covered
+
+
+_SENTENCE_END = re.compile(r"[.!?:](?=\s|$)|\n\n")
+
+
+def credited_chars(text: str, spans: list[tuple[int, int]], at: tuple[int, int], kind: str) -> int:
+    r"""Characters of ``spans`` (a text's reused passages) that a credit of ``kind`` standing at
+    ``at`` in ``text`` gives as its party's. A closing credit ("Read the rest at", "Source:")
+    gives all the passages before it; "From X:" the run of passages after it; a citation inside
+    a sentence ("According to X,", "X reported that") the passages that begin in its sentence,
+    and the run after that sentence when it ends with a colon (a block quotation follows).
+
+    >>> text = "Intro here. As the Post reported, the dam broke. Own words."
+    >>> credited_chars(text, [(34, 48), (49, 59)], (12, 32), "cited")  # not "Own words."
+    14
+    >>> credited_chars(text.replace("broke.", "broke:"), [(34, 48), (49, 59)], (12, 32), "cited")
+    24
+    """
+    if kind in _CREDIT_CLOSES:
+        return sum(e - s for s, e in spans if e <= at[1] + 1)
+    if kind != "cited":
+        return _run_after(spans, at[0], at[1])
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, at[0])]
+    start = before[-1] if before else 0
+    m = _SENTENCE_END.search(text, at[1])
+    end = m.start() if m else len(text)
+    covered = sum(e - s for s, e in spans if start <= s < end)
+    if m and m.group() == ":":
+        covered += _run_after(spans, end + 1, end + 1)
+    return covered
+
+
+def credited_passage_evidence(
+    a: Document, b: Document, spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]]
+) -> list[Evidence]:
+    """One text gives most of what the two share as a third party's ("From Gateway Pundit:",
+    "According to TheBlaze", "Read the rest of the story at Campus Reform"), and the other text
+    is known and is not that party: both carry the third party's text, siblings from a common
+    source (``common_source`` evidence), not one copying the other. (Where the other text is
+    that party, the credit names it: :func:`attribution_evidence`.) ``spans_a`` and ``spans_b``
+    are the reused passages' character spans in each text.
+    """
+    for x, y, spans in ((a, b, spans_a), (b, a, spans_b)):
+        known = _names(y)
+        total = sum(e - s for s, e in spans)
+        if not known or not total:
+            continue
+        x_own = _names(replace(x, author=None))
+        forms = [f for f in (y.outlet, y.author) if f]
+        for att in x.attributions:
+            if (
+                att.kind not in PASSAGE_CREDIT_KINDS
+                or (x_own and _credit_matches(att.credited, att.url, x_own))
+                or _credit_matches(att.credited, att.url, known)
+                or any(abbreviates(att.credited, f) for f in forms)
+            ):
+                continue
+            if att.kind == "cited" and not _REPORTED.search(att.evidence):
+                continue
+            at = credit_span(att, x.text, x.raw)
+            if at is None or credited_chars(x.text, spans, at, att.kind) < CREDITED_SHARE * total:
+                continue
+            detail = (
+                f"{att.credited}'s text in both: {_label(x)} gives the shared passages as"
+                f" {att.credited}'s ({_said(att)}), and {_label(y)} is not {att.credited};"
+                " siblings from a common source, not one copying the other"
+            )
+            return [Evidence("common_source", None, 0.0, detail)]
+    return []
 
 
 def heading_credit(quoter: Document, starts: tuple[int, ...] | list[int]) -> Attribution | None:

@@ -17,6 +17,7 @@ from newstrace.clean.attributions import (
     find_attributions,
     host_of,
     is_attribution_line,
+    place_credit,
     site_label,
 )
 from newstrace.clean.boilerplate import chrome_reason
@@ -219,7 +220,7 @@ def build_document(
     kind = None if flash else non_article_reason("\n".join([*notices, text]), title)
     if kind is not None:
         raise NotArticleError(f"not an article: {kind}")
-    attributions: list[Attribution] = find_attributions(raw.raw)
+    attributions: list[Attribution] = [place_credit(a, text, raw.raw) for a in find_attributions(raw.raw)]
     for link_attr in raw.extra_attributions:
         if all(link_attr.url != a.url for a in attributions):
             attributions.append(link_attr)

@@ -7,6 +7,7 @@ offsets in the raw text, so ``raw[start:end]`` is what a reader would point at.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import urlparse
 
 from newstrace.clean.text import strip_markup
@@ -221,6 +222,43 @@ _LINK_CUE = re.compile(
     r"via|republished|reprinted|h/t)\b",
     re.I,
 )
+
+
+def credit_span(att: Attribution, text: str, raw: str = "") -> tuple[int, int] | None:
+    r"""Where a credit stands in a clean ``text``: the span of its words there, or, where cleaning
+    removed the credit's line ("From The Daily Caller:" on a line of its own), the empty span
+    where it stood, found by the words that follow it in the ``raw`` text it was read from (or
+    by :attr:`~newstrace.models.Attribution.at`, where ingest placed it). None when neither is
+    found.
+
+    >>> raw = "Intro.\n\nFrom The Daily Caller:\n\nA federal judge ordered the State Department to act."
+    >>> att = find_attributions(raw)[0]
+    >>> text = "Intro.\n\nA federal judge ordered the State Department to act."
+    >>> credit_span(att, text, raw)
+    (8, 8)
+    """
+    said = strip_markup(att.evidence)[0].split()
+    if said:
+        m = re.search(r"\s+".join(map(re.escape, said)), text)
+        if m:
+            return m.start(), m.end()
+    if att.at is not None:
+        return att.at, att.at
+    if not raw or not 0 <= att.end <= len(raw):
+        return None
+    following = raw[att.end : att.end + 200].split()[:6]
+    if len(following) < 3:
+        return None
+    m = re.search(r"\s+".join(map(re.escape, following)), text)
+    return (m.start(), m.start()) if m else None
+
+
+def place_credit(att: Attribution, text: str, raw: str) -> Attribution:
+    """The credit with :attr:`~newstrace.models.Attribution.at` set: where it stands in the
+    clean ``text`` cleaning made of ``raw`` (:func:`credit_span`); unchanged where that is not
+    found."""
+    span = credit_span(att, text, raw) if att.start >= 0 else None
+    return att if span is None else replace(att, at=span[0])
 
 
 def link_attributions(links: list[tuple[str, str, str]], own_host: str | None) -> list[Attribution]:
