@@ -476,36 +476,45 @@ def _credited_block(credit: str, *, dated: bool = True) -> Document:
 def test_a_passage_a_text_gives_as_a_third_partys_makes_siblings() -> None:
     """ "From Gateway Pundit:" (a line cleaning removed) introduces the passage the blog shares
     with another outlet, which is not Gateway Pundit and credits nobody: both carry Gateway
-    Pundit's text, so neither is the other's source, whatever their dates."""
-    blog = _credited_block("From Gateway Pundit:")
-    other = doc("other", [*SOURCE[:6], "What a week it has been."], outlet="Eagle Post", published="2023-05-01")
+    Pundit's text, so neither is the other's source. Where the dates tell which came first, they
+    decide: the later text may have taken the passage from the earlier and dropped its credit."""
+    blog = _credited_block("From Gateway Pundit:", dated=False)
+    other = doc("other", [*SOURCE[:6], "Hat tip to the Gateway Pundit."], outlet="Eagle Post")
     for x, y in ((blog, other), (other, blog)):
         r = compare(x, y)
         assert r.direction.kind == "common" and r.direction.common_source == "Gateway Pundit"
         said = next(e for e in r.direction.evidence if e.name == "common_source").detail
         assert "River Blog [blog] gives the shared passages as Gateway Pundit's ('From Gateway Pundit:')" in said
         assert "Eagle Post [other] is not Gateway Pundit" in said
+    dated = compare(replace(blog, published="2023-05-03"), replace(other, published="2023-05-01"))
+    assert dated.direction.kind == "directed" and dated.source.id == "other"
+    assert not [e for e in dated.direction.evidence if e.name == "common_source"]
     # Where the other text is Gateway Pundit's, the credit names it: it is the source.
-    origin = replace(other, outlet="Gateway Pundit", published=None)
-    r = compare(blog, origin)
+    r = compare(blog, replace(other, outlet="Gateway Pundit"))
     assert r.direction.kind == "directed" and r.source.id == "other"
-    # A text nothing names may be Gateway Pundit's: nothing is said of siblings, and the
-    # earlier text stays the likelier source.
-    r = compare(blog, replace(other, outlet=None))
-    assert r.direction.kind == "directed" and r.source.id == "other"
+    # A text nothing names may be Gateway Pundit's: nothing is said of siblings; nor of one that
+    # does not name Gateway Pundit (it may have taken the passage from the blog, or the blog's
+    # credit may be false).
+    for unknown in (replace(other, outlet=None), doc("other", [*SOURCE[:6], "What a week."], outlet="Eagle Post")):
+        r = compare(blog, unknown)
+        assert r.direction.kind != "common"
+        assert not [e for e in r.direction.evidence if e.name == "common_source"]
 
 
 def test_a_credit_for_a_small_part_of_the_shared_text_makes_no_siblings() -> None:
     """The credited passage is one sentence of the six the texts share: most of what they share
-    is the blog's own, and the dates still tell the direction."""
+    is the blog's own, and nothing is said of siblings."""
     raw = "\n\n".join([*OWN, *SOURCE[:5], "From Gateway Pundit:", SOURCE[5]])
     text = "\n\n".join([*OWN, *SOURCE[:6]])
-    blog = Document(id="blog", text=text, raw=raw, outlet="River Blog",
-                    attributions=tuple(find_attributions(raw)), published="2023-05-03")  # fmt: skip
-    other = doc("other", [*SOURCE[:6], "What a week it has been."], outlet="Eagle Post", published="2023-05-01")
+    blog = Document(id="blog", text=text, raw=raw, outlet="River Blog", attributions=tuple(find_attributions(raw)))
+    other = doc("other", [*SOURCE[:6], "Gateway Pundit had it first."], outlet="Eagle Post")
     r = compare(blog, other)
-    assert r.direction.kind == "directed" and r.source.id == "other"
+    assert r.direction.kind != "common"
     assert not [e for e in r.direction.evidence if e.name == "common_source"]
+    # The whole passage after the credit: siblings.
+    whole = replace(blog, raw="\n\n".join([*OWN, "From Gateway Pundit:", *SOURCE[:6]]), attributions=())
+    whole = replace(whole, attributions=tuple(find_attributions(whole.raw)))
+    assert compare(whole, other).direction.kind == "common"
 
 
 def test_a_citation_credits_its_own_paragraph_only() -> None:
@@ -513,7 +522,7 @@ def test_a_citation_credits_its_own_paragraph_only() -> None:
     that:" ending its paragraph introduces the block that follows."""
     from newstrace.analyze.direction import credited_passage_evidence
 
-    other = doc("other", SOURCE, outlet="Eagle Post")
+    other = doc("other", [*SOURCE, "As TheBlaze put it, the river won."], outlet="Eagle Post")
     for opening, common in (("According to TheBlaze, the news was grim.", False), ("TheBlaze reported that:", True)):
         blog = doc("blog", [*OWN, opening, *SOURCE[:4]], outlet="River Blog")
         blog = replace(blog, attributions=tuple(find_attributions(blog.text)))
@@ -528,3 +537,23 @@ def test_a_citation_credits_its_own_paragraph_only() -> None:
     assert [(t.kind, t.credited) for t in blog.attributions] == [("cited", "the Flood Protection Act")]
     start = blog.text.index(SOURCE[0])
     assert not credited_passage_evidence(blog, other, [(start, len(blog.text))], [(0, len(other.text))])
+
+
+def test_a_text_that_gives_the_others_headline_refers_to_it() -> None:
+    """A digest that excerpts the story and names its headline ("READ: ...") refers to it: the
+    story is the source, though neither is dated and the digest credits no outlet."""
+    story = doc("story", SOURCE, outlet="Elbe News", title="Flood defences fail along the Elbe near Dresden")
+    digest = doc("digest", [*UNRELATED, *SOURCE[:3], "READ: Flood defences fail along the Elbe near Dresden"], outlet="Morning Digest", title="Your morning briefing")
+    for x, y in ((story, digest), (digest, story)):
+        r = compare(x, y)
+        assert r.direction.kind == "directed" and r.source.id == "story"
+        (said,) = [e for e in r.direction.evidence if e.name == "headline"]
+        assert "Morning Digest [digest] gives Elbe News [story]'s headline" in said.detail
+    # One headline on both says nothing; nor does a short headline, said in passing.
+    same = replace(digest, title=story.title)
+    assert not [e for e in compare(story, same).direction.evidence if e.name == "headline"]
+    # A headline taken from a quotation of the other text (its start, not all of it) names nothing.
+    lifted = doc("lifted", SOURCE[:5], outlet="River Blog", title='We have never seen water levels rise this quickly')
+    assert not [e for e in compare(story, lifted).direction.evidence if e.name == "headline"]
+    short = replace(story, title="Elbe floods")
+    assert not [e for e in compare(short, replace(digest, text=digest.text.replace("READ: Flood defences fail along the Elbe near Dresden", "Elbe floods"))).direction.evidence if e.name == "headline"]

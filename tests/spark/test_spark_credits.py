@@ -21,10 +21,10 @@ pytestmark = [pytest.mark.slow]
 
 def _corpus(path: Path) -> Path:
     rows = [
-        {"id": "blog", "outlet": "River Blog", "published": "2023-05-03", "title": "What they will not tell you",
+        {"id": "blog", "outlet": "River Blog", "title": "What they will not tell you",
          "text": "\n\n".join([*OWN, "From Gateway Pundit:", *SOURCE[:6], "Share this story with your friends."])},
-        {"id": "other", "outlet": "Eagle Post", "published": "2023-05-01", "title": "Floods on the Elbe",
-         "text": "\n\n".join([*SOURCE[:6], "What a week it has been for everybody in the region."])},
+        {"id": "other", "outlet": "Eagle Post", "title": "Floods on the Elbe",
+         "text": "\n\n".join([*SOURCE[:6], "Gateway Pundit had the story first, hat tip to them."])},
         {"id": "concert", "outlet": "Eagle Post", "published": "2023-05-02", "title": "Orchestra season",
          "text": "\n\n".join(UNRELATED)},
     ]  # fmt: skip

@@ -27,6 +27,7 @@ from newstrace.analyze.direction import (
     credited_passage_evidence,
     date_evidence,
     decide,
+    headline_evidence,
     quotation_evidence,
     translation_evidence,
 )
@@ -508,13 +509,20 @@ def compare(
             Evidence(c.name, None, 0.0, c.detail + "; explained by the inserted text (see context)")
         ]
     quoted = quoting(al_ab)
+    dated = date_evidence(a, b)
+    # A passage one text gives as a third party's, the other carrying it uncredited: siblings,
+    # unless the dates tell which came first (the later may have taken it from the earlier).
+    credited = [] if any(e.favours for e in dated) else credited_passage_evidence(
+        a, b, [(s, e) for s, e, _ in spans_a], [(s, e) for s, e, _ in spans_b]
+    )
     evidence: list[Evidence] = [
-        *date_evidence(a, b),
+        *dated,
         *attribution_evidence(a, b),
+        *headline_evidence(a, b),
         *quotation_evidence(
             a, b, quoted.b_quotes_a, quoted.a_quotes_b, b_starts=quoted.b_starts, a_starts=quoted.a_starts
         ),
-        *credited_passage_evidence(a, b, [(s, e) for s, e, _ in spans_a], [(s, e) for s, e, _ in spans_b]),
+        *credited,
         *(translation_evidence(a, b, al_ab) if cross else []),
         *contained,
         *context,
