@@ -133,11 +133,11 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.94 and bf.recall >= 0.68
     # ARI 0.796 (0.781 before a story's spread was no formula; 0.738 before a round-up had to
-    # excerpt three stories or more). Direction 0.752 of 109: 5 given wrong, 22 undirected
+    # excerpt three stories or more). Direction 0.752 of 109: 4 given wrong, 23 undirected
     # (0.697 and 28 undirected before a third party's credited passage and a headline given as
     # a reference were read; 0.648, 17 wrong and 21 undirected before third-party quotations,
     # credits both give and one outlet's own background were read as they are now).
-    assert bf.direction_accuracy >= 0.74 and bf.direction_wrong <= 6 and bf.direction_undirected <= 23
+    assert bf.direction_accuracy >= 0.74 and bf.direction_wrong <= 5 and bf.direction_undirected <= 24
     assert bf.ari >= 0.76
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading

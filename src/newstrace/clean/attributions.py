@@ -180,6 +180,22 @@ def _looks_like_name(who: str) -> bool:
     return any(c.isalpha() for c in who)
 
 
+def _common_word(who: str, text: str) -> bool:
+    """Whether a one-word name a citation gives ("Students reported that", "They reported that")
+    is a common word: the text has it in lower case too, outside a web address. Outlets' names
+    are not written so ("Reuters", "Politico", "CNN", though "politico.com" may be).
+
+    >>> _common_word("Students", "Students reported that the teacher left. Other students agreed.")
+    True
+    >>> _common_word("Politico", "Politico reported that he left (www.politico.com/story).")
+    False
+    """
+    if " " in who:
+        return False
+    low = re.escape(who.lower())
+    return re.search(rf"(?<![\w./@-]){low}(?![\w/-]|\.\w)", text) is not None
+
+
 def find_attributions(raw: str) -> list[Attribution]:
     """Every explicit credit in ``raw``, in order of appearance, without duplicates.
 
@@ -198,7 +214,7 @@ def find_attributions(raw: str) -> list[Attribution]:
             continue  # the words this pattern needs are not in the text
         for m in rx.finditer(plain):
             who, url = _clean_who(m.group("who") or m.group("who2") if "who2" in rx.groupindex else m.group("who"))
-            if not _looks_like_name(who):
+            if not _looks_like_name(who) or (kind == "cited" and _common_word(who, plain)):
                 continue
             s, e = m.start(), m.end()
             while s < e and plain[s].isspace():
