@@ -557,3 +557,17 @@ def test_a_text_that_gives_the_others_headline_refers_to_it() -> None:
     assert not [e for e in compare(story, lifted).direction.evidence if e.name == "headline"]
     short = replace(story, title="Elbe floods")
     assert not [e for e in compare(short, replace(digest, text=digest.text.replace("READ: Flood defences fail along the Elbe near Dresden", "Elbe floods"))).direction.evidence if e.name == "headline"]
+
+
+def test_a_wire_story_and_a_text_naming_the_wire_are_siblings() -> None:
+    """One text is the AP's story under its dateline, the other carries the same words and
+    names the AP (no dateline of its own): both carry the AP's text. Without that name the
+    other may have taken it from the first: nothing is said."""
+    wire = doc("wire", ["NEW YORK (AP) — " + SOURCE[0], *SOURCE[1:6]], outlet="Freedom Daily")
+    wire = replace(wire, attributions=tuple(find_attributions(wire.text)))
+    assert [(t.kind, t.credited) for t in wire.attributions] == [("wire", "AP")]
+    naming = doc("paper", [*SOURCE[:6], "An AP photographer saw the dykes give way."], outlet="Elbe Post")
+    r = compare(wire, naming)
+    assert r.direction.kind == "common" and r.direction.common_source == "AP"
+    silent = doc("paper", [*SOURCE[:6], "A photographer saw the dykes give way."], outlet="Elbe Post")
+    assert compare(wire, silent).direction.kind != "common"

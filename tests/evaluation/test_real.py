@@ -133,11 +133,11 @@ def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
           f"{bf.direction_accuracy} ARI {bf.ari}; fakenews reported {fn.reported_labelled}")  # fmt: skip
     assert bf.precision >= 0.94 and bf.recall >= 0.68
     # ARI 0.796 (0.781 before a story's spread was no formula; 0.738 before a round-up had to
-    # excerpt three stories or more). Direction 0.752 of 109: 4 given wrong, 23 undirected
+    # excerpt three stories or more). Direction 0.771 of 109: 3 given wrong, 22 undirected
     # (0.697 and 28 undirected before a third party's credited passage and a headline given as
     # a reference were read; 0.648, 17 wrong and 21 undirected before third-party quotations,
     # credits both give and one outlet's own background were read as they are now).
-    assert bf.direction_accuracy >= 0.74 and bf.direction_wrong <= 5 and bf.direction_undirected <= 24
+    assert bf.direction_accuracy >= 0.76 and bf.direction_wrong <= 4 and bf.direction_undirected <= 23
     assert bf.ari >= 0.76
     assert fn.true_positives == 0 and fn.reported_labelled <= 3  # no reuse in that sample: a bio, a template, a widget
     assert bf.reported_unlabelled <= 10  # what newstrace reports was labelled by reading
@@ -318,7 +318,7 @@ def test_reuters_20_heldout_floors(reuters_20: RealScores) -> None:
 def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # type: ignore[type-arg]
     """README, Quality: the first four corpora pooled (seeds, BuzzFeed-Webis, FakeNewsCorpus,
     Reuters 000-001; 15,879 labelled pairs, 403 reuse, with the 57 flash pairs of round s9):
-    precision 0.960, recall 0.839, direction 0.901 (273), flags 1 / 0 (the seed's drift, right)
+    precision 0.960, recall 0.839, direction 0.908 (273), flags 1 / 0 (the seed's drift, right)
     (0.959 / 0.807 / 0.847 of 216 on 15,822 pairs, 348 reuse, before headline flashes were
     stored)."""
     pooled = RealScores("all")
@@ -329,7 +329,7 @@ def test_all_real_news_floors(scores: dict, reuters: RealScores) -> None:  # typ
     assert pooled.labelled_pairs == 15_879 and pooled.gold_reuse == 403
     assert pooled.precision is not None and pooled.precision >= 0.94
     assert pooled.recall is not None and pooled.recall >= 0.81
-    assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.89
+    assert pooled.direction_accuracy is not None and pooled.direction_accuracy >= 0.90
     assert pooled.reported_unlabelled == 0
     assert pooled.flags.get("attribution_drift") == {"right": 1, "wrong": 0, "unlabelled": 0}
     assert sum(sum(f.values()) for k, f in pooled.flags.items() if k != "attribution_drift") == 0

@@ -240,10 +240,11 @@ CREDIT_REACH = 250
 """How far (characters) before a quotation a credit may stand and still introduce it ("The
 Associated Press reports:" ends the paragraph before a block quotation)."""
 
-PASSAGE_CREDIT_KINDS = ("from", "cited", "read_more", "source_line")
+PASSAGE_CREDIT_KINDS = ("from", "cited", "read_more", "source_line", "wire")
 """Credits that give a passage of a text as another's: "From The Daily Caller:" and "According
 to TheBlaze" introduce the words after them, "Read the rest of the story at Campus Reform" and
-"Source: RT" close the words before them (:func:`credited_passage_evidence`)."""
+"Source: RT" close the words before them, and a wire's dateline or sign-off ("NEW YORK (AP) —")
+gives the whole text (:func:`credited_passage_evidence`)."""
 _CREDIT_CLOSES = ("read_more", "source_line")
 
 CREDITED_SHARE = 0.5
@@ -276,7 +277,8 @@ _SENTENCE_END = re.compile(r"[.!?:](?=\s|$)|\n\n")
 
 def credited_chars(text: str, spans: list[tuple[int, int]], at: tuple[int, int], kind: str) -> int:
     r"""Characters of ``spans`` (a text's reused passages) that a credit of ``kind`` standing at
-    ``at`` in ``text`` gives as its party's. A closing credit ("Read the rest at", "Source:")
+    ``at`` in ``text`` gives as its party's. A wire's credit gives the whole text; a closing
+    credit ("Read the rest at", "Source:")
     gives all the passages before it; "From X:" the run of passages after it; a citation inside
     a sentence ("According to X,", "X reported that") the passages that begin in its sentence,
     and the run after that sentence when it ends with a colon (a block quotation follows).
@@ -287,6 +289,8 @@ def credited_chars(text: str, spans: list[tuple[int, int]], at: tuple[int, int],
     >>> credited_chars(text.replace("broke.", "broke:"), [(34, 48), (49, 59)], (12, 32), "cited")
     24
     """
+    if kind == "wire":
+        return sum(e - s for s, e in spans)
     if kind in _CREDIT_CLOSES:
         return sum(e - s for s, e in spans if e <= at[1] + 1)
     if kind != "cited":
