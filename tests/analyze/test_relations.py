@@ -555,6 +555,9 @@ def test_a_text_that_gives_the_others_headline_refers_to_it() -> None:
     # A headline taken from a quotation of the other text (its start, not all of it) names nothing.
     lifted = doc("lifted", SOURCE[:5], outlet="River Blog", title='We have never seen water levels rise this quickly')
     assert not [e for e in compare(story, lifted).direction.evidence if e.name == "headline"]
+    # Nor one the other text gives after a speaker's "said:" (a label is in capitals: "READ:").
+    said = doc("said", [*UNRELATED, "Keller said: Flood defences fail along the Elbe near Dresden", *SOURCE[:3]], outlet="River Blog", title="Keller speaks")
+    assert not [e for e in compare(story, said).direction.evidence if e.name == "headline"]
     short = replace(story, title="Elbe floods")
     assert not [e for e in compare(short, replace(digest, text=digest.text.replace("READ: Flood defences fail along the Elbe near Dresden", "Elbe floods"))).direction.evidence if e.name == "headline"]
 

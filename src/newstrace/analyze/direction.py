@@ -278,10 +278,10 @@ _SENTENCE_END = re.compile(r"[.!?:](?=\s|$)|\n\n")
 def credited_chars(text: str, spans: list[tuple[int, int]], at: tuple[int, int], kind: str) -> int:
     r"""Characters of ``spans`` (a text's reused passages) that a credit of ``kind`` standing at
     ``at`` in ``text`` gives as its party's. A wire's credit gives the whole text; a closing
-    credit ("Read the rest at", "Source:")
-    gives all the passages before it; "From X:" the run of passages after it; a citation inside
-    a sentence ("According to X,", "X reported that") the passages that begin in its sentence,
-    and the run after that sentence when it ends with a colon (a block quotation follows).
+    credit ("Read the rest at", "Source:") all the passages before it; "From X:" the run of
+    passages after it; a citation inside a sentence ("According to X,", "X reported that") the
+    passages that begin in its sentence, and the run after that sentence when it ends with a
+    colon (a block quotation follows).
 
     >>> text = "Intro here. As the Post reported, the dam broke. Own words."
     >>> credited_chars(text, [(34, 48), (49, 59)], (12, 32), "cited")  # not "Own words."
@@ -307,7 +307,7 @@ def credited_chars(text: str, spans: list[tuple[int, int]], at: tuple[int, int],
 
 def names_party(text: str, name: str) -> bool:
     """Whether ``text`` names ``name`` anywhere, spaced or not ("The Blaze" for "TheBlaze", "Daily
-    Caller" for "The Daily Caller").
+    Caller" for "The Daily Caller"); a name of three letters or fewer in capitals ("AP").
 
     >>> names_party("As The Blaze first reported, the chief spoke.", "TheBlaze")
     True
@@ -317,6 +317,8 @@ def names_party(text: str, name: str) -> bool:
     letters = outlet_key(name)
     if len(letters) < 2:
         return False
+    if len(letters) <= 3:  # "AP", "RT", "CNN": in capitals, as a word
+        return re.search(rf"\b{re.escape(letters.upper())}\b", text) is not None
     return re.search(r"\b" + r"[\W_]*".join(map(re.escape, letters)) + r"\b", text, re.I) is not None
 
 
@@ -469,33 +471,28 @@ headline flash repeats a headline, it does not cite one)."""
 HEADLINE_CONTEXT_WORDS = 50
 
 
-def _headline(title: str | None) -> str:
-    """A title or text as :func:`headline_evidence` compares them: lower case, straight quotes,
-    single spaces within a line."""
-    straight = re.sub(r"[‘’]", "'", re.sub(r"[“”]", '"', title or "")).lower()
-    return re.sub(r"[ \t\xa0]+", " ", straight).strip()
+_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\t": " ", "\xa0": " "})
+_LABEL = re.compile(r"[ ]*[A-Z][A-Z ]{0,20}:[ ]*")
+"""A label in capitals that opens a line and introduces a headline ("READ:", "RELATED:", "SEE
+ALSO:")."""
 
 
-_LABEL = re.compile(r"(?:^|\n)[ ]?[a-z][a-z ]{0,24}:[ ]?$")
-"""A label that opens a line and introduces a headline ("READ:", "RELATED:", "See also:")."""
-
-
-def _names_headline(text: str, headline: str) -> bool:
-    """Whether ``text`` gives ``headline`` as another article's: the whole of a quotation, or after
-    a label that opens its line ("READ: ..."), in a text long enough for it to be a reference. A
-    headline that is a sentence of the text, or the start of a quotation in it (a derivative may
-    take its headline from its source's lede), names nothing."""
-    n = len(headline.split())
-    if n < HEADLINE_WORDS or len(text.split()) < max(HEADLINE_CONTEXT_WORDS, HEADLINE_CONTEXT * n):
+def _names_headline(text: str, title: str) -> bool:
+    """Whether ``text`` gives the headline ``title`` as another article's: the whole of a
+    quotation, or after a label in capitals that opens its line ("READ: ..."), in a text long
+    enough for it to be a reference. A headline that is a sentence of the text, or the start of
+    a quotation in it (a derivative may take its headline from its source's lede), names
+    nothing. Case, curly quotes and spacing aside."""
+    said = title.translate(_STRAIGHT).split()
+    if len(said) < HEADLINE_WORDS or len(text.split()) < max(HEADLINE_CONTEXT_WORDS, HEADLINE_CONTEXT * len(said)):
         return False
-    plain = _headline(text)
-    start = plain.find(headline)
-    while start >= 0:
-        before, after = plain[:start].rstrip(" "), plain[start + len(headline) :]
-        quoted = before.endswith(('"', "'")) and re.match(r"[,.:;!?]?[\"']", after)
-        if quoted or _LABEL.search(plain, 0, start):
+    plain = text.translate(_STRAIGHT)  # the same length as ``text``
+    for m in re.finditer(r"\s+".join(map(re.escape, said)), plain, re.I):
+        before = plain[: m.start()].rstrip(" ")
+        quoted = before.endswith(('"', "'")) and re.match(r"[,.:;!?]?[\"']", plain[m.end() :])
+        line = plain[plain.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if quoted or _LABEL.fullmatch(line):
             return True
-        start = plain.find(headline, start + 1)
     return False
 
 
@@ -515,10 +512,10 @@ def headline_evidence(a: Document, b: Document) -> list[Evidence]:
     >>> [(e.name, e.favours) for e in headline_evidence(a, b)]
     [('headline', 'a')]
     """
-    ha, hb = _headline(a.title), _headline(b.title)
+    ha, hb = (" ".join((t or "").translate(_STRAIGHT).lower().split()) for t in (a.title, b.title))
     if not ha or not hb or ha == hb:
         return []
-    a_names_b, b_names_a = _names_headline(a.text, hb), _names_headline(b.text, ha)
+    a_names_b, b_names_a = _names_headline(a.text, b.title or ""), _names_headline(b.text, a.title or "")
     if a_names_b == b_names_a:
         return []
     side, named, naming = ("a", a, b) if b_names_a else ("b", b, a)
