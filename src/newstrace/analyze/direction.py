@@ -501,8 +501,9 @@ def headline_evidence(a: Document, b: Document) -> list[Evidence]:
     after a label ("READ: 'Miss Universe' tearfully thanks Clinton for defense against Trump's
     'Miss Piggy' remarks", a digest naming the stories it excerpts: "-- “Inside Hillary
     Clinton's debate prep,” by Annie Karni"), and the other does not give its: it refers to that
-    article, which was there first. On BuzzFeed-Webis every labelled reuse pair this holds for
-    (27, all read as the named article's reuse) has the named article as the source. Two texts
+    article, which was there first. On BuzzFeed-Webis every labelled reuse pair where one text
+    holds the other's headline (27) has the named article as the source; 21 of them are read as
+    references. Two texts
     under one headline say nothing, nor does a text that is little more than the headline, nor a
     headline that is a sentence of the other text (taken from it).
 
