@@ -14,7 +14,7 @@ from typing import Any
 from newstrace.align.crosslingual import text_language
 from newstrace.clean.attributions import credit_span, host_of
 from newstrace.clean.dates import to_date
-from newstrace.clean.text import function_words, strip_markup, words
+from newstrace.clean.text import function_words, normalize_quotes, spaced_words, strip_markup, words
 from newstrace.models import Attribution, Document
 
 REPUBLICATION_KINDS = ("original_source", "republished", "first_appeared")
@@ -375,7 +375,7 @@ def heading_credit(quoter: Document, starts: tuple[int, ...] | list[int]) -> Att
         if att.kind not in _CREDIT_KINDS or not said:
             continue
         # The credit as the clean text has it (a no-break space there may be a space here).
-        for m in re.finditer(r"\s+".join(map(re.escape, said)), text):
+        for m in re.finditer(spaced_words(said), text):
             if any(start - CREDIT_REACH <= m.end() <= start + (m.end() - m.start()) for start in starts):
                 return att
     return None
@@ -471,7 +471,6 @@ headline flash repeats a headline, it does not cite one)."""
 HEADLINE_CONTEXT_WORDS = 50
 
 
-_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\t": " ", "\xa0": " "})
 _LABEL = re.compile(r"[ ]*[A-Z][A-Z ]{0,20}:[ ]*")
 """A label in capitals that opens a line and introduces a headline ("READ:", "RELATED:", "SEE
 ALSO:")."""
@@ -483,11 +482,11 @@ def _names_headline(text: str, title: str) -> bool:
     enough for it to be a reference. A headline that is a sentence of the text, or the start of
     a quotation in it (a derivative may take its headline from its source's lede), names
     nothing. Case, curly quotes and spacing aside."""
-    said = title.translate(_STRAIGHT).split()
+    said = normalize_quotes(title).split()
     if len(said) < HEADLINE_WORDS or len(text.split()) < max(HEADLINE_CONTEXT_WORDS, HEADLINE_CONTEXT * len(said)):
         return False
-    plain = text.translate(_STRAIGHT)  # the same length as ``text``
-    for m in re.finditer(r"\s+".join(map(re.escape, said)), plain, re.I):
+    plain = normalize_quotes(text)
+    for m in re.finditer(spaced_words(said), plain, re.I):
         before = plain[: m.start()].rstrip(" ")
         quoted = before.endswith(('"', "'")) and re.match(r"[,.:;!?]?[\"']", plain[m.end() :])
         line = plain[plain.rfind("\n", 0, m.start()) + 1 : m.start()]
@@ -513,7 +512,7 @@ def headline_evidence(a: Document, b: Document) -> list[Evidence]:
     >>> [(e.name, e.favours) for e in headline_evidence(a, b)]
     [('headline', 'a')]
     """
-    ha, hb = (" ".join((t or "").translate(_STRAIGHT).lower().split()) for t in (a.title, b.title))
+    ha, hb = (" ".join(normalize_quotes(t or "").lower().split()) for t in (a.title, b.title))
     if not ha or not hb or ha == hb:
         return []
     a_names_b, b_names_a = _names_headline(a.text, b.title or ""), _names_headline(b.text, a.title or "")

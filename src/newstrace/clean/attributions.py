@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlparse
 
-from newstrace.clean.text import strip_markup
+from newstrace.clean.text import spaced_words, strip_markup
 from newstrace.models import Attribution
 
 _WIRES = (
@@ -255,7 +255,7 @@ def credit_span(att: Attribution, text: str, raw: str = "") -> tuple[int, int] |
     """
     said = strip_markup(att.evidence)[0].split()
     if said:
-        m = re.search(r"\s+".join(map(re.escape, said)), text)
+        m = re.search(spaced_words(said), text)
         if m:
             return m.start(), m.end()
     if att.at is not None:
@@ -265,7 +265,7 @@ def credit_span(att: Attribution, text: str, raw: str = "") -> tuple[int, int] |
     following = raw[att.end : att.end + 200].split()[:6]
     if len(following) < 3:
         return None
-    m = re.search(r"\s+".join(map(re.escape, following)), text)
+    m = re.search(spaced_words(following), text)
     return (m.start(), m.start()) if m else None
 
 

@@ -83,6 +83,17 @@ def normalize_quotes(text: str) -> str:
     return text.translate(_QUOTE_TRANSLATION)
 
 
+def spaced_words(words: Sequence[str]) -> str:
+    r"""A pattern that finds ``words`` in a text however they are spaced or broken across lines
+    (a credit or a headline, found again in a cleaned text).
+
+    >>> import re
+    >>> bool(re.search(spaced_words(["From", "The", "Daily"]), "From  The\nDaily Caller"))
+    True
+    """
+    return r"\s+".join(map(re.escape, words))
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A word with its folded form and its offsets in the source string."""
