@@ -110,21 +110,35 @@ def test_labelled_set_is_what_its_readme_says() -> None:
 
 def test_second_reading_is_of_labelled_pairs_and_its_agreement_is_what_the_readme_says() -> None:
     """eval/real/README.md, "A second reading": 60 pairs read again blind (round a1), 30 where
-    newstrace's verdict was the first label's and 30 where it was not."""
+    newstrace's verdict was the first label's and 30 where it was not; then 320 drawn at random
+    within three strata that hold every labelled pair (round a2)."""
     first = {p["key"]: p for p in map(json.loads, (REAL / "labels" / "pairs.jsonl").read_text().splitlines())}
     audit = [json.loads(x) for x in (REAL / "labels" / "audit.jsonl").read_text().splitlines()]
-    assert len(audit) == 60 and len({r["key"] for r in audit}) == 60
+    a1 = [r for r in audit if r["round"] == "a1"]
+    a2 = [r for r in audit if r["round"] == "a2"]
+    assert len(a1) == 60 and len({r["key"] for r in a1}) == 60
+    assert len(a2) == 320 and len({r["key"] for r in a2}) == 320 and len(a1) + len(a2) == len(audit)
     for r in audit:
         p = first[r["key"]]
         assert (p["corpus"], p["a"], p["b"]) == (r["corpus"], r["a"], r["b"])
         assert r["category"] in {"copy", "excerpt", "quote", "boilerplate", "none"}
+    for r in a1:
         assert r["stratum"] in {"agree", "disagree"}
         # never a slice that was held out when the second reading was made, nor one held out since
-        assert p["corpus"] not in ("reuters-10", "reuters-12", "reuters-14", "reuters-16", "reuters-18", "reuters-20")
+        assert r["corpus"] not in ("reuters-10", "reuters-12", "reuters-14", "reuters-16", "reuters-18", "reuters-20")
+    population = {"first-reuse": 2312, "first-other-related": 2930, "first-other-unproposed": 10544}
+    for r in a2:
+        # each stratum is what its name says of the first label
+        assert population[r["stratum"]] == r["population"]
+        assert (first[r["key"]]["category"] in ("copy", "excerpt")) == (r["stratum"] == "first-reuse")
+        if r["stratum"] != "first-reuse":
+            assert (r["newstrace"] == "not proposed") == (r["stratum"] == "first-other-unproposed")
     out = subprocess.run([sys.executable, str(REAL / "tools" / "agreement.py")], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     assert "agree      30 pairs: same category 0.933 (kappa 0.901); reuse or not 0.967 (kappa 0.933)" in out
     assert "sides with the first label on 23, with newstrace on 7" in out
+    assert "second reader against the first labels   precision 0.860 (0.776-0.932), recall 0.956 (0.911-0.989)" in out
+    assert "newstrace against the second reader      precision 0.976 (0.939-1.000), recall 0.809 (0.716-0.896)" in out
 
 
 def test_real_news_floors(scores: dict) -> None:  # type: ignore[type-arg]
