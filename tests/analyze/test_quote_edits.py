@@ -6,9 +6,11 @@ from __future__ import annotations
 import doctest
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newstrace.analyze import compare, quotes
-from newstrace.analyze.quotes import QuoteEdit, edit_label, quote_core
+from newstrace.analyze.quotes import QuoteEdit, edit_label, find_quotes, quote_core
 from tests.analyze.test_relations import SOURCE, doc
 
 QUOTE = '"We will not let the water take a single home in this district, whatever it costs," Keller said.'
@@ -88,3 +90,32 @@ def test_quote_core_drops_edge_punctuation_only() -> None:
 
 def test_examples_in_docstrings() -> None:
     assert doctest.testmod(quotes).failed == 0
+
+
+def test_an_unclosed_quotation_ends_before_the_next_ones_tag_and_the_next_is_read_whole() -> None:
+    # The closing mark after "Scalia,'" was lost: the mark before "For" opens a quotation.
+    text = (
+        'Cruz cited the judiciary. "We know that every appointee would be an ideologue. Trump has '
+        "promised justices 'in the mold of Scalia,' Cruz wrote. \"For some time, I have been seeking "
+        'greater specificity on this issue." The list was released.'
+    )
+    assert [q.text for q in find_quotes(text)] == [
+        "We know that every appointee would be an ideologue. Trump has promised justices 'in the mold of Scalia,'",
+        "For some time, I have been seeking greater specificity on this issue.",
+    ]
+    # Without a short tag before it, the unclosed quotation runs up to the next one.
+    text = '"We will win this state and the next one and every other. "Then we go home," she said.'
+    assert [q.text for q in find_quotes(text)] == [
+        "We will win this state and the next one and every other.",
+        "Then we go home,",
+    ]
+
+
+_WORDS = st.lists(st.sampled_from(["we", "will", "win", "it", "today", "Smith", "2016"]), min_size=1, max_size=6)
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=4), st.sampled_from(["said", "told reporters", "added"]))
+def test_closed_straight_quotations_are_found_as_written(quotes: list[list[str]], verb: str) -> None:
+    parts = [f'"{" ".join(q)}," Smith {verb}.' for q in quotes]
+    found = find_quotes("Earlier: " + " ".join(parts))
+    assert [q.text for q in found] == [" ".join(q) + "," for q in quotes]

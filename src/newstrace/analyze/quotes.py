@@ -69,8 +69,43 @@ def _quotes_in_line(line: str, base: int, out: list[Quote]) -> None:
             # Runs to the end of the paragraph (continued in the next one).
             _add(line, base, m.end(), len(line.rstrip()), out)
             break
+        if opener == '"' and _opens(line, j):
+            # The mark found opens the next quotation: this one was never closed. It ends
+            # before the speaker's tag that precedes the next one ("..., Cruz wrote. "For").
+            _add(line, base, m.end(), m.end() + _untagged(line[m.end() : j]), out)
+            i = j
+            continue
         _add(line, base, m.end(), j, out)
         i = j + 1
+
+
+def _opens(line: str, j: int) -> bool:
+    """Whether the straight mark at ``j`` has an opening mark's shape: a space before it and a
+    word right after it."""
+    return j > 0 and line[j - 1].isspace() and j + 1 < len(line) and line[j + 1].isalnum()
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?]['’\"”]*(?=\s)")
+
+
+def _untagged(segment: str) -> int:
+    """Where an unclosed quotation ends in ``segment`` (the text up to the next quotation's
+    opening mark): before a closing clause of at most :data:`TAG_WORDS` words, the speaker's tag,
+    else at the segment's end.
+
+    >>> t = "We know it. Trump, in contrast, has promised 'to act,' Cruz wrote. "
+    >>> t[: _untagged(t)]
+    "We know it. Trump, in contrast, has promised 'to act,'"
+    """
+    body = segment.rstrip()
+    ends = [m.end() for m in _CLAUSE_END.finditer(body)]
+    if ends and len(body[ends[-1] :].split()) <= TAG_WORDS:
+        return ends[-1]
+    return len(body)
+
+
+TAG_WORDS = 6
+"""The longest closing clause of an unclosed quotation read as its speaker's tag."""
 
 
 def _add(line: str, base: int, s: int, e: int, out: list[Quote]) -> None:
