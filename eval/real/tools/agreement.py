@@ -30,8 +30,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from pathlib import Path
 
-REUSE = {"copy", "excerpt"}
-REPORTED = {"duplicate", "derived", "partial"}
+from common import REPORTED, REUSE
 
 
 def kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> tuple[float, float]:
@@ -78,6 +77,7 @@ def print_weighted(rows: list[dict], first: dict[str, dict], draws: int = 2000) 
     for name, rs in strata.items():
         said = sum(r["category"] in REUSE for r in rs)
         print(f"  {name:24} {len(rs):3} of {population[name]:6,} pairs; the second reader says reuse for {said}")
+
     def says(r: dict, who: str) -> bool:
         if who == "first":
             return first[r["key"]]["category"] in REUSE

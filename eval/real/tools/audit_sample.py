@@ -20,7 +20,7 @@ import random
 import sqlite3
 from pathlib import Path
 
-REUSE = {"copy", "excerpt"}
+from common import REUSE
 
 
 def strata(work: Path, labels: Path) -> dict[str, list[dict]]:

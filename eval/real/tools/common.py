@@ -19,6 +19,11 @@ from pathlib import Path
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
+REUSE = {"copy", "excerpt"}
+"""The label categories that count as reuse (``LABELLING.md``)."""
+REPORTED = {"duplicate", "derived", "partial"}
+"""newstrace's relations that report reuse, as a store or an audit row gives them."""
+
 _WORD = re.compile(r"\w+", re.U)
 
 

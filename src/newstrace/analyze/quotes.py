@@ -86,6 +86,8 @@ def _opens(line: str, j: int) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[,;:.!?]['’\"”]*(?=\s)")
+TAG_WORDS = 6
+"""The longest closing clause of an unclosed quotation read as its speaker's tag."""
 
 
 def _untagged(segment: str) -> int:
@@ -102,10 +104,6 @@ def _untagged(segment: str) -> int:
     if ends and len(body[ends[-1] :].split()) <= TAG_WORDS:
         return ends[-1]
     return len(body)
-
-
-TAG_WORDS = 6
-"""The longest closing clause of an unclosed quotation read as its speaker's tag."""
 
 
 def _add(line: str, base: int, s: int, e: int, out: list[Quote]) -> None:
