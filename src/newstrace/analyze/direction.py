@@ -101,9 +101,12 @@ def abbreviates(short: str, name: str) -> bool:
 
     >>> abbreviates("WaPo", "The Washington Post"), abbreviates("AP", "Elbe News")
     (True, False)
+    >>> abbreviates("AT", "A The")  # only a leading "The" is left out
+    True
     """
     key = outlet_key(short)
-    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w != "the"]
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    words = words[1:] if words[:1] == ["the"] else words  # as outlet_key: a leading "The" only
     if len(key) < 2 or len(words) < 2:
         return False
     ends = {0}  # how much of ``key`` the words so far can spell, each giving a prefix
